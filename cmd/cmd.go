@@ -1,0 +1,134 @@
+// Package cmd is the sseinspect command line: cobra wiring, input opening,
+// exit codes. It is the only package that touches process state, and only
+// through Main; Run takes everything it needs in an Env, so tests run it
+// in-process.
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-isatty"
+)
+
+// Exit codes, the gofmt/diff scheme.
+const (
+	// ExitOK: the stream was read and is complete and error-free.
+	ExitOK = 0
+	// ExitFailed: a report was printed, but the stream failed, is
+	// incomplete, or carried events that could not be decoded.
+	ExitFailed = 1
+	// ExitError: nothing to report (usage error, unreadable input,
+	// unrecognizable format).
+	ExitError = 2
+)
+
+// Env is what a run may touch of the process.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv reads an environment variable.
+	Getenv func(string) string
+	// StdoutIsTerminal says whether standard output is a terminal.
+	StdoutIsTerminal bool
+	// StdinIsLive says whether standard input is a live stream (a pipe or
+	// socket), whose arrival times are measured; a file redirected to
+	// standard input has no timing.
+	StdinIsLive bool
+	// Now is the clock; Start is when the process started (timings of live
+	// input are measured from it).
+	Now   func() time.Time
+	Start time.Time
+}
+
+// Main runs sseinspect with the process's arguments and streams and returns
+// the exit code.
+func Main() int {
+	start := time.Now()
+	env := Env{
+		Stdin:            os.Stdin,
+		Stdout:           os.Stdout,
+		Stderr:           os.Stderr,
+		Getenv:           os.Getenv,
+		StdoutIsTerminal: isatty.IsTerminal(os.Stdout.Fd()) || isatty.IsCygwinTerminal(os.Stdout.Fd()),
+		StdinIsLive:      isLive(os.Stdin),
+		Now:              time.Now,
+		Start:            start,
+	}
+	return Run(os.Args[1:], env)
+}
+
+func isLive(f *os.File) bool {
+	fi, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	m := fi.Mode()
+	return m&os.ModeNamedPipe != 0 || m&os.ModeSocket != 0
+}
+
+// errUsage marks usage errors (exit 2, with a hint to --help).
+var errUsage = errors.New("usage")
+
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+func (e *usageError) Is(t error) bool {
+	return t == errUsage
+}
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// exitError carries an exit code chosen by a command after it has printed
+// its reports (and its per-input errors).
+type exitError struct{ code int }
+
+func (e *exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// Run runs sseinspect with args (without the program name) and returns the
+// exit code. It never calls os.Exit.
+func Run(args []string, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = func(string) string { return "" }
+	}
+	if env.Stdin == nil {
+		env.Stdin = strings.NewReader("")
+	}
+	root := newRootCmd(&env)
+	root.SetArgs(args)
+	root.SetIn(env.Stdin)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	err := root.Execute()
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	fmt.Fprintf(env.Stderr, "sseinspect: %v\n", err)
+	if errors.Is(err, errUsage) || isCobraUsage(err) {
+		fmt.Fprintln(env.Stderr, "Run 'sseinspect --help' for usage.")
+	}
+	return ExitError
+}
+
+// isCobraUsage tells cobra's own argument and flag errors, which carry no
+// type.
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "accepts ", "requires ", "invalid argument", "flag needs an argument", "bad flag syntax"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,221 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sseinspect/sseinspect/parser"
+	"github.com/sseinspect/sseinspect/report"
+	"github.com/sseinspect/sseinspect/sse"
+	"github.com/sseinspect/sseinspect/streamctx"
+)
+
+type summarizeOptions struct {
+	commonOptions
+	json bool
+}
+
+func newSummarizeCmd(env *Env) *cobra.Command {
+	o := &summarizeOptions{}
+	c := &cobra.Command{
+		Use:   "summarize [FILE|-]...",
+		Short: "Print the two-line summary (or a JSON summary) of each capture",
+		Long: `Print the two-line summary that the Aether gateway logs for each capture:
+
+  [OK] a1b2c3d4 | claude-sonnet-4 | anthropic | TTFB: 250ms
+        Total: 1500ms | in:25 out:12
+
+With --json, print one JSON summary object per capture, one per line.
+No FILE, or -, reads standard input; from a live pipe, timings are measured
+from the start of sseinspect.`,
+		Example: `  sseinspect summarize capture.sse
+  sseinspect summarize --json a.sse b.sse
+  curl -N ... | sseinspect summarize`,
+		RunE: func(_ *cobra.Command, args []string) error {
+			if err := o.validate(); err != nil {
+				return err
+			}
+			useColor := o.useColor(env)
+			return eachInput(env, args, func(in *input) (int, error) {
+				c, err := o.replay(env, in, streamctx.Options{CollectText: o.json})
+				if err != nil {
+					return ExitError, err
+				}
+				if o.json {
+					err = report.JSON(env.Stdout, &c.snap)
+				} else {
+					err = report.Summary(env.Stdout, &c.snap, useColor)
+				}
+				return c.code(), err
+			})
+		},
+	}
+	o.bind(c)
+	c.Flags().BoolVar(&o.json, "json", false, "print one JSON summary object per capture (JSON Lines)")
+	return c
+}
+
+func newBodyCmd(env *Env) *cobra.Command {
+	o := &commonOptions{}
+	c := &cobra.Command{
+		Use:   "body [FILE|-]",
+		Short: "Print the JSON response body (Aether's build_response_body shape)",
+		Long: `Print the response body as the Aether gateway records it:
+{"chunks": [...], "metadata": {"stream", "total_chunks", "data_count",
+"has_completion", "response_time_ms"}}. Chunks are echoed byte for byte, one
+per line, as they are read.`,
+		Example: `  sseinspect body capture.sse | jq .metadata`,
+		Args:    maxArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			if err := o.validate(); err != nil {
+				return err
+			}
+			return eachInput(env, args, func(in *input) (int, error) {
+				bw := report.NewBodyWriter(env.Stdout)
+				c, err := o.replay(env, in, streamctx.Options{OnChunk: bw.Chunk})
+				if err != nil {
+					return ExitError, err
+				}
+				return c.code(), bw.Close(&c.snap)
+			})
+		},
+	}
+	o.bind(c)
+	return c
+}
+
+type textOptions struct {
+	commonOptions
+	thinking bool
+}
+
+func newTextCmd(env *Env) *cobra.Command {
+	o := &textOptions{}
+	c := &cobra.Command{
+		Use:   "text [FILE|-]",
+		Short: "Print the reconstructed assistant text",
+		Long: `Print the visible answer text of the stream (choice or candidate 0), with a
+final newline added when it has none. With --thinking, the reasoning text is
+printed first, between <thinking> and </thinking> lines.`,
+		Example: `  sseinspect text capture.sse
+  sseinspect text --thinking capture.sse`,
+		Args: maxArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			if err := o.validate(); err != nil {
+				return err
+			}
+			return eachInput(env, args, func(in *input) (int, error) {
+				c, err := o.replay(env, in, streamctx.Options{CollectText: true})
+				if err != nil {
+					return ExitError, err
+				}
+				return c.code(), report.Text(env.Stdout, &c.snap, o.thinking)
+			})
+		},
+	}
+	o.bind(c)
+	c.Flags().BoolVar(&o.thinking, "thinking", false, "also print the reasoning text")
+	return c
+}
+
+type eventsOptions struct {
+	json        bool
+	maxLineSize int
+	noTiming    bool
+}
+
+func newEventsCmd(env *Env) *cobra.Command {
+	o := &eventsOptions{}
+	c := &cobra.Command{
+		Use:   "events [FILE|-]",
+		Short: "Print the SSE events of a capture, in order",
+		Long: `Print every dispatched SSE event. With --json, one object per line:
+  event       the event type ("message" when none was set)
+  data        the data, lines joined with \n
+  id          the last event ID at dispatch
+  retry       the reconnection time in ms, when one was set
+  line        the 1-based line where the event started
+  incomplete  true for a final event the input ended inside
+  t_ms        arrival time in ms, for live input
+No wire format is needed. Exit status: 0 when the input was read (zero
+events included), 1 when it ended inside an event, 2 when it could not be read.`,
+		Example: `  sseinspect events --json capture.sse | jq -r .event | sort | uniq -c`,
+		Args:    maxArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			if o.maxLineSize <= 0 {
+				return usagef("--max-line-size: must be positive, got %d", o.maxLineSize)
+			}
+			return eachInput(env, args, func(in *input) (int, error) {
+				return o.run(env, in)
+			})
+		},
+	}
+	c.Flags().BoolVar(&o.json, "json", false, "print one JSON object per event (JSON Lines)")
+	c.Flags().IntVar(&o.maxLineSize, "max-line-size", sse.DefaultMaxLineSize, "longest line accepted, in bytes")
+	c.Flags().BoolVar(&o.noTiming, "no-timing", false, "ignore arrival times of live standard input")
+	return c
+}
+
+func (o *eventsOptions) run(env *Env, in *input) (int, error) {
+	timed := in.live && !o.noTiming && env.Now != nil
+	op, err := parser.Open(in.r)
+	if err != nil {
+		return ExitError, fmt.Errorf("%s: %w", in.name, err)
+	}
+	if op.Kind == parser.BodyJSON {
+		fmt.Fprintf(env.Stderr, "sseinspect: %s: the body is JSON, not an event stream: no events\n", in.name)
+	}
+	s := sse.NewScanner(op.Body())
+	s.SetMaxLineSize(o.maxLineSize)
+	code := ExitOK
+	for s.Scan() {
+		ev := s.Event()
+		e := report.Event{
+			Event:      ev.TypeName(),
+			Data:       string(ev.Data),
+			ID:         ev.ID,
+			Line:       ev.Line + op.HeaderLines,
+			Incomplete: ev.Incomplete,
+		}
+		if ev.Retry >= 0 {
+			r := ev.Retry
+			e.Retry = &r
+		}
+		if timed {
+			ms := env.Now().Sub(env.Start).Milliseconds()
+			e.TMs = &ms
+		}
+		if ev.Incomplete {
+			code = ExitFailed
+		}
+		var werr error
+		if o.json {
+			werr = report.EventJSON(env.Stdout, &e)
+		} else {
+			werr = report.EventText(env.Stdout, &e)
+		}
+		if werr != nil {
+			return ExitError, werr
+		}
+	}
+	if err := s.Err(); err != nil {
+		var le *sse.LineError
+		if errors.As(err, &le) {
+			le.Line += op.HeaderLines
+		}
+		return ExitError, fmt.Errorf("%s: %w", in.name, err)
+	}
+	return code, nil
+}
+
+// maxArgs is cobra.MaximumNArgs with a usage error.
+func maxArgs(n int) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) > n {
+			return usagef("accepts at most %d file, got %d", n, len(args))
+		}
+		return nil
+	}
+}

@@ -1,0 +1,220 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sseinspect/sseinspect/parser"
+	"github.com/sseinspect/sseinspect/sse"
+	"github.com/sseinspect/sseinspect/streamctx"
+)
+
+// commonOptions are the flags every command shares.
+type commonOptions struct {
+	format      string
+	provider    string
+	requestID   string
+	color       string
+	noTiming    bool
+	maxLineSize int
+}
+
+func (o *commonOptions) bind(c *cobra.Command) {
+	f := c.Flags()
+	f.StringVarP(&o.format, "format", "f", "auto", "wire format: "+strings.Join(parser.Names(), "|")+" (aliases accepted)")
+	f.StringVar(&o.provider, "provider", "", "provider name to show (default: the format's vendor)")
+	f.StringVar(&o.requestID, "request-id", "", "request id to show (default: the request-id header, else the response id)")
+	f.StringVar(&o.color, "color", "auto", "colour: auto|always|never")
+	f.BoolVar(&o.noTiming, "no-timing", false, "ignore arrival times of live standard input (deterministic output)")
+	f.IntVar(&o.maxLineSize, "max-line-size", sse.DefaultMaxLineSize, "longest line accepted, in bytes")
+	_ = c.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return parser.Names(), cobra.ShellCompDirectiveNoFileComp
+	})
+	_ = c.RegisterFlagCompletionFunc("color", cobra.FixedCompletions([]string{"auto", "always", "never"}, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// validate checks the flag values before any input is read.
+func (o *commonOptions) validate() error {
+	if _, _, err := parser.Lookup(o.format); err != nil {
+		return usagef("--format: %v", err)
+	}
+	switch o.color {
+	case "auto", "always", "never":
+	default:
+		return usagef("--color: invalid value %q (valid: auto, always, never)", o.color)
+	}
+	if o.maxLineSize <= 0 {
+		return usagef("--max-line-size: must be positive, got %d", o.maxLineSize)
+	}
+	return nil
+}
+
+// useColor decides colour once: --color, else NO_COLOR and TERM=dumb,
+// else whether stdout is a terminal.
+func (o *commonOptions) useColor(env *Env) bool {
+	switch o.color {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if env.Getenv("NO_COLOR") != "" || env.Getenv("TERM") == "dumb" {
+		return false
+	}
+	return env.StdoutIsTerminal
+}
+
+func newRootCmd(env *Env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "sseinspect",
+		Short: "Inspect captured Server-Sent-Events streams of LLM APIs",
+		Long: `sseinspect reads a captured SSE stream of an LLM API (a file, or curl -N output
+piped into it), replays its events through the parser of its wire format and
+tells the truth about it: latency, tokens, text, tool calls, completion, errors.
+
+Exit status: 0 the stream is complete and error-free; 1 a report was printed
+but the stream failed, is incomplete or carried undecodable events; 2 nothing
+to report (usage error, unreadable input, unrecognizable format).`,
+		Example: `  sseinspect summarize capture.sse
+  curl -N https://api.example.com/v1/chat/completions ... | sseinspect summarize
+  sseinspect summarize --json testdata/captures/*/*.sse`,
+		Version:       version(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef("%v", err) })
+	root.AddCommand(newSummarizeCmd(env), newBodyCmd(env), newEventsCmd(env), newTextCmd(env))
+	return root
+}
+
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok || bi.Main.Version == "" {
+		return "(devel)"
+	}
+	return bi.Main.Version
+}
+
+// input is one capture named on the command line.
+type input struct {
+	name string // as shown in messages: the path, or "stdin"
+	r    io.Reader
+	live bool
+	c    io.Closer
+}
+
+// inputs turns the arguments into inputs; no argument means stdin. Standard
+// input may be named once.
+func inputs(args []string) ([]string, error) {
+	if len(args) == 0 {
+		return []string{"-"}, nil
+	}
+	n := 0
+	for _, a := range args {
+		if a == "-" {
+			n++
+		}
+	}
+	if n > 1 {
+		return nil, usagef("standard input (-) named %d times", n)
+	}
+	return args, nil
+}
+
+// open opens one argument. A directory is an error here.
+func open(env *Env, arg string) (*input, error) {
+	if arg == "-" {
+		return &input{name: "stdin", r: env.Stdin, live: env.StdinIsLive}, nil
+	}
+	f, err := os.Open(arg)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("%s: %w", arg, pe.Err)
+		}
+		return nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", arg, err)
+	}
+	if fi.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%s: is a directory", arg)
+	}
+	return &input{name: arg, r: f, c: f}, nil
+}
+
+// capture is one replayed capture.
+type capture struct {
+	sc   *streamctx.Context
+	snap streamctx.Snapshot
+	res  parser.Result
+}
+
+// code is the exit code this capture calls for.
+func (c *capture) code() int {
+	if c.snap.Status != "ok" || c.snap.BadEvents > 0 {
+		return ExitFailed
+	}
+	return ExitOK
+}
+
+// replay reads one input into a new stream context.
+func (o *commonOptions) replay(env *Env, in *input, scOpts streamctx.Options) (*capture, error) {
+	if in.live && !o.noTiming && env.Now != nil {
+		scOpts.Now = env.Now
+		scOpts.Start = env.Start
+	}
+	sc := streamctx.New(scOpts)
+	sc.RequestID = o.requestID
+	sc.ProviderName = o.provider
+	res, err := parser.Replay(in.r, sc, parser.Options{Format: o.format, MaxLineSize: o.maxLineSize})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", in.name, err)
+	}
+	provider := o.provider
+	if provider == "" {
+		provider = res.Format.Vendor
+	}
+	return &capture{sc: sc, snap: sc.Snapshot(res.Format.Name, provider), res: res}, nil
+}
+
+// eachInput runs fn on every argument in order, printing each input's error
+// on stderr, and returns the worst exit code as an error (nil for 0).
+func eachInput(env *Env, args []string, fn func(in *input) (int, error)) error {
+	names, err := inputs(args)
+	if err != nil {
+		return err
+	}
+	worst := ExitOK
+	for _, a := range names {
+		code, err := func() (int, error) {
+			in, err := open(env, a)
+			if err != nil {
+				return ExitError, err
+			}
+			if in.c != nil {
+				defer in.c.Close()
+			}
+			return fn(in)
+		}()
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "sseinspect: %v\n", err)
+			code = ExitError
+		}
+		worst = max(worst, code)
+	}
+	if worst != ExitOK {
+		return &exitError{code: worst}
+	}
+	return nil
+}

@@ -1,0 +1,129 @@
+package parser
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// BodyKind says what a capture's body is.
+type BodyKind int
+
+// The kinds of body.
+const (
+	BodyEmpty BodyKind = iota // no bytes (or only white space)
+	BodySSE                   // an event stream (or text that is not JSON)
+	BodyJSON                  // a JSON object or array instead of a stream
+)
+
+// ErrEmpty is returned for a capture with no body.
+var ErrEmpty = errors.New("empty input")
+
+// Input is a capture opened for reading: an optional HTTP status line and
+// headers (a curl -i capture) have been consumed, and the kind of body is
+// known.
+type Input struct {
+	// StatusCode is the HTTP status of the last status line, 0 when the
+	// capture has none.
+	StatusCode int
+	// Headers are the response headers, names in lower case.
+	Headers map[string]string
+	// HeaderLines is the number of lines taken by the status lines and
+	// headers: body line N is capture line N+HeaderLines.
+	HeaderLines int
+	// Kind is the kind of body.
+	Kind BodyKind
+
+	br   *bufio.Reader
+	head []byte // a copy of the first bytes of the body
+}
+
+// Body returns the reader of the body, positioned after any preamble.
+func (in *Input) Body() io.Reader { return in.br }
+
+// peekSize is how much of the body is looked at to tell its kind.
+const peekSize = 4096
+
+// Open reads the HTTP preamble of a capture, if any, and peeks at its body.
+// Read errors are returned as they are.
+func Open(r io.Reader) (*Input, error) {
+	in := &Input{br: bufio.NewReaderSize(r, 64<<10)}
+	if err := in.readPreamble(); err != nil {
+		return nil, err
+	}
+	head, err := in.br.Peek(peekSize)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, err
+	}
+	in.head = append([]byte(nil), head...)
+	t := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
+	switch {
+	case len(t) == 0 && len(head) < peekSize:
+		in.Kind = BodyEmpty
+	case len(t) > 0 && (t[0] == '{' || t[0] == '['):
+		in.Kind = BodyJSON
+	default:
+		in.Kind = BodySSE
+	}
+	return in, nil
+}
+
+// readPreamble consumes "HTTP/x NNN reason" status lines and their headers
+// (several, as after a 100 Continue or a proxy CONNECT).
+func (in *Input) readPreamble() error {
+	for {
+		b, err := in.br.Peek(5)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		if !bytes.Equal(b, []byte("HTTP/")) {
+			return nil
+		}
+		line, err := in.readLine()
+		if err != nil {
+			return err
+		}
+		fields := strings.Fields(line)
+		if len(fields) < 2 {
+			return fmt.Errorf("line %d: malformed HTTP status line %q", in.HeaderLines, line)
+		}
+		code, cerr := strconv.Atoi(fields[1])
+		if cerr != nil || code < 100 || code > 999 {
+			return fmt.Errorf("line %d: malformed HTTP status line %q", in.HeaderLines, line)
+		}
+		in.StatusCode = code
+		in.Headers = map[string]string{}
+		for {
+			h, err := in.readLine()
+			if err != nil {
+				return err
+			}
+			if h == "" {
+				break
+			}
+			name, value, ok := strings.Cut(h, ":")
+			if !ok {
+				continue
+			}
+			in.Headers[strings.ToLower(strings.TrimSpace(name))] = strings.TrimSpace(value)
+		}
+	}
+}
+
+// readLine reads one preamble line without its CRLF or LF; at EOF it
+// returns what there was.
+func (in *Input) readLine() (string, error) {
+	s, err := in.br.ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	if s == "" && errors.Is(err, io.EOF) {
+		return "", nil
+	}
+	in.HeaderLines++
+	return strings.TrimRight(s, "\r\n"), nil
+}

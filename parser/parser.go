@@ -1,0 +1,87 @@
+// Package parser replays the events of a captured LLM stream through the
+// parser of its wire format into a stream context.
+//
+// Each wire format is one file in this package and one entry in the formats
+// table; detection, HTTP preambles (curl -i), HTTP error bodies and the
+// Gemini JSON-array body are handled once, in Replay, for all of them.
+package parser
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/sseinspect/sseinspect/sse"
+	"github.com/sseinspect/sseinspect/streamctx"
+)
+
+// Parser turns the events of one wire format into updates of a stream
+// context. A Parser holds the per-stream state of its format (open content
+// blocks, tool-call keys); use a new one per stream.
+type Parser interface {
+	// Event handles one dispatched SSE event. ev and its slices are
+	// borrowed for the duration of the call: copy what you keep. An event
+	// that cannot be decoded is reported with sc.BadEvent, never a panic.
+	Event(sc *streamctx.Context, ev *sse.Event)
+	// End is called once at the end of input, after the last Event.
+	End(sc *streamctx.Context)
+}
+
+// Format describes one wire format.
+type Format struct {
+	// Name is the canonical name, as --format takes it.
+	Name string
+	// Vendor is the provider shown when --provider is not given.
+	Vendor string
+	// Aliases are other accepted names (matched case-insensitively).
+	Aliases []string
+	// New returns a parser for one stream.
+	New func() Parser
+}
+
+// formats is the table of wire formats, in detection-independent order.
+var formats = [...]Format{
+	{Name: "openai-chat", Vendor: "openai", Aliases: []string{"openai", "chat", "OPENAI"}, New: newOpenAIChat},
+	{Name: "openai-responses", Vendor: "openai", Aliases: []string{"OPENAI_CLI", "codex", "responses"}, New: newResponses},
+	{Name: "anthropic", Vendor: "anthropic", Aliases: []string{"claude", "CLAUDE", "CLAUDE_CLI"}, New: newAnthropic},
+	{Name: "gemini", Vendor: "gemini", Aliases: []string{"GEMINI", "GEMINI_CLI", "vertex"}, New: newGemini},
+}
+
+// ErrUnknownFormat is wrapped by Lookup for a name that names no format.
+var ErrUnknownFormat = errors.New("unknown format")
+
+// Names returns the canonical format names, "auto" first.
+func Names() []string {
+	names := []string{"auto"}
+	for _, f := range formats {
+		names = append(names, f.Name)
+	}
+	return names
+}
+
+// Lookup returns the format named name (canonical or alias, any case).
+// "auto" and "" return ok=false with no error: detect the format.
+func Lookup(name string) (f Format, ok bool, err error) {
+	if name == "" || strings.EqualFold(name, "auto") {
+		return Format{}, false, nil
+	}
+	for _, f := range formats {
+		if strings.EqualFold(name, f.Name) {
+			return f, true, nil
+		}
+		for _, a := range f.Aliases {
+			if strings.EqualFold(name, a) {
+				return f, true, nil
+			}
+		}
+	}
+	return Format{}, false, fmt.Errorf("%w %q (valid: %s)", ErrUnknownFormat, name, strings.Join(Names(), ", "))
+}
+
+func mustLookup(name string) Format {
+	f, ok, err := Lookup(name)
+	if !ok || err != nil {
+		panic("parser: no format " + name)
+	}
+	return f
+}

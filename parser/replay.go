@@ -1,0 +1,362 @@
+package parser
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/sseinspect/sseinspect/sse"
+	"github.com/sseinspect/sseinspect/streamctx"
+)
+
+// ErrUnrecognized is wrapped by Replay when the format cannot be detected.
+var ErrUnrecognized = errors.New("unrecognizable format")
+
+// Options configure Replay.
+type Options struct {
+	// Format is the wire format's name or alias; "" or "auto" detects it.
+	Format string
+	// MaxLineSize caps one line of the stream; 0 means sse.DefaultMaxLineSize.
+	MaxLineSize int
+}
+
+// Result says how a capture was read.
+type Result struct {
+	// Format is the wire format the capture was parsed as.
+	Format Format
+}
+
+// maxDetectEvents is how many events auto-detection looks at before it
+// gives up.
+const maxDetectEvents = 256
+
+// Replay reads a capture from r and replays it into sc. It returns an error
+// only when there is nothing to report: the input cannot be read, is empty,
+// exceeds the line cap, or its format cannot be recognized. Everything else
+// (bad events, in-band errors, cut-off streams) is recorded in sc.
+func Replay(r io.Reader, sc *streamctx.Context, opts Options) (Result, error) {
+	forced, isForced, err := Lookup(opts.Format)
+	if err != nil {
+		return Result{}, err
+	}
+	in, err := Open(&timedReader{r: r, sc: sc})
+	if err != nil {
+		return Result{}, err
+	}
+	sc.StatusCode = in.StatusCode
+	if in.Headers != nil {
+		sc.ResponseHeaders = in.Headers
+	}
+	rp := &replayer{sc: sc, in: in}
+	if isForced {
+		rp.forced = true
+		rp.setFormat(forced)
+	}
+	switch in.Kind {
+	case BodyEmpty:
+		if in.StatusCode >= 400 {
+			rp.ensureFormat()
+			sc.SetError("http_error", fmt.Sprintf("HTTP %d with an empty body", in.StatusCode))
+			sc.RecordEnd()
+			return Result{Format: rp.format}, nil
+		}
+		return Result{}, ErrEmpty
+	case BodyJSON:
+		err = rp.json()
+	default:
+		err = rp.sse(opts.MaxLineSize)
+	}
+	sc.RecordEnd()
+	if err != nil {
+		return Result{}, err
+	}
+	rp.parser.End(sc)
+	return Result{Format: rp.format}, nil
+}
+
+type replayer struct {
+	sc     *streamctx.Context
+	in     *Input
+	format Format
+	parser Parser
+	forced bool
+	// checked is set once a forced format has been compared with detection.
+	checked bool
+}
+
+func (rp *replayer) setFormat(f Format) {
+	rp.format = f
+	rp.parser = f.New()
+	rp.sc.APIFormat = f.Name
+}
+
+// ensureFormat picks a format for a capture that has nothing to detect from
+// (an error body): OpenAI-compatible chat, whose vendor is the most common.
+func (rp *replayer) ensureFormat() {
+	if rp.parser == nil {
+		rp.setFormat(mustLookup("openai-chat"))
+	}
+}
+
+// check compares a forced format with what an event looks like, once.
+func (rp *replayer) check(ev *sse.Event) {
+	if rp.checked {
+		return
+	}
+	d, ok := detect(ev)
+	if !ok {
+		return
+	}
+	rp.checked = true
+	if d != rp.format.Name {
+		rp.sc.Mismatch("this does not look like a %s stream: line %d is a %s event; parsed as %s as --format asked", rp.format.Name, ev.Line, d, rp.format.Name)
+	}
+}
+
+func (rp *replayer) sse(maxLine int) error {
+	s := sse.NewScanner(rp.in.Body())
+	if maxLine > 0 {
+		s.SetMaxLineSize(maxLine)
+	}
+	var pending []sse.Event // copies, while detecting
+	off := rp.in.HeaderLines
+	for s.Scan() {
+		ev := s.Event()
+		ev.Line += off
+		if rp.parser == nil {
+			pending = append(pending, copyEvent(ev))
+			if name, ok := detect(ev); ok {
+				rp.setFormat(mustLookup(name))
+				rp.checked = true
+				for i := range pending {
+					rp.dispatch(&pending[i])
+				}
+				pending = nil
+			} else if len(pending) >= maxDetectEvents {
+				return fmt.Errorf("%w: none of the first %d events is of a known wire format (use --format)", ErrUnrecognized, len(pending))
+			}
+			continue
+		}
+		if rp.forced {
+			rp.check(ev)
+		}
+		rp.dispatch(ev)
+	}
+	if err := s.Err(); err != nil {
+		var le *sse.LineError
+		if errors.As(err, &le) {
+			le.Line += off
+		}
+		return err
+	}
+	st := s.Stats()
+	if rp.parser == nil {
+		if len(pending) > 0 {
+			return fmt.Errorf("%w: none of its %d events is of a known wire format (use --format)", ErrUnrecognized, len(pending))
+		}
+		return rp.notSSE(st)
+	}
+	if rp.sc.Events() == 0 && st.UnknownFields+st.NoColonLines > 0 {
+		if err := rp.notSSE(st); err != nil {
+			rp.sc.Mismatch("no SSE events: %v", err)
+		}
+	}
+	rp.tolerations(st)
+	return nil
+}
+
+func (rp *replayer) dispatch(ev *sse.Event) {
+	rp.sc.CountEvent(ev.DataLines)
+	if ev.Incomplete {
+		rp.sc.Warn("line %d: the input ended inside this event (no blank line after it); it was read anyway", ev.Line)
+	}
+	rp.parser.Event(rp.sc, ev)
+}
+
+func copyEvent(ev *sse.Event) sse.Event {
+	c := *ev
+	c.Type = append([]byte(nil), ev.Type...)
+	c.Data = append([]byte(nil), ev.Data...)
+	return c
+}
+
+// tolerations turns what the scanner accepted against the spec or common
+// practice into warnings.
+func (rp *replayer) tolerations(st sse.Stats) {
+	sc := rp.sc
+	if st.CRLines > 0 {
+		sc.Warn("%d lines end with a lone CR (valid SSE, but rare)", st.CRLines)
+	}
+	if n := st.UnknownFields + st.NoColonLines; n > 0 {
+		sc.Warn("%d lines are not SSE fields (data, event, id, retry) nor comments and were ignored", n)
+	}
+	if st.InvalidUTF8 > 0 {
+		sc.Warn("%d invalid UTF-8 sequences were replaced with U+FFFD", st.InvalidUTF8)
+	}
+	if st.IgnoredIDs > 0 {
+		sc.Warn("%d id fields contain NUL and were ignored", st.IgnoredIDs)
+	}
+	if st.InvalidRetry > 0 {
+		sc.Warn("%d retry fields are not all digits and were ignored", st.InvalidRetry)
+	}
+}
+
+// notSSE explains input that carried no SSE event: an HTTP error body in
+// text or HTML is recorded as the error when the status says so, anything
+// else is unrecognizable.
+func (rp *replayer) notSSE(st sse.Stats) error {
+	if rp.in.StatusCode >= 400 {
+		rp.ensureFormat()
+		rp.sc.SetError("http_error", fmt.Sprintf("HTTP %d: %s", rp.in.StatusCode, rp.bodySummary()))
+		return nil
+	}
+	if st.Lines == 0 || (st.Events == 0 && st.Comments == st.Lines) {
+		if rp.parser != nil {
+			return nil
+		}
+		return fmt.Errorf("%w: no SSE events, only %d comment lines", ErrUnrecognized, st.Comments)
+	}
+	return fmt.Errorf("%w: not an SSE stream nor a JSON body (starts %q)", ErrUnrecognized, rp.bodySummary())
+}
+
+var titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+
+// bodySummary returns a short description of a non-SSE body from the bytes
+// remembered at its start: an HTML title, else its first non-empty line.
+func (rp *replayer) bodySummary() string {
+	head := rp.in.head
+	if m := titleRE.FindSubmatch(head); m != nil {
+		return strings.Join(strings.Fields(string(m[1])), " ")
+	}
+	for _, l := range strings.Split(string(head), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			if len(l) > 200 {
+				l = l[:200] + "…"
+			}
+			return l
+		}
+	}
+	return ""
+}
+
+// json handles a body that is JSON instead of a stream: an HTTP error
+// object, the JSON array that Gemini sends without alt=sse, or a single
+// response object.
+func (rp *replayer) json() error {
+	dec := json.NewDecoder(rp.in.Body())
+	dec.UseNumber()
+	tok, err := dec.Token()
+	if err != nil {
+		return rp.badJSON(err)
+	}
+	line := rp.in.HeaderLines + 1
+	if tok == json.Delim('[') {
+		n := 0
+		for dec.More() {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return rp.badJSON(err)
+			}
+			n++
+			ev := sse.Event{Data: raw, Retry: -1, Line: line, DataLines: 1}
+			if n == 1 {
+				rp.sc.Warn("not SSE: the body is a JSON array (Gemini streamGenerateContent without alt=sse); its elements were read as events")
+				if rp.parser == nil {
+					name, ok := detect(&ev)
+					if !ok {
+						name = "gemini"
+					}
+					rp.setFormat(mustLookup(name))
+					rp.checked = true
+				}
+			}
+			if rp.forced {
+				rp.check(&ev)
+			}
+			rp.dispatch(&ev)
+		}
+		if n == 0 {
+			rp.ensureFormat()
+			rp.sc.Warn("the body is an empty JSON array")
+		}
+		if _, err := dec.Token(); err != nil {
+			return rp.badJSON(err)
+		}
+		return rp.trailing(dec)
+	}
+	// A single object: decode the rest of it.
+	rest, err := io.ReadAll(io.MultiReader(dec.Buffered(), rp.in.Body()))
+	if err != nil {
+		return err
+	}
+	obj := append([]byte("{"), rest...)
+	obj = bytes.TrimRight(obj, " \t\r\n")
+	if !json.Valid(obj) {
+		rp.ensureFormat()
+		err := json.Unmarshal(obj, new(json.RawMessage))
+		rp.sc.BadEvent(line, "JSON body", err)
+		if rp.in.StatusCode >= 400 {
+			rp.sc.SetError("http_error", fmt.Sprintf("HTTP %d: %s", rp.in.StatusCode, rp.bodySummary()))
+		}
+		return nil
+	}
+	ev := sse.Event{Data: obj, Retry: -1, Line: line, DataLines: 1}
+	if typ, msg, ok := errorInfo(obj); ok {
+		if rp.parser == nil {
+			if name, ok := detect(&ev); ok {
+				rp.setFormat(mustLookup(name))
+			}
+		}
+		rp.ensureFormat()
+		rp.sc.AddChunk(obj)
+		rp.sc.SetError(typ, msg)
+		return nil
+	}
+	if rp.parser == nil {
+		name, ok := detect(&ev)
+		if !ok {
+			return fmt.Errorf("%w: the body is a JSON object of no known wire format", ErrUnrecognized)
+		}
+		rp.setFormat(mustLookup(name))
+	}
+	rp.sc.Warn("not SSE: the body is a single JSON object; it was read as one event")
+	rp.dispatch(&ev)
+	return nil
+}
+
+func (rp *replayer) badJSON(err error) error {
+	rp.ensureFormat()
+	rp.sc.BadEvent(rp.in.HeaderLines+1, "JSON body", err)
+	return nil
+}
+
+func (rp *replayer) trailing(dec *json.Decoder) error {
+	rest, err := io.ReadAll(io.MultiReader(dec.Buffered(), rp.in.Body()))
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(rest)) > 0 {
+		rp.sc.Warn("%d bytes after the JSON body were ignored", len(rest))
+	}
+	return nil
+}
+
+// timedReader records the first byte on the stream context's clock.
+type timedReader struct {
+	r    io.Reader
+	sc   *streamctx.Context
+	seen bool
+}
+
+func (t *timedReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if n > 0 && !t.seen {
+		t.seen = true
+		t.sc.RecordFirstByte()
+	}
+	return n, err
+}

@@ -1,0 +1,498 @@
+// Package streamctx holds the state of one LLM response stream: a Go port of
+// the StreamContext of the Aether gateway's streaming pipeline, corrected
+// where Aether is wrong (see the usage merging rules on UpdateUsage).
+//
+// A Context is filled by a wire-format parser, one event at a time, and read
+// through Snapshot. It owns the clock: timings are taken from the injected
+// Now function, never from time.Now, so a scripted clock makes them
+// deterministic and a nil clock leaves them unknown. A Context is not safe for
+// concurrent use.
+package streamctx
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Count is a token count that may be absent. The zero value is absent.
+type Count struct {
+	N   int64
+	Set bool
+}
+
+// Of returns a present count.
+func Of(n int64) Count { return Count{N: n, Set: true} }
+
+// Ptr returns a count from an optional JSON number: nil is absent.
+func Ptr(p *int64) Count {
+	if p == nil {
+		return Count{}
+	}
+	return Of(*p)
+}
+
+// Or returns c when present, else o.
+func (c Count) Or(o Count) Count {
+	if c.Set {
+		return c
+	}
+	return o
+}
+
+// Usage is one usage report from a stream, in sseinspect's semantics (see
+// DESIGN.md): Output includes reasoning tokens; Input is the provider's own
+// input count (for Anthropic it excludes cache reads and writes).
+// Absent fields are left alone by UpdateUsage.
+type Usage struct {
+	Input         Count
+	Output        Count
+	CacheRead     Count
+	CacheCreation Count
+	Reasoning     Count
+}
+
+// IsZero reports whether no field is present.
+func (u Usage) IsZero() bool {
+	return !u.Input.Set && !u.Output.Set && !u.CacheRead.Set && !u.CacheCreation.Set && !u.Reasoning.Set
+}
+
+// ToolCall is one tool (function) call assembled from its fragments.
+type ToolCall struct {
+	ID   string
+	Name string
+	args strings.Builder
+}
+
+// Arguments returns the arguments assembled so far: a JSON string when the
+// call completed, possibly a truncated one when the stream was cut.
+func (t *ToolCall) Arguments() string { return t.args.String() }
+
+// Timing holds the offsets of stream milestones from the start time; a
+// negative value means the milestone was not reached or time is unknown.
+type Timing struct {
+	FirstByte    time.Duration // first byte of the response
+	FirstEvent   time.Duration // first dispatched SSE event
+	FirstContent time.Duration // first event carrying generated content
+	FirstOutput  time.Duration // first visible answer text
+	LastContent  time.Duration // last event carrying generated content
+	End          time.Duration // last byte (end of input)
+}
+
+func unknownTiming() Timing {
+	return Timing{-1, -1, -1, -1, -1, -1}
+}
+
+// Options configure a new Context.
+type Options struct {
+	// Now is the clock. Nil means the capture carries no timing: all
+	// timings stay unknown.
+	Now func() time.Time
+	// Start is the time the request started (offsets are taken from it).
+	// The zero value means Now() at New.
+	Start time.Time
+	// CollectText keeps the text, thinking and tool-call arguments. The
+	// two-line summary needs none of them.
+	CollectText bool
+	// RecordChunks keeps a copy of every JSON chunk, for the response body.
+	RecordChunks bool
+	// OnChunk, when not nil, is called with every JSON chunk as it is
+	// added (borrowed for the call), so that a response body can be
+	// streamed out instead of held.
+	OnChunk func(raw []byte)
+	// MaxWarnings caps the number of warnings kept; further ones are
+	// counted. Zero means 100.
+	MaxWarnings int
+}
+
+// Context is the state of one stream.
+type Context struct {
+	opts Options
+
+	// Request and routing information, as Aether's StreamContext keeps it.
+	// sseinspect fills the ones a capture can tell and the flags set.
+	Model                  string
+	APIFormat              string
+	ClientAPIFormat        string
+	RequestID              string
+	ProviderName           string
+	ProviderID             string
+	EndpointID             string
+	KeyID                  string
+	MappedModel            string
+	ResponseID             string
+	ResponseHeaders        map[string]string // lower-case names
+	ProviderRequestHeaders map[string]string
+	ProviderRequestBody    []byte
+	ResponseMetadata       map[string]string
+
+	// StatusCode is the HTTP status of the response, 0 when unknown.
+	StatusCode int
+
+	// InputExcludesCache says that Input does not count cache reads and
+	// writes (Anthropic), so the total input adds them.
+	InputExcludesCache bool
+
+	usage      Usage
+	usageSeen  bool
+	finalUsage []byte // raw JSON of the last usage object seen
+	finalResp  []byte // raw JSON of the final response object, when one came
+
+	text     strings.Builder
+	thinking strings.Builder
+	textLen  int64
+	tools    []*ToolCall
+	toolKeys map[string]int
+
+	errType    string
+	errMessage string
+	complete   bool
+	stopReason string
+
+	events    int
+	dataCount int
+	chunks    [][]byte
+	nChunks   int
+	bad       int
+	warnings  []string
+	dropped   int
+	mismatch  bool
+	start     time.Time
+	timing    Timing
+	timedOnce bool
+}
+
+// New returns an empty Context.
+func New(opts Options) *Context {
+	if opts.MaxWarnings == 0 {
+		opts.MaxWarnings = 100
+	}
+	sc := &Context{opts: opts}
+	sc.resetState()
+	return sc
+}
+
+// Timed reports whether the Context has a clock.
+func (sc *Context) Timed() bool { return sc.opts.Now != nil }
+
+func (sc *Context) resetState() {
+	sc.usage = Usage{}
+	sc.usageSeen = false
+	sc.finalUsage, sc.finalResp = nil, nil
+	sc.text.Reset()
+	sc.thinking.Reset()
+	sc.textLen = 0
+	sc.tools, sc.toolKeys = nil, nil
+	sc.errType, sc.errMessage = "", ""
+	sc.complete, sc.stopReason = false, ""
+	sc.events, sc.dataCount, sc.nChunks, sc.bad, sc.dropped = 0, 0, 0, 0, 0
+	sc.chunks, sc.warnings = nil, nil
+	sc.mismatch = false
+	sc.StatusCode = 0
+	sc.ResponseID = ""
+	sc.ResponseHeaders = nil
+	sc.ProviderRequestHeaders = nil
+	sc.ProviderRequestBody = nil
+	sc.timing = unknownTiming()
+	sc.start = sc.opts.Start
+	if sc.opts.Now != nil && sc.start.IsZero() {
+		sc.start = sc.opts.Now()
+	}
+}
+
+// ResetForRetry clears everything a failed attempt left, as Aether does
+// before a failover retry: usage, text, tool calls, errors, counters, chunks,
+// headers, response id, timings. It keeps the model, formats, request id and
+// provider information, and restarts the clock.
+func (sc *Context) ResetForRetry() {
+	sc.opts.Start = time.Time{}
+	sc.resetState()
+}
+
+func (sc *Context) since() (time.Duration, bool) {
+	if sc.opts.Now == nil {
+		return -1, false
+	}
+	return sc.opts.Now().Sub(sc.start), true
+}
+
+// RecordFirstByte records the first-byte time; only the first call counts.
+func (sc *Context) RecordFirstByte() {
+	if sc.timing.FirstByte >= 0 {
+		return
+	}
+	if d, ok := sc.since(); ok {
+		sc.timing.FirstByte = d
+	}
+}
+
+// RecordEnd records the time of the last byte; the last call counts.
+func (sc *Context) RecordEnd() {
+	if d, ok := sc.since(); ok {
+		sc.timing.End = d
+	}
+}
+
+// CountEvent counts one dispatched SSE event carrying dataLines data lines,
+// and records the first-event time.
+func (sc *Context) CountEvent(dataLines int) {
+	sc.events++
+	sc.dataCount += dataLines
+	if sc.timing.FirstEvent < 0 {
+		if d, ok := sc.since(); ok {
+			sc.timing.FirstEvent = d
+		}
+	}
+}
+
+// AddChunk counts one JSON chunk and, when chunks are recorded, keeps a copy
+// of raw for the response body. raw is not retained.
+func (sc *Context) AddChunk(raw []byte) {
+	sc.nChunks++
+	if sc.opts.OnChunk != nil {
+		sc.opts.OnChunk(raw)
+	}
+	if sc.opts.RecordChunks {
+		sc.chunks = append(sc.chunks, append([]byte(nil), raw...))
+	}
+}
+
+// Chunks returns the recorded chunks (owned by the Context).
+func (sc *Context) Chunks() [][]byte { return sc.chunks }
+
+func (sc *Context) markContent(output bool) {
+	d, ok := sc.since()
+	if !ok {
+		return
+	}
+	if sc.timing.FirstContent < 0 {
+		sc.timing.FirstContent = d
+	}
+	if output && sc.timing.FirstOutput < 0 {
+		sc.timing.FirstOutput = d
+	}
+	sc.timing.LastContent = d
+}
+
+// AppendText appends visible answer text. Empty text is no content.
+func (sc *Context) AppendText(s string) {
+	if s == "" {
+		return
+	}
+	sc.markContent(true)
+	sc.textLen += int64(len(s))
+	if sc.opts.CollectText {
+		sc.text.WriteString(s)
+	}
+}
+
+// AppendThinking appends reasoning text. Empty text is no content.
+func (sc *Context) AppendThinking(s string) {
+	if s == "" {
+		return
+	}
+	sc.markContent(false)
+	if sc.opts.CollectText {
+		sc.thinking.WriteString(s)
+	}
+}
+
+// MarkContent records generated content that is not text (a redacted
+// thinking block, an encrypted reasoning item, a server tool call).
+func (sc *Context) MarkContent() { sc.markContent(false) }
+
+// ToolDelta adds a fragment of the tool call identified by key (unique in the
+// stream: an index, an item id). The first fragment of a key creates the call
+// in order of appearance; a non-empty id or name sets the call's, and args is
+// appended to its arguments.
+func (sc *Context) ToolDelta(key, id, name, args string) {
+	t := sc.tool(key)
+	if id != "" {
+		t.ID = id
+	}
+	if name != "" {
+		t.Name = name
+	}
+	if args != "" {
+		sc.markContent(false)
+		if sc.opts.CollectText {
+			t.args.WriteString(args)
+		}
+	} else if id != "" || name != "" {
+		sc.markContent(false)
+	}
+}
+
+// SetToolArguments replaces the arguments of the call identified by key with
+// the complete string (a "done" event, a Gemini functionCall).
+func (sc *Context) SetToolArguments(key, args string) {
+	t := sc.tool(key)
+	if sc.opts.CollectText {
+		t.args.Reset()
+		t.args.WriteString(args)
+	}
+}
+
+// HasTool reports whether a tool call with key exists.
+func (sc *Context) HasTool(key string) bool {
+	_, ok := sc.toolKeys[key]
+	return ok
+}
+
+func (sc *Context) tool(key string) *ToolCall {
+	if i, ok := sc.toolKeys[key]; ok {
+		return sc.tools[i]
+	}
+	if sc.toolKeys == nil {
+		sc.toolKeys = make(map[string]int)
+	}
+	sc.toolKeys[key] = len(sc.tools)
+	t := &ToolCall{}
+	sc.tools = append(sc.tools, t)
+	return t
+}
+
+// UpdateUsage merges a usage report: every present field replaces the
+// earlier value, including an explicit zero; an absent field never erases
+// one. (Aether's rule, "a 0 never overwrites", loses real zeros and keeps
+// stale values.) raw, when not nil, is kept as the final usage object.
+func (sc *Context) UpdateUsage(u Usage, raw []byte) {
+	if u.IsZero() {
+		return
+	}
+	sc.usageSeen = true
+	sc.usage.Input = u.Input.Or(sc.usage.Input)
+	sc.usage.Output = u.Output.Or(sc.usage.Output)
+	sc.usage.CacheRead = u.CacheRead.Or(sc.usage.CacheRead)
+	sc.usage.CacheCreation = u.CacheCreation.Or(sc.usage.CacheCreation)
+	sc.usage.Reasoning = u.Reasoning.Or(sc.usage.Reasoning)
+	if raw != nil {
+		sc.finalUsage = append(sc.finalUsage[:0], raw...)
+	}
+}
+
+// Usage returns the merged usage.
+func (sc *Context) Usage() Usage { return sc.usage }
+
+// SetFinalResponse keeps raw (copied) as the final response object.
+func (sc *Context) SetFinalResponse(raw []byte) {
+	sc.finalResp = append(sc.finalResp[:0], raw...)
+}
+
+// FinalUsage returns the raw JSON of the last usage object, or nil.
+func (sc *Context) FinalUsage() []byte { return sc.finalUsage }
+
+// FinalResponse returns the raw JSON of the final response object, or nil.
+func (sc *Context) FinalResponse() []byte { return sc.finalResp }
+
+// SetError records an in-band or HTTP error. The first non-empty type and
+// the first non-empty message are kept (an OpenAI Responses "error" event
+// is more precise than the "response.failed" that follows it).
+func (sc *Context) SetError(typ, message string) {
+	if typ == "" && message == "" {
+		typ = "error"
+	}
+	if sc.errType == "" {
+		sc.errType = typ
+	}
+	if sc.errMessage == "" {
+		sc.errMessage = message
+	}
+}
+
+// Failed reports whether an error was recorded or the HTTP status is an
+// error.
+func (sc *Context) Failed() bool {
+	return sc.errType != "" || sc.errMessage != "" || sc.StatusCode >= 400
+}
+
+// IsSuccess is Aether's test: the HTTP status is below 400.
+func (sc *Context) IsSuccess() bool { return sc.StatusCode < 400 }
+
+// MarkComplete records that the stream reached its format's normal end.
+func (sc *Context) MarkComplete() { sc.complete = true }
+
+// Complete reports whether the stream reached its normal end.
+func (sc *Context) Complete() bool { return sc.complete }
+
+// SetStopReason sets the stop reason; an empty one is ignored.
+func (sc *Context) SetStopReason(s string) {
+	if s != "" {
+		sc.stopReason = s
+	}
+}
+
+// StopReason returns the stop reason.
+func (sc *Context) StopReason() string { return sc.stopReason }
+
+// SetModel sets the model; an empty one is ignored.
+func (sc *Context) SetModel(m string) {
+	if m != "" {
+		sc.Model = m
+	}
+}
+
+// SetResponseID sets the response id; an empty one is ignored.
+func (sc *Context) SetResponseID(id string) {
+	if id != "" {
+		sc.ResponseID = id
+	}
+}
+
+// Warn adds a warning that does not by itself make the stream fail
+// (something tolerated).
+func (sc *Context) Warn(format string, args ...any) {
+	if len(sc.warnings) >= sc.opts.MaxWarnings {
+		sc.dropped++
+		return
+	}
+	sc.warnings = append(sc.warnings, fmt.Sprintf(format, args...))
+}
+
+// BadEvent records an event that could not be decoded: a warning, and exit
+// status 1.
+func (sc *Context) BadEvent(line int, what string, err error) {
+	sc.bad++
+	if line > 0 {
+		sc.Warn("line %d: %s: %v", line, what, err)
+	} else {
+		sc.Warn("%s: %v", what, err)
+	}
+}
+
+// Mismatch records that the stream does not look like the format it was
+// parsed as: a warning, and exit status 1.
+func (sc *Context) Mismatch(format string, args ...any) {
+	sc.mismatch = true
+	sc.bad++
+	sc.Warn(format, args...)
+}
+
+// BadEvents returns the number of undecodable events and mismatches.
+func (sc *Context) BadEvents() int { return sc.bad }
+
+// Events returns the number of dispatched events.
+func (sc *Context) Events() int { return sc.events }
+
+// DataCount returns the number of data lines.
+func (sc *Context) DataCount() int { return sc.dataCount }
+
+// ChunkCount returns the number of JSON chunks.
+func (sc *Context) ChunkCount() int { return sc.nChunks }
+
+// Text returns the collected visible text.
+func (sc *Context) Text() string { return sc.text.String() }
+
+// TextLen returns the number of bytes of visible text seen, collected or
+// not.
+func (sc *Context) TextLen() int64 { return sc.textLen }
+
+// Thinking returns the collected reasoning text.
+func (sc *Context) Thinking() string { return sc.thinking.String() }
+
+// ToolCalls returns the tool calls in order of appearance (owned by the
+// Context).
+func (sc *Context) ToolCalls() []*ToolCall { return sc.tools }
+
+// Timing returns the milestone offsets.
+func (sc *Context) Timing() Timing { return sc.timing }

@@ -1,0 +1,379 @@
+package streamctx_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sseinspect/sseinspect/streamctx"
+)
+
+var (
+	absent = streamctx.Count{}
+	of     = streamctx.Of
+)
+
+func TestUpdateUsageMerging(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		updates []streamctx.Usage
+		want    streamctx.Usage
+	}{
+		{
+			name:    "nothing_reported",
+			updates: nil,
+			want:    streamctx.Usage{},
+		},
+		{
+			// Anthropic: message_start carries input, message_delta output.
+			name: "pieces_merge",
+			updates: []streamctx.Usage{
+				{Input: of(100), Output: of(1)},
+				{Output: of(50)},
+			},
+			want: streamctx.Usage{Input: of(100), Output: of(50)},
+		},
+		{
+			// Aether keeps 100 here ("0 never overwrites"); a provider
+			// that explicitly says 0 means 0.
+			name: "explicit_zero_replaces_unlike_aether",
+			updates: []streamctx.Usage{
+				{CacheRead: of(55096)},
+				{CacheRead: of(0)},
+			},
+			want: streamctx.Usage{CacheRead: of(0)},
+		},
+		{
+			// OpenAI: a chunk with "usage": null after the usage chunk.
+			name: "absent_never_erases",
+			updates: []streamctx.Usage{
+				{Input: of(78), Output: of(9), CacheRead: of(0), Reasoning: of(0)},
+				{},
+			},
+			want: streamctx.Usage{Input: of(78), Output: of(9), CacheRead: of(0), Reasoning: of(0)},
+		},
+		{
+			// Gemini: cumulative usageMetadata, the last wins.
+			name: "later_explicit_value_replaces",
+			updates: []streamctx.Usage{
+				{Input: of(15)},
+				{Input: of(13), Output: of(8)},
+			},
+			want: streamctx.Usage{Input: of(13), Output: of(8)},
+		},
+		{
+			name: "aether_stale_value_case",
+			// Aether: input stays 2039 if the delta said 0; here a
+			// later explicit value always wins.
+			updates: []streamctx.Usage{
+				{Input: of(2039), CacheCreation: of(3068)},
+				{Input: of(10423), CacheCreation: absent},
+			},
+			want: streamctx.Usage{Input: of(10423), CacheCreation: of(3068)},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sc := streamctx.New(streamctx.Options{})
+			for _, u := range tc.updates {
+				sc.UpdateUsage(u, nil)
+			}
+			assert.Equal(t, tc.want, sc.Usage())
+		})
+	}
+}
+
+func TestUsageSource(t *testing.T) {
+	t.Parallel()
+	sc := streamctx.New(streamctx.Options{})
+	sc.UpdateUsage(streamctx.Usage{}, []byte(`null`))
+	s := sc.Snapshot("openai-chat", "openai")
+	assert.Equal(t, "none", s.UsageSource, "an empty usage report is no usage")
+	assert.Nil(t, sc.FinalUsage())
+
+	sc.UpdateUsage(streamctx.Usage{Output: of(0)}, []byte(`{"completion_tokens":0}`))
+	s = sc.Snapshot("openai-chat", "openai")
+	assert.Equal(t, "provider", s.UsageSource)
+	assert.JSONEq(t, `{"completion_tokens":0}`, string(sc.FinalUsage()))
+}
+
+func TestTotalInputTokens(t *testing.T) {
+	t.Parallel()
+	u := streamctx.Usage{Input: of(6), CacheRead: of(6289), CacheCreation: of(3337), Output: of(198)}
+	sc := streamctx.New(streamctx.Options{})
+	sc.UpdateUsage(u, nil)
+	assert.Equal(t, int64(6), sc.Snapshot("x", "x").TotalInputTokens, "input includes cache unless the format says otherwise")
+	sc.InputExcludesCache = true
+	assert.Equal(t, int64(6+6289+3337), sc.Snapshot("x", "x").TotalInputTokens)
+}
+
+// clock is a scripted clock.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time          { return c.t }
+func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
+func newClock() *clock                   { return &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)} }
+func ms(n int64) *int64                  { return &n }
+func timedContext(c *clock) *streamctx.Context {
+	return streamctx.New(streamctx.Options{Now: c.now, CollectText: true})
+}
+
+func TestTimingMilestones(t *testing.T) {
+	t.Parallel()
+	c := newClock()
+	sc := timedContext(c)
+	c.advance(250 * time.Millisecond)
+	sc.RecordFirstByte()
+	sc.CountEvent(1)
+	c.advance(50 * time.Millisecond)
+	sc.RecordFirstByte() // only the first counts
+	sc.AppendThinking("")
+	sc.AppendText("") // empty deltas are no content
+	c.advance(50 * time.Millisecond)
+	sc.AppendThinking("hmm")
+	c.advance(100 * time.Millisecond)
+	sc.AppendText("Hi")
+	c.advance(1100 * time.Millisecond)
+	sc.RecordEnd()
+
+	tm := sc.Timing()
+	assert.Equal(t, 250*time.Millisecond, tm.FirstByte)
+	assert.Equal(t, 250*time.Millisecond, tm.FirstEvent)
+	assert.Equal(t, 350*time.Millisecond, tm.FirstContent)
+	assert.Equal(t, 450*time.Millisecond, tm.FirstOutput)
+	assert.Equal(t, 450*time.Millisecond, tm.LastContent)
+	assert.Equal(t, 1550*time.Millisecond, tm.End)
+
+	s := sc.Snapshot("anthropic", "anthropic")
+	assert.Equal(t, ms(250), s.TTFBMs)
+	assert.Equal(t, ms(350), s.TTFTMs)
+	assert.Equal(t, ms(1550), s.TotalMs)
+}
+
+func TestNoClockMeansUnknownTiming(t *testing.T) {
+	t.Parallel()
+	sc := streamctx.New(streamctx.Options{CollectText: true})
+	sc.RecordFirstByte()
+	sc.AppendText("x")
+	sc.RecordEnd()
+	s := sc.Snapshot("openai-chat", "openai")
+	assert.Nil(t, s.TTFBMs)
+	assert.Nil(t, s.TTFTMs)
+	assert.Nil(t, s.TotalMs)
+	assert.False(t, s.Timed)
+}
+
+func TestToolCallsAssembleInOrder(t *testing.T) {
+	t.Parallel()
+	sc := streamctx.New(streamctx.Options{CollectText: true})
+	sc.ToolDelta("1", "call_b", "second", "")
+	sc.ToolDelta("0", "call_a", "first", `{"a":`)
+	sc.ToolDelta("1", "", "", `{}`)
+	sc.ToolDelta("0", "", "", `1}`)
+	s := sc.Snapshot("openai-chat", "openai")
+	assert.Equal(t, []streamctx.ToolCallSnapshot{
+		{ID: "call_b", Name: "second", Arguments: "{}"},
+		{ID: "call_a", Name: "first", Arguments: `{"a":1}`},
+	}, s.ToolCalls)
+
+	sc.SetToolArguments("0", `{"a": 1}`)
+	assert.Equal(t, `{"a": 1}`, sc.ToolCalls()[1].Arguments())
+	assert.True(t, sc.HasTool("1"))
+	assert.False(t, sc.HasTool("2"))
+}
+
+func TestCollectTextOff(t *testing.T) {
+	t.Parallel()
+	sc := streamctx.New(streamctx.Options{})
+	sc.AppendText("hello")
+	sc.AppendThinking("hmm")
+	sc.ToolDelta("0", "id", "f", "{}")
+	s := sc.Snapshot("x", "x")
+	assert.Empty(t, s.Text)
+	assert.Empty(t, s.Thinking)
+	assert.Equal(t, int64(5), sc.TextLen(), "text is counted even when not kept")
+	require.Len(t, s.ToolCalls, 1)
+	assert.Equal(t, "f", s.ToolCalls[0].Name, "tool names are kept; arguments are not")
+}
+
+func TestStatus(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name     string
+		setup    func(sc *streamctx.Context)
+		status   string
+		errType  *string
+		errMsg   *string
+		complete bool
+	}{
+		{"complete_is_ok", func(sc *streamctx.Context) { sc.MarkComplete() }, "ok", nil, nil, true},
+		{"incomplete_is_failed", func(*streamctx.Context) {}, "failed", nil, nil, false},
+		{"in_band_error_is_failed_even_with_http_200", func(sc *streamctx.Context) {
+			sc.StatusCode = 200
+			sc.SetError("api_error", "Internal server error")
+			sc.MarkComplete()
+		}, "failed", strp("api_error"), strp("Internal server error"), true},
+		{"http_error_without_body_error", func(sc *streamctx.Context) {
+			sc.StatusCode = 503
+			sc.MarkComplete()
+		}, "failed", strp("http_error"), strp("HTTP 503"), true},
+		{"first_error_wins", func(sc *streamctx.Context) {
+			sc.SetError("insufficient_quota", "You exceeded your current quota")
+			sc.SetError("server_error", "later")
+		}, "failed", strp("insufficient_quota"), strp("You exceeded your current quota"), false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sc := streamctx.New(streamctx.Options{})
+			tc.setup(sc)
+			s := sc.Snapshot("x", "x")
+			assert.Equal(t, tc.status, s.Status)
+			assert.Equal(t, tc.errType, s.ErrorType)
+			assert.Equal(t, tc.errMsg, s.ErrorMessage)
+			assert.Equal(t, tc.complete, s.Complete)
+		})
+	}
+}
+
+func strp(s string) *string { return &s }
+
+func TestIsSuccessIsAethersRule(t *testing.T) {
+	t.Parallel()
+	sc := streamctx.New(streamctx.Options{})
+	for code, want := range map[int]bool{0: true, 200: true, 399: true, 400: false, 529: false} {
+		sc.StatusCode = code
+		assert.Equal(t, want, sc.IsSuccess(), "status %d", code)
+	}
+}
+
+func TestRequestID(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, flag, header, xheader, responseID, want string
+	}{
+		{name: "flag_wins", flag: "abc123456789", header: "req_1", responseID: "msg_1", want: "abc123456789"},
+		{name: "request_id_header", header: "req_011CZ", xheader: "x", responseID: "msg_1", want: "req_011CZ"},
+		{name: "x_request_id_header", xheader: "7f1e", responseID: "msg_1", want: "7f1e"},
+		{name: "chat_prefix_stripped", responseID: "chatcmpl-Dx0Xq5Xx9rHB", want: "Dx0Xq5Xx9rHB"},
+		{name: "anthropic_prefix_stripped", responseID: "msg_017A4s3HAsrqf5d2WvBmrpLr", want: "017A4s3HAsrqf5d2WvBmrpLr"},
+		{name: "responses_prefix_stripped", responseID: "resp_00592e63", want: "00592e63"},
+		{name: "openrouter_prefix_stripped", responseID: "gen-1762064096-m5Vx", want: "1762064096-m5Vx"},
+		{name: "uuid_kept", responseID: "33be18fc-3842-486c", want: "33be18fc-3842-486c"},
+		{name: "gemini_id_kept", responseID: "w1peaMz6INOvnvgPgYfPiQY", want: "w1peaMz6INOvnvgPgYfPiQY"},
+		{name: "none", want: ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sc := streamctx.New(streamctx.Options{})
+			sc.RequestID = tc.flag
+			sc.ResponseHeaders = map[string]string{}
+			if tc.header != "" {
+				sc.ResponseHeaders["request-id"] = tc.header
+			}
+			if tc.xheader != "" {
+				sc.ResponseHeaders["x-request-id"] = tc.xheader
+			}
+			sc.SetResponseID(tc.responseID)
+			assert.Equal(t, tc.want, sc.Snapshot("x", "x").RequestID)
+		})
+	}
+}
+
+func TestLogSummary(t *testing.T) {
+	t.Parallel()
+	c := newClock()
+	sc := timedContext(c)
+	sc.RequestID = "a1b2c3d4e5f6"
+	sc.SetModel("claude-sonnet-4")
+	sc.UpdateUsage(streamctx.Usage{Input: of(25), Output: of(12)}, nil)
+	sc.MarkComplete()
+	c.advance(250 * time.Millisecond)
+	sc.RecordFirstByte()
+	c.advance(1250 * time.Millisecond)
+	sc.RecordEnd()
+	s := sc.Snapshot("anthropic", "anthropic")
+	assert.Equal(t, "[OK] a1b2c3d4 | claude-sonnet-4 | anthropic | TTFB: 250ms\n      Total: 1500ms | in:25 out:12", s.LogSummary())
+}
+
+func TestLogSummaryWithoutTimingOrIDs(t *testing.T) {
+	t.Parallel()
+	sc := streamctx.New(streamctx.Options{})
+	sc.SetError("overloaded_error", "Overloaded")
+	s := sc.Snapshot("anthropic", "anthropic")
+	assert.Equal(t, "[FAIL] - | unknown | anthropic\n      Total: n/a | in:0 out:0", s.LogSummary())
+}
+
+func TestLogSummaryCutsRequestIDByCharacters(t *testing.T) {
+	t.Parallel()
+	sc := streamctx.New(streamctx.Options{})
+	sc.RequestID = "ééééééééé"
+	sc.MarkComplete()
+	s := sc.Snapshot("x", "p")
+	assert.Equal(t, "[OK] éééééééé | unknown | p\n      Total: n/a | in:0 out:0", s.LogSummary())
+}
+
+func TestResetForRetry(t *testing.T) {
+	t.Parallel()
+	c := newClock()
+	sc := streamctx.New(streamctx.Options{Now: c.now, CollectText: true, RecordChunks: true})
+	sc.SetModel("gpt-4o")
+	sc.RequestID = "req-1"
+	sc.StatusCode = 500
+	sc.ResponseHeaders = map[string]string{"x-request-id": "h"}
+	c.advance(time.Second)
+	sc.RecordFirstByte()
+	sc.CountEvent(1)
+	sc.AddChunk([]byte(`{}`))
+	sc.AppendText("partial")
+	sc.ToolDelta("0", "id", "f", "{")
+	sc.UpdateUsage(streamctx.Usage{Input: of(5)}, []byte(`{}`))
+	sc.SetError("server_error", "boom")
+	sc.Warn("w")
+
+	sc.ResetForRetry()
+	c.advance(100 * time.Millisecond)
+	sc.RecordFirstByte()
+	s := sc.Snapshot("openai-chat", "openai")
+	assert.Equal(t, "gpt-4o", *s.Model, "model is kept")
+	assert.Equal(t, "req-1", s.RequestID, "request id is kept")
+	assert.Nil(t, s.StatusCode)
+	assert.Empty(t, s.Text)
+	assert.Empty(t, s.ToolCalls)
+	assert.Zero(t, s.InputTokens)
+	assert.Equal(t, "none", s.UsageSource)
+	assert.Nil(t, s.ErrorType)
+	assert.Empty(t, s.Warnings)
+	assert.Zero(t, s.Events)
+	assert.Empty(t, sc.Chunks())
+	assert.Equal(t, ms(100), s.TTFBMs, "first byte is measured anew from the retry")
+}
+
+func TestChunksAreCopied(t *testing.T) {
+	t.Parallel()
+	var seen []string
+	sc := streamctx.New(streamctx.Options{RecordChunks: true, OnChunk: func(b []byte) { seen = append(seen, string(b)) }})
+	buf := []byte(`{"a":1}`)
+	sc.AddChunk(buf)
+	copy(buf, `{"b":2}`)
+	assert.Equal(t, `{"a":1}`, string(sc.Chunks()[0]))
+	assert.Equal(t, []string{`{"a":1}`}, seen)
+	assert.Equal(t, 1, sc.ChunkCount())
+}
+
+func TestWarningsAreCapped(t *testing.T) {
+	t.Parallel()
+	sc := streamctx.New(streamctx.Options{MaxWarnings: 2})
+	for range 5 {
+		sc.Warn("x")
+	}
+	sc.BadEvent(3, "content_block_delta event", assert.AnError)
+	s := sc.Snapshot("x", "x")
+	assert.Equal(t, []string{"x", "x", "4 more warnings not shown"}, s.Warnings)
+	assert.Equal(t, 1, s.BadEvents)
+}

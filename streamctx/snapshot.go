@@ -1,0 +1,241 @@
+package streamctx
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ToolCallSnapshot is a tool call as the JSON summary shows it.
+type ToolCallSnapshot struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Arguments string `json:"arguments"`
+}
+
+// Snapshot is the state of a stream as the JSON summary shows it. Its field
+// order is the documented key order. Pointer fields are null when unknown.
+type Snapshot struct {
+	Format              string             `json:"format"`
+	Provider            string             `json:"provider"`
+	RequestID           string             `json:"request_id"`
+	ResponseID          *string            `json:"response_id"`
+	Model               *string            `json:"model"`
+	Status              string             `json:"status"`
+	StatusCode          *int               `json:"status_code"`
+	ErrorType           *string            `json:"error_type"`
+	ErrorMessage        *string            `json:"error_message"`
+	Complete            bool               `json:"complete"`
+	StopReason          *string            `json:"stop_reason"`
+	InputTokens         int64              `json:"input_tokens"`
+	OutputTokens        int64              `json:"output_tokens"`
+	CachedTokens        int64              `json:"cached_tokens"`
+	CacheCreationTokens int64              `json:"cache_creation_tokens"`
+	ReasoningTokens     int64              `json:"reasoning_tokens"`
+	TotalInputTokens    int64              `json:"total_input_tokens"`
+	UsageSource         string             `json:"usage_source"`
+	Text                string             `json:"text"`
+	Thinking            string             `json:"thinking"`
+	ToolCalls           []ToolCallSnapshot `json:"tool_calls"`
+	Events              int                `json:"events"`
+	DataCount           int                `json:"data_count"`
+	TTFBMs              *int64             `json:"ttfb_ms"`
+	TTFTMs              *int64             `json:"ttft_ms"`
+	TotalMs             *int64             `json:"total_ms"`
+	Warnings            []string           `json:"warnings"`
+
+	// Not in the JSON summary.
+	BadEvents int         `json:"-"`
+	Timing    Timing      `json:"-"`
+	Timed     bool        `json:"-"`
+	Chunks    int         `json:"-"`
+	Usage     Usage       `json:"-"`
+	Tools     []*ToolCall `json:"-"`
+}
+
+// responseIDPrefixes are the type prefixes stripped from a response id to
+// make a request id: OpenAI chat and legacy completions, Anthropic
+// messages, OpenAI Responses, OpenRouter generations.
+var responseIDPrefixes = []string{"chatcmpl-", "cmpl-", "msg_", "resp_", "gen-"}
+
+// Failed reports whether the stream counts as failed: an error was
+// recorded, the HTTP status is an error, or the stream did not complete.
+func (sc *Context) failedOrIncomplete() bool { return sc.Failed() || !sc.complete }
+
+// Snapshot returns the state of the stream. format names the wire format
+// and provider the provider to show (the caller applies --provider and the
+// format's vendor).
+func (sc *Context) Snapshot(format, provider string) Snapshot {
+	s := Snapshot{
+		Format:              format,
+		Provider:            provider,
+		Status:              "ok",
+		Complete:            sc.complete,
+		InputTokens:         sc.usage.Input.N,
+		OutputTokens:        sc.usage.Output.N,
+		CachedTokens:        sc.usage.CacheRead.N,
+		CacheCreationTokens: sc.usage.CacheCreation.N,
+		ReasoningTokens:     sc.usage.Reasoning.N,
+		UsageSource:         "none",
+		Text:                sc.text.String(),
+		Thinking:            sc.thinking.String(),
+		ToolCalls:           []ToolCallSnapshot{},
+		Events:              sc.events,
+		DataCount:           sc.dataCount,
+		Warnings:            []string{},
+		BadEvents:           sc.bad,
+		Timing:              sc.timing,
+		Timed:               sc.Timed(),
+		Chunks:              sc.nChunks,
+		Usage:               sc.usage,
+		Tools:               sc.tools,
+	}
+	s.TotalInputTokens = s.InputTokens
+	if sc.InputExcludesCache {
+		s.TotalInputTokens += s.CachedTokens + s.CacheCreationTokens
+	}
+	if sc.usageSeen {
+		s.UsageSource = "provider"
+	}
+	s.RequestID = sc.requestID()
+	s.ResponseID = strPtr(sc.ResponseID)
+	s.Model = strPtr(sc.Model)
+	if sc.failedOrIncomplete() {
+		s.Status = "failed"
+	}
+	if sc.StatusCode != 0 {
+		c := sc.StatusCode
+		s.StatusCode = &c
+	}
+	if sc.Failed() {
+		typ, msg := sc.errType, sc.errMessage
+		if typ == "" && msg == "" {
+			typ = "http_error"
+			msg = fmt.Sprintf("HTTP %d", sc.StatusCode)
+		}
+		s.ErrorType = strPtr(typ)
+		s.ErrorMessage = strPtr(msg)
+	}
+	s.StopReason = strPtr(sc.stopReason)
+	for _, t := range sc.tools {
+		s.ToolCalls = append(s.ToolCalls, ToolCallSnapshot{ID: t.ID, Name: t.Name, Arguments: t.Arguments()})
+	}
+	s.Warnings = append(s.Warnings, sc.warnings...)
+	if sc.dropped > 0 {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("%d more warnings not shown", sc.dropped))
+	}
+	s.TTFBMs = msPtr(sc.timing.FirstByte)
+	s.TTFTMs = msPtr(sc.timing.FirstContent)
+	s.TotalMs = msPtr(sc.timing.End)
+	return s
+}
+
+// requestID is --request-id, else the request-id or x-request-id header,
+// else the response id without its type prefix, else "".
+func (sc *Context) requestID() string {
+	if sc.RequestID != "" {
+		return sc.RequestID
+	}
+	for _, h := range []string{"request-id", "x-request-id"} {
+		if v := sc.ResponseHeaders[h]; v != "" {
+			return v
+		}
+	}
+	id := sc.ResponseID
+	for _, p := range responseIDPrefixes {
+		if strings.HasPrefix(id, p) && len(id) > len(p) {
+			return id[len(p):]
+		}
+	}
+	return id
+}
+
+func strPtr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func msPtr(d time.Duration) *int64 {
+	if d < 0 {
+		return nil
+	}
+	ms := d.Milliseconds()
+	return &ms
+}
+
+// LogSummary returns the two-line summary exactly as Aether's
+// get_log_summary prints it (without a trailing newline):
+//
+//	[OK] a1b2c3d4 | claude-sonnet-4 | anthropic | TTFB: 250ms
+//	      Total: 1500ms | in:25 out:12
+//
+// The request id is cut to its first 8 characters ("-" when there is none),
+// the model is "unknown" when none, TTFB appears only when known, and the
+// total is "n/a" when the capture carries no timing.
+func (s *Snapshot) LogSummary() string {
+	return s.StatusTag() + s.LogSummaryRest()
+}
+
+// StatusTag returns "[OK]" or "[FAIL]".
+func (s *Snapshot) StatusTag() string {
+	if s.Status == "ok" {
+		return "[OK]"
+	}
+	return "[FAIL]"
+}
+
+// LogSummaryRest returns the summary after the status tag, so that a
+// renderer can colour the tag alone.
+func (s *Snapshot) LogSummaryRest() string {
+	var b strings.Builder
+	rid := s.RequestID
+	if rid == "" {
+		rid = "-"
+	}
+	if n := firstRunes(rid, 8); n < len(rid) {
+		rid = rid[:n]
+	}
+	model := "unknown"
+	if s.Model != nil {
+		model = *s.Model
+	}
+	b.WriteString(" ")
+	b.WriteString(rid)
+	b.WriteString(" | ")
+	b.WriteString(model)
+	b.WriteString(" | ")
+	b.WriteString(s.Provider)
+	if s.TTFBMs != nil {
+		b.WriteString(" | TTFB: ")
+		b.WriteString(strconv.FormatInt(*s.TTFBMs, 10))
+		b.WriteString("ms")
+	}
+	b.WriteString("\n      Total: ")
+	if s.TotalMs != nil {
+		b.WriteString(strconv.FormatInt(*s.TotalMs, 10))
+		b.WriteString("ms")
+	} else {
+		b.WriteString("n/a")
+	}
+	b.WriteString(" | in:")
+	b.WriteString(strconv.FormatInt(s.InputTokens, 10))
+	b.WriteString(" out:")
+	b.WriteString(strconv.FormatInt(s.OutputTokens, 10))
+	return b.String()
+}
+
+// firstRunes returns the byte length of the first n runes of s (Python's
+// s[:8] counts characters, not bytes).
+func firstRunes(s string, n int) int {
+	i := 0
+	for j := range s {
+		if i == n {
+			return j
+		}
+		i++
+	}
+	return len(s)
+}
