@@ -194,6 +194,9 @@ func (rp *replayer) tolerations(st sse.Stats) {
 	if n := st.UnknownFields + st.NoColonLines; n > 0 {
 		sc.Warn("%d lines are not SSE fields (data, event, id, retry) nor comments and were ignored", n)
 	}
+	if st.NoSpaceFields > 0 {
+		sc.Warn("%d fields have no space after the colon (as in data:{...}); providers send one", st.NoSpaceFields)
+	}
 	if st.InvalidUTF8 > 0 {
 		sc.Warn("%d invalid UTF-8 sequences were replaced with U+FFFD", st.InvalidUTF8)
 	}
@@ -214,11 +217,11 @@ func (rp *replayer) notSSE(st sse.Stats) error {
 		rp.sc.SetError("http_error", fmt.Sprintf("HTTP %d: %s", rp.in.StatusCode, rp.bodySummary()))
 		return nil
 	}
-	if st.Lines == 0 || (st.Events == 0 && st.Comments == st.Lines) {
+	if st.UnknownFields+st.NoColonLines == 0 {
 		if rp.parser != nil {
 			return nil
 		}
-		return fmt.Errorf("%w: no SSE events, only %d comment lines", ErrUnrecognized, st.Comments)
+		return fmt.Errorf("%w: no SSE events (no data; %d comment lines)", ErrUnrecognized, st.Comments)
 	}
 	return fmt.Errorf("%w: not an SSE stream nor a JSON body (starts %q)", ErrUnrecognized, rp.bodySummary())
 }

@@ -1,0 +1,220 @@
+package cmd_test
+
+import (
+	"bytes"
+	"flag"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/sseinspect/sseinspect/cmd"
+)
+
+var update = flag.Bool("update", false, "rewrite expectations")
+
+type run struct {
+	args   []string
+	stdin  string
+	env    map[string]string
+	tty    bool
+	live   bool
+	code   int
+	stdout string // exact, unless empty and stdoutHas is set
+	has    []string
+	stderr string
+}
+
+func (r run) do(t *testing.T) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	env := cmd.Env{
+		Stdin:            strings.NewReader(r.stdin),
+		Stdout:           &out,
+		Stderr:           &errb,
+		Getenv:           func(k string) string { return r.env[k] },
+		StdoutIsTerminal: r.tty,
+		StdinIsLive:      r.live,
+		// A scripted clock: every reading is 10ms after the previous one.
+		Now: func() time.Time {
+			clock = clock.Add(10 * time.Millisecond)
+			return clock
+		},
+		Start: clock,
+	}
+	code = cmd.Run(r.args, env)
+	return out.String(), errb.String(), code
+}
+
+const anthropicText = "../testdata/captures/anthropic/text.sse"
+
+func TestRun(t *testing.T) {
+	t.Parallel()
+	cases := map[string]run{
+		"summarize_file": {
+			args:   []string{"summarize", anthropicText},
+			code:   0,
+			stdout: "[OK] 017A4s3H | claude-sonnet-4-5-20250929 | anthropic\n      Total: n/a | in:17 out:10\n",
+		},
+		"summarize_is_default_shape_with_color_on_a_terminal": {
+			args:   []string{"summarize", anthropicText},
+			tty:    true,
+			stdout: "\x1b[32;1m[OK]\x1b[0;22m 017A4s3H | claude-sonnet-4-5-20250929 | anthropic\n      Total: n/a | in:17 out:10\n",
+		},
+		"no_color_env_wins_over_terminal": {
+			args:   []string{"summarize", anthropicText},
+			tty:    true,
+			env:    map[string]string{"NO_COLOR": "1"},
+			stdout: "[OK] 017A4s3H | claude-sonnet-4-5-20250929 | anthropic\n      Total: n/a | in:17 out:10\n",
+		},
+		"term_dumb_means_no_color": {
+			args:   []string{"summarize", anthropicText},
+			tty:    true,
+			env:    map[string]string{"TERM": "dumb"},
+			stdout: "[OK] 017A4s3H | claude-sonnet-4-5-20250929 | anthropic\n      Total: n/a | in:17 out:10\n",
+		},
+		"color_always_flag_wins_over_no_color": {
+			args:   []string{"summarize", "--color", "always", anthropicText},
+			env:    map[string]string{"NO_COLOR": "1"},
+			stdout: "\x1b[32;1m[OK]\x1b[0;22m 017A4s3H | claude-sonnet-4-5-20250929 | anthropic\n      Total: n/a | in:17 out:10\n",
+		},
+		"fail_is_red": {
+			args:   []string{"summarize", "--color=always", "../testdata/captures/errors/anthropic-http-529-overloaded.sse"},
+			code:   1,
+			stdout: "\x1b[31;1m[FAIL]\x1b[0;22m - | unknown | anthropic\n      Total: n/a | in:0 out:0\n",
+		},
+		"provider_and_request_id_flags": {
+			args:   []string{"summarize", "--provider", "bedrock", "--request-id", "0123456789abcdef", anthropicText},
+			stdout: "[OK] 01234567 | claude-sonnet-4-5-20250929 | bedrock\n      Total: n/a | in:17 out:10\n",
+		},
+		"live_stdin_is_timed": {
+			args:  []string{"summarize"},
+			stdin: "data: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1}}\n\ndata: [DONE]\n\n",
+			live:  true,
+			has:   []string{"[OK] abc | m | openai | TTFB: ", "      Total: ", "ms | in:1 out:1\n"},
+		},
+		"live_stdin_no_timing_flag": {
+			args:   []string{"summarize", "--no-timing"},
+			stdin:  "data: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1}}\n\ndata: [DONE]\n\n",
+			live:   true,
+			stdout: "[OK] abc | m | openai\n      Total: n/a | in:1 out:1\n",
+		},
+		"unknown_format_is_usage_error": {
+			args:   []string{"summarize", "--format", "bedrock", anthropicText},
+			code:   2,
+			stderr: "sseinspect: --format: unknown format \"bedrock\" (valid: auto, openai-chat, openai-responses, anthropic, gemini)\nRun 'sseinspect --help' for usage.\n",
+		},
+		"bad_color_is_usage_error": {
+			args:   []string{"summarize", "--color", "sometimes", anthropicText},
+			code:   2,
+			stderr: "sseinspect: --color: invalid value \"sometimes\" (valid: auto, always, never)\nRun 'sseinspect --help' for usage.\n",
+		},
+		"unknown_flag_is_usage_error": {
+			args:   []string{"summarize", "--frobnicate"},
+			code:   2,
+			stderr: "sseinspect: unknown flag: --frobnicate\nRun 'sseinspect --help' for usage.\n",
+		},
+		"unknown_command_is_usage_error": {
+			args: []string{"frobnicate"},
+			code: 2,
+			has:  nil,
+		},
+		"missing_file": {
+			args:   []string{"summarize", "no/such/file.sse"},
+			code:   2,
+			stderr: "sseinspect: no/such/file.sse: no such file or directory\n",
+		},
+		"directory": {
+			args:   []string{"summarize", "../testdata"},
+			code:   2,
+			stderr: "sseinspect: ../testdata: is a directory\n",
+		},
+		"empty_stdin": {
+			args:   []string{"summarize"},
+			code:   2,
+			stderr: "sseinspect: stdin: empty input\n",
+		},
+		"stdin_named_twice": {
+			args:   []string{"summarize", "-", "-"},
+			code:   2,
+			stderr: "sseinspect: standard input (-) named 2 times\nRun 'sseinspect --help' for usage.\n",
+		},
+		"several_files_one_bad_others_still_reported_in_order": {
+			args:   []string{"summarize", anthropicText, "missing.sse", "../testdata/captures/errors/anthropic-http-529-overloaded.sse"},
+			code:   2,
+			stdout: "[OK] 017A4s3H | claude-sonnet-4-5-20250929 | anthropic\n      Total: n/a | in:17 out:10\n[FAIL] - | unknown | anthropic\n      Total: n/a | in:0 out:0\n",
+			stderr: "sseinspect: missing.sse: no such file or directory\n",
+		},
+		"worst_code_of_several_files_is_1": {
+			args: []string{"summarize", anthropicText, "../testdata/captures/errors/anthropic-http-529-overloaded.sse"},
+			code: 1,
+			has:  []string{"[OK]", "[FAIL]"},
+		},
+		"unrecognizable_format": {
+			args:   []string{"summarize", "-"},
+			stdin:  "hello\nworld\n",
+			code:   2,
+			stderr: "sseinspect: stdin: unrecognizable format: not an SSE stream nor a JSON body (starts \"hello\")\n",
+		},
+		"line_over_cap": {
+			args:   []string{"summarize", "--max-line-size", "10", anthropicText},
+			code:   2,
+			has:    nil,
+			stderr: "",
+		},
+		"events_exit_0_even_for_zero_events": {
+			args:   []string{"events", "--json"},
+			stdin:  ": only a comment\n\n",
+			code:   0,
+			stdout: "",
+		},
+		"events_cut_off_exit_1": {
+			args:   []string{"events", "--json"},
+			stdin:  "data: a\n\ndata: b",
+			code:   1,
+			stdout: "{\"event\":\"message\",\"data\":\"a\",\"id\":\"\",\"line\":1}\n{\"event\":\"message\",\"data\":\"b\",\"id\":\"\",\"line\":3,\"incomplete\":true}\n",
+		},
+		"events_live_have_t_ms": {
+			args:   []string{"events", "--json"},
+			stdin:  "event: ping\ndata: {}\nid: 7\nretry: 100\n\n",
+			live:   true,
+			stdout: "{\"event\":\"ping\",\"data\":\"{}\",\"id\":\"7\",\"retry\":100,\"line\":1,\"t_ms\":10}\n",
+		},
+		"text_thinking": {
+			args:   []string{"text", "--thinking", "../testdata/captures/xai/chat-grok3-mini-reasoning-cached.sse"},
+			code:   0,
+			has:    []string{"<thinking>\n", "</thinking>\nHello\n"},
+		},
+		"body_accepts_one_file": {
+			args:   []string{"body", anthropicText, anthropicText},
+			code:   2,
+			stderr: "sseinspect: accepts at most 1 file, got 2\nRun 'sseinspect --help' for usage.\n",
+		},
+	}
+	for name, r := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, code := r.do(t)
+			assert.Equal(t, r.code, code, "exit code; stderr: %s", stderr)
+			if r.stdout != "" || r.has == nil {
+				if r.stdout != "" || code != 2 {
+					assert.Equal(t, r.stdout, stdout)
+				}
+			}
+			for _, h := range r.has {
+				assert.Contains(t, stdout, h)
+			}
+			if r.stderr != "" {
+				assert.Equal(t, r.stderr, stderr)
+			}
+			if code == 2 {
+				assert.True(t, strings.HasPrefix(stderr, "sseinspect: "), "errors are prefixed: %q", stderr)
+				assert.Equal(t, 1, strings.Count(stderr, "sseinspect: "), "errors are printed once: %q", stderr)
+			} else {
+				assert.Empty(t, stderr)
+			}
+		})
+	}
+}

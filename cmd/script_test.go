@@ -1,0 +1,35 @@
+package cmd_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/sseinspect/sseinspect/cmd"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"sseinspect": func() { os.Exit(cmd.Main()) },
+	})
+}
+
+// TestScripts runs the end-to-end scripts in testdata/script. $CAPTURES
+// names the real captures. Run with -update to rewrite their expectations.
+func TestScripts(t *testing.T) {
+	captures, err := filepath.Abs("../testdata/captures")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:           "testdata/script",
+		UpdateScripts: *update,
+		Setup: func(e *testscript.Env) error {
+			e.Setenv("CAPTURES", captures)
+			e.Setenv("NO_COLOR", "")
+			return nil
+		},
+	})
+}

@@ -1,0 +1,245 @@
+package parser_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sseinspect/sseinspect/parser"
+	"github.com/sseinspect/sseinspect/sse"
+	"github.com/sseinspect/sseinspect/streamctx"
+)
+
+const chatStream = `data: {"id":"chatcmpl-1","object":"chat.completion.chunk","model":"gpt-4o","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}
+
+data: {"id":"chatcmpl-1","object":"chat.completion.chunk","model":"gpt-4o","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}
+
+data: [DONE]
+
+`
+
+func TestLookup(t *testing.T) {
+	t.Parallel()
+	for alias, want := range map[string]string{
+		"openai": "openai-chat", "OPENAI": "openai-chat", "openai-chat": "openai-chat", "Chat": "openai-chat",
+		"OPENAI_CLI": "openai-responses", "codex": "openai-responses", "responses": "openai-responses",
+		"claude": "anthropic", "CLAUDE": "anthropic", "CLAUDE_CLI": "anthropic", "Anthropic": "anthropic",
+		"GEMINI": "gemini", "GEMINI_CLI": "gemini", "vertex": "gemini", "gemini": "gemini",
+	} {
+		f, ok, err := parser.Lookup(alias)
+		require.NoError(t, err, alias)
+		assert.True(t, ok, alias)
+		assert.Equal(t, want, f.Name, alias)
+	}
+	for _, auto := range []string{"", "auto", "AUTO"} {
+		_, ok, err := parser.Lookup(auto)
+		require.NoError(t, err)
+		assert.False(t, ok, "%q detects", auto)
+	}
+	_, _, err := parser.Lookup("bedrock")
+	require.ErrorIs(t, err, parser.ErrUnknownFormat)
+	assert.Contains(t, err.Error(), "auto, openai-chat, openai-responses, anthropic, gemini")
+}
+
+func TestReplayErrorsNothingToReport(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, input, format string
+		want                error
+		msg                 string
+	}{
+		{name: "empty", input: "", want: parser.ErrEmpty},
+		{name: "white_space_only", input: " \n\r\n\t", want: parser.ErrEmpty},
+		{name: "comments_only", input: ": OPENROUTER PROCESSING\n\n: OPENROUTER PROCESSING\n\n", want: parser.ErrUnrecognized, msg: "no SSE events (no data; 2 comment lines)"},
+		{name: "plain_text", input: "hello world\nthis is not sse\n", want: parser.ErrUnrecognized, msg: `starts "hello world"`},
+		{name: "html_page", input: "<html><head><title>502 Bad\n Gateway</title></head></html>\n", want: parser.ErrUnrecognized, msg: "502 Bad Gateway"},
+		{name: "events_of_no_known_format", input: "data: hello\n\ndata: world\n\n", want: parser.ErrUnrecognized, msg: "none of its 2 events"},
+		{name: "json_object_of_no_known_format", input: `{"hello":"world"}`, want: parser.ErrUnrecognized},
+		{name: "unknown_format_flag", input: chatStream, format: "bedrock", want: parser.ErrUnknownFormat},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sc := streamctx.New(streamctx.Options{})
+			_, err := parser.Replay(strings.NewReader(tc.input), sc, parser.Options{Format: tc.format})
+			require.ErrorIs(t, err, tc.want)
+			assert.Contains(t, err.Error(), tc.msg)
+		})
+	}
+}
+
+func TestReplayLineTooLong(t *testing.T) {
+	t.Parallel()
+	input := "HTTP/1.1 200 OK\ncontent-type: text/event-stream\n\n" + chatStream + "data: " + strings.Repeat("x", 200) + "\n\n"
+	sc := streamctx.New(streamctx.Options{})
+	_, err := parser.Replay(strings.NewReader(input), sc, parser.Options{MaxLineSize: 100})
+	require.ErrorIs(t, err, sse.ErrLineTooLong)
+	var le *sse.LineError
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, 10, le.Line, "line numbers count the HTTP preamble")
+}
+
+func TestReplayCurlPreamble(t *testing.T) {
+	t.Parallel()
+	input := "HTTP/1.1 100 Continue\r\n\r\nHTTP/2 200\r\ncontent-type: text/event-stream\r\nX-Request-ID: req-42abcdefgh\r\n\r\n" + chatStream
+	s := mustSummarize(t, input, "")
+	require.NotNil(t, s.StatusCode)
+	assert.Equal(t, 200, *s.StatusCode)
+	assert.Equal(t, "req-42abcdefgh", s.RequestID, "the x-request-id header names the request")
+	assert.Equal(t, "ok", s.Status)
+	assert.Equal(t, "openai-chat", s.Format)
+}
+
+func TestReplayHTTPErrorBodies(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, input       string
+		code              *int
+		errType, errMsg   string
+		format, provider  string
+		badEvents         int
+		warningsSubstring string
+	}{
+		{
+			name:    "json_error_without_status_line",
+			input:   `{"error":{"message":"Rate limit","type":"rate_limit_error","code":"rate_limit"}}`,
+			errType: "rate_limit_error", errMsg: "Rate limit", format: "openai-chat",
+		},
+		{
+			name:    "curl_i_429_json",
+			input:   "HTTP/2 429\ncontent-type: application/json\n\n{\"error\": {\"code\": 429, \"message\": \"Provider returned error\"}}\n",
+			code:    intp(429),
+			errType: "429", errMsg: "Provider returned error", format: "openai-chat",
+		},
+		{
+			name:    "curl_i_anthropic_529",
+			input:   "HTTP/1.1 529\nrequest-id: req_011CZabc\n\n{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}",
+			code:    intp(529),
+			errType: "overloaded_error", errMsg: "Overloaded", format: "anthropic",
+		},
+		{
+			name:    "gemini_error_in_array",
+			input:   "HTTP/1.1 400 Bad Request\n\n[{\n  \"error\": {\n    \"code\": 400,\n    \"message\": \"API key not valid.\",\n    \"status\": \"INVALID_ARGUMENT\"\n  }\n}\n]",
+			code:    intp(400),
+			errType: "INVALID_ARGUMENT", errMsg: "API key not valid.", format: "gemini",
+		},
+		{
+			name:    "curl_i_502_html",
+			input:   "HTTP/1.1 502 Bad Gateway\ncontent-type: text/html\n\n<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>\n",
+			code:    intp(502),
+			errType: "http_error", errMsg: "HTTP 502: 502 Bad Gateway", format: "openai-chat",
+		},
+		{
+			name:    "curl_i_500_text",
+			input:   "HTTP/1.1 500 Internal Server Error\n\nupstream connect error or disconnect/reset before headers\n",
+			code:    intp(500),
+			errType: "http_error", errMsg: "HTTP 500: upstream connect error or disconnect/reset before headers", format: "openai-chat",
+		},
+		{
+			name:    "curl_i_503_empty_body",
+			input:   "HTTP/1.1 503 Service Unavailable\n\n",
+			code:    intp(503),
+			errType: "http_error", errMsg: "HTTP 503 with an empty body", format: "openai-chat",
+		},
+		{
+			name:    "truncated_json_error_body",
+			input:   "HTTP/1.1 400 Bad Request\n\n{\"error\": {\"message\": \"cut",
+			code:    intp(400),
+			errType: "http_error", errMsg: `HTTP 400: {"error": {"message": "cut`, format: "openai-chat",
+			badEvents: 1, warningsSubstring: "line 3: JSON body: unexpected end of JSON input",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := mustSummarize(t, tc.input, "")
+			assert.Equal(t, "failed", s.Status)
+			assert.Equal(t, tc.code, s.StatusCode)
+			require.NotNil(t, s.ErrorType)
+			assert.Equal(t, tc.errType, *s.ErrorType)
+			require.NotNil(t, s.ErrorMessage)
+			assert.Equal(t, tc.errMsg, *s.ErrorMessage)
+			assert.Equal(t, tc.format, s.Format)
+			assert.Equal(t, tc.badEvents, s.BadEvents)
+			if tc.warningsSubstring != "" {
+				assert.Contains(t, strings.Join(s.Warnings, "\n"), tc.warningsSubstring)
+			}
+		})
+	}
+}
+
+func intp(n int) *int { return &n }
+
+func TestReplayForcedFormatMismatchWarns(t *testing.T) {
+	t.Parallel()
+	s := mustSummarize(t, chatStream, "anthropic")
+	assert.Equal(t, "anthropic", s.Format)
+	assert.Positive(t, s.BadEvents, "a mismatch is not a clean read")
+	assert.Contains(t, strings.Join(s.Warnings, "\n"), "this does not look like a anthropic stream: line 1 is a openai-chat event")
+}
+
+func TestReplayDetectsEachFormat(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		"openai-chat":      chatStream,
+		"openai-responses": "data: {\"type\":\"response.created\",\"response\":{\"id\":\"resp_1\"}}\n\n",
+		"anthropic":        "event: ping\ndata: {\"type\": \"ping\"}\n\n",
+		"gemini":           "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"Hi\"}]}}]}\r\n\r\n",
+	}
+	for want, input := range cases {
+		t.Run(want, func(t *testing.T) {
+			t.Parallel()
+			sc := streamctx.New(streamctx.Options{})
+			res, err := parser.Replay(strings.NewReader(input), sc, parser.Options{})
+			require.NoError(t, err)
+			assert.Equal(t, want, res.Format.Name)
+		})
+	}
+}
+
+func TestReplayDetectionLooksPastUndecidedEvents(t *testing.T) {
+	t.Parallel()
+	input := ": keep-alive\n\ndata: not json\n\n" + chatStream
+	sc := streamctx.New(streamctx.Options{CollectText: true})
+	res, err := parser.Replay(strings.NewReader(input), sc, parser.Options{})
+	require.NoError(t, err)
+	assert.Equal(t, "openai-chat", res.Format.Name)
+	assert.Equal(t, 4, sc.Events(), "the undecided event is replayed too")
+}
+
+// FuzzReplay feeds arbitrary bytes through the whole pipeline with format
+// detection: a snapshot or a clean error, never a panic or a hang.
+func FuzzReplay(f *testing.F) {
+	for _, p := range captureFiles(f) {
+		b, err := os.ReadFile(p)
+		require.NoError(f, err)
+		f.Add(b)
+	}
+	f.Add([]byte("HTTP/1.1 500 x\n\n<html>"))
+	f.Add([]byte("[{\"error\":{}}]"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sc := streamctx.New(streamctx.Options{CollectText: true, RecordChunks: true})
+		res, err := parser.Replay(bytes.NewReader(b), sc, parser.Options{MaxLineSize: 1 << 20})
+		if err != nil {
+			known := errors.Is(err, parser.ErrEmpty) || errors.Is(err, parser.ErrUnrecognized) || errors.Is(err, sse.ErrLineTooLong)
+			if !known && !strings.Contains(err.Error(), "HTTP status line") {
+				t.Fatalf("unexpected error kind: %v", err)
+			}
+			return
+		}
+		s := sc.Snapshot(res.Format.Name, res.Format.Vendor)
+		if s.Status == "ok" && (!s.Complete || s.ErrorType != nil) {
+			t.Fatalf("ok status for an incomplete or failed stream: %+v", s)
+		}
+	})
+}
+
+func captureFiles(tb testing.TB) []string {
+	tb.Helper()
+	return captures(tb)
+}
