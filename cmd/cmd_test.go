@@ -183,9 +183,9 @@ func TestRun(t *testing.T) {
 			stdout: "{\"event\":\"ping\",\"data\":\"{}\",\"id\":\"7\",\"retry\":100,\"line\":1,\"t_ms\":10}\n",
 		},
 		"text_thinking": {
-			args:   []string{"text", "--thinking", "../testdata/captures/xai/chat-grok3-mini-reasoning-cached.sse"},
-			code:   0,
-			has:    []string{"<thinking>\n", "</thinking>\nHello\n"},
+			args: []string{"text", "--thinking", "../testdata/captures/xai/chat-grok3-mini-reasoning-cached.sse"},
+			code: 0,
+			has:  []string{"<thinking>\n", "</thinking>\nHello\n"},
 		},
 		"body_accepts_one_file": {
 			args:   []string{"body", anthropicText, anthropicText},
