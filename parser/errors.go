@@ -15,6 +15,12 @@ type errorObject struct {
 	Code    json.RawMessage `json:"code"`
 	Message string          `json:"message"`
 	Status  string          `json:"status"`
+	// Metadata is OpenRouter's: raw is the upstream provider's own
+	// error, which says what actually went wrong.
+	Metadata *struct {
+		ProviderName string          `json:"provider_name"`
+		Raw          json.RawMessage `json:"raw"`
+	} `json:"metadata"`
 }
 
 // errorPayload is a payload that may carry an error: {"error": {...}},
@@ -48,7 +54,7 @@ func (p *errorPayload) info() (typ, msg string, ok bool) {
 		if json.Unmarshal(e, &o) != nil {
 			return "error", string(e), true
 		}
-		return o.typeName(), o.Message, true
+		return o.typeName(), o.message(), true
 	case len(e) > 0 && e[0] == '"':
 		var s string
 		_ = json.Unmarshal(e, &s)
@@ -60,6 +66,23 @@ func (p *errorPayload) info() (typ, msg string, ok bool) {
 		return o.typeName(), p.Message, true
 	}
 	return "", "", false
+}
+
+// message is the error message, with OpenRouter's upstream error appended
+// when there is one.
+func (o *errorObject) message() string {
+	if o.Metadata == nil {
+		return o.Message
+	}
+	var raw string
+	if json.Unmarshal(o.Metadata.Raw, &raw) != nil || raw == "" {
+		return o.Message
+	}
+	who := "upstream"
+	if o.Metadata.ProviderName != "" {
+		who = o.Metadata.ProviderName
+	}
+	return o.Message + " (" + who + ": " + raw + ")"
 }
 
 func (o *errorObject) typeName() string {

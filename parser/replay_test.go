@@ -75,9 +75,9 @@ func TestReplayErrorsNothingToReport(t *testing.T) {
 
 func TestReplayLineTooLong(t *testing.T) {
 	t.Parallel()
-	input := "HTTP/1.1 200 OK\ncontent-type: text/event-stream\n\n" + chatStream + "data: " + strings.Repeat("x", 200) + "\n\n"
+	input := "HTTP/1.1 200 OK\ncontent-type: text/event-stream\n\n" + chatStream + "data: " + strings.Repeat("x", 300) + "\n\n"
 	sc := streamctx.New(streamctx.Options{})
-	_, err := parser.Replay(strings.NewReader(input), sc, parser.Options{MaxLineSize: 100})
+	_, err := parser.Replay(strings.NewReader(input), sc, parser.Options{MaxLineSize: 250})
 	require.ErrorIs(t, err, sse.ErrLineTooLong)
 	var le *sse.LineError
 	require.ErrorAs(t, err, &le)
@@ -115,6 +115,11 @@ func TestReplayHTTPErrorBodies(t *testing.T) {
 			input:   "HTTP/2 429\ncontent-type: application/json\n\n{\"error\": {\"code\": 429, \"message\": \"Provider returned error\"}}\n",
 			code:    intp(429),
 			errType: "429", errMsg: "Provider returned error", format: "openai-chat",
+		},
+		{
+			name:    "openrouter_upstream_error_is_in_the_message",
+			input:   `{"error":{"code":429,"message":"Provider returned error","metadata":{"provider_name":"Google","raw":"rate-limited upstream"}}}`,
+			errType: "429", errMsg: "Provider returned error (Google: rate-limited upstream)", format: "openai-chat",
 		},
 		{
 			name:    "curl_i_anthropic_529",

@@ -1,0 +1,463 @@
+package parser
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/sseinspect/sseinspect/sse"
+	"github.com/sseinspect/sseinspect/streamctx"
+)
+
+// anthropic parses the Anthropic Messages stream: message_start, then
+// content blocks (content_block_start, content_block_delta...,
+// content_block_stop) addressed by index, then message_delta (stop reason
+// and cumulative usage) and message_stop; ping may come anywhere and
+// `event: error` ends a failed stream.
+//
+// Checked against the Messages streaming documentation and the official
+// SDKs (anthropic-sdk-python lib/streaming/_messages.py accumulate_event,
+// the Stainless-generated usage types of the Python, Ruby, C# and Java
+// SDKs):
+//
+//   - The event is dispatched on the data's "type", which every Anthropic
+//     event carries and which is what the SDKs decode; the SSE event name
+//     is used only when the data has no type. A name that contradicts the
+//     data is warned about once.
+//   - Usage: message_start carries message.usage, message_delta a usage
+//     whose fields the SDK types document as cumulative. Every present
+//     field replaces, so the last explicit value wins (a later
+//     input_tokens of 10423 replaces 2039; a message_delta with only
+//     output_tokens keeps message_start's input). input_tokens excludes
+//     cache reads and writes (sc.InputExcludesCache). The per-TTL
+//     cache_creation breakdown is not counted again.
+//     output_tokens_details.thinking_tokens, a part of output_tokens, is
+//     the reasoning count when the API reports it.
+//   - Compaction: the top-level usage is the provider's answer and is
+//     kept as it is. The SDK docs of usage.iterations say "a compaction
+//     entry's tokens are not included in the top-level usage fields"; so
+//     message_delta's explicit cache_read_input_tokens 0 replaces the
+//     55096 of message_start (which described the compaction pass), and
+//     the iterations array (billing detail) is not summed.
+//   - Content blocks: text and thinking text go to the answer and the
+//     reasoning; tool_use blocks are the client tool calls, keyed by block
+//     index; server tools (server_tool_use, mcp_tool_use), their
+//     *_tool_result blocks, redacted_thinking and compaction blocks are
+//     generated content but neither text nor client calls.
+//   - A tool_use block whose input_json_delta fragments are all empty gets
+//     the input of its content_block_start ("{}") when the block stops, as
+//     the SDK's accumulator leaves that input in place when its JSON
+//     buffer stays empty. A block that never stops keeps what arrived.
+type anthropic struct {
+	ev    anthropicEvent
+	msg   anthropicMessage
+	usage anthropicUsage
+	// blocks are the content blocks opened so far, by index.
+	blocks map[int64]*anthropicBlockState
+	// warned holds the unknown event, block and delta types already
+	// warned about (one warning per type).
+	warned map[string]bool
+	// orphanWarned is set once a delta for a block that was never
+	// started has been warned about.
+	orphanWarned bool
+}
+
+// newAnthropic returns a parser for one Anthropic Messages stream.
+func newAnthropic() Parser { return &anthropic{} }
+
+// anthropicEvent holds the members of every Anthropic event the parser
+// reads; one is reused (reset before each decode). message is decoded only
+// for message_start, so that an error payload whose "message" is a string
+// still decodes. A non-streaming message body (type "message") fills the
+// top-level message members.
+type anthropicEvent struct {
+	Type         string          `json:"type"`
+	Index        int64           `json:"index"`
+	Message      json.RawMessage `json:"message"`
+	ContentBlock anthropicBlock  `json:"content_block"`
+	Delta        anthropicDelta  `json:"delta"`
+	Usage        json.RawMessage `json:"usage"`
+	Error        json.RawMessage `json:"error"`
+
+	// A whole message, when a non-streaming body is read as one event.
+	ID         string           `json:"id"`
+	Model      string           `json:"model"`
+	StopReason string           `json:"stop_reason"`
+	Content    []anthropicBlock `json:"content"`
+}
+
+type anthropicMessage struct {
+	ID         string          `json:"id"`
+	Model      string          `json:"model"`
+	StopReason string          `json:"stop_reason"`
+	Usage      json.RawMessage `json:"usage"`
+}
+
+type anthropicBlock struct {
+	Type     string          `json:"type"`
+	ID       string          `json:"id"`
+	Name     string          `json:"name"`
+	Text     string          `json:"text"`
+	Thinking string          `json:"thinking"`
+	Input    json.RawMessage `json:"input"`
+}
+
+// anthropicDelta is a content_block_delta's delta or a message_delta's.
+type anthropicDelta struct {
+	Type        string `json:"type"`
+	Text        string `json:"text"`
+	Thinking    string `json:"thinking"`
+	PartialJSON string `json:"partial_json"`
+	StopReason  string `json:"stop_reason"`
+}
+
+type anthropicUsage struct {
+	InputTokens              *int64 `json:"input_tokens"`
+	OutputTokens             *int64 `json:"output_tokens"`
+	CacheCreationInputTokens *int64 `json:"cache_creation_input_tokens"`
+	CacheReadInputTokens     *int64 `json:"cache_read_input_tokens"`
+	OutputTokensDetails      *struct {
+		ThinkingTokens *int64 `json:"thinking_tokens"`
+	} `json:"output_tokens_details"`
+}
+
+// blockKind says what a content block is, as far as the parser cares.
+type blockKind int
+
+const (
+	blockText    blockKind = iota // text: its deltas are the answer
+	blockThink                    // thinking: its deltas are reasoning
+	blockTool                     // tool_use: a client tool call
+	blockContent                  // any other generated content
+)
+
+type anthropicBlockState struct {
+	kind blockKind
+	typ  string // the content block type
+	key  string
+	// input is the tool_use block's initial input (a copy), used when
+	// no non-empty fragment arrives.
+	input []byte
+	// args is set once a non-empty input_json_delta fragment arrived.
+	args bool
+	// done is set once the block stopped (or was finalized).
+	done bool
+	// orphan is set for a block whose content_block_start the capture
+	// does not have: its input is unknown, so none is made up.
+	orphan bool
+}
+
+var errNotObject = errors.New("data is not a JSON object")
+
+// Event handles one SSE event.
+func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) {
+	sc.InputExcludesCache = true
+	data := bytes.TrimSpace(ev.Data)
+	if len(data) == 0 || data[0] != '{' {
+		err := errNotObject
+		if !json.Valid(data) {
+			err = json.Unmarshal(data, new(json.RawMessage))
+		}
+		sc.BadEvent(ev.Line, p.what(ev, ""), err)
+		return
+	}
+	p.ev = anthropicEvent{}
+	if err := json.Unmarshal(data, &p.ev); err != nil {
+		var syntax *json.SyntaxError
+		if !errors.As(err, &syntax) {
+			sc.AddChunk(data) // a JSON object, of a shape we did not expect
+		}
+		if string(ev.Type) == "error" {
+			// An error whatever its shape, even cut off: do not lose it.
+			p.setError(sc, data)
+			if syntax == nil {
+				return
+			}
+		}
+		sc.BadEvent(ev.Line, p.what(ev, ""), err)
+		return
+	}
+	sc.AddChunk(data)
+	e := &p.ev
+	typ := e.Type
+	if len(ev.Type) > 0 && string(ev.Type) != typ { // no allocation
+		name := string(ev.Type)
+		if typ == "" {
+			typ = name
+		} else if name == "error" {
+			// The SDKs raise on `event: error` whatever its data says.
+			typ = "error"
+		} else {
+			p.warnOnce(sc, "mismatch:"+name+"/"+typ, "line %d: event %q carries data of type %q; read as %q", ev.Line, name, typ, typ)
+		}
+	}
+
+	switch typ {
+	case "message_start":
+		p.msg = anthropicMessage{}
+		if err := json.Unmarshal(e.Message, &p.msg); err != nil && len(e.Message) > 0 {
+			sc.BadEvent(ev.Line, p.what(ev, typ)+": message", err)
+			return
+		}
+		m := &p.msg
+		sc.SetResponseID(m.ID)
+		sc.SetModel(m.Model)
+		sc.SetStopReason(m.StopReason)
+		p.updateUsage(sc, ev, m.Usage)
+	case "content_block_start":
+		p.blockStart(sc, ev, e.Index, &e.ContentBlock)
+	case "content_block_delta":
+		p.blockDelta(sc, ev, e.Index, &e.Delta)
+	case "content_block_stop":
+		if b := p.blocks[e.Index]; b != nil {
+			p.finish(sc, b)
+		}
+	case "message_delta":
+		sc.SetStopReason(e.Delta.StopReason)
+		p.updateUsage(sc, ev, e.Usage)
+	case "message_stop":
+		p.stop(sc, ev)
+		sc.MarkComplete()
+	case "ping":
+	case "error":
+		p.setError(sc, data)
+		return
+	case "message":
+		p.message(sc, ev)
+	default:
+		if !p.inBandError(sc) {
+			p.warnOnce(sc, "event:"+typ, "line %d: unknown event type %q", ev.Line, typ)
+		}
+		return
+	}
+	p.inBandError(sc)
+}
+
+// End is called at the end of input.
+func (p *anthropic) End(sc *streamctx.Context) {
+	sc.InputExcludesCache = true
+}
+
+// what names an event in a BadEvent warning: its SSE event name, else its
+// data type, else "data" (an event without a name whose data did not
+// decode).
+func (p *anthropic) what(ev *sse.Event, typ string) string {
+	if len(ev.Type) > 0 {
+		return string(ev.Type) + " event"
+	}
+	if typ != "" {
+		return typ + " event"
+	}
+	return "data"
+}
+
+func (p *anthropic) warnOnce(sc *streamctx.Context, key, format string, args ...any) {
+	if p.warned[key] {
+		return
+	}
+	if p.warned == nil {
+		p.warned = make(map[string]bool)
+	}
+	p.warned[key] = true
+	sc.Warn(format, args...)
+}
+
+// updateUsage decodes a usage object and merges it.
+func (p *anthropic) updateUsage(sc *streamctx.Context, ev *sse.Event, raw json.RawMessage) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return
+	}
+	p.usage = anthropicUsage{}
+	if err := json.Unmarshal(raw, &p.usage); err != nil {
+		sc.BadEvent(ev.Line, p.what(ev, p.ev.Type)+": usage", err)
+		return
+	}
+	u := streamctx.Usage{
+		Input:         streamctx.Ptr(p.usage.InputTokens),
+		Output:        streamctx.Ptr(p.usage.OutputTokens),
+		CacheRead:     streamctx.Ptr(p.usage.CacheReadInputTokens),
+		CacheCreation: streamctx.Ptr(p.usage.CacheCreationInputTokens),
+	}
+	if d := p.usage.OutputTokensDetails; d != nil {
+		u.Reasoning = streamctx.Ptr(d.ThinkingTokens)
+	}
+	sc.UpdateUsage(u, raw)
+}
+
+// kindOf classifies a content block type. known is false for a type the
+// parser has never heard of.
+func kindOf(typ string) (kind blockKind, known bool) {
+	switch typ {
+	case "text":
+		return blockText, true
+	case "thinking":
+		return blockThink, true
+	case "tool_use":
+		return blockTool, true
+	case "redacted_thinking", "compaction", "container_upload":
+		return blockContent, true
+	}
+	// server_tool_use, mcp_tool_use; web_search_tool_result,
+	// web_fetch_tool_result, code_execution_tool_result,
+	// bash_code_execution_tool_result, mcp_tool_result, ...
+	if strings.HasSuffix(typ, "_tool_use") || strings.HasSuffix(typ, "_tool_result") {
+		return blockContent, true
+	}
+	return blockContent, false
+}
+
+func (p *anthropic) blockStart(sc *streamctx.Context, ev *sse.Event, index int64, cb *anthropicBlock) {
+	kind, known := kindOf(cb.Type)
+	if !known {
+		p.warnOnce(sc, "block:"+cb.Type, "line %d: unknown content block type %q", ev.Line, cb.Type)
+	}
+	b := &anthropicBlockState{kind: kind, typ: cb.Type, key: strconv.FormatInt(index, 10)}
+	if p.blocks == nil {
+		p.blocks = make(map[int64]*anthropicBlockState)
+	}
+	p.blocks[index] = b
+	switch kind {
+	case blockText:
+		sc.AppendText(cb.Text)
+	case blockThink:
+		sc.AppendThinking(cb.Thinking)
+	case blockTool:
+		b.input = append([]byte(nil), bytes.TrimSpace(cb.Input)...)
+		sc.ToolDelta(b.key, cb.ID, cb.Name, "")
+	default:
+		sc.MarkContent()
+	}
+}
+
+func (p *anthropic) blockDelta(sc *streamctx.Context, ev *sse.Event, index int64, d *anthropicDelta) {
+	b := p.blocks[index]
+	if b == nil && !p.orphanWarned {
+		p.orphanWarned = true
+		sc.Warn("line %d: content_block_delta for block %d, which no content_block_start opened (the capture starts mid-stream?)", ev.Line, index)
+	}
+	switch d.Type {
+	case "text_delta":
+		sc.AppendText(d.Text)
+	case "thinking_delta":
+		sc.AppendThinking(d.Thinking)
+	case "input_json_delta":
+		if b == nil {
+			// A fragment of a block we did not see start: report it
+			// as a tool call without id and name rather than lose it.
+			b = &anthropicBlockState{kind: blockTool, typ: "never started", key: strconv.FormatInt(index, 10), orphan: true}
+			if p.blocks == nil {
+				p.blocks = make(map[int64]*anthropicBlockState)
+			}
+			p.blocks[index] = b
+		}
+		if b.kind != blockTool || d.PartialJSON == "" {
+			// Server tool input (server_tool_use) is not a client call.
+			return
+		}
+		b.args = true
+		sc.ToolDelta(b.key, "", "", d.PartialJSON)
+	case "signature_delta", "citations_delta", "compaction_delta":
+		// A thinking block's signature, a citation of the text, the
+		// compaction summary: none is answer text.
+	default:
+		p.warnOnce(sc, "delta:"+d.Type, "line %d: unknown delta type %q", ev.Line, d.Type)
+	}
+}
+
+// stop finishes the blocks still open at message_stop, with one warning
+// that names them. A tool_use block the stream never stopped (max_tokens)
+// keeps the fragments that arrived; only the empty ones get their initial
+// input.
+func (p *anthropic) stop(sc *streamctx.Context, ev *sse.Event) {
+	var open []int64
+	for i, b := range p.blocks {
+		if !b.done {
+			open = append(open, i)
+		}
+	}
+	if len(open) == 0 {
+		return
+	}
+	slices.Sort(open)
+	var names []string
+	for _, i := range open {
+		b := p.blocks[i]
+		names = append(names, strconv.FormatInt(i, 10)+" ("+b.typ+")")
+		p.finish(sc, b)
+	}
+	sc.Warn("line %d: message_stop with content block %s still open (no content_block_stop)", ev.Line, strings.Join(names, ", "))
+}
+
+// finish closes a block: a tool_use block that received no non-empty
+// fragment gets its initial input (compacted), "{}" when it had none.
+func (p *anthropic) finish(sc *streamctx.Context, b *anthropicBlockState) {
+	if b.done {
+		return
+	}
+	b.done = true
+	if b.kind != blockTool || b.args || b.orphan {
+		return
+	}
+	in := b.input
+	if len(in) == 0 || bytes.Equal(in, []byte("null")) {
+		in = []byte("{}")
+	}
+	sc.SetToolArguments(b.key, compactJSON(in))
+}
+
+// setError records an `event: error`: {"type":"error","error":{"type",
+// "message"}} as documented, else an "error" member of another shape, else
+// a top-level "message", else the data itself.
+func (p *anthropic) setError(sc *streamctx.Context, data []byte) {
+	var ep errorPayload
+	_ = json.Unmarshal(data, &ep) // a cut-off error leaves ep empty: data is the message
+	ep.Type = "error"
+	typ, msg, _ := ep.info()
+	if msg == "" && len(bytes.TrimSpace(ep.Error)) == 0 {
+		msg = "error event: " + string(data)
+	}
+	sc.SetError(typ, msg)
+}
+
+// inBandError records an "error" member of any other event (a gateway's
+// in-band error). It reports whether there was one.
+func (p *anthropic) inBandError(sc *streamctx.Context) bool {
+	if len(p.ev.Error) == 0 {
+		return false
+	}
+	ep := errorPayload{Error: p.ev.Error}
+	typ, msg, ok := ep.info()
+	if ok {
+		sc.SetError(typ, msg)
+	}
+	return ok
+}
+
+// message reads a whole non-streaming Message (a JSON body read as one
+// event, with --format anthropic): it is complete by construction.
+func (p *anthropic) message(sc *streamctx.Context, ev *sse.Event) {
+	e := &p.ev
+	sc.SetResponseID(e.ID)
+	sc.SetModel(e.Model)
+	sc.SetStopReason(e.StopReason)
+	p.updateUsage(sc, ev, e.Usage)
+	for i := range e.Content {
+		p.blockStart(sc, ev, int64(i), &e.Content[i])
+		p.finish(sc, p.blocks[int64(i)])
+	}
+	sc.MarkComplete()
+}
+
+// compactJSON returns raw without insignificant white space, or as it is
+// when it does not compact.
+func compactJSON(raw []byte) string {
+	var b bytes.Buffer
+	if json.Compact(&b, raw) != nil {
+		return string(raw)
+	}
+	return b.String()
+}

@@ -1,0 +1,384 @@
+package parser
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/sseinspect/sseinspect/sse"
+	"github.com/sseinspect/sseinspect/streamctx"
+)
+
+// newGemini returns a parser for the Gemini API and Vertex AI
+// streamGenerateContent stream.
+func newGemini() Parser { return &gemini{} }
+
+// gemini parses the stream of the Gemini API and Vertex AI
+// streamGenerateContent (with alt=sse, or the elements of the JSON array
+// sent without it, which Replay hands over one by one). Every event's data
+// is one GenerateContentResponse; the stream has no event types, no
+// terminator such as [DONE], and ends after the chunk whose candidate
+// carries a finishReason.
+//
+// Checked against the REST reference of GenerateContentResponse
+// (ai.google.dev/api/generate-content, and Vertex AI's v1beta1 reference,
+// which adds index, finishMessage, createTime and trafficType), the
+// google-genai SDK types (FunctionCall{id,name,args,partialArgs,
+// willContinue}) and the captures in testdata/captures/{gemini,vertex-ai}.
+//
+//   - Text: the text parts of candidate 0 (index absent means 0, as
+//     protobuf JSON omits a zero) are the answer, or thinking when
+//     "thought": true. Other candidates (candidateCount > 1) are ignored
+//     with one warning.
+//   - Tool calls: each functionCall part is a whole call (Gemini does not
+//     split arguments), keyed by a running counter; its arguments are the
+//     args object as received, compacted (whitespace between tokens
+//     removed, tokens byte-exact, key order kept), "{}" when absent.
+//     Vertex AI can stream arguments (partialArgs with willContinue):
+//     those parts are merged into one call, but the partial values are
+//     not assembled (a warning says so).
+//   - executableCode, codeExecutionResult, inlineData and fileData parts are
+//     generated content that is not text; thoughtSignature is nothing.
+//   - usageMetadata is cumulative: every count present replaces the earlier
+//     one, a chunk without it (or with only trafficType) changes nothing.
+//   - A finishReason on candidate 0 completes the stream; a
+//     promptFeedback.blockReason fails it ("prompt_blocked"); an "error"
+//     object fails it with the error's status as the type.
+//
+// A Code Assist envelope ({"response": {...}, "traceId": ...}, the stream of
+// the Gemini CLI backend) is unwrapped when it is the only shape present.
+type gemini struct {
+	chunk   geminiEnvelope
+	usage   geminiUsage
+	args    bytes.Buffer
+	calls   int    // tool calls seen: the next call's key
+	open    string // key of a streamed call awaiting more parts, or ""
+	unknown map[string]bool
+	warned  map[string]bool
+}
+
+// geminiEnvelope is a GenerateContentResponse, possibly wrapped in a Code
+// Assist envelope.
+type geminiEnvelope struct {
+	geminiResponse
+	Response *geminiResponse `json:"response"`
+}
+
+// geminiResponse holds the members of a GenerateContentResponse that the
+// parser reads.
+type geminiResponse struct {
+	Candidates     []geminiCandidate `json:"candidates"`
+	PromptFeedback *struct {
+		BlockReason        string `json:"blockReason"`
+		BlockReasonMessage string `json:"blockReasonMessage"`
+	} `json:"promptFeedback"`
+	UsageMetadata json.RawMessage `json:"usageMetadata"`
+	ModelVersion  string          `json:"modelVersion"`
+	ResponseID    string          `json:"responseId"`
+	// Error is the error object of an error chunk or array element:
+	// {"error": {"code": 429, "message": "...", "status": "RESOURCE_EXHAUSTED"}}.
+	Error json.RawMessage `json:"error"`
+}
+
+func (r *geminiResponse) empty() bool {
+	return r.Candidates == nil && r.PromptFeedback == nil && r.UsageMetadata == nil &&
+		r.ModelVersion == "" && r.ResponseID == "" && r.Error == nil
+}
+
+type geminiCandidate struct {
+	Index   *int64 `json:"index"`
+	Content *struct {
+		Parts []geminiPart `json:"parts"`
+	} `json:"content"`
+	FinishReason  string `json:"finishReason"`
+	FinishMessage string `json:"finishMessage"`
+}
+
+type geminiPart struct {
+	Text         *string `json:"text"`
+	Thought      bool    `json:"thought"`
+	FunctionCall *struct {
+		ID           string          `json:"id"`
+		Name         string          `json:"name"`
+		Args         json.RawMessage `json:"args"`
+		PartialArgs  json.RawMessage `json:"partialArgs"`
+		WillContinue bool            `json:"willContinue"`
+	} `json:"functionCall"`
+	ExecutableCode      json.RawMessage `json:"executableCode"`
+	CodeExecutionResult json.RawMessage `json:"codeExecutionResult"`
+	InlineData          json.RawMessage `json:"inlineData"`
+	FileData            json.RawMessage `json:"fileData"`
+}
+
+// geminiUsage is usageMetadata. toolUsePromptTokenCount (tokens of tool
+// results fed back to the model, e.g. code execution output) is not read:
+// DESIGN.md defines input_tokens as promptTokenCount alone, although
+// totalTokenCount = prompt + candidates + thoughts + toolUsePrompt.
+// promptTokenCount includes cachedContentTokenCount ("this is still the
+// total effective prompt size"), so the total input adds nothing.
+type geminiUsage struct {
+	PromptTokenCount        *int64 `json:"promptTokenCount"`
+	CandidatesTokenCount    *int64 `json:"candidatesTokenCount"`
+	ThoughtsTokenCount      *int64 `json:"thoughtsTokenCount"`
+	CachedContentTokenCount *int64 `json:"cachedContentTokenCount"`
+}
+
+// geminiWhat names the payload in BadEvent warnings.
+const geminiWhat = "GenerateContentResponse"
+
+var (
+	errGeminiEmpty     = errors.New("empty data")
+	errGeminiNotObject = errors.New("not a JSON object")
+	errGeminiDone      = errors.New("[DONE] is not part of the Gemini stream (it has no terminator)")
+)
+
+// Event handles one GenerateContentResponse.
+func (p *gemini) Event(sc *streamctx.Context, ev *sse.Event) {
+	if len(ev.Type) > 0 && string(ev.Type) != "message" {
+		// Gemini sends no event types; read the data anyway.
+		if !p.unknown[string(ev.Type)] {
+			if p.unknown == nil {
+				p.unknown = map[string]bool{}
+			}
+			p.unknown[string(ev.Type)] = true
+			sc.Warn("%sunknown event type %s", geminiLine(ev.Line), ev.Type)
+		}
+	}
+	data := bytes.TrimSpace(ev.Data)
+	switch {
+	case len(data) == 0:
+		sc.BadEvent(ev.Line, geminiWhat, errGeminiEmpty)
+		return
+	case string(data) == "[DONE]":
+		sc.BadEvent(ev.Line, geminiWhat, errGeminiDone)
+		return
+	case data[0] != '{':
+		err := errGeminiNotObject
+		if !json.Valid(data) {
+			err = json.Unmarshal(data, new(json.RawMessage))
+		}
+		sc.BadEvent(ev.Line, geminiWhat, err)
+		return
+	}
+	p.chunk = geminiEnvelope{}
+	if err := json.Unmarshal(data, &p.chunk); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			sc.AddChunk(data) // valid JSON, of an unexpected shape
+		}
+		sc.BadEvent(ev.Line, geminiWhat, geminiDecodeError("", err))
+		return
+	}
+	sc.AddChunk(data)
+	r := &p.chunk.geminiResponse
+	if p.chunk.Response != nil && r.empty() {
+		r = p.chunk.Response
+	}
+	p.response(sc, ev, r)
+}
+
+func (p *gemini) response(sc *streamctx.Context, ev *sse.Event, r *geminiResponse) {
+	sc.SetModel(r.ModelVersion)
+	sc.SetResponseID(r.ResponseID)
+	if r.Error != nil {
+		ep := errorPayload{Error: r.Error}
+		if typ, msg, ok := ep.info(); ok {
+			sc.SetError(typ, msg)
+		}
+	}
+	if pf := r.PromptFeedback; pf != nil && pf.BlockReason != "" {
+		msg := pf.BlockReason
+		if pf.BlockReasonMessage != "" {
+			msg += ": " + pf.BlockReasonMessage
+		}
+		sc.SetError("prompt_blocked", msg)
+		sc.SetStopReason(pf.BlockReason)
+		// The blocked response is the whole answer: the stream ended
+		// normally, though it failed. This makes "complete" agree with the
+		// stop_reason it carries.
+		sc.MarkComplete()
+	}
+	first := true
+	for i := range r.Candidates {
+		c := &r.Candidates[i]
+		if (c.Index != nil && *c.Index != 0) || !first {
+			p.warnOnce(sc, "candidates", "%sthe response has several candidates; only candidate 0 is reported", geminiLine(ev.Line))
+			continue
+		}
+		first = false
+		p.candidate(sc, ev, c)
+	}
+	if r.UsageMetadata != nil {
+		p.usageMetadata(sc, ev, r.UsageMetadata)
+	}
+}
+
+func (p *gemini) candidate(sc *streamctx.Context, ev *sse.Event, c *geminiCandidate) {
+	if c.Content != nil {
+		for i := range c.Content.Parts {
+			p.part(sc, &c.Content.Parts[i])
+		}
+	}
+	switch c.FinishReason {
+	case "":
+		return
+	case "FINISH_REASON_UNSPECIFIED":
+		// The enum's zero value: "if empty, the model has not stopped".
+		p.warnOnce(sc, "unspecified", "%sfinishReason FINISH_REASON_UNSPECIFIED was not taken as the end of the stream", geminiLine(ev.Line))
+		return
+	}
+	sc.MarkComplete()
+	sc.SetStopReason(c.FinishReason)
+	if c.FinishReason != "STOP" && c.FinishMessage != "" {
+		sc.Warn("%sfinishReason %s: %s", geminiLine(ev.Line), c.FinishReason, c.FinishMessage)
+	}
+}
+
+func (p *gemini) part(sc *streamctx.Context, pt *geminiPart) {
+	switch {
+	case pt.FunctionCall != nil:
+		p.functionCall(sc, pt)
+	case pt.Text != nil:
+		if pt.Thought {
+			sc.AppendThinking(*pt.Text)
+		} else {
+			sc.AppendText(*pt.Text)
+		}
+	case pt.ExecutableCode != nil, pt.CodeExecutionResult != nil, pt.InlineData != nil, pt.FileData != nil:
+		sc.MarkContent()
+	}
+}
+
+// functionCall records one functionCall part as a tool call.
+func (p *gemini) functionCall(sc *streamctx.Context, pt *geminiPart) {
+	fc := pt.FunctionCall
+	streamed := fc.WillContinue || (fc.PartialArgs != nil && !geminiIsNull(fc.PartialArgs))
+	continued := p.open != ""
+	key := p.open
+	if !continued {
+		key = strconv.Itoa(p.calls)
+		p.calls++
+	}
+	p.open = ""
+	if fc.WillContinue {
+		p.open = key
+	}
+	if streamed {
+		p.warnOnce(sc, "partialArgs", "streamed function call arguments (partialArgs) are not assembled; the arguments shown are incomplete")
+	}
+	sc.ToolDelta(key, fc.ID, fc.Name, "")
+	switch {
+	case fc.Args != nil && !geminiIsNull(fc.Args):
+		p.args.Reset()
+		if err := json.Compact(&p.args, fc.Args); err != nil {
+			// Unreachable: Unmarshal validated the whole event.
+			sc.SetToolArguments(key, string(fc.Args))
+			return
+		}
+		sc.SetToolArguments(key, p.args.String())
+	case !streamed && !continued:
+		sc.SetToolArguments(key, "{}")
+	}
+}
+
+// usageMetadata merges one cumulative usageMetadata object.
+func (p *gemini) usageMetadata(sc *streamctx.Context, ev *sse.Event, raw json.RawMessage) {
+	if geminiIsNull(raw) {
+		return
+	}
+	p.usage = geminiUsage{}
+	if err := json.Unmarshal(raw, &p.usage); err != nil {
+		sc.BadEvent(ev.Line, geminiWhat, geminiDecodeError("usageMetadata", err))
+		return
+	}
+	u := &p.usage
+	out := streamctx.Count{}
+	if u.CandidatesTokenCount != nil || u.ThoughtsTokenCount != nil {
+		var n int64
+		if u.CandidatesTokenCount != nil {
+			n += *u.CandidatesTokenCount
+		}
+		if u.ThoughtsTokenCount != nil {
+			n += *u.ThoughtsTokenCount
+		}
+		out = streamctx.Of(n)
+	}
+	sc.UpdateUsage(streamctx.Usage{
+		Input:     streamctx.Ptr(u.PromptTokenCount),
+		Output:    out,
+		CacheRead: streamctx.Ptr(u.CachedContentTokenCount),
+		Reasoning: streamctx.Ptr(u.ThoughtsTokenCount),
+	}, raw)
+}
+
+// End warns when the stream stopped before any finishReason.
+func (p *gemini) End(sc *streamctx.Context) {
+	if !sc.Complete() && !sc.Failed() && sc.ChunkCount() > 0 {
+		sc.Warn("the stream ended without a finishReason (cut off?)")
+	}
+}
+
+func (p *gemini) warnOnce(sc *streamctx.Context, key, format string, args ...any) {
+	if p.warned[key] {
+		return
+	}
+	if p.warned == nil {
+		p.warned = map[string]bool{}
+	}
+	p.warned[key] = true
+	sc.Warn(format, args...)
+}
+
+// geminiDecodeError words a type mismatch in the JSON terms of the payload
+// ("candidates: a JSON string where an array was expected") rather than in
+// the parser's Go types; other errors are returned as they are. root names
+// the decoded member ("" for the whole response).
+func geminiDecodeError(root string, err error) error {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return err
+	}
+	field := strings.TrimPrefix(strings.ReplaceAll(te.Field, "geminiResponse.", ""), "geminiResponse")
+	switch {
+	case field == "":
+		field = root
+	case root != "":
+		field = root + "." + field
+	}
+	if field == "" {
+		field = "response"
+	}
+	want := "a value of another type"
+	switch te.Type.Kind() {
+	case reflect.Slice, reflect.Array:
+		want = "an array"
+	case reflect.Struct, reflect.Map:
+		want = "an object"
+	case reflect.String:
+		want = "a string"
+	case reflect.Bool:
+		want = "a boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		want = "an integer"
+	case reflect.Float32, reflect.Float64:
+		want = "a number"
+	}
+	return fmt.Errorf("%s: a JSON %s where %s was expected", field, te.Value, want)
+}
+
+// geminiLine returns the "line N: " prefix of a warning, or "" when the line is
+// unknown.
+func geminiLine(line int) string {
+	if line <= 0 {
+		return ""
+	}
+	return "line " + strconv.Itoa(line) + ": "
+}
+
+func geminiIsNull(raw json.RawMessage) bool {
+	return bytes.Equal(bytes.TrimSpace(raw), []byte("null"))
+}
