@@ -1,0 +1,573 @@
+package parser
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/sseinspect/sseinspect/sse"
+	"github.com/sseinspect/sseinspect/streamctx"
+)
+
+// openAIChat parses OpenAI Chat Completions streams and those of every
+// OpenAI-compatible provider (Azure OpenAI, DeepSeek, Groq, Mistral,
+// OpenRouter, Together, vLLM, xAI, Z.ai...): `data: <chat.completion.chunk>`
+// events ended by `data: [DONE]`.
+//
+// Checked against the OpenAI API reference (the chunk object, stream_options
+// include_usage), openai-python's ChatCompletionChunk types and
+// lib/streaming/chat accumulator, and the providers' documentation and SDKs
+// where they differ:
+//
+//   - Completion: `[DONE]` or a non-null finish_reason on choice 0 (a later
+//     one replaces the stop reason: OpenRouter repeats it). finish_reason
+//     "error" (OpenRouter, vLLM) also fails the stream when no error object
+//     explains it.
+//   - Text is choice 0's delta.content, a string, or (Mistral Magistral) an
+//     array of parts: {"type":"text"} is text, {"type":"thinking",
+//     "thinking":[{"type":"text"}...]} is reasoning (mistralai client-ts
+//     ThinkChunk). delta.refusal is the visible answer of a refusal and is
+//     appended to the text. Choices other than 0 (n>1) are counted and
+//     named in one warning, and are not shown.
+//   - Reasoning: reasoning_content (DeepSeek, xAI, Z.ai, older vLLM) or
+//     reasoning (Groq, OpenRouter, newer vLLM). vLLM kept both names in
+//     sync while it renamed the field (vllm-project/vllm#27752, #34030), so
+//     when both are present reasoning_content alone is read (a different
+//     reasoning is warned about once).
+//     OpenRouter's reasoning_details repeat the reasoning text or carry it
+//     encrypted: they only mark generated content.
+//   - Together (DeepSeek-R1) sends its reasoning inline as <think>...</think>
+//     in delta.content; that is the content the provider sent, and it stays
+//     in the text verbatim. Its choice.text duplicates delta.content and is
+//     read only for a legacy completions chunk, which has no delta.
+//   - Tool calls: delta.tool_calls fragments keyed by their index, id and
+//     function.name on the first fragment, function.arguments pieces
+//     appended (an id that changes under one index is warned about, and the
+//     fragments stay merged by index). A fragment without index continues
+//     the last call unless it brings a new id; a whole message's calls,
+//     which have no index, are keyed by position. The legacy
+//     delta.function_call is one more call.
+//   - Usage: the top-level usage object (null on content chunks; alone on a
+//     `choices: []` chunk with include_usage, sometimes followed by another
+//     chunk whose "usage": null must not erase it) and Groq's x_groq.usage,
+//     same shape. cached = prompt_tokens_details.cached_tokens, else
+//     DeepSeek's prompt_cache_hit_tokens (DeepSeek SDK docs: the details'
+//     cached_tokens is the "same as" it; the capture carries both), else
+//     Together's top-level usage.cached_tokens (in the capture). xAI counts
+//     reasoning outside completion_tokens (Google Cloud's Grok reasoning
+//     guide: reasoning_tokens are "separated from the completion_tokens";
+//     the xAI capture: total 303 = 12 + 1 + 290): when the numbers show
+//     that, output adds the reasoning tokens back (DESIGN.md). The test is
+//     on the numbers, not the provider name, as gateways relay xAI under
+//     other names; OpenRouter's grok-4 usage already includes reasoning
+//     (687 + 187 = 874) and is left alone.
+//   - Errors: a top-level "error" member in any chunk (OpenRouter puts it
+//     next to usage, which still counts), `event: error` (Groq), vLLM's
+//     {"object":"error","message":...}. Their type and message come from
+//     errorPayload.info.
+//   - Tolerated with one warning each: empty data events, events after
+//     [DONE], unknown event types (their data is still read when it is a
+//     JSON object: a chat chunk means the same whatever its event name).
+type openAIChat struct {
+	chunk chatChunk
+	usage chatUsage
+
+	done      bool // [DONE] seen
+	choice0   bool // choice 0 seen
+	finished  bool // a finish_reason on choice 0 seen
+	finishErr bool // finish_reason "error" seen on choice 0
+
+	// choices holds the choice indexes seen other than 0.
+	choices map[int]bool
+	// tools are the tool calls of choice 0, in order of appearance.
+	tools []chatTool
+	// last is the index in tools of the call the last fragment went to.
+	last int
+	// warned holds the oddities already warned about (one warning each).
+	warned map[string]bool
+}
+
+// chatTool is the parser's state of one tool call.
+type chatTool struct {
+	index int    // the wire index, or chatNoIndex, chatFunctionCallIndex
+	key   string // the stream context's key
+	id    string
+}
+
+// newOpenAIChat returns a parser for one OpenAI-compatible chat stream.
+func newOpenAIChat() Parser { return &openAIChat{last: -1} }
+
+// chatChunk holds the members of a chat.completion.chunk (or of a whole
+// chat.completion, or of an error payload) that the parser reads. One is
+// reused, reset before each decode.
+type chatChunk struct {
+	ID      string          `json:"id"`
+	Model   string          `json:"model"`
+	Object  string          `json:"object"`
+	Choices []chatChoice    `json:"choices"`
+	Usage   json.RawMessage `json:"usage"`
+	XGroq   struct {
+		Usage json.RawMessage `json:"usage"`
+	} `json:"x_groq"`
+	Error json.RawMessage `json:"error"`
+
+	// An error payload without an "error" member: {"type":"error",...}
+	// or vLLM's {"object":"error","type":...,"message":...,"code":...}.
+	// Raw, so that a chunk where these names mean something else does
+	// not fail to decode.
+	Type    json.RawMessage `json:"type"`
+	Code    json.RawMessage `json:"code"`
+	Message json.RawMessage `json:"message"`
+}
+
+type chatChoice struct {
+	Index        int        `json:"index"`
+	Delta        *chatDelta `json:"delta"`
+	Message      *chatDelta `json:"message"` // a whole chat.completion
+	Text         *string    `json:"text"`    // a legacy completions chunk
+	FinishReason string     `json:"finish_reason"`
+}
+
+// chatDelta is a chunk's delta, or a whole completion's message.
+type chatDelta struct {
+	Content          chatContent     `json:"content"`
+	Refusal          string          `json:"refusal"`
+	ReasoningContent string          `json:"reasoning_content"`
+	Reasoning        string          `json:"reasoning"`
+	ReasoningDetails json.RawMessage `json:"reasoning_details"`
+	ToolCalls        []chatToolCall  `json:"tool_calls"`
+	FunctionCall     *chatFunction   `json:"function_call"`
+}
+
+type chatToolCall struct {
+	Index    *int         `json:"index"`
+	ID       string       `json:"id"`
+	Function chatFunction `json:"function"`
+}
+
+type chatFunction struct {
+	Name      string   `json:"name"`
+	Arguments chatText `json:"arguments"`
+}
+
+// chatContent is delta.content: a string, null, or (Mistral) an array of
+// content parts.
+type chatContent struct {
+	text  string
+	parts []chatPart
+}
+
+type chatPart struct {
+	Type     string          `json:"type"`
+	Text     string          `json:"text"`
+	Thinking json.RawMessage `json:"thinking"`
+}
+
+var errChatContent = errors.New("content is neither a string nor an array of parts")
+
+// UnmarshalJSON decodes a string, null or an array of parts.
+func (c *chatContent) UnmarshalJSON(b []byte) error {
+	switch b[0] {
+	case '"':
+		return json.Unmarshal(b, &c.text)
+	case '[':
+		return json.Unmarshal(b, &c.parts)
+	case 'n':
+		return nil
+	}
+	return errChatContent
+}
+
+// chatText is a string that may arrive as another JSON value: tool-call
+// arguments are a JSON string, but some compatible servers send the
+// arguments object itself, kept then as its JSON text. null is "".
+type chatText string
+
+// UnmarshalJSON decodes a string, or keeps any other value's JSON text.
+func (t *chatText) UnmarshalJSON(b []byte) error {
+	switch b[0] {
+	case '"':
+		var s string
+		err := json.Unmarshal(b, &s)
+		*t = chatText(s)
+		return err
+	case 'n':
+		return nil
+	}
+	*t = chatText(b)
+	return nil
+}
+
+type chatUsage struct {
+	PromptTokens         *int64 `json:"prompt_tokens"`
+	CompletionTokens     *int64 `json:"completion_tokens"`
+	TotalTokens          *int64 `json:"total_tokens"`
+	CachedTokens         *int64 `json:"cached_tokens"`           // Together
+	PromptCacheHitTokens *int64 `json:"prompt_cache_hit_tokens"` // DeepSeek
+	PromptTokensDetails  *struct {
+		CachedTokens *int64 `json:"cached_tokens"`
+	} `json:"prompt_tokens_details"`
+	CompletionTokensDetails *struct {
+		ReasoningTokens *int64 `json:"reasoning_tokens"`
+	} `json:"completion_tokens_details"`
+}
+
+// Tool-call indexes outside the wire's range: fragments without index,
+// and the legacy delta.function_call.
+const (
+	chatNoIndex           = math.MinInt
+	chatFunctionCallIndex = math.MinInt + 1
+)
+
+var (
+	chatDone         = []byte("[DONE]")
+	chatNull         = []byte("null")
+	errChatNotObject = errors.New("data is not a JSON object")
+)
+
+// Event handles one SSE event.
+func (p *openAIChat) Event(sc *streamctx.Context, ev *sse.Event) {
+	data := bytes.TrimSpace(ev.Data)
+	switch typ := string(ev.Type); typ {
+	case "", "message":
+	case "error":
+		p.errorEvent(sc, ev, data)
+		return
+	default:
+		p.warnOnce(sc, "event:"+typ, "line %d: unknown event type %q", ev.Line, typ)
+		if len(data) == 0 || data[0] != '{' {
+			return
+		}
+	}
+	if bytes.Equal(data, chatDone) {
+		p.done = true
+		sc.MarkComplete()
+		return
+	}
+	if len(data) == 0 {
+		p.warnOnce(sc, "empty", "line %d: an event with empty data was ignored", ev.Line)
+		return
+	}
+	if p.done {
+		p.warnOnce(sc, "after-done", "line %d: data after [DONE] (read anyway)", ev.Line)
+	}
+	if data[0] != '{' {
+		err := errChatNotObject
+		if !json.Valid(data) {
+			err = json.Unmarshal(data, new(json.RawMessage))
+		}
+		sc.BadEvent(ev.Line, "chat completion chunk", err)
+		return
+	}
+
+	clear(p.chunk.Choices[:cap(p.chunk.Choices)])
+	p.chunk = chatChunk{Choices: p.chunk.Choices[:0]}
+	err := json.Unmarshal(data, &p.chunk)
+	var syntax *json.SyntaxError
+	if errors.As(err, &syntax) {
+		sc.BadEvent(ev.Line, "chat completion chunk", err)
+		return
+	}
+	sc.AddChunk(data)
+	if err != nil {
+		sc.BadEvent(ev.Line, "chat completion chunk", err)
+		// Whatever else is wrong, an error the chunk carries counts.
+		if typ, msg, ok := errorInfo(data); ok {
+			sc.SetError(typ, msg)
+		}
+		return
+	}
+
+	c := &p.chunk
+	sc.SetModel(c.Model)
+	sc.SetResponseID(c.ID)
+	p.inBandError(sc, c)
+	for i := range c.Choices {
+		p.choice(sc, &c.Choices[i])
+	}
+	p.updateUsage(sc, ev, c.XGroq.Usage)
+	p.updateUsage(sc, ev, c.Usage)
+}
+
+// End is called at the end of input.
+func (p *openAIChat) End(sc *streamctx.Context) {
+	if len(p.choices) > 0 {
+		n := len(p.choices)
+		if p.choice0 {
+			n++
+		}
+		sc.Warn("the stream has %d choices (n>1); only choice 0 is shown", n)
+	}
+	if p.finishErr {
+		// No-op when an error object already explained the failure.
+		sc.SetError("error", `the stream ended with finish_reason "error"`)
+	}
+	if !sc.Complete() && !sc.Failed() {
+		sc.Warn("the stream ended without [DONE] and without a finish_reason: it is incomplete")
+	}
+}
+
+func (p *openAIChat) warnOnce(sc *streamctx.Context, key, format string, args ...any) {
+	if p.warned[key] {
+		return
+	}
+	if p.warned == nil {
+		p.warned = make(map[string]bool)
+	}
+	p.warned[key] = true
+	sc.Warn(format, args...)
+}
+
+// errorEvent handles `event: error` (Groq): its data is an error payload,
+// or else its text is the message.
+func (p *openAIChat) errorEvent(sc *streamctx.Context, ev *sse.Event, data []byte) {
+	if len(data) > 0 && data[0] == '{' && json.Valid(data) {
+		sc.AddChunk(data)
+		if typ, msg, ok := errorInfo(data); ok {
+			sc.SetError(typ, msg)
+			return
+		}
+		var e struct {
+			Type    string `json:"type"`
+			Message string `json:"message"`
+		}
+		_ = json.Unmarshal(data, &e)
+		if e.Message != "" {
+			sc.SetError(cmp.Or(e.Type, "error"), e.Message)
+			return
+		}
+	}
+	msg := string(data)
+	if msg == "" {
+		msg = fmt.Sprintf("line %d: an error event without data", ev.Line)
+	}
+	sc.SetError("error", msg)
+}
+
+// inBandError records the error a chunk carries: an "error" member, or an
+// error payload at the top level.
+func (p *openAIChat) inBandError(sc *streamctx.Context, c *chatChunk) {
+	if len(c.Error) > 0 {
+		ep := errorPayload{Error: c.Error}
+		if typ, msg, ok := ep.info(); ok {
+			sc.SetError(typ, msg)
+			return
+		}
+	}
+	typeError := bytes.Equal(bytes.TrimSpace(c.Type), []byte(`"error"`))
+	if c.Object != "error" && !typeError {
+		return
+	}
+	var o errorObject
+	_ = json.Unmarshal(c.Message, &o.Message)
+	if !typeError {
+		_ = json.Unmarshal(c.Type, &o.Type)
+	}
+	o.Code = c.Code
+	sc.SetError(o.typeName(), o.Message)
+}
+
+// choice handles one choice of a chunk.
+func (p *openAIChat) choice(sc *streamctx.Context, ch *chatChoice) {
+	if ch.Index != 0 {
+		if p.choices == nil {
+			p.choices = make(map[int]bool)
+		}
+		p.choices[ch.Index] = true
+		return
+	}
+	p.choice0 = true
+	d, whole := ch.Delta, false
+	if d == nil {
+		d, whole = ch.Message, true
+	}
+	switch {
+	case d != nil:
+		p.delta(sc, d, whole)
+	case ch.Text != nil:
+		sc.AppendText(*ch.Text)
+	}
+	if ch.FinishReason != "" {
+		p.finished = true
+		if ch.FinishReason == "error" {
+			p.finishErr = true
+		}
+		sc.SetStopReason(ch.FinishReason)
+		sc.MarkComplete()
+	}
+}
+
+// delta handles choice 0's delta (or whole message).
+func (p *openAIChat) delta(sc *streamctx.Context, d *chatDelta, whole bool) {
+	switch {
+	case d.ReasoningContent != "":
+		if d.Reasoning != "" && d.Reasoning != d.ReasoningContent {
+			p.warnOnce(sc, "two-reasoning", "a delta carries both reasoning_content and a different reasoning; reasoning_content was read")
+		}
+		sc.AppendThinking(d.ReasoningContent)
+	case d.Reasoning != "":
+		sc.AppendThinking(d.Reasoning)
+	}
+	if chatNonEmpty(d.ReasoningDetails) {
+		sc.MarkContent()
+	}
+	sc.AppendText(d.Content.text)
+	for i := range d.Content.parts {
+		p.part(sc, &d.Content.parts[i])
+	}
+	sc.AppendText(d.Refusal)
+	for i := range d.ToolCalls {
+		p.toolCall(sc, &d.ToolCalls[i], i, whole)
+	}
+	if f := d.FunctionCall; f != nil {
+		// The legacy function_call: one call, never indexed.
+		t := &p.tools[p.toolAt(chatFunctionCallIndex)]
+		sc.ToolDelta(t.key, "", f.Name, string(f.Arguments))
+	}
+}
+
+// part handles one Mistral content part.
+func (p *openAIChat) part(sc *streamctx.Context, part *chatPart) {
+	switch part.Type {
+	case "text":
+		sc.AppendText(part.Text)
+	case "thinking":
+		th := bytes.TrimSpace(part.Thinking)
+		if len(th) == 0 {
+			return
+		}
+		if th[0] == '"' {
+			var s string
+			if json.Unmarshal(th, &s) == nil {
+				sc.AppendThinking(s)
+			}
+			return
+		}
+		var inner []chatPart
+		if json.Unmarshal(th, &inner) != nil {
+			p.warnOnce(sc, "thinking-shape", "a thinking content part is neither text nor a list of parts; ignored")
+			return
+		}
+		for i := range inner {
+			switch inner[i].Type {
+			case "text":
+				sc.AppendThinking(inner[i].Text)
+			case "reference":
+			default:
+				p.warnOnce(sc, "part:"+inner[i].Type, "content part type %q in thinking ignored", inner[i].Type)
+			}
+		}
+	case "reference":
+		// Citation markers (Mistral ReferenceChunk): no text.
+	default:
+		p.warnOnce(sc, "part:"+part.Type, "content part type %q ignored", part.Type)
+	}
+}
+
+// toolCall handles one tool-call fragment of choice 0. pos is its position
+// in the array: the key of a whole message's calls, which carry no index.
+func (p *openAIChat) toolCall(sc *streamctx.Context, f *chatToolCall, pos int, whole bool) {
+	var i int
+	switch {
+	case f.Index != nil:
+		i = p.toolAt(*f.Index)
+	case whole:
+		i = p.toolAt(pos)
+	case f.ID != "":
+		i = p.toolByID(f.ID)
+	case p.last >= 0:
+		i = p.last
+	default:
+		i = p.toolAt(chatNoIndex)
+	}
+	p.last = i
+	t := &p.tools[i]
+	if f.ID != "" && t.id != "" && f.ID != t.id {
+		p.warnOnce(sc, "tool-id:"+t.key, "tool call index %d changed its id from %q to %q; its fragments were merged by index", t.index, t.id, f.ID)
+	}
+	if f.ID != "" {
+		t.id = f.ID
+	}
+	sc.ToolDelta(t.key, f.ID, f.Function.Name, string(f.Function.Arguments))
+}
+
+// toolAt returns the position in p.tools of the call with the wire index,
+// creating it.
+func (p *openAIChat) toolAt(index int) int {
+	for i := range p.tools {
+		if p.tools[i].index == index {
+			return i
+		}
+	}
+	return p.newTool(index, "")
+}
+
+// toolByID returns the position of the call with id, creating it (for
+// fragments without index).
+func (p *openAIChat) toolByID(id string) int {
+	for i := range p.tools {
+		if p.tools[i].id == id {
+			return i
+		}
+	}
+	return p.newTool(chatNoIndex, id)
+}
+
+func (p *openAIChat) newTool(index int, id string) int {
+	p.tools = append(p.tools, chatTool{index: index, key: "chat:" + strconv.Itoa(len(p.tools)), id: id})
+	return len(p.tools) - 1
+}
+
+// updateUsage decodes a usage object and merges it.
+func (p *openAIChat) updateUsage(sc *streamctx.Context, ev *sse.Event, raw json.RawMessage) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, chatNull) {
+		return
+	}
+	p.usage = chatUsage{}
+	if err := json.Unmarshal(raw, &p.usage); err != nil {
+		sc.BadEvent(ev.Line, "chat completion chunk: usage", err)
+		return
+	}
+	u := &p.usage
+	cached := streamctx.Ptr(u.CachedTokens)
+	cached = streamctx.Ptr(u.PromptCacheHitTokens).Or(cached)
+	if d := u.PromptTokensDetails; d != nil {
+		cached = streamctx.Ptr(d.CachedTokens).Or(cached)
+	}
+	var reasoning streamctx.Count
+	if d := u.CompletionTokensDetails; d != nil {
+		reasoning = streamctx.Ptr(d.ReasoningTokens)
+	}
+	output := streamctx.Ptr(u.CompletionTokens)
+	if u.PromptTokens != nil && u.CompletionTokens != nil && u.TotalTokens != nil && reasoning.Set && reasoning.N > 0 {
+		in, out, total := *u.PromptTokens, *u.CompletionTokens, *u.TotalTokens
+		if total == in+out+reasoning.N && total != in+out {
+			// xAI: completion_tokens leaves reasoning out.
+			output = streamctx.Of(out + reasoning.N)
+		}
+	}
+	sc.UpdateUsage(streamctx.Usage{
+		Input:     streamctx.Ptr(u.PromptTokens),
+		Output:    output,
+		CacheRead: cached,
+		Reasoning: reasoning,
+	}, raw)
+}
+
+// chatNonEmpty reports whether raw is a JSON value other than null, [] and
+// {} (and "").
+func chatNonEmpty(raw json.RawMessage) bool {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, chatNull) || bytes.Equal(raw, []byte(`""`)) {
+		return false
+	}
+	if len(raw) >= 2 && (raw[0] == '[' || raw[0] == '{') {
+		return len(bytes.TrimSpace(raw[1:len(raw)-1])) > 0
+	}
+	return true
+}
