@@ -51,14 +51,13 @@ const peekSize = 4096
 // Open reads the HTTP preamble of a capture, if any, and peeks at its body.
 // Read errors are returned as they are.
 func Open(r io.Reader) (*Input, error) {
-	in := &Input{br: bufio.NewReaderSize(r, 64<<10)}
+	in := &Input{br: bufio.NewReaderSize(&stickyReader{r: r}, 64<<10)}
 	if err := in.readPreamble(); err != nil {
 		return nil, err
 	}
-	head, err := in.br.Peek(peekSize)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return nil, err
-	}
+	// A read error here is not returned: it comes again, in place, when
+	// the body is read (stickyReader), after the bytes that did arrive.
+	head, _ := in.br.Peek(peekSize)
 	in.head = append([]byte(nil), head...)
 	t := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
 	switch {
@@ -126,4 +125,21 @@ func (in *Input) readLine() (string, error) {
 	}
 	in.HeaderLines++
 	return strings.TrimRight(s, "\r\n"), nil
+}
+
+// stickyReader returns the first error of r again on every later read
+// instead of calling r after it failed, so that a read error seen while
+// peeking is seen again, in place, by the reader of the body.
+type stickyReader struct {
+	r   io.Reader
+	err error
+}
+
+func (s *stickyReader) Read(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.r.Read(p)
+	s.err = err
+	return n, err
 }
