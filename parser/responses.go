@@ -1,0 +1,866 @@
+package parser
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/sseinspect/sseinspect/sse"
+	"github.com/sseinspect/sseinspect/streamctx"
+)
+
+// responses parses the OpenAI Responses API stream ("openai-responses") and
+// the compatible servers that speak it (DeepSeek, OpenRouter, AWS Bedrock
+// "mantle", LM Studio).
+//
+// The wire format, as checked against openai-python's generated types
+// (src/openai/types/responses/response_stream_event.py and the event
+// classes it lists) and the captures: every event is a JSON object whose
+// "type" names it; "event:" lines, when respPresent, repeat that type
+// (OpenRouter sends none, Bedrock sends them after "data:"), so the JSON
+// type decides and a differing "event:" line is warned about once.
+// OpenRouter ends with "data: [DONE]", accepted silently. Every event
+// carries a "sequence_number"; a gap or a step back is warned about once (a
+// resumed background stream legitimately starts above 0).
+//
+// Token counts, model, response id, stop reason (the response's status)
+// and completion come from the "response" object of the lifecycle events
+// (response.created, .queued, .in_progress, .completed, .incomplete,
+// .failed); a usage that is null or absent never erases an earlier one.
+// response.incomplete completes the stream (the response is final) but is
+// warned about with its incomplete_details.reason, and keeps its usage.
+//
+// Text is the concatenation of response.output_text.delta and
+// response.refusal.delta deltas. Thinking is the concatenation of
+// response.reasoning_summary_text.delta and response.reasoning_text.delta
+// deltas, with a blank line ("\n\n") between two parts (a new
+// summary_index, content_index or reasoning item): summary parts are
+// separate paragraphs, each with its own heading, and run together without
+// it ("...safely.**Explaining street crossing safety**"). That is how
+// pydantic-ai and most Responses clients show them; the join therefore
+// adds 2 characters per part boundary to the plain concatenation.
+//
+// When a server streams no deltas, the text and thinking are taken from
+// the first kind of event that carries them whole, in this order: the
+// *.done events (output_text.done, refusal.done, reasoning_summary_text.done,
+// reasoning_text.done), then output_item.done, then the output of the
+// final response. Only one source is used for the whole stream, so nothing
+// is counted twice (OpenRouter, for one, renames items in its final
+// response). For the same reason a resumed stream that missed some deltas
+// reports only the deltas it carried.
+//
+// Client tool calls are function_call and custom_tool_call output items,
+// keyed by item id (or output_index when a server leaves the id out): the
+// call id and name come from output_item.added (or .done), the arguments
+// from function_call_arguments.delta (custom_tool_call_input.delta), and
+// the .done event, or output_item.done, replaces them with the complete
+// string. Server-side tools (web search, file search, code interpreter,
+// MCP, image generation, ...) and encrypted reasoning are generated content
+// but not client tool calls: they only mark content.
+//
+// Errors: the "error" event in both the documented shape (top-level code
+// and message) and the nested {"error": {...}} shape that OpenAI actually
+// sent in openai/responses-error-then-failed.sse, and the error object of
+// response.failed (or any response that carries one). The first error wins.
+type responses struct {
+	ev   respEvent
+	resp respResponse
+	item respItem
+
+	// textSrc and thinkSrc are the source the text (thinking) came from;
+	// see the respSrc constants.
+	textSrc, thinkSrc int
+	// thinkKey identifies the thinking part last appended to; key is
+	// scratch space to build the next one.
+	thinkKey, key []byte
+	thinking      bool // some thinking was appended
+	tools         bool // a client tool call was seen
+	toolKeys      map[string]string
+	terminal      bool // response.completed, .incomplete or .failed seen
+	events        bool // an event other than [DONE] was seen
+	seq           int64
+	seqSeen       bool
+	seqWarned     bool
+	typeWarned    bool
+	emptyWarned   bool
+	unknown       map[string]bool
+	typ           string // the type of the current event, once known
+}
+
+// The sources of text and thinking, from the most to the least granular.
+const (
+	respSrcNone = iota
+	respSrcDelta
+	respSrcDone     // output_text.done, reasoning_*_text.done, ...
+	respSrcItemDone // output_item.done
+	respSrcResponse // the final response's output
+)
+
+// newResponses returns a parser for one openai-responses stream.
+func newResponses() Parser { return &responses{} }
+
+// respEvent holds the members of an event that the parser reads. Members
+// whose JSON type differs between event types (delta is an object in
+// response.shell_call_output_content.delta) or between servers (error
+// codes are numbers at OpenRouter) are kept raw and decoded by the handler
+// of the event type that reads them. The buffers are reused from event to
+// event.
+type respEvent struct {
+	Type         json.RawMessage `json:"type"`
+	Seq          json.RawMessage `json:"sequence_number"`
+	Response     json.RawMessage `json:"response"`
+	Item         json.RawMessage `json:"item"`
+	ItemID       json.RawMessage `json:"item_id"`
+	OutputIndex  json.RawMessage `json:"output_index"`
+	ContentIndex json.RawMessage `json:"content_index"`
+	SummaryIndex json.RawMessage `json:"summary_index"`
+	Delta        json.RawMessage `json:"delta"`
+	Text         json.RawMessage `json:"text"`
+	Refusal      json.RawMessage `json:"refusal"`
+	Arguments    json.RawMessage `json:"arguments"`
+	Input        json.RawMessage `json:"input"`
+	Name         json.RawMessage `json:"name"`
+	Code         json.RawMessage `json:"code"`
+	Message      json.RawMessage `json:"message"`
+	Error        json.RawMessage `json:"error"`
+}
+
+func (e *respEvent) reset() {
+	*e = respEvent{
+		Type: e.Type[:0], Seq: e.Seq[:0], Response: e.Response[:0], Item: e.Item[:0],
+		ItemID: e.ItemID[:0], OutputIndex: e.OutputIndex[:0],
+		ContentIndex: e.ContentIndex[:0], SummaryIndex: e.SummaryIndex[:0],
+		Delta: e.Delta[:0], Text: e.Text[:0], Refusal: e.Refusal[:0],
+		Arguments: e.Arguments[:0], Input: e.Input[:0], Name: e.Name[:0],
+		Code: e.Code[:0], Message: e.Message[:0], Error: e.Error[:0],
+	}
+}
+
+// respResponse is the response object of the lifecycle events.
+type respResponse struct {
+	ID                string          `json:"id"`
+	Model             string          `json:"model"`
+	Status            string          `json:"status"`
+	Usage             json.RawMessage `json:"usage"`
+	Error             json.RawMessage `json:"error"`
+	IncompleteDetails json.RawMessage `json:"incomplete_details"`
+	Output            json.RawMessage `json:"output"`
+}
+
+func (r *respResponse) reset() {
+	*r = respResponse{
+		Usage: r.Usage[:0], Error: r.Error[:0],
+		IncompleteDetails: r.IncompleteDetails[:0], Output: r.Output[:0],
+	}
+}
+
+// respUsage is response.usage.
+type respUsage struct {
+	InputTokens        *int64 `json:"input_tokens"`
+	OutputTokens       *int64 `json:"output_tokens"`
+	InputTokensDetails *struct {
+		CachedTokens *int64 `json:"cached_tokens"`
+	} `json:"input_tokens_details"`
+	OutputTokensDetails *struct {
+		ReasoningTokens *int64 `json:"reasoning_tokens"`
+	} `json:"output_tokens_details"`
+}
+
+// respItem is an output item, of any type; only the members of message,
+// reasoning, function_call and custom_tool_call items are read.
+type respItem struct {
+	Type             string          `json:"type"`
+	ID               string          `json:"id"`
+	CallID           string          `json:"call_id"`
+	Name             string          `json:"name"`
+	Arguments        string          `json:"arguments"`
+	Input            string          `json:"input"`
+	EncryptedContent respPresent     `json:"encrypted_content"`
+	Content          json.RawMessage `json:"content"`
+	Summary          json.RawMessage `json:"summary"`
+}
+
+func (it *respItem) reset() {
+	*it = respItem{Content: it.Content[:0], Summary: it.Summary[:0]}
+}
+
+// respPart is a content part of a message (output_text, refusal) or of a
+// reasoning item (reasoning_text, summary_text).
+type respPart struct {
+	Type    string `json:"type"`
+	Text    string `json:"text"`
+	Refusal string `json:"refusal"`
+}
+
+// respPresent records whether a JSON member holds something other than null
+// or "" without copying it (encrypted_content can be kilobytes).
+type respPresent bool
+
+func (p *respPresent) UnmarshalJSON(b []byte) error {
+	*p = respPresent(!bytes.Equal(b, []byte("null")) && !bytes.Equal(b, []byte(`""`)))
+	return nil
+}
+
+// clientTools are the output item types whose calls the client executes
+// and whose arguments the stream assembles.
+func respClientTool(typ string) bool {
+	return typ == "function_call" || typ == "custom_tool_call"
+}
+
+// respIgnored are the event types that carry nothing the summary needs
+// (their content also arrives in events that are read), and keepalive
+// heartbeats (undocumented, but sent on long requests: openai-node #1964;
+// OpenRouter's former response.keep_alive).
+var respIgnored = map[string]bool{
+	"response.content_part.added":                 true,
+	"response.content_part.done":                  true,
+	"response.output_text.annotation.added":       true,
+	"response.reasoning_summary_part.added":       true,
+	"response.reasoning_summary_part.done":        true,
+	"response.audio.done":                         true,
+	"response.audio.transcript.done":              true,
+	"response.code_interpreter_call_code.done":    true,
+	"response.code_interpreter_call.in_progress":  true,
+	"response.code_interpreter_call.interpreting": true,
+	"response.code_interpreter_call.completed":    true,
+	"response.file_search_call.in_progress":       true,
+	"response.file_search_call.searching":         true,
+	"response.file_search_call.completed":         true,
+	"response.web_search_call.in_progress":        true,
+	"response.web_search_call.searching":          true,
+	"response.web_search_call.completed":          true,
+	"response.image_generation_call.in_progress":  true,
+	"response.image_generation_call.generating":   true,
+	"response.image_generation_call.completed":    true,
+	"response.mcp_call_arguments.done":            true,
+	"response.mcp_call.in_progress":               true,
+	"response.mcp_call.completed":                 true,
+	"response.mcp_call.failed":                    true,
+	"response.mcp_list_tools.in_progress":         true,
+	"response.mcp_list_tools.completed":           true,
+	"response.mcp_list_tools.failed":              true,
+	"response.shell_call_command.added":           true,
+	"response.shell_call_command.done":            true,
+	"response.shell_call_output_content.done":     true,
+	"response.compaction.compacting":              true,
+	"keepalive":                                   true,
+	"response.keep_alive":                         true,
+}
+
+// respContent are event types that stream generated content other than
+// text, reasoning or client tool arguments: they only mark content.
+var respContent = map[string]bool{
+	"response.audio.delta":                         true,
+	"response.audio.transcript.delta":              true,
+	"response.code_interpreter_call_code.delta":    true,
+	"response.image_generation_call.partial_image": true,
+	"response.mcp_call_arguments.delta":            true,
+	"response.shell_call_command.delta":            true,
+	"response.shell_call_output_content.delta":     true,
+}
+
+var respDoneData = []byte("[DONE]")
+
+// respTypes interns the event types this parser knows, so that reading
+// the type of an event allocates nothing.
+var respTypes = func() map[string]string {
+	m := map[string]string{}
+	for _, t := range [...]string{
+		"response.created", "response.queued", "response.in_progress",
+		"response.completed", "response.incomplete", "response.failed", "error",
+		"response.output_text.delta", "response.output_text.done",
+		"response.refusal.delta", "response.refusal.done",
+		"response.reasoning_summary_text.delta", "response.reasoning_summary_text.done",
+		"response.reasoning_text.delta", "response.reasoning_text.done",
+		"response.output_item.added", "response.output_item.done",
+		"response.function_call_arguments.delta", "response.function_call_arguments.done",
+		"response.custom_tool_call_input.delta", "response.custom_tool_call_input.done",
+	} {
+		m[t] = t
+	}
+	for t := range respIgnored {
+		m[t] = t
+	}
+	for t := range respContent {
+		m[t] = t
+	}
+	return m
+}()
+
+// respTypeName returns the event type from the raw JSON "type" member
+// ("" when absent or null).
+func respTypeName(raw []byte) (string, error) {
+	if n := len(raw); n >= 2 && raw[0] == '"' && raw[n-1] == '"' {
+		if t, ok := respTypes[string(raw[1:n-1])]; ok {
+			return t, nil
+		}
+	}
+	return respString(raw)
+}
+
+var (
+	respNotObject = errors.New("the data is not a JSON object")
+	respNoItem    = errors.New("no item")
+)
+
+// respJSONErr describes a JSON type mismatch at path (a member name, possibly
+// dotted) in user terms; other errors (syntax) are returned as they are.
+func respJSONErr(path string, err error) error {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		if path == "" {
+			return err
+		}
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	switch {
+	case te.Field != "" && path != "":
+		path += "." + te.Field
+	case te.Field != "":
+		path = te.Field
+	case path == "":
+		path = "the value"
+	}
+	want := te.Type.String()
+	switch te.Type.Kind() {
+	case reflect.String:
+		want = "a string"
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		want = "an integer"
+	case reflect.Struct, reflect.Map:
+		want = "an object"
+	case reflect.Slice, reflect.Array:
+		want = "an array"
+	}
+	return fmt.Errorf("%s is a JSON %s, not %s", path, te.Value, want)
+}
+
+// Event handles one SSE event.
+func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) {
+	data := bytes.TrimSpace(ev.Data)
+	if bytes.Equal(data, respDoneData) {
+		return // OpenRouter's terminator; completion comes from response.completed
+	}
+	if len(data) == 0 {
+		if !p.emptyWarned {
+			p.emptyWarned = true
+			sc.Warn("line %d: an event with empty data was ignored", ev.Line)
+		}
+		return
+	}
+	p.events = true
+	p.typ = ""
+	e := &p.ev
+	e.reset()
+	if data[0] != '{' {
+		err := respNotObject
+		if !json.Valid(data) {
+			err = json.Unmarshal(data, new(json.RawMessage)) // the syntax error
+		}
+		sc.BadEvent(ev.Line, p.what(ev), err)
+		return
+	}
+	// All members are raw: only a syntax error can fail.
+	if err := json.Unmarshal(data, e); err != nil {
+		sc.BadEvent(ev.Line, p.what(ev), err)
+		return
+	}
+	sc.AddChunk(data)
+	typ, err := respTypeName(e.Type)
+	if err != nil {
+		sc.BadEvent(ev.Line, p.what(ev), respJSONErr("type", err))
+		return
+	}
+	if len(ev.Type) > 0 {
+		switch {
+		case typ == "":
+			typ = respTypes[string(ev.Type)]
+			if typ == "" {
+				typ = string(ev.Type)
+			}
+		case typ != string(ev.Type) && !p.typeWarned:
+			p.typeWarned = true
+			sc.Warn("line %d: the event: line says %q but the JSON type is %q; the JSON type was used", ev.Line, ev.Type, typ)
+		}
+	}
+	p.typ = typ
+	p.checkSeq(sc, ev.Line)
+
+	switch typ {
+	case "response.created", "response.queued", "response.in_progress":
+		p.response(sc, ev.Line, typ, false)
+	case "response.completed", "response.incomplete", "response.failed":
+		p.response(sc, ev.Line, typ, true)
+	case "error":
+		p.errorEvent(sc, "error")
+	case "response.output_text.delta", "response.refusal.delta":
+		if s, ok := p.str(sc, ev, "delta", e.Delta); ok && s != "" {
+			p.textSrc = respSrcDelta
+			sc.AppendText(s)
+		}
+	case "response.output_text.done":
+		if s, ok := p.str(sc, ev, "text", e.Text); ok {
+			p.appendText(sc, respSrcDone, s)
+		}
+	case "response.refusal.done":
+		if s, ok := p.str(sc, ev, "refusal", e.Refusal); ok {
+			p.appendText(sc, respSrcDone, s)
+		}
+	case "response.reasoning_summary_text.delta", "response.reasoning_text.delta":
+		if s, ok := p.str(sc, ev, "delta", e.Delta); ok && s != "" {
+			p.thinkSrc = respSrcDelta
+			p.appendThinking(sc, p.partKey(typ), s)
+		}
+	case "response.reasoning_summary_text.done", "response.reasoning_text.done":
+		if s, ok := p.str(sc, ev, "text", e.Text); ok && p.accepts(p.thinkSrc, respSrcDone) && s != "" {
+			p.thinkSrc = respSrcDone
+			p.appendThinking(sc, p.partKey(typ), s)
+		}
+	case "response.output_item.added", "response.output_item.done":
+		p.outputItem(sc, ev, typ)
+	case "response.function_call_arguments.delta", "response.custom_tool_call_input.delta":
+		if s, ok := p.str(sc, ev, "delta", e.Delta); ok {
+			p.tools = true
+			sc.ToolDelta(p.toolKey(), "", "", s)
+		}
+	case "response.function_call_arguments.done", "response.custom_tool_call_input.done":
+		field, raw := "arguments", e.Arguments
+		if typ == "response.custom_tool_call_input.done" {
+			field, raw = "input", e.Input
+		}
+		args, ok := p.str(sc, ev, field, raw)
+		if !ok {
+			return
+		}
+		name, ok := p.str(sc, ev, "name", e.Name)
+		if !ok {
+			return
+		}
+		p.tools = true
+		key := p.toolKey()
+		sc.ToolDelta(key, "", name, "")
+		if len(raw) > 0 && !bytes.Equal(raw, []byte("null")) {
+			sc.SetToolArguments(key, args) // the complete string replaces the deltas
+		}
+	default:
+		switch {
+		case respIgnored[typ]:
+		case respContent[typ]:
+			sc.MarkContent()
+		case typ == "" && p.errorEvent(sc, ""):
+			// A chat-style {"error": {...}} injected by a gateway.
+		default:
+			if p.unknown == nil {
+				p.unknown = make(map[string]bool)
+			}
+			if !p.unknown[typ] {
+				p.unknown[typ] = true
+				if typ == "" {
+					sc.Warn("line %d: an event without a type was ignored", ev.Line)
+				} else {
+					sc.Warn("line %d: unknown event type %q", ev.Line, typ)
+				}
+			}
+		}
+	}
+}
+
+// End is called at the end of input.
+func (p *responses) End(sc *streamctx.Context) {
+	if p.events && !p.terminal && !sc.Failed() {
+		sc.Warn("the stream ended without response.completed, response.incomplete or response.failed: it was cut off")
+	}
+}
+
+// what names an event for BadEvent.
+func (p *responses) what(ev *sse.Event) string {
+	if p.typ != "" {
+		return p.typ + " event"
+	}
+	if len(ev.Type) > 0 {
+		return string(ev.Type) + " event"
+	}
+	return "event data"
+}
+
+// str decodes a JSON string member of the current event; null or absent is
+// "". Any other JSON type is a bad event (ok false).
+func (p *responses) str(sc *streamctx.Context, ev *sse.Event, field string, raw []byte) (string, bool) {
+	s, err := respString(raw)
+	if err != nil {
+		sc.BadEvent(ev.Line, p.what(ev), respJSONErr(field, err))
+		return "", false
+	}
+	return s, true
+}
+
+// respString decodes a JSON string token without reflection when it has no
+// escapes. null and empty input give "".
+func respString(raw []byte) (string, error) {
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return "", nil
+	}
+	if n := len(raw); n >= 2 && raw[0] == '"' && raw[n-1] == '"' {
+		in := raw[1 : n-1]
+		if bytes.IndexByte(in, '\\') < 0 && utf8.Valid(in) {
+			return string(in), nil
+		}
+	}
+	var s string
+	err := json.Unmarshal(raw, &s)
+	return s, err
+}
+
+// accepts reports whether text from source src may be appended when the
+// text so far came from cur: deltas always, whole texts only from the one
+// source that supplied text first.
+func (p *responses) accepts(cur, src int) bool {
+	return src == respSrcDelta || cur == respSrcNone || cur == src
+}
+
+func (p *responses) appendText(sc *streamctx.Context, src int, s string) {
+	if s == "" || !p.accepts(p.textSrc, src) {
+		return
+	}
+	p.textSrc = src
+	sc.AppendText(s)
+}
+
+// appendThinking appends s to the thinking, after a blank line when it
+// starts a new part (key differs from the last part's).
+func (p *responses) appendThinking(sc *streamctx.Context, key []byte, s string) {
+	if p.thinking && !bytes.Equal(key, p.thinkKey) {
+		sc.AppendThinking("\n\n")
+	}
+	p.thinking = true
+	p.thinkKey, p.key = key, p.thinkKey
+	sc.AppendThinking(s)
+}
+
+// partKey builds, in scratch space, the key of the thinking part of the
+// current event: item id, kind, and summary or content index.
+func (p *responses) partKey(typ string) []byte {
+	e := &p.ev
+	k := append(p.key[:0], e.ItemID...)
+	if typ == "response.reasoning_summary_text.delta" || typ == "response.reasoning_summary_text.done" {
+		k = append(k, "\x00s"...)
+		k = append(k, respIndex(e.SummaryIndex)...)
+	} else {
+		k = append(k, "\x00c"...)
+		k = append(k, respIndex(e.ContentIndex)...)
+	}
+	p.key = k
+	return k
+}
+
+func respIndex(raw []byte) []byte {
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return []byte("0")
+	}
+	return raw
+}
+
+// toolKey is the key of the tool call of the current event: its item id,
+// else the key registered for its output_index.
+func (p *responses) toolKey() string {
+	id, _ := respString(p.ev.ItemID)
+	return p.itemKey(id, p.ev.OutputIndex)
+}
+
+func (p *responses) itemKey(id string, outputIndex []byte) string {
+	if id != "" {
+		return id
+	}
+	idx := string(respIndex(outputIndex))
+	if k, ok := p.toolKeys[idx]; ok {
+		return k
+	}
+	return "#" + idx
+}
+
+// checkSeq warns once when sequence_number does not go up by one from an
+// event to the next (an event without one breaks the chain).
+func (p *responses) checkSeq(sc *streamctx.Context, line int) {
+	n, ok := respUint(p.ev.Seq)
+	if !ok {
+		p.seqSeen = false
+		return
+	}
+	if p.seqSeen && n != p.seq+1 && !p.seqWarned {
+		p.seqWarned = true
+		sc.Warn("line %d: sequence_number %d follows %d: events are missing or out of order", line, n, p.seq)
+	}
+	p.seq, p.seqSeen = n, true
+}
+
+// respUint parses a JSON non-negative integer without allocating.
+func respUint(raw []byte) (int64, bool) {
+	if len(raw) == 0 || len(raw) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range raw {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+// errorEvent records the error of an "error" event (typ "error"), or of a
+// typeless chat-style error object (typ ""), and reports whether there was
+// one.
+func (p *responses) errorEvent(sc *streamctx.Context, typ string) bool {
+	e := &p.ev
+	msg, _ := respString(e.Message)
+	ep := errorPayload{Type: typ, Code: e.Code, Message: msg, Error: e.Error}
+	et, m, ok := ep.info()
+	if ok {
+		sc.SetError(et, m)
+	}
+	return ok
+}
+
+// response handles a lifecycle event and its response object.
+func (p *responses) response(sc *streamctx.Context, line int, typ string, terminal bool) {
+	raw := bytes.TrimSpace(p.ev.Response)
+	r := &p.resp
+	r.reset()
+	if len(raw) > 0 && !bytes.Equal(raw, []byte("null")) {
+		if err := json.Unmarshal(raw, r); err != nil {
+			sc.BadEvent(line, typ+" event", respJSONErr("response", err))
+			r.reset()
+		}
+	}
+	sc.SetModel(r.Model)
+	sc.SetResponseID(r.ID)
+	p.usage(sc, line, typ)
+	if e := bytes.TrimSpace(r.Error); len(e) > 0 && !bytes.Equal(e, []byte("null")) {
+		// response.failed always fails; another response fails only with
+		// a real error in it (not a {} or "" placeholder).
+		ep := errorPayload{Error: e}
+		if et, m, ok := ep.info(); ok && (typ == "response.failed" || m != "" || et != "error") {
+			sc.SetError(et, m)
+		}
+	}
+	if !terminal {
+		return
+	}
+	p.terminal = true
+	sc.MarkComplete()
+	status := r.Status
+	if status == "" {
+		status = typ[len("response."):]
+	}
+	sc.SetStopReason(status)
+	if len(raw) > 0 {
+		sc.SetFinalResponse(raw)
+	}
+	switch typ {
+	case "response.incomplete":
+		var d struct {
+			Reason string `json:"reason"`
+		}
+		_ = json.Unmarshal(r.IncompleteDetails, &d) // absent, null or odd: no reason
+		if d.Reason == "" {
+			d.Reason = "no reason given"
+		}
+		sc.Warn("line %d: the response is incomplete: %s", line, d.Reason)
+	case "response.failed":
+		if !sc.Failed() {
+			sc.SetError("response_failed", "response.failed without an error object")
+		}
+	}
+	p.finalOutput(sc, line, typ)
+}
+
+// usage merges response.usage.
+func (p *responses) usage(sc *streamctx.Context, line int, typ string) {
+	raw := bytes.TrimSpace(p.resp.Usage)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return
+	}
+	var u respUsage
+	if err := json.Unmarshal(raw, &u); err != nil {
+		sc.BadEvent(line, typ+" event", respJSONErr("response.usage", err))
+		return
+	}
+	su := streamctx.Usage{
+		Input:  streamctx.Ptr(u.InputTokens),
+		Output: streamctx.Ptr(u.OutputTokens),
+	}
+	if d := u.InputTokensDetails; d != nil {
+		su.CacheRead = streamctx.Ptr(d.CachedTokens)
+	}
+	if d := u.OutputTokensDetails; d != nil {
+		su.Reasoning = streamctx.Ptr(d.ReasoningTokens)
+	}
+	sc.UpdateUsage(su, raw)
+}
+
+// finalOutput takes text, thinking and tool calls from the final
+// response's output when the stream carried none of them.
+func (p *responses) finalOutput(sc *streamctx.Context, line int, typ string) {
+	needText := p.accepts(p.textSrc, respSrcResponse)
+	needThinking := p.accepts(p.thinkSrc, respSrcResponse)
+	if !needText && !needThinking && p.tools {
+		return
+	}
+	out := bytes.TrimSpace(p.resp.Output)
+	if len(out) == 0 || out[0] != '[' {
+		return
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(out, &items); err != nil {
+		sc.BadEvent(line, typ+" event", respJSONErr("response.output", err))
+		return
+	}
+	tools := p.tools
+	for i, raw := range items {
+		it := &p.item
+		it.reset()
+		if err := json.Unmarshal(raw, it); err != nil {
+			if it.Type == "message" || it.Type == "reasoning" || respClientTool(it.Type) {
+				sc.BadEvent(line, typ+" event", respJSONErr("response.output["+strconv.Itoa(i)+"]", err))
+			}
+			continue
+		}
+		switch {
+		case it.Type == "message" && needText:
+			p.messageText(sc, line, typ, respSrcResponse)
+		case it.Type == "reasoning" && needThinking:
+			p.reasoningText(sc, line, typ, respSrcResponse)
+		case respClientTool(it.Type) && !tools:
+			p.tools = true
+			key := p.itemKey(it.ID, []byte(strconv.Itoa(i)))
+			sc.ToolDelta(key, it.CallID, it.Name, "")
+			sc.SetToolArguments(key, p.itemArgs())
+		}
+	}
+}
+
+// outputItem handles response.output_item.added and .done.
+func (p *responses) outputItem(sc *streamctx.Context, ev *sse.Event, typ string) {
+	done := typ == "response.output_item.done"
+	it := &p.item
+	it.reset()
+	raw := bytes.TrimSpace(p.ev.Item)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		sc.BadEvent(ev.Line, typ+" event", respNoItem)
+		return
+	}
+	if err := json.Unmarshal(raw, it); err != nil {
+		// Only the members of the types below are read: an odd member of
+		// another type does not matter.
+		if it.Type == "message" || it.Type == "reasoning" || respClientTool(it.Type) {
+			sc.BadEvent(ev.Line, typ+" event", respJSONErr("item", err))
+			return
+		}
+	}
+	switch {
+	case it.Type == "message":
+		if done && p.accepts(p.textSrc, respSrcItemDone) {
+			p.messageText(sc, ev.Line, typ, respSrcItemDone)
+		}
+	case it.Type == "reasoning":
+		if it.EncryptedContent {
+			sc.MarkContent()
+		}
+		if done && p.accepts(p.thinkSrc, respSrcItemDone) {
+			p.reasoningText(sc, ev.Line, typ, respSrcItemDone)
+		}
+	case respClientTool(it.Type):
+		p.tools = true
+		idx := respIndex(p.ev.OutputIndex)
+		key := p.itemKey(it.ID, idx)
+		if it.ID != "" {
+			if p.toolKeys == nil {
+				p.toolKeys = make(map[string]string)
+			}
+			p.toolKeys[string(idx)] = key
+		}
+		args := p.itemArgs()
+		if done {
+			sc.ToolDelta(key, it.CallID, it.Name, "")
+			if args != "" {
+				sc.SetToolArguments(key, args)
+			}
+		} else {
+			sc.ToolDelta(key, it.CallID, it.Name, args)
+		}
+	default:
+		// A server-side tool call (web_search_call, file_search_call,
+		// code_interpreter_call, mcp_call, image_generation_call, ...) or
+		// another item the client does not assemble.
+		sc.MarkContent()
+	}
+}
+
+// itemArgs returns the arguments of a function_call item or the input of a
+// custom_tool_call item.
+func (p *responses) itemArgs() string {
+	if p.item.Type == "custom_tool_call" {
+		return p.item.Input
+	}
+	return p.item.Arguments
+}
+
+// messageText appends the text of the current message item's content.
+func (p *responses) messageText(sc *streamctx.Context, line int, typ string, src int) {
+	parts, ok := p.parts(sc, line, typ, "content", p.item.Content)
+	if !ok {
+		return
+	}
+	for _, part := range parts {
+		switch part.Type {
+		case "output_text":
+			p.appendText(sc, src, part.Text)
+		case "refusal":
+			p.appendText(sc, src, part.Refusal)
+		}
+	}
+}
+
+// reasoningText appends the summary and the reasoning text of the current
+// reasoning item, one thinking part each.
+func (p *responses) reasoningText(sc *streamctx.Context, line int, typ string, src int) {
+	for _, kind := range [...]string{"s", "c"} {
+		field, raw := "summary", p.item.Summary
+		if kind == "c" {
+			field, raw = "content", p.item.Content
+		}
+		parts, ok := p.parts(sc, line, typ, field, raw)
+		if !ok {
+			return
+		}
+		for i, part := range parts {
+			if part.Text == "" || !p.accepts(p.thinkSrc, src) {
+				continue
+			}
+			p.thinkSrc = src
+			k := append(p.key[:0], p.item.ID...)
+			k = append(k, "\x00"+kind...)
+			k = strconv.AppendInt(k, int64(i), 10)
+			p.key = k
+			p.appendThinking(sc, k, part.Text)
+		}
+	}
+}
+
+func (p *responses) parts(sc *streamctx.Context, line int, typ, field string, raw []byte) ([]respPart, bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return nil, true
+	}
+	var parts []respPart
+	if err := json.Unmarshal(raw, &parts); err != nil {
+		sc.BadEvent(line, typ+" event", respJSONErr("item."+field, err))
+		return nil, false
+	}
+	return parts, true
+}
