@@ -2,7 +2,11 @@
 // algorithm as a streaming scanner. It knows nothing about LLMs.
 //
 // A Scanner reads bytes from an io.Reader and hands out one Event per
-// dispatch. Results never depend on how the input is split into reads.
+// dispatch. Results never depend on how the input is split into reads. Where
+// the spec discards an event that the input ended inside, the Scanner hands
+// it out flagged Incomplete. Lines, and the data of an event, may be as long
+// as a configurable cap (DefaultMaxLineSize); beyond it, scanning stops with
+// a *LineError wrapping ErrLineTooLong.
 // Allocation policy: in steady state Scan allocates nothing per event; the
 // Type and Data slices of an Event are borrowed and stay valid only until the
 // next call to Scan (the bufio.Scanner.Bytes contract). ID is a string that is
@@ -40,7 +44,8 @@ func (e *LineError) Unwrap() error { return e.Err }
 type Event struct {
 	// Type is the event type buffer at dispatch: the value of the last
 	// "event" field of this event, or empty when none was set, in which case
-	// the spec's type is "message". Borrowed until the next Scan.
+	// the spec's type is "message". Borrowed until the next Scan. Type, Data
+	// and ID are valid UTF-8 (invalid input bytes are replaced by U+FFFD).
 	Type []byte
 	// Data is the data buffer with its final LF removed. Borrowed until the
 	// next Scan.
@@ -50,7 +55,10 @@ type Event struct {
 	// Retry is the reconnection time in milliseconds in force at dispatch,
 	// or -1 when no valid retry field has been seen.
 	Retry int64
-	// Line is the 1-based line number of the first line of this event.
+	// Line is the 1-based line number of the first line of this event: the
+	// first line after the previous blank line (or after the start of the
+	// stream), whatever it holds — a data, event, id, retry or unknown field,
+	// or a comment. A BOM is not a line; CRLF, LF and CR each end one.
 	Line int
 	// DataLines is the number of data fields in this event.
 	DataLines int

@@ -1,0 +1,72 @@
+package sse
+
+import (
+	"bytes"
+	"testing"
+	"testing/iotest"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// FuzzScanner checks, for any input, that the scanner never panics, that its
+// results do not depend on how the input is split into reads (whole, one byte
+// at a time, and a split derived from the input), that they agree with the
+// naive reference implementation, and the same again under a small cap
+// derived from the input, so that the too-long paths are fuzzed too.
+func FuzzScanner(f *testing.F) {
+	for _, seed := range []string{
+		"",
+		"data: hello\n\n",
+		"data: a\r\ndata: b\r\n\r\n",
+		"data: a\rdata: b\r\r",
+		"data: a\n\rdata: b\r\n\n",
+		"\r\n\r\n\r\r\n\n",
+		"\xEF\xBB\xBFdata: bom\n\n",
+		"\xEF\xBB\xBF\xEF\xBB\xBFdata: two boms\n\n",
+		"\xEF\xBBdata: half bom\n\n",
+		"\xEF",
+		"event: e\nid: 1\nretry: 1000\ndata: x\n\nid\ndata: y\n\n",
+		"id: a\x00b\nretry: 1000a\nretry:\ndata:\ndata\n\n",
+		": comment\n:\n\ndata: x",
+		"data: \xF0\x9F\x98A\xC0\x80\xED\xA0\x80\xE2\x82\n\n",
+		"dat\xFFa: x\nevent: \xF4\x90\x80\x80\ndata: \xEF\xBF\xBD\n\n",
+		"data:\x00\n\x00data:4\n\n",
+		"data: [DONE]",
+		"event: end\r",
+		"retry: 99999999999999999999999\ndata: x\n\n",
+		"data: 0123456789012345678901234567890123456789\ndata: x\n\n",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, maxLine := range []int{0, 1 + len(data)%48} {
+			whole := scanAll(t, bytes.NewReader(data), maxLine)
+			byteWise := scanAll(t, iotest.OneByteReader(bytes.NewReader(data)), maxLine)
+			require.Equal(t, whole, byteWise, "whole vs one byte at a time (cap %d)", maxLine)
+			split := scanAll(t, newRandomSplitReader(data, seedOf(data)), maxLine)
+			require.Equal(t, whole, split, "whole vs split (cap %d)", maxLine)
+			if !assertMatchesReference(t, data, maxLine, whole) {
+				t.FailNow()
+			}
+			for _, ev := range whole.Events {
+				assert.True(t, utf8.ValidString(ev.Data), "Data is valid UTF-8")
+				assert.True(t, utf8.ValidString(ev.Type), "Type is valid UTF-8")
+				assert.True(t, utf8.ValidString(ev.ID), "ID is valid UTF-8")
+				assert.Positive(t, ev.Line)
+				assert.Positive(t, ev.DataLines)
+			}
+		}
+	})
+}
+
+// seedOf derives a split seed from the input (FNV-1a), so that a failing
+// input replays the same split.
+func seedOf(data []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range data {
+		h = (h ^ uint64(c)) * 1099511628211
+	}
+	return h
+}

@@ -1,0 +1,750 @@
+package sse
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"unicode/utf8"
+)
+
+// The read buffer starts at minBufSize and doubles up to readBufSize while
+// reads fill it (a file, a fast pipe), so that scanning a small stream or a
+// trickling live one costs little memory. Beyond readBufSize, it grows only
+// to hold a line longer than it.
+const (
+	minBufSize  = 4 << 10
+	readBufSize = 64 << 10
+)
+
+// maxEmptyReads is how many consecutive (0, nil) reads a Scanner tolerates
+// before it fails with io.ErrNoProgress, as bufio does.
+const maxEmptyReads = 100
+
+// bom is the UTF-8 encoding of U+FEFF, stripped once at the start.
+var bom = []byte{0xEF, 0xBB, 0xBF}
+
+// errInvalidRead reports a reader that returned a count out of range.
+var errInvalidRead = errors.New("sse: reader returned an invalid count")
+
+// Stats counts what a Scanner has seen so far, in particular the ways in
+// which the stream departs from the canonical "field: value\n" form that the
+// spec tolerates. The counts are the same however the input is split into
+// reads, once the input has been read to its end (while scanning, a CR at the
+// end of one read counts in CRLines until the next byte shows it is part of a
+// CRLF).
+type Stats struct {
+	// Lines is the number of lines consumed (a final line without a line
+	// terminator included); it equals Scanner.Line.
+	Lines int
+	// Events is the number of events dispatched, the incomplete final one
+	// included.
+	Events int
+	// Comments is the number of comment lines (lines starting with ':').
+	Comments int
+	// LFLines, CRLFLines and CRLines count how each line ended; a final
+	// line ended by the end of input counts in none of them.
+	LFLines, CRLFLines, CRLines int
+	// BOM reports whether a leading byte order mark was stripped.
+	BOM bool
+	// NoSpaceFields counts known fields (data, event, id, retry) written
+	// "name:value", with a non-empty value and no space after the colon.
+	NoSpaceFields int
+	// NoColonLines counts non-empty, non-comment lines without a colon (the
+	// whole line is a field name with an empty value).
+	NoColonLines int
+	// UnknownFields counts fields other than data, event, id and retry,
+	// which the spec ignores.
+	UnknownFields int
+	// IgnoredIDs counts id fields ignored because their value contains NUL.
+	IgnoredIDs int
+	// InvalidRetry counts retry fields ignored because their value is empty
+	// or not all ASCII digits.
+	InvalidRetry int
+	// InvalidUTF8 counts the invalid byte sequences (maximal subparts, as
+	// the WHATWG UTF-8 decoder defines them) replaced by U+FFFD.
+	InvalidUTF8 int
+	// EmptyEvents counts blank lines that dispatched nothing because the
+	// data buffer was empty (for example the blank line after a lone
+	// "event: ping", or a second blank line in a row).
+	EmptyEvents int
+}
+
+// A Scanner reads an event stream and hands out its events one at a time,
+// following the WHATWG HTML algorithm for parsing and interpreting an event
+// stream:
+//
+//   - CRLF, LF and a lone CR each end a line, also when the CR and the LF of
+//     a CRLF arrive in different reads; one leading byte order mark is
+//     stripped.
+//   - The stream is decoded as UTF-8; each invalid byte sequence (maximal
+//     subpart) is replaced by U+FFFD, exactly as the WHATWG UTF-8 decoder
+//     does. Type, Data, ID and comment text are therefore always valid UTF-8.
+//   - A line starting with ':' is a comment. Other lines are fields: the
+//     name runs up to the first ':', the value is the rest with one leading
+//     space removed; a line without ':' is a name with an empty value.
+//     "data" appends the value and a LF to the data buffer, "event" sets the
+//     type, "id" sets the last event ID unless the value contains NUL,
+//     "retry" sets the reconnection time if the value is all ASCII digits;
+//     other names are ignored.
+//   - A blank line dispatches the event if the data buffer is not empty
+//     (one trailing LF removed) and resets the data and type buffers; the
+//     last event ID and reconnection time persist.
+//
+// The scanner departs from the spec in one way: at the end of input, an event
+// whose data buffer is not empty (its blank line never came) is handed out
+// with Incomplete set instead of being discarded. A final line without a line
+// terminator is processed as a line first.
+//
+// Limits: a line may be as long as the cap set by SetMaxLineSize
+// (DefaultMaxLineSize by default); so may the Data of one event. Beyond it,
+// scanning stops with a *LineError wrapping ErrLineTooLong.
+//
+// Memory: the Scanner keeps one read buffer (64 KiB, or up to twice the
+// longest line seen when that is longer, never much more than the cap) and
+// one data buffer that holds the largest multi-line event seen. In steady state, Scan allocates nothing: the Data of an event made of
+// one data line is a slice of the read buffer, other events are assembled in
+// the reusable data buffer, and the ID string is allocated only when an id
+// field changes the last event ID.
+//
+// A Scanner is not safe for concurrent use.
+type Scanner struct {
+	// OnComment, when non-nil, is called for every comment line with its
+	// 1-based line number and the text after the ':' (nothing stripped,
+	// decoded as UTF-8 like the rest of the stream). The text is borrowed:
+	// it is valid only during the call. OnComment is called from Scan, in
+	// stream order, before the event the comment belongs to is returned.
+	OnComment func(line int, text []byte)
+
+	r       io.Reader
+	maxLine int
+	buf     []byte // read buffer; buf[pos:end] is unconsumed input
+	pos     int
+	end     int
+	dropped int64 // bytes discarded from the front of buf by compaction
+
+	lf, cr finder // cached searches for line terminators in buf[pos:end]
+
+	started  bool // Scan has been called
+	bomDone  bool // the leading BOM question is settled
+	skipLF   bool // the last line ended with a CR at the end of the buffer
+	eof      bool // the reader returned io.EOF
+	readFull bool // the last read filled the buffer
+	done     bool // Scan will return false from now on
+	readErr  error
+	err      error
+	line     int
+	evLine   int // line of the first line of the pending event, 0 if none
+	ev       Event
+	stats    Stats
+	lastID   string
+	retry    int64
+	typ      []byte // event type buffer
+	data     []byte // data buffer (values joined by LF, no trailing LF)
+	nData    int    // data fields in the pending event
+	borrowed bool   // the only data line so far is buf[bStart:bEnd]
+	bStart   int
+	bEnd     int
+	scratch  []byte // a line decoded with U+FFFD replacements
+
+	// validUpto: buf[start:validUpto] is known to be valid UTF-8, where
+	// start is the start of the line being processed, when validUpto >
+	// start. Validating the buffer in large spans rather than line by line
+	// saves the per-call overhead on short lines.
+	validUpto int
+}
+
+// finder caches the position of the next occurrence of one byte in the read
+// buffer, so that a stream that never (or rarely) uses one of CR and LF is
+// still searched in linear time.
+type finder struct {
+	at   int // index of the next occurrence, or -1: none in [.., upto)
+	upto int
+}
+
+// NewScanner returns a Scanner that reads from r with the cap on line and
+// event data length set to DefaultMaxLineSize.
+func NewScanner(r io.Reader) *Scanner {
+	s := &Scanner{}
+	s.reset(r)
+	return s
+}
+
+// reset makes s scan r from the start, keeping its buffers and cap.
+func (s *Scanner) reset(r io.Reader) {
+	onComment, maxLine := s.OnComment, s.maxLine
+	buf, typ, data, scratch := s.buf, s.typ[:0], s.data[:0], s.scratch[:0]
+	if maxLine == 0 {
+		maxLine = DefaultMaxLineSize
+	}
+	*s = Scanner{
+		OnComment: onComment,
+		r:         r,
+		maxLine:   maxLine,
+		buf:       buf,
+		lf:        finder{at: -1},
+		cr:        finder{at: -1},
+		retry:     -1,
+		typ:       typ,
+		data:      data,
+		scratch:   scratch,
+	}
+}
+
+// SetMaxLineSize sets the cap on the length of one line (in bytes, line
+// terminator excluded) and on the length of the Data of one event (after
+// UTF-8 replacement). It must be called before the first call to Scan and
+// panics otherwise, or if n < 1. The read buffer grows up to about this size
+// only if the stream has lines that long.
+func (s *Scanner) SetMaxLineSize(n int) {
+	if s.started {
+		panic("sse: SetMaxLineSize called after Scan")
+	}
+	if n < 1 {
+		panic("sse: SetMaxLineSize: cap must be at least 1")
+	}
+	s.maxLine = n
+}
+
+// Scan advances the Scanner to the next dispatched event, which Event then
+// returns. It returns false when the input ends (after handing out a final
+// incomplete event, if any) or when scanning fails; Err tells which.
+// Once Scan has returned false, it always does.
+//
+// Scan reads from the reader only when the bytes it holds contain no whole
+// line, so on a live stream an event is returned as soon as its blank line
+// has arrived (a final CR is not held back waiting for a possible LF).
+func (s *Scanner) Scan() bool {
+	s.started = true
+	if s.done {
+		return false
+	}
+	for {
+		if s.pos < s.end {
+			if s.skipLF {
+				s.skipLF = false
+				if s.buf[s.pos] == '\n' {
+					s.pos++
+					s.stats.CRLines--
+					s.stats.CRLFLines++
+					continue
+				}
+			}
+			if !s.bomDone && !s.checkBOM() {
+				if err := s.fill(); err != nil {
+					return s.fail(err)
+				}
+				continue
+			}
+			if e := s.lineEnd(); e >= 0 {
+				if e-s.pos > s.maxLine {
+					return s.fail(s.tooLong(s.line+1, "line"))
+				}
+				dispatched := s.processLine(s.buf[s.pos:e], s.pos)
+				if s.err != nil {
+					// Consumed up to the end of the failing line, not
+					// its line end, which may not be all there.
+					s.pos = e
+					return false
+				}
+				if s.buf[e] == '\n' {
+					s.pos = e + 1
+					s.stats.LFLines++
+				} else if e+1 < s.end {
+					if s.buf[e+1] == '\n' {
+						s.pos = e + 2
+						s.stats.CRLFLines++
+					} else {
+						s.pos = e + 1
+						s.stats.CRLines++
+					}
+				} else {
+					s.pos = e + 1
+					s.stats.CRLines++
+					s.skipLF = true
+				}
+				if dispatched {
+					return true
+				}
+				continue
+			}
+			if s.end-s.pos > s.maxLine {
+				return s.fail(s.tooLong(s.line+1, "line"))
+			}
+		}
+		if s.eof || s.readErr != nil {
+			break
+		}
+		if err := s.fill(); err != nil {
+			return s.fail(err)
+		}
+	}
+	if s.readErr != nil {
+		return s.fail(&LineError{Line: s.line + 1, Err: s.readErr})
+	}
+	// End of input.
+	s.done = true
+	if s.pos < s.end {
+		line, start := s.buf[s.pos:s.end], s.pos
+		s.pos = s.end
+		s.processLine(line, start)
+		if s.err != nil {
+			return false
+		}
+	}
+	if s.nData > 0 {
+		s.dispatch()
+		s.ev.Incomplete = true
+		return true
+	}
+	return false
+}
+
+// checkBOM strips a leading BOM. It returns false when more input is needed
+// to decide.
+func (s *Scanner) checkBOM() bool {
+	p := s.buf[s.pos:s.end]
+	if len(p) < len(bom) && bytes.HasPrefix(bom, p) && !s.eof && s.readErr == nil {
+		return false
+	}
+	s.bomDone = true
+	if bytes.HasPrefix(p, bom) {
+		s.pos += len(bom)
+		s.stats.BOM = true
+	}
+	return true
+}
+
+// lineEnd returns the index in buf of the first CR or LF in buf[pos:end],
+// or -1 if there is none.
+func (s *Scanner) lineEnd() int {
+	lf := s.lf.find(s.buf, s.pos, s.end, '\n')
+	cr := s.cr.find(s.buf, s.pos, s.end, '\r')
+	if cr >= 0 && (lf < 0 || cr < lf) {
+		return cr
+	}
+	return lf
+}
+
+// find returns the index of the first c in buf[pos:end], or -1, searching
+// each byte of the buffer at most once however often it is called.
+func (f *finder) find(buf []byte, pos, end int, c byte) int {
+	if f.at >= pos {
+		return f.at
+	}
+	from := pos
+	if f.at < 0 && f.upto > from {
+		from = f.upto
+	}
+	if i := bytes.IndexByte(buf[from:end], c); i >= 0 {
+		f.at = from + i
+		return f.at
+	}
+	f.at, f.upto = -1, end
+	return -1
+}
+
+// shift adjusts f after the buffer contents moved k bytes to the front,
+// with pos the new start of unconsumed input.
+func (f *finder) shift(k, pos int) {
+	if f.at >= 0 {
+		f.at -= k
+		if f.at < pos {
+			f.at, f.upto = -1, 0
+		}
+		return
+	}
+	f.upto = max(f.upto-k, 0)
+}
+
+// fill reads more input into the buffer, making room first: it moves the
+// unconsumed bytes to the front, or grows the buffer when they fill it.
+// It records io.EOF and read errors in s.eof and s.readErr; it returns an
+// error only when the reader makes no progress.
+func (s *Scanner) fill() error {
+	if s.buf == nil {
+		s.buf = make([]byte, minBufSize)
+	}
+	if s.pos > 0 {
+		s.compact()
+	}
+	switch {
+	case s.end == len(s.buf):
+		// The unconsumed part is one partial line that fills the buffer.
+		// Scan has checked that it is at most maxLine bytes long, so that
+		// the buffer does grow.
+		s.grow(min(len(s.buf)*2, s.maxLine+2))
+	case s.readFull && len(s.buf) < readBufSize:
+		s.grow(min(len(s.buf)*2, readBufSize))
+	}
+	for range maxEmptyReads {
+		n, err := s.r.Read(s.buf[s.end:])
+		if n < 0 || n > len(s.buf)-s.end {
+			return &LineError{Line: s.line + 1, Err: errInvalidRead}
+		}
+		s.readFull = s.end+n == len(s.buf)
+		s.end += n
+		if err == io.EOF {
+			s.eof = true
+			return nil
+		}
+		if err != nil {
+			s.readErr = err
+			return nil
+		}
+		if n > 0 {
+			return nil
+		}
+	}
+	return &LineError{Line: s.line + 1, Err: io.ErrNoProgress}
+}
+
+// grow replaces the read buffer by a larger one of size n.
+func (s *Scanner) grow(n int) {
+	nb := make([]byte, n)
+	copy(nb, s.buf[:s.end])
+	s.buf = nb
+}
+
+// compact moves buf[pos:end] to the front of the buffer. A borrowed data
+// line of the pending event is copied to the data buffer first.
+func (s *Scanner) compact() {
+	if s.borrowed {
+		s.data = append(s.data[:0], s.buf[s.bStart:s.bEnd]...)
+		s.borrowed = false
+	}
+	k := s.pos
+	copy(s.buf, s.buf[k:s.end])
+	s.end -= k
+	s.pos = 0
+	s.dropped += int64(k)
+	s.lf.shift(k, 0)
+	s.cr.shift(k, 0)
+	s.validUpto = max(s.validUpto-k, 0)
+}
+
+// processLine interprets one line (terminator removed) that starts at index
+// start of the read buffer. It returns true when the line dispatched an event.
+func (s *Scanner) processLine(line []byte, start int) bool {
+	s.line++
+	if len(line) == 0 {
+		if s.nData == 0 {
+			s.evLine = 0
+			s.stats.EmptyEvents++
+			s.typ = s.typ[:0]
+			return false
+		}
+		s.dispatch()
+		return true
+	}
+	if s.evLine == 0 {
+		s.evLine = s.line
+	}
+	inBuf := true
+	if end := start + len(line); end > s.validUpto {
+		s.validate(start)
+		if end > s.validUpto {
+			line = s.decode(line)
+			inBuf = false
+		}
+	}
+	if line[0] == ':' {
+		s.stats.Comments++
+		if s.OnComment != nil {
+			s.OnComment(s.line, line[1:])
+		}
+		return false
+	}
+	var name, value []byte
+	colon := indexColon(line)
+	spaced := true
+	if colon < 0 {
+		name = line
+		s.stats.NoColonLines++
+	} else {
+		name, value = line[:colon], line[colon+1:]
+		if len(value) > 0 {
+			if value[0] == ' ' {
+				value = value[1:]
+			} else {
+				spaced = false
+			}
+		}
+	}
+	switch string(name) {
+	case "data":
+		s.nData++
+		if s.nData == 1 {
+			if inBuf {
+				s.borrowed = true
+				s.bEnd = start + len(line)
+				s.bStart = s.bEnd - len(value)
+			} else {
+				s.data = append(s.data[:0], value...)
+			}
+		} else {
+			if s.borrowed {
+				s.data = append(s.data[:0], s.buf[s.bStart:s.bEnd]...)
+				s.borrowed = false
+			}
+			if len(s.data)+1+len(value) > s.maxLine {
+				s.fail(s.tooLong(s.line, "data of the event starting at line "+strconv.Itoa(s.evLine)))
+				return false
+			}
+			s.data = append(s.data, '\n')
+			s.data = append(s.data, value...)
+		}
+		if !inBuf && len(s.data) > s.maxLine {
+			// Only a decoded single line can get here: U+FFFD is longer
+			// than the bytes it replaces.
+			s.fail(s.tooLong(s.line, "data of the event starting at line "+strconv.Itoa(s.evLine)))
+			return false
+		}
+	case "event":
+		s.typ = append(s.typ[:0], value...)
+	case "id":
+		if bytes.IndexByte(value, 0) >= 0 {
+			s.stats.IgnoredIDs++
+		} else if string(value) != s.lastID {
+			s.lastID = string(value)
+		}
+	case "retry":
+		if ms, ok := parseRetry(value); ok {
+			s.retry = ms
+		} else {
+			s.stats.InvalidRetry++
+		}
+	default:
+		s.stats.UnknownFields++
+		return false
+	}
+	if !spaced {
+		s.stats.NoSpaceFields++
+	}
+	return false
+}
+
+// indexColon returns the index of the first ':' in line, or -1. Field names
+// are short: a plain loop finds the colon faster than the vectorised search,
+// which takes over for a long line without one.
+func indexColon(line []byte) int {
+	n := min(len(line), 16)
+	for i, c := range line[:n] {
+		if c == ':' {
+			return i
+		}
+	}
+	if n == len(line) {
+		return -1
+	}
+	if i := bytes.IndexByte(line[n:], ':'); i >= 0 {
+		return n + i
+	}
+	return -1
+}
+
+// dispatch sets s.ev from the pending event and resets the event buffers.
+func (s *Scanner) dispatch() {
+	data := s.data
+	if s.borrowed {
+		data = s.buf[s.bStart:s.bEnd]
+		s.borrowed = false
+	}
+	ev := &s.ev
+	ev.Type = s.typ
+	ev.Data = data
+	ev.ID = s.lastID
+	ev.Retry = s.retry
+	ev.Line = s.evLine
+	ev.DataLines = s.nData
+	ev.Incomplete = false
+	s.stats.Events++
+	s.typ = s.typ[:0]
+	s.data = s.data[:0]
+	s.nData = 0
+	s.evLine = 0
+}
+
+// parseRetry parses a retry value: one or more ASCII digits, in base ten.
+// Values beyond math.MaxInt64 saturate.
+func parseRetry(v []byte) (int64, bool) {
+	if len(v) == 0 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		d := int64(c - '0')
+		if n > (math.MaxInt64-d)/10 {
+			n = math.MaxInt64
+		} else {
+			n = n*10 + d
+		}
+	}
+	return n, true
+}
+
+// decode returns line with each invalid UTF-8 sequence replaced by U+FFFD as
+// the WHATWG UTF-8 decoder does, in the scanner's scratch buffer.
+func (s *Scanner) decode(line []byte) []byte {
+	out := s.scratch[:0]
+	for i := 0; i < len(line); {
+		if line[i] < utf8.RuneSelf {
+			out = append(out, line[i])
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(line[i:])
+		if r == utf8.RuneError && n == 1 {
+			n = maximalSubpart(line[i:])
+			out = utf8.AppendRune(out, utf8.RuneError)
+			s.stats.InvalidUTF8++
+		} else {
+			out = append(out, line[i:i+n]...)
+		}
+		i += n
+	}
+	s.scratch = out
+	return out
+}
+
+// maximalSubpart returns the length of the invalid sequence at the start of p
+// that the WHATWG UTF-8 decoder replaces by one U+FFFD: a valid lead byte and
+// as many of the continuation bytes it requires as follow it in range, or one
+// byte when the first byte cannot start a sequence. p must not start with a
+// valid sequence.
+func maximalSubpart(p []byte) int {
+	lo, hi := byte(0x80), byte(0xBF)
+	var need int
+	switch b := p[0]; {
+	case b >= 0xC2 && b <= 0xDF:
+		need = 1
+	case b >= 0xE0 && b <= 0xEF:
+		need = 2
+		switch b {
+		case 0xE0:
+			lo = 0xA0 // overlong
+		case 0xED:
+			hi = 0x9F // surrogates
+		}
+	case b >= 0xF0 && b <= 0xF4:
+		need = 3
+		switch b {
+		case 0xF0:
+			lo = 0x90 // overlong
+		case 0xF4:
+			hi = 0x8F // over U+10FFFF
+		}
+	default:
+		return 1
+	}
+	n := 1
+	for n <= need && n < len(p) && p[n] >= lo && p[n] <= hi {
+		lo, hi = 0x80, 0xBF
+		n++
+	}
+	return n
+}
+
+// validate extends validUpto over the longest valid UTF-8 prefix of
+// buf[start:end] that it does not cover yet. start, the start of a line, is
+// at a rune boundary, and so is validUpto when it is past start.
+func (s *Scanner) validate(start int) {
+	from := max(start, s.validUpto)
+	// Leave out the last rune when it is not ASCII: it may be incomplete,
+	// its end not read yet. The line being processed ends before it, at an
+	// ASCII CR or LF.
+	limit := s.end
+	for i := 0; i < utf8.UTFMax-1 && limit > from && s.buf[limit-1]&0xC0 == 0x80; i++ {
+		limit--
+	}
+	if limit > from && s.buf[limit-1] >= utf8.RuneSelf {
+		limit--
+	}
+	if utf8.Valid(s.buf[from:limit]) {
+		s.validUpto = limit
+		return
+	}
+	s.validUpto = from + validPrefix(s.buf[from:limit])
+}
+
+// validPrefix returns the length of the longest prefix of p that is valid
+// UTF-8. An incomplete sequence at the end of p is not part of it.
+func validPrefix(p []byte) int {
+	const hi = 0x8080808080808080
+	n := 0
+	for n < len(p) {
+		for len(p)-n >= 32 {
+			w := binary.LittleEndian.Uint64(p[n:]) | binary.LittleEndian.Uint64(p[n+8:]) |
+				binary.LittleEndian.Uint64(p[n+16:]) | binary.LittleEndian.Uint64(p[n+24:])
+			if w&hi != 0 {
+				break
+			}
+			n += 32
+		}
+		if n == len(p) {
+			break
+		}
+		if c := p[n]; c < utf8.RuneSelf {
+			n++
+			continue
+		}
+		r, size := utf8.DecodeRune(p[n:])
+		if r == utf8.RuneError && size == 1 {
+			return n
+		}
+		n += size
+	}
+	return n
+}
+
+// fail ends scanning with err.
+func (s *Scanner) fail(err error) bool {
+	s.err = err
+	s.done = true
+	s.borrowed = false
+	return false
+}
+
+// tooLong returns the error for a line, or event data, over the cap.
+func (s *Scanner) tooLong(line int, what string) error {
+	return &LineError{Line: line, Err: fmt.Errorf("%w (%s over %d bytes)", ErrLineTooLong, what, s.maxLine)}
+}
+
+// Event returns the event that the last successful call to Scan advanced to.
+// The Event and its Type and Data slices are owned by the Scanner and valid
+// only until the next call to Scan; copy what must outlive it. ID is an
+// ordinary string and may be kept.
+func (s *Scanner) Event() *Event { return &s.ev }
+
+// Err returns the error that ended scanning: nil at a clean end of input; a
+// *LineError wrapping ErrLineTooLong when a line or the data of an event is
+// over the cap; a *LineError wrapping the reader's error (or
+// io.ErrNoProgress) when reading failed. On an error, the pending event and
+// the partial line are not handed out.
+func (s *Scanner) Err() error { return s.err }
+
+// Line returns the number of lines consumed so far. Right after Scan returns
+// an event, it is the line number of the blank line that dispatched it (or of
+// the last line, for an incomplete final event).
+func (s *Scanner) Line() int { return s.line }
+
+// Offset returns the number of bytes of input consumed so far: the BOM, the
+// lines and their terminators. Right after Scan returns an event, it is the
+// offset just past the blank line that dispatched it, except that the LF of a
+// CRLF read after its CR is counted with the next line. After a
+// *LineError, it is the offset of the start of a line over the cap, or of the
+// end (line end excluded) of the line that took an event's data over it.
+func (s *Scanner) Offset() int64 { return s.dropped + int64(s.pos) }
+
+// Stats returns the counts of what the Scanner has seen so far.
+func (s *Scanner) Stats() Stats {
+	st := s.stats
+	st.Lines = s.line
+	return st
+}
