@@ -303,8 +303,8 @@ func respTypeName(raw []byte) (string, error) {
 }
 
 var (
-	respNotObject = errors.New("the data is not a JSON object")
-	respNoItem    = errors.New("no item")
+	errRespNotObject = errors.New("the data is not a JSON object")
+	errRespNoItem    = errors.New("no item")
 )
 
 // respJSONErr describes a JSON type mismatch at path (a member name, possibly
@@ -357,7 +357,7 @@ func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) {
 	e := &p.ev
 	e.reset()
 	if data[0] != '{' {
-		err := respNotObject
+		err := errRespNotObject
 		if !json.Valid(data) {
 			err = json.Unmarshal(data, new(json.RawMessage)) // the syntax error
 		}
@@ -751,7 +751,7 @@ func (p *responses) outputItem(sc *streamctx.Context, ev *sse.Event, typ string)
 	it.reset()
 	raw := bytes.TrimSpace(p.ev.Item)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		sc.BadEvent(ev.Line, typ+" event", respNoItem)
+		sc.BadEvent(ev.Line, typ+" event", errRespNoItem)
 		return
 	}
 	if err := json.Unmarshal(raw, it); err != nil {

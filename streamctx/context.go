@@ -159,7 +159,6 @@ type Context struct {
 	mismatch  bool
 	start     time.Time
 	timing    Timing
-	timedOnce bool
 }
 
 // New returns an empty Context.
