@@ -1,0 +1,182 @@
+package timing
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"time"
+)
+
+// ErrClosed is returned by Writer methods called after Close.
+var ErrClosed = errors.New("timing: writer closed")
+
+// A Writer writes a timed capture of a stream that arrives in reads: call
+// Append with the bytes of each read and its arrival time, then Close with
+// the time the stream ended. Each call writes to the underlying writer at
+// most once, the complete lines it can (see the package doc); the line being
+// received is kept until it is complete.
+//
+// Times are offsets from the start time given to NewWriter, truncated to
+// microseconds. A Writer is not safe for concurrent use.
+type Writer struct {
+	w       io.Writer
+	start   time.Time
+	began   bool   // the header is written
+	pending []byte // the incomplete line (it may end with a CR waiting for LF)
+	out     []byte // what this call writes
+	lastT   int64  // the last time written, in microseconds
+	haveT   bool
+	lastAt  int64 // arrival of the last non-empty Append, in microseconds
+	closed  bool
+	err     error
+}
+
+// NewWriter returns a Writer of a timed capture to w, whose times are offsets
+// from start. Nothing is written before the first Append or Close.
+func NewWriter(w io.Writer, start time.Time) *Writer {
+	return &Writer{w: w, start: start}
+}
+
+// Append records p, the bytes of one read, as arriving at offset at from the
+// start. p is not retained.
+func (w *Writer) Append(p []byte, at time.Duration) error {
+	if w.err != nil {
+		return w.err
+	}
+	if w.closed {
+		return ErrClosed
+	}
+	if len(p) == 0 {
+		return nil
+	}
+	us := at.Microseconds()
+	w.lastAt = us
+	// Only the new bytes, and a CR held at the end of the old ones, can
+	// end a line: searching from there keeps a long line arriving in many
+	// reads linear.
+	from := max(len(w.pending)-1, 0)
+	w.pending = append(w.pending, p...)
+	w.out = w.out[:0]
+	if !w.began {
+		if len(w.pending) < len(bom) && bytes.HasPrefix(bom, w.pending) {
+			return nil // is it a BOM? wait for more
+		}
+		w.header(us)
+		from = 0
+	}
+	if len(w.pending) == 0 {
+		return w.flush() // it was only the BOM
+	}
+	// The complete lines end at the last line terminator, except a CR at
+	// the very end, which may be the first half of a CRLF.
+	e := len(w.pending)
+	if w.pending[e-1] == '\r' {
+		e--
+	}
+	if i := bytes.LastIndexAny(w.pending[from:e], "\r\n"); i >= 0 {
+		cut := from + i + 1
+		w.stamp(us, false)
+		w.lines(w.pending[:cut])
+		w.pending = w.pending[:copy(w.pending, w.pending[cut:])]
+	}
+	return w.flush()
+}
+
+// Close ends the capture: the incomplete line, if any, is written (a final
+// CR ends a line; bytes after the last line terminator are written after a
+// "noeol" time line), then the end line with offset at. Close does not close
+// the underlying writer. Calling Close again does nothing.
+func (w *Writer) Close(at time.Duration) error {
+	if w.err != nil {
+		return w.err
+	}
+	if w.closed {
+		return nil
+	}
+	w.closed = true
+	w.out = w.out[:0]
+	if !w.began {
+		w.header(w.lastAt) // pending holds at most a piece of a BOM
+	}
+	if n := len(w.pending); n > 0 {
+		if w.pending[n-1] == '\r' {
+			w.stamp(w.lastAt, false)
+			w.lines(w.pending)
+		} else {
+			w.stamp(w.lastAt, true)
+			w.lines(w.pending)
+			w.out = append(w.out, '\n')
+		}
+		w.pending = w.pending[:0]
+	}
+	w.out = append(w.out, endPrefix...)
+	w.out = appendMs(w.out, at.Microseconds())
+	w.out = append(w.out, '\n')
+	return w.flush()
+}
+
+// header writes the header line, after the original's BOM when it has one
+// (which is then followed by its time, us).
+func (w *Writer) header(us int64) {
+	w.began = true
+	hasBOM := bytes.HasPrefix(w.pending, bom)
+	if hasBOM {
+		w.out = append(w.out, bom...)
+		w.pending = w.pending[:copy(w.pending, w.pending[len(bom):])]
+	}
+	w.out = append(w.out, headerPrefix...)
+	w.out = append(w.out, Version...)
+	w.out = append(w.out, " start="...)
+	w.out = w.start.UTC().AppendFormat(w.out, time.RFC3339Nano)
+	w.out = append(w.out, '\n')
+	if hasBOM {
+		w.stamp(us, false)
+	}
+}
+
+// stamp writes a time line when the time differs from the last one written,
+// or always for a noeol line.
+func (w *Writer) stamp(us int64, noeol bool) {
+	if us < 0 {
+		us = 0
+	}
+	if w.haveT && us == w.lastT && !noeol {
+		return
+	}
+	w.haveT, w.lastT = true, us
+	w.out = append(w.out, timePrefix...)
+	w.out = appendMs(w.out, us)
+	if noeol {
+		w.out = append(w.out, " noeol"...)
+	}
+	w.out = append(w.out, '\n')
+}
+
+// lines writes complete original lines (or the final line without its
+// terminator), escaping those that begin with the format's prefix.
+func (w *Writer) lines(b []byte) {
+	for len(b) > 0 {
+		n := bytes.IndexAny(b, "\r\n") + 1
+		if n == 0 {
+			n = len(b)
+		} else if b[n-1] == '\r' && n < len(b) && b[n] == '\n' {
+			n++
+		}
+		if bytes.HasPrefix(b, []byte(prefix)) {
+			w.out = append(w.out, escPrefix...)
+		}
+		w.out = append(w.out, b[:n]...)
+		b = b[n:]
+	}
+}
+
+func (w *Writer) flush() error {
+	if len(w.out) == 0 {
+		return nil
+	}
+	_, err := w.w.Write(w.out)
+	if err != nil {
+		w.err = err
+	}
+	return err
+}
