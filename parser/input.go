@@ -39,11 +39,11 @@ type Input struct {
 	Kind BodyKind
 
 	br   *bufio.Reader
-	head []byte // a copy of the first bytes of the body
+	head []byte // a copy of the first bytes of the body read so far
 }
 
 // Body returns the reader of the body, positioned after any preamble.
-func (in *Input) Body() io.Reader { return in.br }
+func (in *Input) Body() io.Reader { return headReader{in} }
 
 // peekSize is how much of the body is looked at to tell its kind.
 const peekSize = 4096
@@ -55,20 +55,50 @@ func Open(r io.Reader) (*Input, error) {
 	if err := in.readPreamble(); err != nil {
 		return nil, err
 	}
-	// A read error here is not returned: it comes again, in place, when
-	// the body is read (stickyReader), after the bytes that did arrive.
-	head, _ := in.br.Peek(peekSize)
-	in.head = append([]byte(nil), head...)
-	t := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
-	switch {
-	case len(t) == 0 && len(head) < peekSize:
-		in.Kind = BodyEmpty
-	case len(t) > 0 && (t[0] == '{' || t[0] == '['):
-		in.Kind = BodyJSON
-	default:
-		in.Kind = BodySSE
-	}
+	in.classify()
 	return in, nil
+}
+
+// classify tells the kind of body from its first bytes other than a BOM and
+// white space (up to peekSize of them). It reads no more of the body than
+// it takes to tell, so that a live stream is not held up waiting for
+// peekSize bytes, and its events are handed on, and timed, as they arrive.
+// A read error here is not returned: it comes again, in place, when the
+// body is read (stickyReader), after the bytes that did arrive.
+func (in *Input) classify() {
+	n := 1
+	for {
+		head, err := in.br.Peek(n)
+		t := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
+		partBOM := len(head) < 3 && bytes.HasPrefix([]byte("\xef\xbb\xbf"), head)
+		switch {
+		case len(t) > 0 && (!partBOM || err != nil):
+			in.Kind = BodySSE
+			if t[0] == '{' || t[0] == '[' {
+				in.Kind = BodyJSON
+			}
+			return
+		case len(head) >= peekSize:
+			in.Kind = BodySSE
+			return
+		case err != nil:
+			in.Kind = BodyEmpty
+			return
+		}
+		n = min(peekSize, max(in.br.Buffered(), n+1))
+	}
+}
+
+// headReader reads the body and keeps a copy of its first peekSize bytes
+// in head, for messages about a body that is not a stream.
+type headReader struct{ in *Input }
+
+func (h headReader) Read(p []byte) (int, error) {
+	n, err := h.in.br.Read(p)
+	if k := min(n, peekSize-len(h.in.head)); k > 0 {
+		h.in.head = append(h.in.head, p[:k]...)
+	}
+	return n, err
 }
 
 // readPreamble consumes "HTTP/x NNN reason" status lines and their headers

@@ -103,6 +103,12 @@ type Options struct {
 	// MaxWarnings caps the number of warnings kept; further ones are
 	// counted. Zero means 100.
 	MaxWarnings int
+	// Stall is the gap between content events above which Latency counts
+	// a stall. Zero means DefaultStall.
+	Stall time.Duration
+	// EventsUntimed says that the clock times only the first byte and the
+	// end (a HAR file): the times of events and content stay unknown.
+	EventsUntimed bool
 }
 
 // Context is the state of one stream.
@@ -159,6 +165,11 @@ type Context struct {
 	mismatch  bool
 	start     time.Time
 	timing    Timing
+
+	// gaps between content events, in microseconds (see Latency);
+	// contentEvent is the number of the last event that carried content.
+	gaps         []int32
+	contentEvent int
 }
 
 // New returns an empty Context.
@@ -193,6 +204,7 @@ func (sc *Context) resetState() {
 	sc.ProviderRequestHeaders = nil
 	sc.ProviderRequestBody = nil
 	sc.timing = unknownTiming()
+	sc.gaps, sc.contentEvent = nil, 0
 	sc.start = sc.opts.Start
 	if sc.opts.Now != nil && sc.start.IsZero() {
 		sc.start = sc.opts.Now()
@@ -237,7 +249,7 @@ func (sc *Context) RecordEnd() {
 func (sc *Context) CountEvent(dataLines int) {
 	sc.events++
 	sc.dataCount += dataLines
-	if sc.timing.FirstEvent < 0 {
+	if sc.timing.FirstEvent < 0 && !sc.opts.EventsUntimed {
 		if d, ok := sc.since(); ok {
 			sc.timing.FirstEvent = d
 		}
@@ -261,12 +273,15 @@ func (sc *Context) Chunks() [][]byte { return sc.chunks }
 
 func (sc *Context) markContent(output bool) {
 	d, ok := sc.since()
-	if !ok {
+	if !ok || sc.opts.EventsUntimed {
 		return
 	}
 	if sc.timing.FirstContent < 0 {
 		sc.timing.FirstContent = d
+	} else if sc.contentEvent != sc.events {
+		sc.addGap(d - sc.timing.LastContent)
 	}
+	sc.contentEvent = sc.events
 	if output && sc.timing.FirstOutput < 0 {
 		sc.timing.FirstOutput = d
 	}

@@ -44,6 +44,7 @@ type Snapshot struct {
 	TTFTMs              *int64             `json:"ttft_ms"`
 	TotalMs             *int64             `json:"total_ms"`
 	Warnings            []string           `json:"warnings"`
+	Latency             Latency            `json:"latency"`
 
 	// Not in the JSON summary.
 	BadEvents int         `json:"-"`
@@ -128,6 +129,7 @@ func (sc *Context) Snapshot(format, provider string) Snapshot {
 	s.TTFBMs = msPtr(sc.timing.FirstByte)
 	s.TTFTMs = msPtr(sc.timing.FirstContent)
 	s.TotalMs = msPtr(sc.timing.End)
+	s.Latency = sc.latency()
 	return s
 }
 

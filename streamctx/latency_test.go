@@ -1,0 +1,168 @@
+package streamctx_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sseinspect/sseinspect/streamctx"
+)
+
+// manualClock is a scripted clock: it reads what the test set.
+type manualClock struct {
+	start time.Time
+	at    time.Duration
+}
+
+func (c *manualClock) now() time.Time { return c.start.Add(c.at) }
+
+func (c *manualClock) set(ms float64) { c.at = time.Duration(ms * float64(time.Millisecond)) }
+
+func latencyJSON(tb testing.TB, l streamctx.Latency) string {
+	tb.Helper()
+	b, err := json.Marshal(l)
+	require.NoError(tb, err)
+	return string(b)
+}
+
+func TestLatencyUntimed(t *testing.T) {
+	t.Parallel()
+	sc := streamctx.New(streamctx.Options{})
+	sc.RecordFirstByte()
+	sc.CountEvent(1)
+	sc.AppendText("hi")
+	sc.UpdateUsage(streamctx.Usage{Output: of(5)}, nil)
+	sc.RecordEnd()
+	s := sc.Snapshot("openai-chat", "openai")
+	assert.JSONEq(t, `{"ttfb_ms":null,"ttf_event_ms":null,"ttft_ms":null,"ttf_output_ms":null,"total_ms":null,
+		"gaps_ms":null,"stalls":null,"stall_threshold_ms":2000,"tpot_ms":null,"output_tokens_per_s":null,"tokens_source":null}`,
+		latencyJSON(t, s.Latency))
+	assert.Equal(t, "      TTFT: n/a | TPOT: n/a | p99 gap: n/a", s.LatencyLine())
+}
+
+// stream replays events on a scripted clock: each is (ms, what) with what
+// "ping" (no content), "think", "text", "tool" or "text+tool" (two pieces
+// of content in one event).
+func stream(clock *manualClock, sc *streamctx.Context, events []struct {
+	ms   float64
+	what string
+}) {
+	for _, e := range events {
+		clock.set(e.ms)
+		sc.CountEvent(1)
+		switch e.what {
+		case "think":
+			sc.AppendThinking("hmm")
+		case "text":
+			sc.AppendText("x")
+		case "tool":
+			sc.ToolDelta("0", "", "", `{"a"`)
+		case "text+tool":
+			sc.AppendText("x")
+			clock.set(e.ms + 0.5) // a clock that moves within an event
+			sc.ToolDelta("0", "", "", `1}`)
+		}
+	}
+}
+
+func TestLatencyTimed(t *testing.T) {
+	t.Parallel()
+	clock := &manualClock{start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	sc := streamctx.New(streamctx.Options{Now: clock.now, Stall: 100 * time.Millisecond})
+	clock.set(12.5)
+	sc.RecordFirstByte()
+	stream(clock, sc, []struct {
+		ms   float64
+		what string
+	}{
+		{20, "ping"},
+		{50, "think"},      // ttft
+		{60, "think"},      // gap 10
+		{90, "text"},       // ttf_output, gap 30
+		{100, "ping"},      // no content: no gap
+		{300, "text+tool"}, // gap 210 (a stall), one gap for both pieces
+		{305.25, "tool"},   // gap 4.75
+	})
+	sc.UpdateUsage(streamctx.Usage{Output: of(6)}, nil)
+	clock.set(400.125)
+	sc.RecordEnd()
+	s := sc.Snapshot("openai-chat", "openai")
+	// tpot = (305.25 − 50) / (6 − 1) = 51.05
+	assert.JSONEq(t, `{"ttfb_ms":12.5,"ttf_event_ms":20,"ttft_ms":50,"ttf_output_ms":90,"total_ms":400.125,
+		"gaps_ms":{"p50":10,"p90":210,"p99":210,"max":210,"count":4},"stalls":1,"stall_threshold_ms":100,
+		"tpot_ms":51.05,"output_tokens_per_s":19.589,"tokens_source":"provider"}`, latencyJSON(t, s.Latency))
+	assert.Equal(t, "      TTFT: 50ms | TPOT: 51.1ms | p99 gap: 210ms", s.LatencyLine())
+}
+
+func TestLatencyPercentiles(t *testing.T) {
+	t.Parallel()
+	clock := &manualClock{start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	sc := streamctx.New(streamctx.Options{Now: clock.now})
+	// 101 content events, gaps 1ms..100ms in a shuffled order.
+	at := 0.0
+	for i := range 101 {
+		if i > 0 {
+			at += float64((i*37)%100 + 1)
+		}
+		clock.set(at)
+		sc.CountEvent(1)
+		sc.AppendText("x")
+	}
+	s := sc.Snapshot("openai-chat", "openai")
+	g := s.Latency.GapsMs
+	require.NotNil(t, g)
+	assert.Equal(t, 100, g.Count)
+	assert.InDelta(t, 50, *g.P50, 1e-9)
+	assert.InDelta(t, 90, *g.P90, 1e-9)
+	assert.InDelta(t, 99, *g.P99, 1e-9)
+	assert.InDelta(t, 100, *g.Max, 1e-9)
+	assert.Equal(t, 0, *s.Latency.Stalls, "none over the default 2s")
+	assert.Nil(t, s.Latency.TPOTMs, "no usage: no tpot")
+	assert.Nil(t, s.Latency.TokensSource)
+}
+
+func TestLatencyTPOTNeedsTwoTokens(t *testing.T) {
+	t.Parallel()
+	clock := &manualClock{start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	sc := streamctx.New(streamctx.Options{Now: clock.now})
+	clock.set(5)
+	sc.CountEvent(1)
+	sc.AppendText("x")
+	sc.UpdateUsage(streamctx.Usage{Output: of(1)}, nil)
+	s := sc.Snapshot("openai-chat", "openai")
+	assert.Nil(t, s.Latency.TPOTMs)
+	assert.Nil(t, s.Latency.OutputTokensPerS)
+	assert.Equal(t, &streamctx.Gaps{Count: 0}, s.Latency.GapsMs)
+	assert.Equal(t, "      TTFT: 5ms | TPOT: n/a | p99 gap: n/a", s.LatencyLine())
+
+	// Reset for a retry forgets the gaps.
+	clock.set(10)
+	sc.CountEvent(1)
+	sc.AppendText("y")
+	sc.ResetForRetry()
+	s = sc.Snapshot("openai-chat", "openai")
+	assert.Equal(t, 0, s.Latency.GapsMs.Count)
+}
+
+func TestLatencyEventsUntimed(t *testing.T) {
+	t.Parallel()
+	clock := &manualClock{start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	sc := streamctx.New(streamctx.Options{Now: clock.now, EventsUntimed: true})
+	clock.set(40)
+	sc.RecordFirstByte()
+	sc.CountEvent(1)
+	sc.AppendText("a")
+	sc.CountEvent(1)
+	sc.AppendText("b")
+	sc.UpdateUsage(streamctx.Usage{Output: of(2)}, nil)
+	clock.set(90)
+	sc.RecordEnd()
+	s := sc.Snapshot("openai-chat", "openai")
+	assert.JSONEq(t, `{"ttfb_ms":40,"ttf_event_ms":null,"ttft_ms":null,"ttf_output_ms":null,"total_ms":90,
+		"gaps_ms":null,"stalls":null,"stall_threshold_ms":2000,"tpot_ms":null,"output_tokens_per_s":null,"tokens_source":null}`,
+		latencyJSON(t, s.Latency))
+	assert.Nil(t, s.TTFTMs)
+}
