@@ -5,11 +5,14 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -44,6 +47,14 @@ type Env struct {
 	// input are measured from it).
 	Now   func() time.Time
 	Start time.Time
+	// Context, when not nil, is the parent context of the run: cancelling
+	// it stops the commands that run until stopped (replay --listen).
+	Context context.Context
+	// Interrupts, when not nil, returns a context derived from parent that
+	// is cancelled on SIGINT or SIGTERM (signal.NotifyContext). Only the
+	// commands that run until stopped use it, so that an interrupt still
+	// ends the others at once.
+	Interrupts func(parent context.Context) (context.Context, context.CancelFunc)
 }
 
 // Main runs sseinspect with the process's arguments and streams and returns
@@ -59,6 +70,9 @@ func Main() int {
 		StdinIsLive:      isLive(os.Stdin),
 		Now:              time.Now,
 		Start:            start,
+		Interrupts: func(parent context.Context) (context.Context, context.CancelFunc) {
+			return signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
+		},
 	}
 	return Run(os.Args[1:], env)
 }

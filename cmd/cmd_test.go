@@ -126,8 +126,13 @@ func TestRun(t *testing.T) {
 			code:   2,
 			stderr: "sseinspect: no/such/file.sse: no such file or directory\n",
 		},
-		"directory": {
+		"directory_without_captures": {
 			args:   []string{"summarize", "../testdata"},
+			code:   2,
+			stderr: "sseinspect: no captures in ../testdata\n",
+		},
+		"directory_is_an_error_for_one_capture_commands": {
+			args:   []string{"text", "../testdata"},
 			code:   2,
 			stderr: "sseinspect: ../testdata: is a directory\n",
 		},

@@ -12,51 +12,6 @@ import (
 	"github.com/sseinspect/sseinspect/streamctx"
 )
 
-type summarizeOptions struct {
-	commonOptions
-	json bool
-}
-
-func newSummarizeCmd(env *Env) *cobra.Command {
-	o := &summarizeOptions{}
-	c := &cobra.Command{
-		Use:   "summarize [FILE|-]...",
-		Short: "Print the two-line summary (or a JSON summary) of each capture",
-		Long: `Print the two-line summary that the Aether gateway logs for each capture:
-
-  [OK] a1b2c3d4 | claude-sonnet-4 | anthropic | TTFB: 250ms
-        Total: 1500ms | in:25 out:12
-
-With --json, print one JSON summary object per capture, one per line.
-No FILE, or -, reads standard input; from a live pipe, timings are measured
-from the start of sseinspect.`,
-		Example: `  sseinspect summarize capture.sse
-  sseinspect summarize --json a.sse b.sse
-  curl -N ... | sseinspect summarize`,
-		RunE: func(_ *cobra.Command, args []string) error {
-			if err := o.validate(); err != nil {
-				return err
-			}
-			useColor := o.useColor(env)
-			return eachInput(env, args, func(in *input) (int, error) {
-				c, err := o.replay(env, in, streamctx.Options{CollectText: o.json})
-				if err != nil {
-					return ExitError, err
-				}
-				if o.json {
-					err = report.JSON(env.Stdout, &c.snap)
-				} else {
-					err = report.Summary(env.Stdout, &c.snap, useColor)
-				}
-				return c.code(), err
-			})
-		},
-	}
-	o.bind(c)
-	c.Flags().BoolVar(&o.json, "json", false, "print one JSON summary object per capture (JSON Lines)")
-	return c
-}
-
 func newBodyCmd(env *Env) *cobra.Command {
 	o := &commonOptions{}
 	c := &cobra.Command{
@@ -138,7 +93,8 @@ func newEventsCmd(env *Env) *cobra.Command {
   retry       the reconnection time in ms, when one was set
   line        the 1-based line where the event started
   incomplete  true for a final event the input ended inside
-  t_ms        arrival time in ms, for live input
+  t_ms        arrival time in ms: recorded in a timed capture (see record),
+              measured for live input
 No wire format is needed. Exit status: 0 when the input was read (zero
 events included), 1 when it ended inside an event, 2 when it could not be read.`,
 		Example: `  sseinspect events --json capture.sse | jq -r .event | sort | uniq -c`,
@@ -154,13 +110,20 @@ events included), 1 when it ended inside an event, 2 when it could not be read.`
 	}
 	c.Flags().BoolVar(&o.json, "json", false, "print one JSON object per event (JSON Lines)")
 	c.Flags().IntVar(&o.maxLineSize, "max-line-size", sse.DefaultMaxLineSize, "longest line accepted, in bytes")
-	c.Flags().BoolVar(&o.noTiming, "no-timing", false, "ignore arrival times of live standard input")
+	c.Flags().BoolVar(&o.noTiming, "no-timing", false, "ignore arrival times (of live standard input, or recorded in a timed capture)")
 	return c
 }
 
 func (o *eventsOptions) run(env *Env, in *input) (int, error) {
-	timed := in.live && !o.noTiming && env.Now != nil
-	op, err := parser.Open(in.r)
+	ti, err := detectTimed(in)
+	if err != nil {
+		return ExitError, err
+	}
+	now, start := ti.clock(env, in, o.noTiming)
+	if ti.eventsUntimed() {
+		now = nil // a HAR file: no time for each event
+	}
+	op, err := parser.Open(ti.r)
 	if err != nil {
 		return ExitError, fmt.Errorf("%s: %w", in.name, err)
 	}
@@ -183,8 +146,8 @@ func (o *eventsOptions) run(env *Env, in *input) (int, error) {
 			r := ev.Retry
 			e.Retry = &r
 		}
-		if timed {
-			ms := env.Now().Sub(env.Start).Milliseconds()
+		if now != nil {
+			ms := now().Sub(start).Milliseconds()
 			e.TMs = &ms
 		}
 		if ev.Incomplete {
@@ -205,7 +168,7 @@ func (o *eventsOptions) run(env *Env, in *input) (int, error) {
 		if errors.As(err, &le) {
 			le.Line += op.HeaderLines
 		}
-		return ExitError, fmt.Errorf("%s: %w", in.name, err)
+		return ExitError, fmt.Errorf("%s: %w", in.name, explain(err))
 	}
 	return code, nil
 }

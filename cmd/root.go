@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -24,6 +25,7 @@ type commonOptions struct {
 	color       string
 	noTiming    bool
 	maxLineSize int
+	stall       time.Duration // --stall, where a command has it
 }
 
 func (o *commonOptions) bind(c *cobra.Command) {
@@ -32,7 +34,7 @@ func (o *commonOptions) bind(c *cobra.Command) {
 	f.StringVar(&o.provider, "provider", "", "provider name to show (default: the format's vendor)")
 	f.StringVar(&o.requestID, "request-id", "", "request id to show (default: the request-id header, else the response id)")
 	f.StringVar(&o.color, "color", "auto", "colour: auto|always|never")
-	f.BoolVar(&o.noTiming, "no-timing", false, "ignore arrival times of live standard input (deterministic output)")
+	f.BoolVar(&o.noTiming, "no-timing", false, "ignore arrival times, of live standard input or recorded in a timed capture (deterministic output)")
 	f.IntVar(&o.maxLineSize, "max-line-size", sse.DefaultMaxLineSize, "longest line accepted, in bytes")
 	_ = c.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return parser.Names(), cobra.ShellCompDirectiveNoFileComp
@@ -91,6 +93,8 @@ to report (usage error, unreadable input, unrecognizable format).`,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef("%v", err) })
 	root.AddCommand(newSummarizeCmd(env), newBodyCmd(env), newEventsCmd(env), newTextCmd(env))
+	root.AddCommand(newCheckCmd(env), newGoldenCmd(env), newDiffCmd(env))
+	root.AddCommand(newRecordCmd(env), newReplayCmd(env))
 	return root
 }
 
@@ -170,17 +174,20 @@ func (c *capture) code() int {
 
 // replay reads one input into a new stream context.
 func (o *commonOptions) replay(env *Env, in *input, scOpts streamctx.Options) (*capture, error) {
-	if in.live && !o.noTiming && env.Now != nil {
-		scOpts.Now = env.Now
-		scOpts.Start = env.Start
+	ti, err := detectTimed(in)
+	if err != nil {
+		return nil, err
 	}
+	ti.setClock(env, in, o.noTiming, &scOpts)
+	scOpts.Stall = o.stall
 	sc := streamctx.New(scOpts)
 	sc.RequestID = o.requestID
 	sc.ProviderName = o.provider
-	res, err := parser.Replay(in.r, sc, parser.Options{Format: o.format, MaxLineSize: o.maxLineSize})
+	res, err := parser.Replay(ti.r, sc, parser.Options{Format: o.format, MaxLineSize: o.maxLineSize})
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", in.name, err)
+		return nil, fmt.Errorf("%s: %w", in.name, explain(err))
 	}
+	ti.warn(sc)
 	provider := o.provider
 	if provider == "" {
 		provider = res.Format.Vendor
@@ -189,29 +196,45 @@ func (o *commonOptions) replay(env *Env, in *input, scOpts streamctx.Options) (*
 }
 
 // eachInput runs fn on every argument in order, printing each input's error
-// on stderr, and returns the worst exit code as an error (nil for 0).
+// on stderr, and returns the worst exit code as an error (nil for 0). A
+// directory argument is an error.
 func eachInput(env *Env, args []string, fn func(in *input) (int, error)) error {
+	return eachInputIn(env, args, dirOptions{}, fn)
+}
+
+// eachInputIn is eachInput where, when dirs allows it, a directory argument
+// stands for the captures in it, in sorted order (see captureFiles); a
+// directory without captures is an error.
+func eachInputIn(env *Env, args []string, dirs dirOptions, fn func(in *input) (int, error)) error {
 	names, err := inputs(args)
 	if err != nil {
 		return err
 	}
 	worst := ExitOK
-	for _, a := range names {
-		code, err := func() (int, error) {
-			in, err := open(env, a)
-			if err != nil {
-				return ExitError, err
-			}
-			if in.c != nil {
-				defer in.c.Close()
-			}
-			return fn(in)
-		}()
+	for _, arg := range names {
+		files, err := dirs.expand(arg)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "sseinspect: %v\n", err)
-			code = ExitError
+			worst = ExitError
+			continue
 		}
-		worst = max(worst, code)
+		for _, a := range files {
+			code, err := func() (int, error) {
+				in, err := open(env, a)
+				if err != nil {
+					return ExitError, err
+				}
+				if in.c != nil {
+					defer in.c.Close()
+				}
+				return fn(in)
+			}()
+			if err != nil {
+				fmt.Fprintf(env.Stderr, "sseinspect: %v\n", err)
+				code = ExitError
+			}
+			worst = max(worst, code)
+		}
 	}
 	if worst != ExitOK {
 		return &exitError{code: worst}

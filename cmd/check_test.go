@@ -1,0 +1,147 @@
+package cmd_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	anthropicTool = "../testdata/captures/anthropic/tool-use-input-json-delta.sse"
+	overloaded    = "../testdata/captures/errors/anthropic-http-529-overloaded.sse"
+	// chatStream is a complete OpenAI chat stream with usage.
+	chatStream = "data: {\"id\":\"chatcmpl-abc\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi there\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2}}\n\ndata: [DONE]\n\n"
+)
+
+// runCases runs a table of cases with the assertions of TestRun.
+func runCases(t *testing.T, cases map[string]run) {
+	t.Helper()
+	for name, r := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, code := r.do(t)
+			assert.Equal(t, r.code, code, "exit code; stdout: %s; stderr: %s", stdout, stderr)
+			if r.stdout != "" || r.has == nil {
+				assert.Equal(t, r.stdout, stdout)
+			}
+			for _, h := range r.has {
+				assert.Contains(t, stdout, h)
+			}
+			assert.Equal(t, r.stderr, stderr)
+		})
+	}
+}
+
+func TestCheck(t *testing.T) {
+	t.Parallel()
+	runCases(t, map[string]run{
+		"all_hold": {
+			args: []string{"check", "--complete", "--no-error", "--expect-format", "CLAUDE", "--model", "^claude-sonnet-4",
+				"--min-output-tokens", "65", "--text-contains", "weather in Paris", "--tool", "get_weather", anthropicTool},
+			stdout: "PASS " + anthropicTool + " (7 assertions)\n",
+		},
+		"one_line_per_failed_assertion": {
+			args: []string{"check", "--complete", "--expect-format", "openai", "--model", "^gpt-", "--min-output-tokens", "66",
+				"--text-contains", "London", "--tool", "get_weather", "--tool", "get_time", anthropicTool},
+			code: 1,
+			stdout: "FAIL --expect-format openai: format is anthropic\n" +
+				"FAIL --model ^gpt-: model is claude-sonnet-4-20250514\n" +
+				"FAIL --min-output-tokens 66: output_tokens is 65\n" +
+				"FAIL --text-contains \"London\": the text (48 bytes) does not contain it\n" +
+				"FAIL --tool get_time: tool calls are get_weather\n" +
+				"FAIL " + anthropicTool + " (5 of 7 assertions failed)\n",
+		},
+		"failed_stream": {
+			args: []string{"check", "--complete", "--no-error", "--min-output-tokens", "1", "--model", ".", "--tool", "x", overloaded},
+			code: 1,
+			stdout: "FAIL --complete: the stream did not complete (stop_reason null)\n" +
+				"FAIL --no-error: error overloaded_error: Overloaded\n" +
+				"FAIL --model .: the stream names no model\n" +
+				"FAIL --min-output-tokens 1: output_tokens is 0 (the stream carried no usage)\n" +
+				"FAIL --tool x: no tool calls\n" +
+				"FAIL " + overloaded + " (5 of 5 assertions failed)\n",
+		},
+		"exit_status_is_about_the_assertions_not_the_stream": {
+			args:   []string{"check", "--expect-format", "anthropic", overloaded},
+			stdout: "PASS " + overloaded + " (1 assertion)\n",
+		},
+		"several_captures_each_with_a_verdict_worst_code": {
+			args:   []string{"check", "--no-error", anthropicText, overloaded},
+			code:   1,
+			stdout: "PASS " + anthropicText + " (1 assertion)\nFAIL --no-error: error overloaded_error: Overloaded\nFAIL " + overloaded + " (1 of 1 assertion failed)\n",
+		},
+		"stdin": {
+			args:   []string{"check", "--text-contains", "Hi", "--expect-format", "openai-chat"},
+			stdin:  chatStream,
+			stdout: "PASS stdin (2 assertions)\n",
+		},
+		"directory": {
+			args: []string{"check", "--complete", "../testdata/captures/anthropic"},
+			code: 1,
+			has:  []string{"PASS ../testdata/captures/anthropic/text.sse (1 assertion)\n", "FAIL --complete: the stream did not complete (stop_reason null)\n"},
+		},
+		"timing_on_live_stdin": {
+			// The scripted clock advances 10ms per reading.
+			args:   []string{"check", "--max-ttfb", "10ms", "--max-ttft", "1s", "--max-total", "1s"},
+			stdin:  chatStream,
+			live:   true,
+			stdout: "PASS stdin (3 assertions)\n",
+		},
+		"timing_fails": {
+			args:   []string{"check", "--max-ttfb", "5ms", "--max-total", "10ms"},
+			stdin:  chatStream,
+			live:   true,
+			code:   1,
+			stdout: "FAIL --max-ttfb 5ms: ttfb is 10ms\nFAIL --max-total 10ms: total is 40ms\nFAIL stdin (2 of 2 assertions failed)\n",
+		},
+		"timing_on_untimed_capture_is_an_error": {
+			args:   []string{"check", "--complete", "--max-ttfb", "1s", anthropicText},
+			code:   2,
+			stderr: "sseinspect: " + anthropicText + ": --max-ttfb 1s: the capture carries no timing (timing comes from live standard input)\n",
+		},
+		"timing_with_no_timing_is_a_usage_error": {
+			args:   []string{"check", "--no-timing", "--max-total", "1s"},
+			stdin:  chatStream,
+			live:   true,
+			code:   2,
+			stderr: "sseinspect: --max-total needs timing, and --no-timing ignores it\nRun 'sseinspect --help' for usage.\n",
+		},
+		"no_assertions_is_a_usage_error": {
+			args:   []string{"check", anthropicText},
+			code:   2,
+			stderr: "sseinspect: check: no assertions given (see sseinspect check --help)\nRun 'sseinspect --help' for usage.\n",
+		},
+		"bad_regex": {
+			args:   []string{"check", "--model", "(", anthropicText},
+			code:   2,
+			stderr: "sseinspect: --model: error parsing regexp: missing closing ): `(`\nRun 'sseinspect --help' for usage.\n",
+		},
+		"bad_format": {
+			args:   []string{"check", "--expect-format", "auto", anthropicText},
+			code:   2,
+			stderr: "sseinspect: --expect-format: \"auto\" is not a wire format\nRun 'sseinspect --help' for usage.\n",
+		},
+		"bad_duration": {
+			args:   []string{"check", "--max-ttfb", "soon", anthropicText},
+			code:   2,
+			stderr: "sseinspect: invalid argument \"soon\" for \"--max-ttfb\" flag: time: invalid duration \"soon\"\nRun 'sseinspect --help' for usage.\n",
+		},
+		"unreadable_capture": {
+			args:   []string{"check", "--complete", "missing.sse"},
+			code:   2,
+			stderr: "sseinspect: missing.sse: no such file or directory\n",
+		},
+	})
+}
+
+// TestCheckHelpNamesEveryAssertion keeps --help and the flags in step.
+func TestCheckHelpNamesEveryAssertion(t *testing.T) {
+	t.Parallel()
+	stdout, _, code := run{args: []string{"check", "--help"}}.do(t)
+	require.Equal(t, 0, code)
+	for _, f := range []string{"--complete", "--no-error", "--expect-format", "--model", "--min-output-tokens", "--max-ttfb", "--max-ttft", "--max-total", "--text-contains", "--tool", "--recursive"} {
+		assert.Contains(t, stdout, f)
+	}
+	assert.NotContains(t, stdout, "--max-gap", "--max-gap needs per-event gaps, not implemented")
+}

@@ -1,0 +1,30 @@
+package cmd
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestPercentileNearestRank(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, int64(7), percentile([]int64{7}, 50))
+	assert.Equal(t, int64(7), percentile([]int64{7}, 99))
+	xs := []int64{100, 1, 99, 2, 98, 3, 97, 4, 96, 5} // 10 values
+	assert.Equal(t, int64(5), percentile(xs, 50))
+	assert.Equal(t, int64(100), percentile(xs, 99))
+	var hundred []int64
+	for i := int64(100); i >= 1; i-- {
+		hundred = append(hundred, i)
+	}
+	assert.Equal(t, int64(50), percentile(hundred, 50))
+	assert.Equal(t, int64(99), percentile(hundred, 99))
+}
+
+func TestTotalsLine(t *testing.T) {
+	t.Parallel()
+	tt := totals{captures: 3, failed: 1, incomplete: 0, in: 120, out: 45}
+	assert.Equal(t, "captures: 3  failed: 1  incomplete: 0  in: 120  out: 45", tt.String())
+	tt.ttfb = []int64{250, 120, 90}
+	assert.Equal(t, "captures: 3  failed: 1  incomplete: 0  in: 120  out: 45  ttfb p50/p99: 120ms/250ms", tt.String())
+}

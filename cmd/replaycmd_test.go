@@ -1,0 +1,257 @@
+package cmd_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sseinspect/sseinspect/cmd"
+)
+
+// lineSink is a writer safe for concurrent use that hands out the lines
+// written to it.
+type lineSink struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	lines chan string
+}
+
+func (s *lineSink) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.buf.Write(p)
+	for {
+		line, err := s.buf.ReadString('\n')
+		if err != nil {
+			s.buf.WriteString(line)
+			return len(p), nil
+		}
+		s.lines <- line
+	}
+}
+
+const servedOriginal = "data: a\n\ndata: b\n\ndata: [DONE]\n\n"
+
+const servedCapture = ":sseinspect-timed v1 start=2026-03-04T05:06:07Z\n" +
+	":sseinspect-t 0.000\ndata: a\n\n" +
+	":sseinspect-t 150.000\ndata: b\n\n" +
+	":sseinspect-t 160.000\ndata: [DONE]\n\n" +
+	":sseinspect-end 170.000\n"
+
+// TestReplayListen serves a timed capture over real HTTP on 127.0.0.1:0:
+// each request gets the whole stream anew, as text/event-stream, flushed
+// part by part with the recorded timing (checked with a tolerance), and
+// the server stops cleanly when its context is cancelled.
+func TestReplayListen(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "cap.sse")
+	require.NoError(t, os.WriteFile(path, []byte(servedCapture), 0o644))
+	url, stop := serveReplay(t, path)
+
+	// The first event arrives at once, the second about 150ms later.
+	t0 := time.Now()
+	resp, err := http.Get(url + "v1/chat/completions")
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "text/event-stream", resp.Header.Get("Content-Type"))
+	br := bufio.NewReader(resp.Body)
+	first, err := br.ReadString('\n')
+	require.NoError(t, err)
+	t1 := time.Since(t0)
+	assert.Equal(t, "data: a\n", first)
+	rest, err := io.ReadAll(br)
+	require.NoError(t, err)
+	t2 := time.Since(t0)
+	resp.Body.Close()
+	assert.Equal(t, servedOriginal, first+string(rest))
+	assert.Less(t, t1, 120*time.Millisecond, "the first event is flushed before the second is due")
+	assert.GreaterOrEqual(t, t2, 150*time.Millisecond, "the stream lasts as recorded")
+
+	// Each request anew.
+	resp, err = http.Post(url, "application/json", strings.NewReader("{}"))
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, servedOriginal, string(body))
+
+	assert.Equal(t, 0, stop())
+}
+
+// TestReplayListenRecordedStatus: a capture recorded with curl -i is
+// served with its recorded status and headers (not the framing ones).
+func TestReplayListenRecordedStatus(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "cap.sse")
+	capture := ":sseinspect-timed v1 start=2026-03-04T05:06:07Z\n" +
+		":sseinspect-t 20.000\nHTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 429 Too Many Requests\r\n" +
+		"Content-Type: application/json\r\nRetry-After: 7\r\nContent-Length: 999\r\n\r\n" +
+		":sseinspect-t 30.000\n{\"error\":{\"type\":\"rate_limit_error\"}}\n" +
+		":sseinspect-end 31.000\n"
+	require.NoError(t, os.WriteFile(path, []byte(capture), 0o644))
+	url, stop := serveReplay(t, path)
+	resp, err := http.Get(url)
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode)
+	assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
+	assert.Equal(t, "7", resp.Header.Get("Retry-After"))
+	assert.JSONEq(t, `{"error":{"type":"rate_limit_error"}}`, string(body))
+	assert.True(t, strings.HasSuffix(string(body), "}\n"), "the body, as recorded")
+	assert.Equal(t, 0, stop())
+}
+
+// serveReplay starts replay --listen on 127.0.0.1:0 in-process and returns
+// its URL and a function that stops it and returns its exit code.
+func serveReplay(t *testing.T, path string) (string, func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	stderr := &lineSink{lines: make(chan string, 10)}
+	done := make(chan int, 1)
+	go func() {
+		done <- cmd.Run([]string{"replay", "--listen", "127.0.0.1:0", path}, cmd.Env{
+			Stdout: io.Discard, Stderr: stderr, Now: time.Now, Start: time.Now(), Context: ctx,
+		})
+	}()
+	var line string
+	select {
+	case line = <-stderr.lines:
+	case code := <-done:
+		t.Fatalf("replay exited with %d", code)
+	case <-time.After(10 * time.Second):
+		t.Fatal("replay did not start")
+	}
+	_, url, ok := strings.Cut(strings.TrimSpace(line), " on ")
+	require.True(t, ok, line)
+	url, _, _ = strings.Cut(url, " ")
+	require.True(t, strings.HasPrefix(url, "http://127.0.0.1:"), line)
+	return url, func() int {
+		cancel()
+		select {
+		case code := <-done:
+			return code
+		case <-time.After(10 * time.Second):
+			t.Fatal("replay did not stop")
+			return -1
+		}
+	}
+}
+
+func TestReplayToStdout(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "cap.sse")
+	require.NoError(t, os.WriteFile(path, []byte(servedCapture), 0o644))
+	stdout, stderr, code := recRun(t, []string{"replay", "--speed", "max", path}, nil, false, nil)
+	assert.Equal(t, 0, code, stderr)
+	assert.Equal(t, servedOriginal, stdout)
+
+	plain := filepath.Join(t.TempDir(), "plain.sse")
+	require.NoError(t, os.WriteFile(plain, []byte(servedOriginal), 0o644))
+	stdout, stderr, code = recRun(t, []string{"replay", plain}, nil, false, nil)
+	assert.Equal(t, 0, code)
+	assert.Equal(t, servedOriginal, stdout)
+	assert.Equal(t, "sseinspect: "+plain+": not a timed capture (see sseinspect record): written at once\n", stderr)
+
+	_, stderr, code = recRun(t, []string{"replay", "--speed", "0", path}, nil, false, nil)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `--speed: want a positive number or max, got "0"`)
+	_, _, code = recRun(t, []string{"replay"}, nil, false, nil)
+	assert.Equal(t, 2, code)
+	_, stderr, code = recRun(t, []string{"replay", filepath.Join(t.TempDir(), "missing.sse")}, nil, false, nil)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "no such file or directory")
+}
+
+// TestLivePipeTiming is the one test on the wall clock: a stream delayed
+// by 100ms goes through a real pipe into record, and the TTFB measured live
+// and the one read back from the timed capture agree with the delay, within
+// a tolerance.
+func TestLivePipeTiming(t *testing.T) {
+	t.Parallel()
+	const delay = 100 * time.Millisecond
+	const tolerance = 400 * time.Millisecond
+	stream := `data: {"id":"chatcmpl-abc","model":"m","choices":[{"index":0,"delta":{"content":"Hi"}}]}` + "\n\n" +
+		`data: {"id":"chatcmpl-abc","model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":2}}` + "\n\n" +
+		"data: [DONE]\n\n"
+	pr, pw, err := os.Pipe()
+	require.NoError(t, err)
+	defer pr.Close()
+	start := time.Now()
+	go func() {
+		defer pw.Close()
+		time.Sleep(delay)
+		_, _ = pw.WriteString(stream[:10])
+		time.Sleep(delay / 2)
+		_, _ = pw.WriteString(stream[10:])
+	}()
+	path := filepath.Join(t.TempDir(), "cap.sse")
+	var out, errb bytes.Buffer
+	code := cmd.Run([]string{"record", "-o", path}, cmd.Env{
+		Stdin: pr, Stdout: &out, Stderr: &errb, StdinIsLive: true, Now: time.Now, Start: start,
+	})
+	require.Equal(t, 0, code, errb.String())
+	assert.Equal(t, stream, out.String())
+
+	stdout, _, code := recRun(t, []string{"summarize", "--json", path}, nil, false, nil)
+	require.Equal(t, 0, code)
+	var s struct {
+		Latency struct {
+			TTFB  float64 `json:"ttfb_ms"`
+			TTFT  float64 `json:"ttft_ms"`
+			Total float64 `json:"total_ms"`
+		} `json:"latency"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &s))
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	assert.GreaterOrEqual(t, s.Latency.TTFB, ms(delay))
+	assert.Less(t, s.Latency.TTFB, ms(delay+tolerance))
+	assert.GreaterOrEqual(t, s.Latency.TTFT, ms(delay*3/2), "the first event completes with the second write")
+	assert.GreaterOrEqual(t, s.Latency.Total, s.Latency.TTFT)
+	assert.Less(t, s.Latency.Total, ms(delay*3/2+tolerance))
+}
+
+// TestBinaryLivePipe: the sseinspect binary (the test binary, as testscript
+// installs it in $PATH) reads a stream delayed by 300ms from a real pipe;
+// the TTFB it measures from its own start is the delay, less its start-up
+// time, within a tolerance.
+func TestBinaryLivePipe(t *testing.T) {
+	t.Parallel()
+	const delay = 300 * time.Millisecond
+	c := exec.Command("sseinspect", "summarize", "--json")
+	stdin, err := c.StdinPipe()
+	require.NoError(t, err)
+	var out, errb bytes.Buffer
+	c.Stdout, c.Stderr = &out, &errb
+	require.NoError(t, c.Start())
+	time.Sleep(delay)
+	_, err = io.WriteString(stdin, `data: {"id":"chatcmpl-abc","model":"m","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":2}}`+"\n\ndata: [DONE]\n\n")
+	require.NoError(t, err)
+	require.NoError(t, stdin.Close())
+	require.NoError(t, c.Wait(), errb.String())
+	var s struct {
+		TTFB    int64 `json:"ttfb_ms"`
+		Latency struct {
+			TTFB float64 `json:"ttfb_ms"`
+		} `json:"latency"`
+	}
+	require.NoError(t, json.Unmarshal(out.Bytes(), &s), out.String())
+	assert.GreaterOrEqual(t, s.TTFB, int64(150), "the delay, less start-up")
+	assert.LessOrEqual(t, s.TTFB, int64(700))
+	assert.InDelta(t, float64(s.TTFB), s.Latency.TTFB, 1)
+}
