@@ -1,0 +1,155 @@
+package parser_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/sseinspect/sseinspect/internal/benchgen"
+	"github.com/sseinspect/sseinspect/parser"
+	"github.com/sseinspect/sseinspect/sse"
+	"github.com/sseinspect/sseinspect/streamctx"
+)
+
+// benchSize is the size of the generated capture of each format that the
+// benchmarks replay from memory.
+const benchSize = 8 << 20
+
+// benchCorpus generates the benchmark captures lazily, once per run of the
+// parent benchmark, so that -bench selecting one format generates only it.
+type benchCorpus map[string]*benchCapture
+
+type benchCapture struct {
+	data []byte
+	st   benchgen.Stats
+}
+
+func (c benchCorpus) get(tb testing.TB, format string) *benchCapture {
+	tb.Helper()
+	if bc := c[format]; bc != nil {
+		return bc
+	}
+	var buf bytes.Buffer
+	st, err := benchgen.GenerateStats(&buf, format, benchSize, 1)
+	require.NoError(tb, err)
+	bc := &benchCapture{data: buf.Bytes(), st: st}
+	c[format] = bc
+	return bc
+}
+
+// checkReplay replays a capture once and stops the benchmark when sseinspect
+// does not summarize it exactly: a parser that gives up early would look
+// fast.
+func checkReplay(tb testing.TB, bc *benchCapture, collect bool) {
+	tb.Helper()
+	sc := streamctx.New(streamctx.Options{CollectText: collect})
+	res, err := parser.Replay(bytes.NewReader(bc.data), sc, parser.Options{})
+	require.NoError(tb, err)
+	s := sc.Snapshot(res.Format.Name, res.Format.Vendor)
+	want := bc.st
+	require.Equal(tb, want.Format, s.Format)
+	require.Equal(tb, "ok", s.Status, "warnings: %q", s.Warnings)
+	require.Empty(tb, s.Warnings)
+	require.Equal(tb, want.Events, s.Events)
+	require.Equal(tb, want.InputTokens, s.InputTokens)
+	require.Equal(tb, want.OutputTokens, s.OutputTokens)
+	require.Equal(tb, want.TextBytes, sc.TextLen())
+	if collect {
+		require.Equal(tb, want.TextChecksum, benchgen.Checksum(s.Text))
+		require.Len(tb, s.ToolCalls, want.ToolCalls)
+	}
+}
+
+// BenchmarkReplay replays a generated 8 MiB capture of each format (one long
+// response) from memory, with format detection: summary collects no text
+// (the two-line summarize), json collects text, thinking and tool calls
+// (summarize --json). ns/event is the time per SSE event.
+func BenchmarkReplay(b *testing.B) {
+	corpus := benchCorpus{}
+	for _, format := range benchgen.Formats() {
+		for _, mode := range []struct {
+			name    string
+			collect bool
+		}{{"summary", false}, {"json", true}} {
+			b.Run(format+"/"+mode.name, func(b *testing.B) {
+				bc := corpus.get(b, format)
+				checkReplay(b, bc, mode.collect)
+				b.SetBytes(int64(len(bc.data)))
+				b.ReportAllocs()
+				for b.Loop() {
+					sc := streamctx.New(streamctx.Options{CollectText: mode.collect})
+					if _, err := parser.Replay(bytes.NewReader(bc.data), sc, parser.Options{}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(bc.st.Events), "ns/event")
+			})
+		}
+	}
+}
+
+// BenchmarkFrame runs the SSE scanner alone over the same generated
+// captures: the framing cost that Replay pays before any JSON. events/op
+// turns allocs/op into allocations per event.
+func BenchmarkFrame(b *testing.B) {
+	corpus := benchCorpus{}
+	for _, format := range benchgen.Formats() {
+		b.Run(format, func(b *testing.B) {
+			bc := corpus.get(b, format)
+			b.SetBytes(int64(len(bc.data)))
+			b.ReportAllocs()
+			var r bytes.Reader
+			for b.Loop() {
+				r.Reset(bc.data)
+				s := sse.NewScanner(&r)
+				n, size := 0, 0
+				for s.Scan() {
+					n++
+					size += len(s.Event().Data)
+				}
+				if s.Err() != nil || n != bc.st.Events || size == 0 {
+					b.Fatalf("scanned %d events (want %d), error %v", n, bc.st.Events, s.Err())
+				}
+			}
+			b.ReportMetric(float64(bc.st.Events), "events/op")
+		})
+	}
+}
+
+// BenchmarkReplayCaptures replays every real capture in testdata/captures
+// that replays without error (each as its own stream, text not collected);
+// one op is the whole set.
+func BenchmarkReplayCaptures(b *testing.B) {
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "captures", "*", "*.sse"))
+	require.NoError(b, err)
+	if len(files) == 0 {
+		b.Skip("no captures in ../testdata/captures (run from the package directory)")
+	}
+	var inputs [][]byte
+	var total int64
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		require.NoError(b, err)
+		sc := streamctx.New(streamctx.Options{})
+		if _, err := parser.Replay(bytes.NewReader(data), sc, parser.Options{}); err != nil {
+			b.Logf("skipped %s: %v", f, err)
+			continue
+		}
+		inputs = append(inputs, data)
+		total += int64(len(data))
+	}
+	b.SetBytes(total)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, data := range inputs {
+			sc := streamctx.New(streamctx.Options{})
+			if _, err := parser.Replay(bytes.NewReader(data), sc, parser.Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(inputs)), "captures/op")
+}

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# The benchmarks of issue 4 (performance), as BENCHMARKS.md reports them:
+#
+#   1. go test -bench over ./sse ./parser ./cmd, -count 6, summarized by
+#      benchstat;
+#   2. `wc -l` vs `sseinspect summarize` on a generated capture of each
+#      format, best of 5 runs each, in MB/s and as a ratio;
+#   3. peak RSS of `sseinspect summarize` (3 runs) and of summarize --json
+#      (1 run) on a generated 1 GiB anthropic capture.
+#
+# Runs in about 10 minutes on 2 idle cores. Nothing is installed; the
+# generated captures are deleted at exit. Results go to $RESULTS (default: a
+# new /tmp/sseinspect-bench.* directory, kept). Knobs (environment): COUNT
+# (6), SIZE (256MiB), BIG (1GiB), RUNS (5), BENCH (.), PKGS ("./sse
+# ./parser ./cmd"), SKIP_GOTEST=1, SKIP_RSS=1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+COUNT=${COUNT:-6}
+SIZE=${SIZE:-256MiB}
+BIG=${BIG:-1GiB}
+RUNS=${RUNS:-5}
+BENCH=${BENCH:-.}
+PKGS=${PKGS:-./sse ./parser ./cmd}
+FORMATS="openai-chat openai-responses anthropic gemini"
+BENCHSTAT=(go run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da)
+RESULTS=${RESULTS:-$(mktemp -d /tmp/sseinspect-bench.XXXXXX)}
+mkdir -p "$RESULTS"
+
+work=$(mktemp -d /tmp/sseinspect-bench-work.XXXXXX)
+big=/tmp/sseinspect-bench-$$-big.sse
+trap 'rm -rf "$work" "$big"' EXIT
+
+log() { echo "$@" | tee -a "$RESULTS/summary.txt"; }
+
+log "== machine ($(date -u +%FT%TZ))"
+log "nproc: $(nproc)"
+log "cpu: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
+log "go: $(go version)"
+log "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+log "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
+
+log "== build"
+go build -o "$work/sseinspect" .
+go build -o "$work/benchgen" ./internal/benchgen/cmd/sseinspect-benchgen
+
+log "== generate $SIZE per format"
+for f in $FORMATS; do
+  "$work/benchgen" -format "$f" -size "$SIZE" -o "$work/$f.sse"
+done
+
+if [ "${SKIP_GOTEST:-}" != 1 ]; then
+  log "== go test -run '^\$' -bench '$BENCH' -benchmem -count $COUNT $PKGS"
+  # shellcheck disable=SC2086
+  if ! go test -run '^$' -bench "$BENCH" -benchmem -count "$COUNT" -timeout 60m $PKGS >"$RESULTS/bench.txt" 2>&1; then
+    log "go test failed (see $RESULTS/bench.txt); benchstat shows what ran"
+    grep -E '^(--- FAIL|FAIL|panic)|Error:' "$RESULTS/bench.txt" | head -20 | tee -a "$RESULTS/summary.txt" || true
+  fi
+  "${BENCHSTAT[@]}" "$RESULTS/bench.txt" | tee "$RESULTS/benchstat.txt" | tee -a "$RESULTS/summary.txt"
+fi
+
+# now prints the time in seconds, with microseconds.
+now() { echo "$EPOCHREALTIME"; }
+
+# calc prints the value of an arithmetic expression (awk syntax).
+calc() { awk "BEGIN { print $* }"; }
+
+# best_of RUNS CMD...: runs CMD (stdout discarded) RUNS times; sets best to
+# the best wall time in seconds and rc to the exit code of the last run.
+best=0
+rc=0
+best_of() {
+  local runs=$1 t0 t1 dt i
+  shift
+  best=""
+  for ((i = 0; i < runs; i++)); do
+    t0=$(now)
+    rc=0
+    "$@" >/dev/null || rc=$?
+    t1=$(now)
+    dt=$(calc "$t1 - $t0")
+    if [ -z "$best" ] || [ "$(calc "($dt < $best)")" = 1 ]; then best=$dt; fi
+  done
+}
+
+log "== wc -l vs sseinspect summarize, best of $RUNS, files of $SIZE (page cache warm)"
+log "$(printf '%-17s %12s %10s %10s %14s %10s %7s %5s' format bytes wc_s wc_MB/s summarize_s sum_MB/s ratio exit)"
+for f in $FORMATS; do
+  file="$work/$f.sse"
+  bytes=$(stat -c %s "$file")
+  cat "$file" >/dev/null
+  best_of "$RUNS" wc -l "$file"
+  wc_s=$best
+  best_of "$RUNS" "$work/sseinspect" summarize "$file"
+  sum_s=$best
+  wc_mbs=$(calc "$bytes / $wc_s / 1000000")
+  sum_mbs=$(calc "$bytes / $sum_s / 1000000")
+  log "$(printf '%-17s %12d %10.4f %10.0f %14.4f %10.1f %6.1f%% %5d' "$f" "$bytes" "$wc_s" "$wc_mbs" "$sum_s" "$sum_mbs" "$(calc "100 * $sum_mbs / $wc_mbs")" "$rc")"
+done
+
+# peak_rss CMD...: runs CMD (stdout discarded) and prints its peak RSS in
+# KiB: from /usr/bin/time -v when there is one, else by polling VmHWM.
+peak_rss() {
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -v "$@" 2>"$work/time.txt" >/dev/null || true
+    sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time.txt"
+    return
+  fi
+  "$@" >/dev/null &
+  local pid=$! hwm=0 v
+  while kill -0 "$pid" 2>/dev/null; do
+    v=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status" 2>/dev/null || true)
+    [ -n "$v" ] && hwm=$v
+    sleep 0.01
+  done
+  wait "$pid" || true
+  echo "$hwm"
+}
+
+if [ "${SKIP_RSS:-}" != 1 ]; then
+  log "== peak RSS on a generated $BIG anthropic capture ($big)"
+  "$work/benchgen" -format anthropic -size "$BIG" -o "$big"
+  bytes=$(stat -c %s "$big")
+  # Three runs of the two-line summary (the target), one of --json.
+  for args in "summarize" "summarize" "summarize" "summarize --json"; do
+    t0=$(now)
+    # shellcheck disable=SC2086
+    kib=$(peak_rss "$work/sseinspect" $args "$big")
+    t1=$(now)
+    log "$(printf 'sseinspect %-17s %d bytes: peak RSS %d KiB (%.1f MiB), %.2f s (%.0f MB/s, timed with /usr/bin/time -v)' "$args" "$bytes" "$kib" "$(calc "$kib / 1024")" "$(calc "$t1 - $t0")" "$(calc "$bytes / ($t1 - $t0) / 1000000")")"
+  done
+  rm -f "$big"
+fi
+
+log "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+log "results in $RESULTS"
