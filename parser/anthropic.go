@@ -159,13 +159,13 @@ func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) {
 	if len(data) == 0 || data[0] != '{' {
 		err := errNotObject
 		if !json.Valid(data) {
-			err = json.Unmarshal(data, new(json.RawMessage))
+			err = unmarshal(data, new(json.RawMessage))
 		}
 		sc.BadEvent(ev.Line, p.what(ev, ""), err)
 		return
 	}
 	p.ev = anthropicEvent{}
-	if err := json.Unmarshal(data, &p.ev); err != nil {
+	if err := unmarshal(data, &p.ev); err != nil {
 		var syntax *json.SyntaxError
 		if !errors.As(err, &syntax) {
 			sc.AddChunk(data) // a JSON object, of a shape we did not expect
@@ -198,7 +198,7 @@ func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) {
 	switch typ {
 	case "message_start":
 		p.msg = anthropicMessage{}
-		if err := json.Unmarshal(e.Message, &p.msg); err != nil && len(e.Message) > 0 {
+		if err := unmarshal(e.Message, &p.msg); err != nil && len(e.Message) > 0 {
 			sc.BadEvent(ev.Line, p.what(ev, typ)+": message", err)
 			return
 		}
@@ -272,7 +272,7 @@ func (p *anthropic) updateUsage(sc *streamctx.Context, ev *sse.Event, raw json.R
 		return
 	}
 	p.usage = anthropicUsage{}
-	if err := json.Unmarshal(raw, &p.usage); err != nil {
+	if err := unmarshal(raw, &p.usage); err != nil {
 		sc.BadEvent(ev.Line, p.what(ev, p.ev.Type)+": usage", err)
 		return
 	}
@@ -414,7 +414,7 @@ func (p *anthropic) finish(sc *streamctx.Context, b *anthropicBlockState) {
 // a top-level "message", else the data itself.
 func (p *anthropic) setError(sc *streamctx.Context, data []byte) {
 	var ep errorPayload
-	_ = json.Unmarshal(data, &ep) // a cut-off error leaves ep empty: data is the message
+	_ = unmarshal(data, &ep) // a cut-off error leaves ep empty: data is the message
 	ep.Type = "error"
 	typ, msg, _ := ep.info()
 	if msg == "" && len(bytes.TrimSpace(ep.Error)) == 0 {

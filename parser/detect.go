@@ -46,7 +46,7 @@ func detect(ev *sse.Event) (name string, ok bool) {
 		return "", false
 	}
 	var p probe
-	if json.Unmarshal(data, &p) != nil {
+	if unmarshal(data, &p) != nil {
 		return "", false
 	}
 	switch {

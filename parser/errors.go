@@ -40,7 +40,7 @@ type errorPayload struct {
 // status (Gemini), else its code.
 func errorInfo(data []byte) (typ, msg string, ok bool) {
 	var p errorPayload
-	if json.Unmarshal(data, &p) != nil {
+	if unmarshal(data, &p) != nil {
 		return "", "", false
 	}
 	return p.info()
@@ -51,13 +51,13 @@ func (p *errorPayload) info() (typ, msg string, ok bool) {
 	switch {
 	case len(e) > 0 && e[0] == '{':
 		var o errorObject
-		if json.Unmarshal(e, &o) != nil {
+		if unmarshal(e, &o) != nil {
 			return "error", string(e), true
 		}
 		return o.typeName(), o.message(), true
 	case len(e) > 0 && e[0] == '"':
 		var s string
-		_ = json.Unmarshal(e, &s)
+		_ = unmarshal(e, &s)
 		return "error", s, true
 	case len(e) > 0 && !bytes.Equal(e, []byte("null")):
 		return "error", string(e), true
@@ -75,7 +75,7 @@ func (o *errorObject) message() string {
 		return o.Message
 	}
 	var raw string
-	if json.Unmarshal(o.Metadata.Raw, &raw) != nil || raw == "" {
+	if unmarshal(o.Metadata.Raw, &raw) != nil || raw == "" {
 		return o.Message
 	}
 	who := "upstream"
@@ -106,7 +106,7 @@ func codeString(raw json.RawMessage) string {
 	}
 	if raw[0] == '"' {
 		var s string
-		if json.Unmarshal(raw, &s) == nil {
+		if unmarshal(raw, &s) == nil {
 			return s
 		}
 	}

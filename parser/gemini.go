@@ -159,13 +159,13 @@ func (p *gemini) Event(sc *streamctx.Context, ev *sse.Event) {
 	case data[0] != '{':
 		err := errGeminiNotObject
 		if !json.Valid(data) {
-			err = json.Unmarshal(data, new(json.RawMessage))
+			err = unmarshal(data, new(json.RawMessage))
 		}
 		sc.BadEvent(ev.Line, geminiWhat, err)
 		return
 	}
 	p.chunk = geminiEnvelope{}
-	if err := json.Unmarshal(data, &p.chunk); err != nil {
+	if err := unmarshal(data, &p.chunk); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
 			sc.AddChunk(data) // valid JSON, of an unexpected shape
@@ -291,7 +291,7 @@ func (p *gemini) usageMetadata(sc *streamctx.Context, ev *sse.Event, raw json.Ra
 		return
 	}
 	p.usage = geminiUsage{}
-	if err := json.Unmarshal(raw, &p.usage); err != nil {
+	if err := unmarshal(raw, &p.usage); err != nil {
 		sc.BadEvent(ev.Line, geminiWhat, geminiDecodeError("usageMetadata", err))
 		return
 	}

@@ -173,9 +173,9 @@ var errChatContent = errors.New("content is neither a string nor an array of par
 func (c *chatContent) UnmarshalJSON(b []byte) error {
 	switch b[0] {
 	case '"':
-		return json.Unmarshal(b, &c.text)
+		return unmarshal(b, &c.text)
 	case '[':
-		return json.Unmarshal(b, &c.parts)
+		return unmarshal(b, &c.parts)
 	case 'n':
 		return nil
 	}
@@ -192,7 +192,7 @@ func (t *chatText) UnmarshalJSON(b []byte) error {
 	switch b[0] {
 	case '"':
 		var s string
-		err := json.Unmarshal(b, &s)
+		err := unmarshal(b, &s)
 		*t = chatText(s)
 		return err
 	case 'n':
@@ -258,7 +258,7 @@ func (p *openAIChat) Event(sc *streamctx.Context, ev *sse.Event) {
 	if data[0] != '{' {
 		err := errChatNotObject
 		if !json.Valid(data) {
-			err = json.Unmarshal(data, new(json.RawMessage))
+			err = unmarshal(data, new(json.RawMessage))
 		}
 		sc.BadEvent(ev.Line, "chat completion chunk", err)
 		return
@@ -266,7 +266,7 @@ func (p *openAIChat) Event(sc *streamctx.Context, ev *sse.Event) {
 
 	clear(p.chunk.Choices[:cap(p.chunk.Choices)])
 	p.chunk = chatChunk{Choices: p.chunk.Choices[:0]}
-	err := json.Unmarshal(data, &p.chunk)
+	err := unmarshal(data, &p.chunk)
 	var syntax *json.SyntaxError
 	if errors.As(err, &syntax) {
 		sc.BadEvent(ev.Line, "chat completion chunk", err)
@@ -335,7 +335,7 @@ func (p *openAIChat) errorEvent(sc *streamctx.Context, ev *sse.Event, data []byt
 			Type    string `json:"type"`
 			Message string `json:"message"`
 		}
-		_ = json.Unmarshal(data, &e)
+		_ = unmarshal(data, &e)
 		if e.Message != "" {
 			sc.SetError(cmp.Or(e.Type, "error"), e.Message)
 			return
@@ -363,9 +363,9 @@ func (p *openAIChat) inBandError(sc *streamctx.Context, c *chatChunk) {
 		return
 	}
 	var o errorObject
-	_ = json.Unmarshal(c.Message, &o.Message)
+	_ = unmarshal(c.Message, &o.Message)
 	if !typeError {
-		_ = json.Unmarshal(c.Type, &o.Type)
+		_ = unmarshal(c.Type, &o.Type)
 	}
 	o.Code = c.Code
 	sc.SetError(o.typeName(), o.Message)
@@ -442,13 +442,13 @@ func (p *openAIChat) part(sc *streamctx.Context, part *chatPart) {
 		}
 		if th[0] == '"' {
 			var s string
-			if json.Unmarshal(th, &s) == nil {
+			if unmarshal(th, &s) == nil {
 				sc.AppendThinking(s)
 			}
 			return
 		}
 		var inner []chatPart
-		if json.Unmarshal(th, &inner) != nil {
+		if unmarshal(th, &inner) != nil {
 			p.warnOnce(sc, "thinking-shape", "a thinking content part is neither text nor a list of parts; ignored")
 			return
 		}
@@ -529,7 +529,7 @@ func (p *openAIChat) updateUsage(sc *streamctx.Context, ev *sse.Event, raw json.
 		return
 	}
 	p.usage = chatUsage{}
-	if err := json.Unmarshal(raw, &p.usage); err != nil {
+	if err := unmarshal(raw, &p.usage); err != nil {
 		sc.BadEvent(ev.Line, "chat completion chunk: usage", err)
 		return
 	}

@@ -359,13 +359,13 @@ func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) {
 	if data[0] != '{' {
 		err := errRespNotObject
 		if !json.Valid(data) {
-			err = json.Unmarshal(data, new(json.RawMessage)) // the syntax error
+			err = unmarshal(data, new(json.RawMessage)) // the syntax error
 		}
 		sc.BadEvent(ev.Line, p.what(ev), err)
 		return
 	}
 	// All members are raw: only a syntax error can fail.
-	if err := json.Unmarshal(data, e); err != nil {
+	if err := unmarshal(data, e); err != nil {
 		sc.BadEvent(ev.Line, p.what(ev), err)
 		return
 	}
@@ -511,7 +511,7 @@ func respString(raw []byte) (string, error) {
 		}
 	}
 	var s string
-	err := json.Unmarshal(raw, &s)
+	err := unmarshal(raw, &s)
 	return s, err
 }
 
@@ -632,7 +632,7 @@ func (p *responses) response(sc *streamctx.Context, line int, typ string, termin
 	r := &p.resp
 	r.reset()
 	if len(raw) > 0 && !bytes.Equal(raw, []byte("null")) {
-		if err := json.Unmarshal(raw, r); err != nil {
+		if err := unmarshal(raw, r); err != nil {
 			sc.BadEvent(line, typ+" event", respJSONErr("response", err))
 			r.reset()
 		}
@@ -666,7 +666,7 @@ func (p *responses) response(sc *streamctx.Context, line int, typ string, termin
 		var d struct {
 			Reason string `json:"reason"`
 		}
-		_ = json.Unmarshal(r.IncompleteDetails, &d) // absent, null or odd: no reason
+		_ = unmarshal(r.IncompleteDetails, &d) // absent, null or odd: no reason
 		if d.Reason == "" {
 			d.Reason = "no reason given"
 		}
@@ -686,7 +686,7 @@ func (p *responses) usage(sc *streamctx.Context, line int, typ string) {
 		return
 	}
 	var u respUsage
-	if err := json.Unmarshal(raw, &u); err != nil {
+	if err := unmarshal(raw, &u); err != nil {
 		sc.BadEvent(line, typ+" event", respJSONErr("response.usage", err))
 		return
 	}
@@ -716,7 +716,7 @@ func (p *responses) finalOutput(sc *streamctx.Context, line int, typ string) {
 		return
 	}
 	var items []json.RawMessage
-	if err := json.Unmarshal(out, &items); err != nil {
+	if err := unmarshal(out, &items); err != nil {
 		sc.BadEvent(line, typ+" event", respJSONErr("response.output", err))
 		return
 	}
@@ -724,7 +724,7 @@ func (p *responses) finalOutput(sc *streamctx.Context, line int, typ string) {
 	for i, raw := range items {
 		it := &p.item
 		it.reset()
-		if err := json.Unmarshal(raw, it); err != nil {
+		if err := unmarshal(raw, it); err != nil {
 			if it.Type == "message" || it.Type == "reasoning" || respClientTool(it.Type) {
 				sc.BadEvent(line, typ+" event", respJSONErr("response.output["+strconv.Itoa(i)+"]", err))
 			}
@@ -754,7 +754,7 @@ func (p *responses) outputItem(sc *streamctx.Context, ev *sse.Event, typ string)
 		sc.BadEvent(ev.Line, typ+" event", errRespNoItem)
 		return
 	}
-	if err := json.Unmarshal(raw, it); err != nil {
+	if err := unmarshal(raw, it); err != nil {
 		// Only the members of the types below are read: an odd member of
 		// another type does not matter.
 		if it.Type == "message" || it.Type == "reasoning" || respClientTool(it.Type) {
@@ -858,7 +858,7 @@ func (p *responses) parts(sc *streamctx.Context, line int, typ, field string, ra
 		return nil, true
 	}
 	var parts []respPart
-	if err := json.Unmarshal(raw, &parts); err != nil {
+	if err := unmarshal(raw, &parts); err != nil {
 		sc.BadEvent(line, typ+" event", respJSONErr("item."+field, err))
 		return nil, false
 	}
