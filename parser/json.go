@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"reflect"
 	"unicode/utf8"
@@ -38,24 +39,29 @@ func unmarshal(data []byte, v any) error {
 }
 
 // fastSafe reports whether data has no control characters and is valid
-// UTF-8: the inputs on which go-json and encoding/json agree.
+// UTF-8: the inputs on which go-json and encoding/json agree. Both checks
+// run a word at a time (this is on the hot path of every event).
 func fastSafe(data []byte) bool {
-	for i, c := range data {
-		if c < 0x20 {
-			return false
-		}
-		if c >= utf8.RuneSelf {
-			return utf8.Valid(data[i:]) && noControl(data[i:])
-		}
-	}
-	return true
+	return !hasControl(data) && utf8.Valid(data)
 }
 
-func noControl(data []byte) bool {
+// hasControl reports whether data has a byte below 0x20.
+func hasControl(data []byte) bool {
+	const lo, hi = 0x2020202020202020, 0x8080808080808080
+	for len(data) >= 8 {
+		w := binary.LittleEndian.Uint64(data)
+		// A byte below 0x20 borrows when 0x20 is subtracted and had its
+		// top bit clear: the classic "has a byte less than n" test,
+		// exact for n <= 128.
+		if (w-lo)&^w&hi != 0 {
+			return true
+		}
+		data = data[8:]
+	}
 	for _, c := range data {
 		if c < 0x20 {
-			return false
+			return true
 		}
 	}
-	return true
+	return false
 }
