@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"unicode/utf8"
 )
 
 // unmarshalTargets are the types the parsers decode into.
@@ -63,6 +64,9 @@ func FuzzUnmarshalMatchesEncodingJSON(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if !utf8.Valid(data) {
+			return // unmarshal's precondition; see validUTF8
+		}
 		for _, newV := range unmarshalTargets {
 			got, want := newV(), newV()
 			gotErr := unmarshal(data, got)
@@ -121,6 +125,18 @@ func TestHasControl(t *testing.T) {
 			if b := bytes.Repeat([]byte{c}, n); hasControl(b) {
 				t.Fatalf("false positive for %#x × %d", c, n)
 			}
+		}
+	}
+}
+
+func TestValidUTF8ReplacesEachInvalidByteLikeEncodingJSON(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{"\"a\xffb\"", "\"\xf0\x9f\x98\"", "\"\xed\xa0\x80\"", "\"ok é 😊\""} {
+		var want, got string
+		wantErr := json.Unmarshal([]byte(in), &want)
+		gotErr := unmarshal(validUTF8([]byte(in)), &got)
+		if (wantErr == nil) != (gotErr == nil) || want != got {
+			t.Fatalf("%q: got %q (%v), encoding/json %q (%v)", in, got, gotErr, want, wantErr)
 		}
 	}
 }

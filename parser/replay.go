@@ -265,7 +265,7 @@ func (rp *replayer) json() error {
 				return rp.badJSON(err)
 			}
 			n++
-			ev := sse.Event{Data: raw, Retry: -1, Line: line, DataLines: 1}
+			ev := sse.Event{Data: validUTF8(raw), Retry: -1, Line: line, DataLines: 1}
 			if n == 1 {
 				rp.sc.Warn("not SSE: the body is a JSON array (Gemini streamGenerateContent without alt=sse); its elements were read as events")
 				if rp.parser == nil {
@@ -297,7 +297,7 @@ func (rp *replayer) json() error {
 		return err
 	}
 	obj := append([]byte("{"), rest...)
-	obj = bytes.TrimRight(obj, " \t\r\n")
+	obj = validUTF8(bytes.TrimRight(obj, " \t\r\n"))
 	if !json.Valid(obj) {
 		rp.ensureFormat()
 		err := json.Unmarshal(obj, new(json.RawMessage))
