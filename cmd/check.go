@@ -30,6 +30,7 @@ type checkOptions struct {
 	maxTTFB         time.Duration
 	maxTTFT         time.Duration
 	maxTotal        time.Duration
+	maxGap          time.Duration
 	textContains    []string
 	tools           []string
 }
@@ -54,8 +55,11 @@ line "FAIL <flag>: <what was found>", then a verdict line per capture:
 The exit status is about the assertions, not the stream: 0 when all hold for
 every capture, 1 when one fails, 2 when a capture cannot be read or an
 assertion cannot be decided. A timing assertion (--max-ttfb, --max-ttft,
---max-total) on a capture that carries no timing (a file; timing comes from
-live standard input) cannot be decided: it is an error, never a pass.
+--max-total, --max-gap) on a capture that carries no timing (timing comes
+from live standard input or a timed capture written by sseinspect record)
+cannot be decided: it is an error, never a pass. --max-gap bounds every gap
+between two events carrying generated content; a stream with fewer than two
+has no gap and passes it.
 
 Durations are Go durations: 250ms, 1.5s, 2m. A DIR checks every capture in
 it (*.sse, *.txt), -r also in its subdirectories.`,
@@ -91,6 +95,7 @@ it (*.sse, *.txt), -r also in its subdirectories.`,
 	f.DurationVar(&o.maxTTFB, "max-ttfb", 0, "time to first byte is at most `DUR` (needs timing)")
 	f.DurationVar(&o.maxTTFT, "max-ttft", 0, "time to first content event is at most `DUR` (needs timing)")
 	f.DurationVar(&o.maxTotal, "max-total", 0, "time to the last byte is at most `DUR` (needs timing)")
+	f.DurationVar(&o.maxGap, "max-gap", 0, "no gap between content events is longer than `DUR` (needs timing)")
 	f.StringArrayVar(&o.textContains, "text-contains", nil, "the answer text contains `S` (repeatable)")
 	f.StringArrayVar(&o.tools, "tool", nil, "a tool call named `NAME` was made (repeatable)")
 	_ = c.RegisterFlagCompletionFunc("expect-format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
@@ -173,6 +178,23 @@ func (o *checkOptions) assertions(c *cobra.Command) ([]assertion, error) {
 			return d <= t.max, t.what + " is " + d.Round(time.Microsecond).String()
 		}})
 	}
+	if set("max-gap") {
+		if o.maxGap <= 0 {
+			return nil, usagef("--max-gap: must be positive, got %v", o.maxGap)
+		}
+		if o.noTiming {
+			return nil, usagef("--max-gap needs timing, and --no-timing ignores it")
+		}
+		limit := o.maxGap
+		as = append(as, assertion{flag: "--max-gap " + limit.String(), timed: true, test: func(s *streamctx.Snapshot) (bool, string) {
+			g := s.Latency.GapsMs
+			if g == nil || g.Count == 0 || g.Max == nil {
+				return true, "" // fewer than two content events: no gap
+			}
+			longest := time.Duration(*g.Max * float64(time.Millisecond)).Round(time.Microsecond)
+			return longest <= limit, fmt.Sprintf("the longest of %d gaps is %v", g.Count, longest)
+		}})
+	}
 	for _, sub := range o.textContains {
 		as = append(as, assertion{flag: fmt.Sprintf("--text-contains %q", sub), test: func(s *streamctx.Snapshot) (bool, string) {
 			return strings.Contains(s.Text, sub), fmt.Sprintf("the text (%d bytes) does not contain it", len(s.Text))
@@ -219,7 +241,7 @@ func runChecks(w io.Writer, name string, s *streamctx.Snapshot, checks []asserti
 	failed := 0
 	for _, a := range checks {
 		if a.timed && !s.Timed {
-			return ExitError, fmt.Errorf("%s: %s: %w (timing comes from live standard input)", name, a.flag, errUntimed)
+			return ExitError, fmt.Errorf("%s: %s: %w (timing comes from live standard input or a timed capture: see sseinspect record)", name, a.flag, errUntimed)
 		}
 		if ok, why := a.test(s); !ok {
 			failed++
