@@ -96,11 +96,11 @@ func TestCheck(t *testing.T) {
 		},
 		"max_gap_fails": {
 			// Two content events, read 10ms apart by the scripted clock.
-			args:   []string{"check", "--max-gap", "1ms"},
-			stdin:  "data: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n" + chatStream,
-			live:   true,
-			code:   1,
-			has:    []string{"FAIL --max-gap 1ms: the longest of 1 gaps is 10ms\n"},
+			args:  []string{"check", "--max-gap", "1ms"},
+			stdin: "data: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n" + chatStream,
+			live:  true,
+			code:  1,
+			has:   []string{"FAIL --max-gap 1ms: the longest of 1 gaps is 10ms\n"},
 		},
 		"max_gap_on_untimed_capture_is_an_error": {
 			args:   []string{"check", "--max-gap", "1s", anthropicText},
