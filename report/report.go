@@ -5,6 +5,7 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"io"
@@ -33,14 +34,19 @@ func Summary(w io.Writer, s *streamctx.Snapshot, useColor bool) error {
 }
 
 // JSON writes s as one compact JSON object on one line (JSON Lines), with
-// the documented key order and no HTML escaping.
+// the documented key order and no HTML escaping: the bytes that
+// encoding/json's Encoder with SetEscapeHTML(false) writes. The text,
+// thinking and tool-call arguments are escaped straight to w (through a
+// 64 KiB buffer), so the encoding is never held in memory; nothing is
+// written when s cannot be encoded.
 func JSON(w io.Writer, s *streamctx.Snapshot) error {
-	return encode(w, s, "")
+	return streamJSON(w, s, "")
 }
 
-// JSONIndent writes s as an indented JSON object followed by a newline.
+// JSONIndent writes s as an indented JSON object followed by a newline,
+// as JSON does (the bytes of an Encoder with SetIndent("", "  ")).
 func JSONIndent(w io.Writer, s *streamctx.Snapshot) error {
-	return encode(w, s, "  ")
+	return streamJSON(w, s, "  ")
 }
 
 func encode(w io.Writer, v any, indent string) error {
@@ -116,23 +122,26 @@ func (b *BodyWriter) Close(s *streamctx.Snapshot) error {
 
 // Text writes the reconstructed text: with thinking, the reasoning first
 // between <thinking> and </thinking> lines. A final newline is added when
-// the text does not end with one.
+// the text does not end with one. The text is written as it is, not
+// copied.
 func Text(w io.Writer, s *streamctx.Snapshot, thinking bool) error {
-	var b strings.Builder
+	var parts []string
 	if thinking && s.Thinking != "" {
-		b.WriteString("<thinking>\n")
-		b.WriteString(s.Thinking)
+		parts = append(parts, "<thinking>\n", s.Thinking)
 		if !strings.HasSuffix(s.Thinking, "\n") {
-			b.WriteByte('\n')
+			parts = append(parts, "\n")
 		}
-		b.WriteString("</thinking>\n")
+		parts = append(parts, "</thinking>\n")
 	}
-	b.WriteString(s.Text)
+	parts = append(parts, s.Text)
 	if s.Text != "" && !strings.HasSuffix(s.Text, "\n") {
-		b.WriteByte('\n')
+		parts = append(parts, "\n")
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	bw := bufio.NewWriter(w)
+	for _, p := range parts {
+		_, _ = bw.WriteString(p)
+	}
+	return bw.Flush() // the first write error, if any
 }
 
 // Event is one SSE event as `events --json` prints it.

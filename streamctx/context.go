@@ -91,8 +91,11 @@ type Options struct {
 	// Start is the time the request started (offsets are taken from it).
 	// The zero value means Now() at New.
 	Start time.Time
-	// CollectText keeps the text, thinking and tool-call arguments. The
-	// two-line summary needs none of them.
+	// CollectText keeps the text, the thinking and the tool calls (id,
+	// name, arguments). Without it the Context keeps none of them, so its
+	// memory does not grow with the stream: only the text length is
+	// counted (TextLen), and ToolCalls is empty. The two-line summary
+	// needs none of them.
 	CollectText bool
 	// RecordChunks keeps a copy of every JSON chunk, for the response body.
 	RecordChunks bool
@@ -144,11 +147,11 @@ type Context struct {
 	finalUsage []byte // raw JSON of the last usage object seen
 	finalResp  []byte // raw JSON of the final response object, when one came
 
-	text     strings.Builder
-	thinking strings.Builder
+	text     textBuf
+	thinking textBuf
 	textLen  int64
-	tools    []*ToolCall
-	toolKeys map[string]int
+	tools    []*ToolCall    // only with CollectText
+	toolKeys map[string]int // index in tools by key, only with CollectText
 
 	errType    string
 	errMessage string
@@ -166,9 +169,9 @@ type Context struct {
 	start     time.Time
 	timing    Timing
 
-	// gaps between content events, in microseconds (see Latency);
-	// contentEvent is the number of the last event that carried content.
-	gaps         []int32
+	// gaps between content events (see Latency); contentEvent is the
+	// number of the last event that carried content.
+	gaps         gapStats
 	contentEvent int
 }
 
@@ -204,7 +207,7 @@ func (sc *Context) resetState() {
 	sc.ProviderRequestHeaders = nil
 	sc.ProviderRequestBody = nil
 	sc.timing = unknownTiming()
-	sc.gaps, sc.contentEvent = nil, 0
+	sc.gaps, sc.contentEvent = gapStats{stallUs: sc.stall().Microseconds()}, 0
 	sc.start = sc.opts.Start
 	if sc.opts.Now != nil && sc.start.IsZero() {
 		sc.start = sc.opts.Now()
@@ -279,7 +282,7 @@ func (sc *Context) markContent(output bool) {
 	if sc.timing.FirstContent < 0 {
 		sc.timing.FirstContent = d
 	} else if sc.contentEvent != sc.events {
-		sc.addGap(d - sc.timing.LastContent)
+		sc.gaps.add(d - sc.timing.LastContent)
 	}
 	sc.contentEvent = sc.events
 	if output && sc.timing.FirstOutput < 0 {
@@ -316,10 +319,17 @@ func (sc *Context) AppendThinking(s string) {
 func (sc *Context) MarkContent() { sc.markContent(false) }
 
 // ToolDelta adds a fragment of the tool call identified by key (unique in the
-// stream: an index, an item id). The first fragment of a key creates the call
-// in order of appearance; a non-empty id or name sets the call's, and args is
-// appended to its arguments.
+// stream: an index, an item id). A non-empty id, name or args is content.
+// With CollectText, the first fragment of a key creates the call in order
+// of appearance; a non-empty id or name sets the call's, and args is
+// appended to its arguments. Without it, nothing is kept.
 func (sc *Context) ToolDelta(key, id, name, args string) {
+	if id != "" || name != "" || args != "" {
+		sc.markContent(false)
+	}
+	if !sc.opts.CollectText {
+		return
+	}
 	t := sc.tool(key)
 	if id != "" {
 		t.ID = id
@@ -327,30 +337,19 @@ func (sc *Context) ToolDelta(key, id, name, args string) {
 	if name != "" {
 		t.Name = name
 	}
-	if args != "" {
-		sc.markContent(false)
-		if sc.opts.CollectText {
-			t.args.WriteString(args)
-		}
-	} else if id != "" || name != "" {
-		sc.markContent(false)
-	}
+	t.args.WriteString(args)
 }
 
 // SetToolArguments replaces the arguments of the call identified by key with
-// the complete string (a "done" event, a Gemini functionCall).
+// the complete string (a "done" event, a Gemini functionCall), creating the
+// call if needed. Without CollectText it does nothing.
 func (sc *Context) SetToolArguments(key, args string) {
-	t := sc.tool(key)
-	if sc.opts.CollectText {
-		t.args.Reset()
-		t.args.WriteString(args)
+	if !sc.opts.CollectText {
+		return
 	}
-}
-
-// HasTool reports whether a tool call with key exists.
-func (sc *Context) HasTool(key string) bool {
-	_, ok := sc.toolKeys[key]
-	return ok
+	t := sc.tool(key)
+	t.args.Reset()
+	t.args.WriteString(args)
 }
 
 func (sc *Context) tool(key string) *ToolCall {
@@ -494,7 +493,7 @@ func (sc *Context) DataCount() int { return sc.dataCount }
 // ChunkCount returns the number of JSON chunks.
 func (sc *Context) ChunkCount() int { return sc.nChunks }
 
-// Text returns the collected visible text.
+// Text returns the collected visible text (see Snapshot for its memory).
 func (sc *Context) Text() string { return sc.text.String() }
 
 // TextLen returns the number of bytes of visible text seen, collected or
@@ -505,7 +504,7 @@ func (sc *Context) TextLen() int64 { return sc.textLen }
 func (sc *Context) Thinking() string { return sc.thinking.String() }
 
 // ToolCalls returns the tool calls in order of appearance (owned by the
-// Context).
+// Context); none without CollectText.
 func (sc *Context) ToolCalls() []*ToolCall { return sc.tools }
 
 // Timing returns the milestone offsets.

@@ -182,22 +182,33 @@ func TestToolCallsAssembleInOrder(t *testing.T) {
 
 	sc.SetToolArguments("0", `{"a": 1}`)
 	assert.Equal(t, `{"a": 1}`, sc.ToolCalls()[1].Arguments())
-	assert.True(t, sc.HasTool("1"))
-	assert.False(t, sc.HasTool("2"))
+	sc.SetToolArguments("2", `{}`)
+	require.Len(t, sc.ToolCalls(), 3, "complete arguments of a new key make a call")
+	assert.Equal(t, "{}", sc.ToolCalls()[2].Arguments())
 }
 
 func TestCollectTextOff(t *testing.T) {
 	t.Parallel()
-	sc := streamctx.New(streamctx.Options{})
+	c := newClock()
+	sc := streamctx.New(streamctx.Options{Now: c.now})
+	sc.CountEvent(1)
 	sc.AppendText("hello")
 	sc.AppendThinking("hmm")
-	sc.ToolDelta("0", "id", "f", "{}")
+	c.advance(10 * time.Millisecond)
+	sc.CountEvent(1)
+	sc.ToolDelta("0", "id", "f", "")
+	c.advance(10 * time.Millisecond)
+	sc.CountEvent(1)
+	sc.ToolDelta("0", "", "", "{}")
+	sc.SetToolArguments("1", "{}")
 	s := sc.Snapshot("x", "x")
 	assert.Empty(t, s.Text)
 	assert.Empty(t, s.Thinking)
 	assert.Equal(t, int64(5), sc.TextLen(), "text is counted even when not kept")
-	require.Len(t, s.ToolCalls, 1)
-	assert.Equal(t, "f", s.ToolCalls[0].Name, "tool names are kept; arguments are not")
+	assert.Empty(t, s.ToolCalls, "tool calls are not kept")
+	assert.Empty(t, sc.ToolCalls())
+	assert.Equal(t, 20*time.Millisecond, sc.Timing().LastContent, "tool fragments are content all the same")
+	assert.Equal(t, 2, s.Latency.GapsMs.Count)
 }
 
 func TestStatus(t *testing.T) {

@@ -2,6 +2,7 @@ package streamctx
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,10 +49,18 @@ type Latency struct {
 	TokensSource *string `json:"tokens_source"`
 }
 
-// Gaps summarizes the gaps between content events, in milliseconds.
+// Gaps summarizes the gaps between content events, in milliseconds, with
+// microsecond resolution (a gap over 35 minutes counts as 35 minutes).
 // Percentiles are nearest-rank: the smallest gap that at least p% of the
 // gaps do not exceed. They are null when there is no gap (Count 0: fewer
 // than two content events).
+//
+// Count, Max and the stalls are exact. So are the percentiles of a stream
+// of up to ExactGaps gaps (a 100,000-token answer has about 100,000); so
+// that memory stays flat on a longer stream, its percentiles come from a
+// histogram with 128 buckets per power of two: each is the upper bound of
+// its bucket (capped at Max), at most 1/128 (0.8 %) above the exact value
+// and never below it.
 type Gaps struct {
 	P50   *float64 `json:"p50"`
 	P90   *float64 `json:"p90"`
@@ -60,22 +69,113 @@ type Gaps struct {
 	Count int      `json:"count"`
 }
 
-// addGap records one gap between content events. Gaps are kept as int32
-// microseconds (4 bytes per content event, exact up to 35 minutes, longer
-// gaps saturate), so that percentiles are exact.
-func (sc *Context) addGap(d time.Duration) {
-	us := min(max(d.Microseconds(), 0), math.MaxInt32)
-	sc.gaps = append(sc.gaps, int32(us))
+// ExactGaps is the number of gaps between content events up to which their
+// percentiles are exact (see Gaps): 512 KiB of gaps at most.
+const ExactGaps = 1 << 17
+
+// gapStats records the gaps between content events. The gaps themselves
+// are kept, as int32 microseconds (4 bytes each), while there are at most
+// ExactGaps of them; the next one moves them all into a histogram of fixed
+// size (25 KiB), which takes every later gap. The count, maximum and
+// number of stalls are counted as gaps come.
+type gapStats struct {
+	exact   []int32  // every gap, until hist is made
+	hist    *gapHist // every gap, once there were more than ExactGaps
+	n       int      // number of gaps
+	max     int32    // largest gap
+	stalls  int      // gaps above stallUs
+	stallUs int64    // the stall threshold
 }
 
-// latency computes the latency object; it sorts sc.gaps in place (their
-// order is not used).
-func (sc *Context) latency() Latency {
-	stall := sc.opts.Stall
-	if stall <= 0 {
-		stall = DefaultStall
+// add records one gap.
+func (g *gapStats) add(d time.Duration) {
+	us := int32(min(max(d.Microseconds(), 0), math.MaxInt32))
+	g.n++
+	g.max = max(g.max, us)
+	if int64(us) > g.stallUs {
+		g.stalls++
 	}
-	l := Latency{StallThresholdMs: durMs(stall)}
+	if g.hist != nil {
+		g.hist.add(us)
+		return
+	}
+	if len(g.exact) < ExactGaps {
+		g.exact = append(g.exact, us)
+		return
+	}
+	g.hist = &gapHist{}
+	for _, v := range g.exact {
+		g.hist.add(v)
+	}
+	g.hist.add(us)
+	g.exact = nil
+}
+
+// rank returns the gap of 1-based rank r in increasing order (1 <= r <=
+// g.n); exact gaps must be sorted.
+func (g *gapStats) rank(r int) int32 {
+	if g.hist != nil {
+		return min(g.hist.rank(r), g.max)
+	}
+	return g.exact[r-1]
+}
+
+// The histogram of gaps is log-linear: values below gapSub are their own
+// bucket; above, each power of two [2^k, 2^(k+1)) is cut into gapSub
+// buckets of equal width 2^k/gapSub, so that a bucket's width is at most
+// 1/gapSub of the values in it.
+const (
+	gapSubBits = 7
+	gapSub     = 1 << gapSubBits
+	gapBuckets = gapSub + (31-gapSubBits)*gapSub // int32 values: k <= 30
+)
+
+type gapHist [gapBuckets]int
+
+func gapBucket(v int32) int {
+	if v < gapSub {
+		return int(v)
+	}
+	shift := bits.Len32(uint32(v)) - 1 - gapSubBits // v>>shift is in [gapSub, 2·gapSub)
+	return gapSub + shift*gapSub + int(v>>shift) - gapSub
+}
+
+// gapUpper returns the largest value in bucket i.
+func gapUpper(i int) int32 {
+	if i < gapSub {
+		return int32(i)
+	}
+	shift := (i - gapSub) / gapSub
+	sub := i%gapSub + gapSub
+	return int32((int64(sub)+1)<<shift - 1)
+}
+
+func (h *gapHist) add(v int32) { h[gapBucket(v)]++ }
+
+// rank returns the upper bound of the bucket holding the value of 1-based
+// rank r.
+func (h *gapHist) rank(r int) int32 {
+	n := 0
+	for i, c := range h {
+		if n += c; n >= r {
+			return gapUpper(i)
+		}
+	}
+	return math.MaxInt32
+}
+
+// stall returns the stall threshold.
+func (sc *Context) stall() time.Duration {
+	if sc.opts.Stall <= 0 {
+		return DefaultStall
+	}
+	return sc.opts.Stall
+}
+
+// latency computes the latency object; it sorts the exact gaps in place
+// (their order is not used).
+func (sc *Context) latency() Latency {
+	l := Latency{StallThresholdMs: durMs(sc.stall())}
 	if !sc.Timed() {
 		return l
 	}
@@ -88,18 +188,19 @@ func (sc *Context) latency() Latency {
 	if sc.opts.EventsUntimed {
 		return l
 	}
-	slices.Sort(sc.gaps)
-	g := &Gaps{Count: len(sc.gaps)}
-	if n := len(sc.gaps); n > 0 {
+	gs := &sc.gaps
+	slices.Sort(gs.exact)
+	g := &Gaps{Count: gs.n}
+	if n := gs.n; n > 0 {
 		rank := func(p int) *float64 {
-			i := (p*n+99)/100 - 1 // ceil(p/100·n) − 1
-			return usPtr(int64(sc.gaps[max(i, 0)]))
+			r := (p*n + 99) / 100 // ceil(p/100·n)
+			return usPtr(int64(gs.rank(max(r, 1))))
 		}
 		g.P50, g.P90, g.P99 = rank(50), rank(90), rank(99)
-		g.Max = usPtr(int64(sc.gaps[n-1]))
+		g.Max = usPtr(int64(gs.max))
 	}
 	l.GapsMs = g
-	stalls := len(sc.gaps) - sort32Upper(sc.gaps, stall.Microseconds())
+	stalls := gs.stalls
 	l.Stalls = &stalls
 	if out := sc.usage.Output; out.Set && out.N >= 2 && t.FirstContent >= 0 && t.LastContent >= t.FirstContent {
 		span := (t.LastContent - t.FirstContent).Microseconds()
@@ -114,18 +215,6 @@ func (sc *Context) latency() Latency {
 		}
 	}
 	return l
-}
-
-// sort32Upper returns the number of values in the sorted slice s that are
-// at most v.
-func sort32Upper(s []int32, v int64) int {
-	i, _ := slices.BinarySearchFunc(s, v, func(e int32, v int64) int {
-		if int64(e) <= v {
-			return -1
-		}
-		return 1
-	})
-	return i
 }
 
 func durMs(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

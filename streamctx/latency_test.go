@@ -2,6 +2,9 @@ package streamctx_test
 
 import (
 	"encoding/json"
+	"math/rand/v2"
+	"slices"
+	"sort"
 	"testing"
 	"time"
 
@@ -165,4 +168,57 @@ func TestLatencyEventsUntimed(t *testing.T) {
 		"gaps_ms":null,"stalls":null,"stall_threshold_ms":2000,"tpot_ms":null,"output_tokens_per_s":null,"tokens_source":null}`,
 		latencyJSON(t, s.Latency))
 	assert.Nil(t, s.TTFTMs)
+}
+
+// TestLatencyLongStream checks the gaps of a stream longer than ExactGaps:
+// exact percentiles up to ExactGaps gaps, then percentiles from the
+// histogram at most 1/128 above the exact ones, and count, max and stalls
+// still exact.
+func TestLatencyLongStream(t *testing.T) {
+	t.Parallel()
+	clock := &manualClock{start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	sc := streamctx.New(streamctx.Options{Now: clock.now})
+	rng := rand.New(rand.NewPCG(5, 6))
+	var gaps []int64 // µs
+	at := time.Duration(0)
+	event := func(gap time.Duration) {
+		at += gap
+		clock.at = at
+		sc.CountEvent(1)
+		sc.AppendText("x")
+	}
+	event(0)
+	add := func(n int) {
+		for range n {
+			us := int64(rng.ExpFloat64() * 30000) // mean 30ms: some stalls over 2s
+			if rng.IntN(1000) == 0 {
+				us = rng.Int64N(10_000_000)
+			}
+			gaps = append(gaps, us)
+			event(time.Duration(us) * time.Microsecond)
+		}
+	}
+	check := func(exact bool) {
+		t.Helper()
+		sorted := slices.Sorted(slices.Values(gaps))
+		g := sc.Snapshot("openai-chat", "openai").Latency
+		require.NotNil(t, g.GapsMs)
+		assert.Equal(t, len(gaps), g.GapsMs.Count)
+		assert.InDelta(t, float64(sorted[len(sorted)-1])/1000, *g.GapsMs.Max, 1e-9)
+		stalls := len(sorted) - sort.Search(len(sorted), func(i int) bool { return sorted[i] > 2_000_000 })
+		assert.Equal(t, stalls, *g.Stalls)
+		for p, got := range map[int]*float64{50: g.GapsMs.P50, 90: g.GapsMs.P90, 99: g.GapsMs.P99} {
+			want := float64(sorted[(p*len(sorted)+99)/100-1]) / 1000
+			if exact {
+				assert.InDelta(t, want, *got, 1e-9, "p%d", p)
+			} else {
+				assert.GreaterOrEqual(t, *got, want, "p%d", p)
+				assert.LessOrEqual(t, *got, want*(1+1.0/128), "p%d", p)
+			}
+		}
+	}
+	add(streamctx.ExactGaps)
+	check(true)
+	add(20000)
+	check(false)
 }

@@ -66,7 +66,10 @@ func (sc *Context) failedOrIncomplete() bool { return sc.Failed() || !sc.complet
 
 // Snapshot returns the state of the stream. format names the wire format
 // and provider the provider to show (the caller applies --provider and the
-// format's vendor).
+// format's vendor). Text, Thinking and the tool-call arguments share the
+// Context's memory; a text longer than a MiB, kept in chunks, is joined
+// into one string the first time (so that, for that moment, it is held
+// twice), and the string then replaces the chunks.
 func (sc *Context) Snapshot(format, provider string) Snapshot {
 	s := Snapshot{
 		Format:              format,

@@ -1,0 +1,311 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"encoding"
+	"encoding/json"
+	"io"
+	"reflect"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// streamJSON writes v followed by a newline exactly as a json.Encoder with
+// SetEscapeHTML(false) (and SetIndent("", indent) when indent is not "")
+// would, without building the encoding in memory first: a summary carrying
+// hundreds of MB of text would otherwise be held a second time, encoded,
+// in a buffer grown by doubling.
+//
+// Structs are walked field by field (by their json tags) and so are slices
+// of structs; strings are escaped as they are written, through a 64 KiB
+// buffer. Every other value (numbers, pointers, maps, slices of strings)
+// and any struct that uses more of encoding/json than plain tags
+// (embedding, tag options, methods of its own) is encoded by encoding/json.
+// Those values are all encoded before anything is written, so a value that
+// cannot be encoded leaves w untouched, as with json.Encoder.
+func streamJSON(w io.Writer, v any, indent string) error {
+	e := &jsonStream{indent: indent}
+	if err := e.value(reflect.ValueOf(v), 0); err != nil {
+		return err
+	}
+	e.buf.WriteByte('\n')
+	bw := bufio.NewWriterSize(w, 64<<10)
+	b := e.buf.Bytes()
+	at := 0
+	for _, s := range e.strs {
+		_, _ = bw.Write(b[at:s.at])
+		writeJSONString(bw, s.s)
+		at = s.at
+	}
+	_, _ = bw.Write(b[at:])
+	return bw.Flush() // the first write error, if any
+}
+
+// jsonStream is the encoding of a value but for its strings: buf holds the
+// rest (punctuation, keys aside, values encoded by encoding/json), and
+// strs the strings to escape into it, in order, each with its offset in
+// buf.
+type jsonStream struct {
+	buf     bytes.Buffer
+	strs    []jsonString
+	indent  string
+	scratch bytes.Buffer
+}
+
+type jsonString struct {
+	at int
+	s  string
+}
+
+func (e *jsonStream) str(s string) { e.strs = append(e.strs, jsonString{e.buf.Len(), s}) }
+
+func (e *jsonStream) value(v reflect.Value, depth int) error {
+	if v.Kind() == reflect.Pointer && !v.IsNil() && v.Type().Elem().Kind() == reflect.Struct && plainStruct(v.Type().Elem()) {
+		v = v.Elem() // the top-level *Snapshot
+	}
+	switch t := v.Type(); {
+	case t == reflect.TypeFor[string]():
+		e.str(v.String())
+		return nil
+	case t.PkgPath() == "" && t.Name() != "": // int, bool... (a builtin type)
+		switch t.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			e.buf.Write(strconv.AppendInt(e.buf.AvailableBuffer(), v.Int(), 10))
+			return nil
+		case reflect.Bool:
+			e.buf.Write(strconv.AppendBool(e.buf.AvailableBuffer(), v.Bool()))
+			return nil
+		}
+	case t.Kind() == reflect.Struct && plainStruct(t):
+		return e.object(v, depth)
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct && !hasMethods(t) && plainStruct(t.Elem()):
+		return e.array(v, depth)
+	}
+	return e.delegate(v, depth)
+}
+
+func (e *jsonStream) object(v reflect.Value, depth int) error {
+	t := v.Type()
+	n := 0
+	for i := range t.NumField() {
+		name, ok := fieldName(t.Field(i))
+		if !ok {
+			continue
+		}
+		if n == 0 {
+			e.buf.WriteByte('{')
+		} else {
+			e.buf.WriteByte(',')
+		}
+		n++
+		e.newline(depth + 1)
+		e.str(name)
+		e.buf.WriteByte(':')
+		if e.indent != "" {
+			e.buf.WriteByte(' ')
+		}
+		if err := e.value(v.Field(i), depth+1); err != nil {
+			return err
+		}
+	}
+	if n == 0 {
+		e.buf.WriteString("{}")
+		return nil
+	}
+	e.newline(depth)
+	e.buf.WriteByte('}')
+	return nil
+}
+
+func (e *jsonStream) array(v reflect.Value, depth int) error {
+	switch {
+	case v.IsNil():
+		e.buf.WriteString("null")
+		return nil
+	case v.Len() == 0:
+		e.buf.WriteString("[]")
+		return nil
+	}
+	e.buf.WriteByte('[')
+	for i := range v.Len() {
+		if i > 0 {
+			e.buf.WriteByte(',')
+		}
+		e.newline(depth + 1)
+		if err := e.value(v.Index(i), depth+1); err != nil {
+			return err
+		}
+	}
+	e.newline(depth)
+	e.buf.WriteByte(']')
+	return nil
+}
+
+// newline starts a line at depth when indenting.
+func (e *jsonStream) newline(depth int) {
+	if e.indent == "" {
+		return
+	}
+	e.buf.WriteByte('\n')
+	for range depth {
+		e.buf.WriteString(e.indent)
+	}
+}
+
+// delegate encodes v with encoding/json, indented as it would be at depth.
+func (e *jsonStream) delegate(v reflect.Value, depth int) error {
+	e.scratch.Reset()
+	enc := json.NewEncoder(&e.scratch)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v.Interface()); err != nil {
+		return err
+	}
+	b := bytes.TrimSuffix(e.scratch.Bytes(), []byte("\n"))
+	if e.indent == "" {
+		e.buf.Write(b)
+		return nil
+	}
+	return json.Indent(&e.buf, b, strings.Repeat(e.indent, depth), e.indent)
+}
+
+// plainStruct reports whether encoding/json encodes a value of struct type
+// t as an object of its exported fields in order, each under its tag name
+// or field name: no embedded field, no tag option, no method of its own.
+func plainStruct(t reflect.Type) bool {
+	if hasMethods(t) {
+		return false
+	}
+	seen := map[string]bool{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Anonymous {
+			return false
+		}
+		tag := f.Tag.Get("json")
+		if !f.IsExported() || tag == "-" {
+			continue
+		}
+		if strings.Contains(tag, ",") {
+			return false
+		}
+		name, _ := fieldName(f)
+		if seen[name] || !plainName(name) {
+			return false
+		}
+		seen[name] = true
+	}
+	return true
+}
+
+// fieldName returns the key of field f, and false when it is not encoded.
+func fieldName(f reflect.StructField) (string, bool) {
+	tag := f.Tag.Get("json")
+	if !f.IsExported() || tag == "-" {
+		return "", false
+	}
+	if tag != "" {
+		return tag, true
+	}
+	return f.Name, true
+}
+
+// plainName reports whether name is a key encoding/json takes as is.
+func plainName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, c := range name {
+		ok := c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+var (
+	marshalerType     = reflect.TypeFor[json.Marshaler]()
+	textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
+)
+
+// hasMethods reports whether encoding/json would call a method of t (or
+// *t) to encode it.
+func hasMethods(t reflect.Type) bool {
+	for _, t := range []reflect.Type{t, reflect.PointerTo(t)} {
+		if t.Implements(marshalerType) || t.Implements(textMarshalerType) {
+			return true
+		}
+	}
+	return false
+}
+
+const hexDigits = "0123456789abcdef"
+
+// jsonSafe holds, for each ASCII byte, whether it stands for itself in a
+// JSON string as encoding/json writes one without HTML escaping.
+var jsonSafe = func() (t [utf8.RuneSelf]bool) {
+	for b := range t {
+		t[b] = b >= 0x20 && b != '"' && b != '\\'
+	}
+	return t
+}()
+
+// writeJSONString writes s as a JSON string exactly as encoding/json does
+// with SetEscapeHTML(false): ", \ and control characters escaped (\b, \f,
+// \n, \r, \t, else \u00XX), each invalid UTF-8 byte as \ufffd, U+2028 and
+// U+2029 as \u2028 and \u2029, everything else as is. Errors are left in
+// w.
+func writeJSONString(w *bufio.Writer, s string) {
+	_ = w.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			if jsonSafe[b] {
+				i++
+				continue
+			}
+			_, _ = w.WriteString(s[start:i])
+			switch b {
+			case '\\', '"':
+				_ = w.WriteByte('\\')
+				_ = w.WriteByte(b)
+			case '\b':
+				_, _ = w.WriteString(`\b`)
+			case '\f':
+				_, _ = w.WriteString(`\f`)
+			case '\n':
+				_, _ = w.WriteString(`\n`)
+			case '\r':
+				_, _ = w.WriteString(`\r`)
+			case '\t':
+				_, _ = w.WriteString(`\t`)
+			default:
+				_, _ = w.WriteString(`\u00`)
+				_ = w.WriteByte(hexDigits[b>>4])
+				_ = w.WriteByte(hexDigits[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		c, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case c == utf8.RuneError && size == 1:
+			_, _ = w.WriteString(s[start:i])
+			_, _ = w.WriteString(`\ufffd`)
+		case c == '\u2028' || c == '\u2029':
+			_, _ = w.WriteString(s[start:i])
+			_, _ = w.WriteString(`\u202`)
+			_ = w.WriteByte(hexDigits[c&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	_, _ = w.WriteString(s[start:])
+	_ = w.WriteByte('"')
+}

@@ -1,0 +1,140 @@
+package report_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sseinspect/sseinspect/report"
+	"github.com/sseinspect/sseinspect/streamctx"
+)
+
+// trickyStrings are strings whose JSON encoding is easy to get wrong.
+var trickyStrings = []string{
+	"",
+	"plain ASCII",
+	`quote " and backslash \ and slash /`,
+	"<b>bold</b> & <script>alert(1)</script>",                   // no HTML escaping
+	"line\nfeed\r\ntab\tbackspace\bform\ffeed",                  // short escapes
+	"\x00\x01\x07\x0b\x0e\x1f and \x7f",                         // \u00XX, DEL as is
+	"separators \u2028 and \u2029, next to \u2027 and \u202a",   // \u2028, \u2029 only
+	"é, 日本語, 😊, 👨‍👩‍👧 (ZWJ), e\u0301 (combining), \ufeff (BOM)", // as is
+	"invalid: \xff, \xc3 (truncated), \xed\xa0\x80 (surrogate), \xf4\x90\x80\x80 (too big), \xc0\xaf (overlong)",
+	"\xe6\x97", // truncated at the end
+	"\ufffd (a real replacement character)",
+	strings.Repeat("long \"text\" with <tags> & emoji 😊\n", 5000),
+}
+
+// encodingJSON is what report.JSON and report.JSONIndent must write: the
+// output of encoding/json's Encoder.
+func encodingJSON(tb testing.TB, v any, indent string) string {
+	tb.Helper()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", indent)
+	require.NoError(tb, enc.Encode(v))
+	return b.String()
+}
+
+func assertSameAsEncodingJSON(tb testing.TB, s *streamctx.Snapshot) {
+	tb.Helper()
+	var compact, indented bytes.Buffer
+	require.NoError(tb, report.JSON(&compact, s))
+	require.NoError(tb, report.JSONIndent(&indented, s))
+	assert.Equal(tb, encodingJSON(tb, s, ""), compact.String())
+	assert.Equal(tb, encodingJSON(tb, s, "  "), indented.String())
+}
+
+func fullSnapshot() streamctx.Snapshot {
+	str := func(v string) *string { return &v }
+	i64 := func(v int64) *int64 { return &v }
+	f64 := func(v float64) *float64 { return &v }
+	code, stalls := 429, 3
+	return streamctx.Snapshot{
+		Format: "anthropic", Provider: "anthropic", RequestID: "r", ResponseID: str("msg_r"), Model: str("m"),
+		Status: "failed", StatusCode: &code, ErrorType: str("rate_limit_error"), ErrorMessage: str("slow <down>"),
+		StopReason: str("end_turn"), InputTokens: 1, OutputTokens: -2, CachedTokens: math.MaxInt64, UsageSource: "provider",
+		Text: "t", Thinking: "th",
+		ToolCalls: []streamctx.ToolCallSnapshot{{ID: "1", Name: "f", Arguments: `{"a": "<&>"}`}, {}},
+		TTFBMs:    i64(1), TTFTMs: i64(0), TotalMs: i64(3), Warnings: []string{"w <1>", ""},
+		Latency: streamctx.Latency{
+			TTFBMs: f64(0.001), TTFTMs: f64(1e21), TotalMs: f64(123456.789), StallThresholdMs: 2000,
+			GapsMs: &streamctx.Gaps{P50: f64(1), P99: f64(1e-7), Count: 7}, Stalls: &stalls, TokensSource: str("provider"),
+		},
+	}
+}
+
+func TestJSONMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
+	t.Run("full", func(t *testing.T) {
+		t.Parallel()
+		s := fullSnapshot()
+		assertSameAsEncodingJSON(t, &s)
+	})
+	t.Run("zero", func(t *testing.T) {
+		t.Parallel()
+		assertSameAsEncodingJSON(t, &streamctx.Snapshot{}) // null slices and pointers
+	})
+	t.Run("empty", func(t *testing.T) {
+		t.Parallel()
+		s := streamctx.New(streamctx.Options{CollectText: true}).Snapshot("gemini", "google")
+		assertSameAsEncodingJSON(t, &s)
+	})
+	for i, str := range trickyStrings {
+		t.Run(fmt.Sprintf("tricky_%d", i), func(t *testing.T) {
+			t.Parallel()
+			s := fullSnapshot()
+			s.Text, s.Thinking, s.RequestID = str, str+str, str
+			s.Model, s.ErrorMessage = &str, &str
+			s.ToolCalls = []streamctx.ToolCallSnapshot{{ID: str, Name: str, Arguments: str}}
+			s.Warnings = []string{str}
+			assertSameAsEncodingJSON(t, &s)
+		})
+	}
+}
+
+// FuzzJSONMatchesEncodingJSON checks the escaping of any text against
+// encoding/json's.
+func FuzzJSONMatchesEncodingJSON(f *testing.F) {
+	for _, s := range trickyStrings {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		s := streamctx.Snapshot{Text: text, ToolCalls: []streamctx.ToolCallSnapshot{{Arguments: text}}}
+		var b bytes.Buffer
+		require.NoError(t, report.JSON(&b, &s))
+		assert.Equal(t, encodingJSON(t, &s, ""), b.String())
+	})
+}
+
+func TestJSONWritesNothingWhenEncodingFails(t *testing.T) {
+	t.Parallel()
+	s := fullSnapshot()
+	nan := math.NaN()
+	s.Latency.TPOTMs = &nan
+	var b bytes.Buffer
+	err := report.JSON(&b, &s)
+	var uv *json.UnsupportedValueError
+	require.ErrorAs(t, err, &uv)
+	assert.Empty(t, b.String())
+}
+
+func TestJSONReportsWriteErrors(t *testing.T) {
+	t.Parallel()
+	s := fullSnapshot()
+	s.Text = strings.Repeat("x", 200<<10) // more than the buffer
+	err := report.JSON(failingWriter{}, &s)
+	require.ErrorIs(t, err, iotest.ErrTimeout)
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, iotest.ErrTimeout }
