@@ -39,6 +39,9 @@ type Env struct {
 	Getenv func(string) string
 	// StdoutIsTerminal says whether standard output is a terminal.
 	StdoutIsTerminal bool
+	// StderrIsTerminal says whether standard error is a terminal (progress
+	// is shown only there).
+	StderrIsTerminal bool
 	// StdinIsLive says whether standard input is a live stream (a pipe or
 	// socket), whose arrival times are measured; a file redirected to
 	// standard input has no timing.
@@ -67,6 +70,7 @@ func Main() int {
 		Stderr:           os.Stderr,
 		Getenv:           os.Getenv,
 		StdoutIsTerminal: isatty.IsTerminal(os.Stdout.Fd()) || isatty.IsCygwinTerminal(os.Stdout.Fd()),
+		StderrIsTerminal: isatty.IsTerminal(os.Stderr.Fd()) || isatty.IsCygwinTerminal(os.Stderr.Fd()),
 		StdinIsLive:      isLive(os.Stdin),
 		Now:              time.Now,
 		Start:            start,

@@ -149,11 +149,14 @@ ttfb_ms, ttft_ms and total_ms are left out of the comparison unless
 			}
 			useColor := o.useColor(env)
 			var t totals
-			err := eachInputIn(env, args, o.dirs, func(in *input) (int, error) {
-				c, err := o.replay(env, in, streamctx.Options{CollectText: o.json})
-				if err != nil {
-					return ExitError, err
-				}
+			// Progress only for people: on a terminal, for several
+			// captures, never with JSON.
+			progress := env.StderrIsTerminal && !o.json && (len(args) > 1 || anyDir(args))
+			work := func(in *input) (*capture, error) {
+				return o.replay(env, in, streamctx.Options{CollectText: o.json})
+			}
+			err := eachInputOrdered(env, args, o.dirs, progress, work, func(c *capture) (int, error) {
+				var err error
 				t.add(c)
 				if o.json {
 					err = report.JSON(env.Stdout, &c.snap)
