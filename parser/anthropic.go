@@ -165,7 +165,12 @@ func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) {
 		return
 	}
 	p.ev = anthropicEvent{}
-	if err := unmarshal(data, &p.ev); err != nil {
+	var err error
+	if !decodeFastAnthropic(data, &p.ev) {
+		p.ev = anthropicEvent{}
+		err = unmarshal(data, &p.ev)
+	}
+	if err != nil {
 		var syntax *json.SyntaxError
 		if !errors.As(err, &syntax) {
 			sc.AddChunk(data) // a JSON object, of a shape we did not expect

@@ -54,6 +54,8 @@ func newGemini() Parser { return &gemini{} }
 type gemini struct {
 	chunk   geminiEnvelope
 	usage   geminiUsage
+	fast    geminiFast // decodeFastGemini's state
+	counts  [4]int64   // the counts usage points to (decodeFastGeminiUsage)
 	args    bytes.Buffer
 	calls   int    // tool calls seen: the next call's key
 	open    string // key of a streamed call awaiting more parts, or ""
@@ -165,7 +167,12 @@ func (p *gemini) Event(sc *streamctx.Context, ev *sse.Event) {
 		return
 	}
 	p.chunk = geminiEnvelope{}
-	if err := unmarshal(data, &p.chunk); err != nil {
+	var err error
+	if !decodeFastGemini(data, &p.chunk, &p.fast) {
+		p.chunk = geminiEnvelope{}
+		err = unmarshal(data, &p.chunk)
+	}
+	if err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
 			sc.AddChunk(data) // valid JSON, of an unexpected shape
@@ -291,9 +298,12 @@ func (p *gemini) usageMetadata(sc *streamctx.Context, ev *sse.Event, raw json.Ra
 		return
 	}
 	p.usage = geminiUsage{}
-	if err := unmarshal(raw, &p.usage); err != nil {
-		sc.BadEvent(ev.Line, geminiWhat, geminiDecodeError("usageMetadata", err))
-		return
+	if !decodeFastGeminiUsage(raw, &p.usage, &p.counts) {
+		p.usage = geminiUsage{}
+		if err := unmarshal(raw, &p.usage); err != nil {
+			sc.BadEvent(ev.Line, geminiWhat, geminiDecodeError("usageMetadata", err))
+			return
+		}
 	}
 	u := &p.usage
 	out := streamctx.Count{}

@@ -33,7 +33,7 @@ func unmarshal(data []byte, v any) error {
 	if hasControl(data) {
 		return json.Unmarshal(data, v)
 	}
-	if err := gojson.UnmarshalNoEscape(data, v); err != nil {
+	if err := gojson.Unmarshal(data, v); err != nil {
 		reflect.ValueOf(v).Elem().SetZero()
 		return json.Unmarshal(data, v)
 	}

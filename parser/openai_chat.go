@@ -75,6 +75,7 @@ import (
 type openAIChat struct {
 	chunk chatChunk
 	usage chatUsage
+	fast  chatFast // decodeFastChat's state
 
 	done      bool // [DONE] seen
 	choice0   bool // choice 0 seen
@@ -266,7 +267,12 @@ func (p *openAIChat) Event(sc *streamctx.Context, ev *sse.Event) {
 
 	clear(p.chunk.Choices[:cap(p.chunk.Choices)])
 	p.chunk = chatChunk{Choices: p.chunk.Choices[:0]}
-	err := unmarshal(data, &p.chunk)
+	var err error
+	if !decodeFastChat(data, &p.chunk, &p.fast) {
+		clear(p.chunk.Choices[:cap(p.chunk.Choices)])
+		p.chunk = chatChunk{Choices: p.chunk.Choices[:0]}
+		err = unmarshal(data, &p.chunk)
+	}
 	var syntax *json.SyntaxError
 	if errors.As(err, &syntax) {
 		sc.BadEvent(ev.Line, "chat completion chunk", err)
