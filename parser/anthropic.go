@@ -55,8 +55,13 @@ type anthropic struct {
 	ev    anthropicEvent
 	msg   anthropicMessage
 	usage anthropicUsage
-	// blocks are the content blocks opened so far, by index.
+	// blocks are the content blocks open, by index: a block is removed
+	// at its content_block_stop, so that memory does not grow with the
+	// number of blocks of a long stream.
 	blocks map[int64]*anthropicBlockState
+	// maxStarted is the highest index of a block started so far, -1 when
+	// none: a delta for a lower index not in blocks is for a closed block.
+	maxStarted int64
 	// warned holds the unknown event, block and delta types already
 	// warned about (one warning per type).
 	warned map[string]bool
@@ -66,7 +71,7 @@ type anthropic struct {
 }
 
 // newAnthropic returns a parser for one Anthropic Messages stream.
-func newAnthropic() Parser { return &anthropic{} }
+func newAnthropic() Parser { return &anthropic{maxStarted: -1} }
 
 // anthropicEvent holds the members of every Anthropic event the parser
 // reads; one is reused (reset before each decode). message is decoded only
@@ -219,6 +224,7 @@ func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) {
 	case "content_block_stop":
 		if b := p.blocks[e.Index]; b != nil {
 			p.finish(sc, b)
+			delete(p.blocks, e.Index)
 		}
 	case "message_delta":
 		sc.SetStopReason(e.Delta.StopReason)
@@ -325,6 +331,7 @@ func (p *anthropic) blockStart(sc *streamctx.Context, ev *sse.Event, index int64
 		p.blocks = make(map[int64]*anthropicBlockState)
 	}
 	p.blocks[index] = b
+	p.maxStarted = max(p.maxStarted, index)
 	switch kind {
 	case blockText:
 		sc.AppendText(cb.Text)
@@ -340,7 +347,11 @@ func (p *anthropic) blockStart(sc *streamctx.Context, ev *sse.Event, index int64
 
 func (p *anthropic) blockDelta(sc *streamctx.Context, ev *sse.Event, index int64, d *anthropicDelta) {
 	b := p.blocks[index]
-	if b == nil && !p.orphanWarned {
+	switch {
+	case b != nil:
+	case index <= p.maxStarted:
+		p.warnOnce(sc, "closed-delta", "line %d: content_block_delta for block %d after its content_block_stop", ev.Line, index)
+	case !p.orphanWarned:
 		p.orphanWarned = true
 		sc.Warn("line %d: content_block_delta for block %d, which no content_block_start opened (the capture starts mid-stream?)", ev.Line, index)
 	}

@@ -124,6 +124,18 @@ func TestAnthropic(t *testing.T) {
 			want: okText("x"),
 		},
 		{
+			// Closed blocks are forgotten (flat memory on long streams); a
+			// delta that still comes for one is read and warned about.
+			name: "delta_after_block_stop_is_read_and_warned",
+			in: aHead + aev("content_block_delta", aTextDelta(0, "Hel")) + aev("content_block_stop", aStop0) +
+				aev("content_block_delta", aTextDelta(0, "lo")) + aev("message_delta", aDelta) + aev("message_stop", aEnd),
+			want: func() anthWant {
+				w := okText("Hello")
+				w.Warnings = []string{"line 13: content_block_delta for block 0 after its content_block_stop"}
+				return w
+			}(),
+		},
+		{
 			name: "initial_text_of_block_start_is_kept",
 			in: aev("message_start", aStart) + aev("content_block_start", `{"type":"content_block_start","index":0,"content_block":{"type":"text","text":"Hi "}}`) +
 				aev("content_block_delta", aTextDelta(0, "there")) + aTail,
