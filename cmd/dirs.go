@@ -17,7 +17,7 @@ import (
 
 // captureExts are the file name extensions of captures found in a
 // directory.
-var captureExts = []string{".sse", ".txt"}
+var captureExts = []string{".sse", ".txt", ".har"}
 
 // dirOptions say whether a directory argument stands for the captures in
 // it. The zero value makes a directory an error.
@@ -116,7 +116,7 @@ With --json, print one JSON summary object per capture, one per line.
 No FILE, or -, reads standard input; from a live pipe, timings are measured
 from the start of sseinspect.
 
-A DIR stands for every capture in it (*.sse, *.txt), in sorted order; with
+A DIR stands for every capture in it (*.sse, *.txt, *.har), in sorted order; with
 -r also those in its subdirectories. When a DIR is given and more than one
 capture was summarized, the two-line summaries are followed by a totals line:
 

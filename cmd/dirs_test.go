@@ -85,3 +85,21 @@ func TestDirectories(t *testing.T) {
 		})
 	}
 }
+
+// TestDirectoryReadsHARFiles: a HAR file in a directory is a capture, and
+// its timings count in the totals line.
+func TestDirectoryReadsHARFiles(t *testing.T) {
+	t.Parallel()
+	har, err := os.ReadFile("../timing/testdata/chrome.har")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"a.sse":    chatCapture("a", 1, 2, `"stop"`),
+		"page.har": string(har),
+	})
+	stdout, stderr, code := run{args: []string{"summarize", dir}}.do(t)
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, "[OK] a | m | openai\n      Total: n/a | in:1 out:2\n"+
+		"[OK] req_7f3a | gpt-4o | openai | TTFB: 493ms\n      Total: 1834ms | in:9 out:4\n"+
+		"captures: 2  failed: 0  incomplete: 0  in: 10  out: 6  ttfb p50/p99: 493ms/493ms\n", stdout)
+}
