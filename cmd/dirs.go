@@ -149,9 +149,10 @@ ttfb_ms, ttft_ms and total_ms are left out of the comparison unless
 			}
 			useColor := o.useColor(env)
 			var t totals
-			// Progress only for people: on a terminal, for several
-			// captures, never with JSON.
-			progress := env.StderrIsTerminal && !o.json && (len(args) > 1 || anyDir(args))
+			// Progress only for people: on a terminal, never with
+			// JSON (eachInputOrdered shows it for several captures or
+			// a large one).
+			progress := env.StderrIsTerminal && !o.json
 			work := func(in *input) (*capture, error) {
 				return o.replay(env, in, streamctx.Options{CollectText: o.json})
 			}

@@ -50,7 +50,7 @@ func TestSummarizeProgressOnlyOnATerminal(t *testing.T) {
 
 	var tty bytes.Buffer
 	require.Equal(t, 0, cmd.Run([]string{"summarize", a, b}, env(&tty, true)))
-	assert.Equal(t, "\r\x1b[K[1/2] "+a+"\r\x1b[K[2/2] "+b+"\r\x1b[K", tty.String())
+	assert.Equal(t, "\r\x1b[K[1/2] "+a+"\r\x1b[K\r\x1b[K[2/2] "+b+"\r\x1b[K", tty.String())
 
 	for name, c := range map[string]struct {
 		args []string
@@ -68,5 +68,5 @@ func TestSummarizeProgressOnlyOnATerminal(t *testing.T) {
 	// An error clears the progress line before it is printed.
 	var withErr bytes.Buffer
 	require.Equal(t, 2, cmd.Run([]string{"summarize", a, "missing.sse"}, env(&withErr, true)))
-	assert.True(t, strings.HasSuffix(withErr.String(), "[2/2] missing.sse\r\x1b[Ksseinspect: missing.sse: no such file or directory\n\r\x1b[K"), "%q", withErr.String())
+	assert.True(t, strings.HasSuffix(withErr.String(), "[2/2] missing.sse\r\x1b[Ksseinspect: missing.sse: no such file or directory\n"), "%q", withErr.String())
 }
