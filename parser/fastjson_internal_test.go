@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -441,4 +442,24 @@ func BenchmarkDecodeGemini(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestUnquoteMatchesEncodingJSON decodes escaped strings with the fast
+// lexer and with encoding/json: same value, or both refuse.
+func TestUnquoteMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{
+		`"a\nb"`, `"\u00e9\ud83d\ude00"`, `"\ud800"`, `"\ud800x"`, `"\ud800\u0041"`, `"\udc00\ud800"`,
+		`"\ud83d\ud83d\ude00"`, `"\udbff\udfff"`, `"\ud800\uZZZZ"`, `"\ud800\u00"`, `"\u00"`, `"\x"`,
+		`"tail\\"`, `"\"quoted\" and \/ \b\f\r\t"`, `"no end\n`, "\"raw\x01control\\n\"", `"` + strings.Repeat(`ab\n`, 300) + `"`,
+	} {
+		var want string
+		wantErr := json.Unmarshal([]byte(in), &want)
+		l := &fastLexer{b: []byte(in)}
+		var got string
+		ok := l.str(&got, nil) && l.end()
+		if ok != (wantErr == nil) || (ok && got != want) {
+			t.Errorf("%q: fast %q (ok %v), encoding/json %q (%v)", in, got, ok, want, wantErr)
+		}
+	}
 }
