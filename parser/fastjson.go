@@ -280,6 +280,25 @@ func (l *fastLexer) unquote(start, i int) (string, bool) {
 	return b.String(), true
 }
 
+// textPresent stands for a non-empty string that was validated but not
+// decoded (its content is not kept).
+const textPresent = "\x00"
+
+// textPresence consumes a string token (the lexer is at its opening quote)
+// without decoding it: *dst is "" for an empty string, else textPresent
+// (every non-empty token decodes to a non-empty string). The token is
+// validated as skipString does.
+func (l *fastLexer) textPresence(dst *string) bool {
+	start := l.i
+	if !l.skipString() {
+		return false
+	}
+	if l.i-start > 2 {
+		*dst = textPresent
+	}
+	return true
+}
+
 // hex4 decodes the four hexadecimal digits at b[i:].
 func hex4(b []byte, i int) (rune, bool) {
 	if i+4 > len(b) {
@@ -840,6 +859,12 @@ func fastChatDelta(l *fastLexer, d *chatDelta) bool {
 // first candidate's index, the first part's text, the candidates and the
 // first parts array, usageMetadata.
 type geminiFast struct {
+	// skipText is set when the stream context keeps no text (the two-line
+	// summary): a text part is then validated but not decoded, and its
+	// Text is textPresent or "" (see textPresence). The parser sets it
+	// from streamctx per stream; FuzzReplay holds the summaries of the two
+	// modes equal but for the text.
+	skipText  bool
 	model, id string
 	index     int64
 	text      string
@@ -1027,6 +1052,9 @@ func fastGeminiPart(l *fastLexer, pt *geminiPart, st *geminiFast) bool {
 			}
 			*p = ""
 			pt.Text = p
+			if st.skipText {
+				return l.ws() == '"' && l.textPresence(p)
+			}
 			return l.ws() == '"' && l.str(p, nil)
 		case "thought":
 			if !seen(&mask, 1<<1) {

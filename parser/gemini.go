@@ -167,6 +167,7 @@ func (p *gemini) Event(sc *streamctx.Context, ev *sse.Event) {
 		return
 	}
 	p.chunk = geminiEnvelope{}
+	p.fast.skipText = !sc.CollectsText()
 	var err error
 	if !decodeFastGemini(data, &p.chunk, &p.fast) {
 		p.chunk = geminiEnvelope{}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -241,7 +242,40 @@ func FuzzReplay(f *testing.F) {
 		if s.Status == "ok" && (!s.Complete || s.ErrorType != nil) {
 			t.Fatalf("ok status for an incomplete or failed stream: %+v", s)
 		}
+		// Without text collected (parsers may skip decoding it), the
+		// summary is the same but for the text.
+		lean := streamctx.New(streamctx.Options{})
+		if _, err := parser.Replay(bytes.NewReader(b), lean, parser.Options{MaxLineSize: 1 << 20}); err != nil {
+			t.Fatalf("replay without text failed where with text it did not: %v", err)
+		}
+		if got, want := withoutText(lean.Snapshot(res.Format.Name, res.Format.Vendor)), withoutText(s); !reflect.DeepEqual(got, want) {
+			t.Fatalf("collecting the text changed the summary:\n got %+v\nwant %+v", got, want)
+		}
 	})
+}
+
+// withoutText is s but for the text, thinking and tool calls.
+func withoutText(s streamctx.Snapshot) streamctx.Snapshot {
+	s.Text, s.Thinking, s.ToolCalls, s.Tools = "", "", nil, nil
+	return s
+}
+
+// TestCollectingTextChangesNothingElse: every capture summarizes the same
+// with and without its text collected, but for the text.
+func TestCollectingTextChangesNothingElse(t *testing.T) {
+	t.Parallel()
+	for _, path := range captures(t) {
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		full := streamctx.New(streamctx.Options{CollectText: true})
+		_, err = parser.Replay(bytes.NewReader(b), full, parser.Options{})
+		require.NoError(t, err)
+		lean := streamctx.New(streamctx.Options{})
+		res, err := parser.Replay(bytes.NewReader(b), lean, parser.Options{})
+		require.NoError(t, err)
+		want := withoutText(full.Snapshot(res.Format.Name, res.Format.Vendor))
+		assert.Equal(t, want, withoutText(lean.Snapshot(res.Format.Name, res.Format.Vendor)), path)
+	}
 }
 
 func captureFiles(tb testing.TB) []string {

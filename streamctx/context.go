@@ -93,8 +93,8 @@ type Options struct {
 	Start time.Time
 	// CollectText keeps the text, the thinking and the tool calls (id,
 	// name, arguments). Without it the Context keeps none of them, so its
-	// memory does not grow with the stream: only the text length is
-	// counted (TextLen), and ToolCalls is empty. The two-line summary
+	// memory does not grow with the stream (ToolCalls is empty), and
+	// parsers need not decode text (CollectsText). The two-line summary
 	// needs none of them.
 	CollectText bool
 	// RecordChunks keeps a copy of every JSON chunk, for the response body.
@@ -149,7 +149,6 @@ type Context struct {
 
 	text     textBuf
 	thinking textBuf
-	textLen  int64
 	tools    []*ToolCall    // only with CollectText
 	toolKeys map[string]int // index in tools by key, only with CollectText
 
@@ -185,6 +184,11 @@ func New(opts Options) *Context {
 	return sc
 }
 
+// CollectsText reports whether the Context keeps text (Options.CollectText):
+// when it does not, a parser need not decode text, only tell whether it is
+// empty.
+func (sc *Context) CollectsText() bool { return sc.opts.CollectText }
+
 // Timed reports whether the Context has a clock.
 func (sc *Context) Timed() bool { return sc.opts.Now != nil }
 
@@ -194,7 +198,6 @@ func (sc *Context) resetState() {
 	sc.finalUsage, sc.finalResp = nil, nil
 	sc.text.Reset()
 	sc.thinking.Reset()
-	sc.textLen = 0
 	sc.tools, sc.toolKeys = nil, nil
 	sc.errType, sc.errMessage = "", ""
 	sc.complete, sc.stopReason = false, ""
@@ -297,7 +300,6 @@ func (sc *Context) AppendText(s string) {
 		return
 	}
 	sc.markContent(true)
-	sc.textLen += int64(len(s))
 	if sc.opts.CollectText {
 		sc.text.WriteString(s)
 	}
@@ -495,10 +497,6 @@ func (sc *Context) ChunkCount() int { return sc.nChunks }
 
 // Text returns the collected visible text (see Snapshot for its memory).
 func (sc *Context) Text() string { return sc.text.String() }
-
-// TextLen returns the number of bytes of visible text seen, collected or
-// not.
-func (sc *Context) TextLen() int64 { return sc.textLen }
 
 // Thinking returns the collected reasoning text.
 func (sc *Context) Thinking() string { return sc.thinking.String() }
