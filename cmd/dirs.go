@@ -154,7 +154,7 @@ ttfb_ms, ttft_ms and total_ms are left out of the comparison unless
 			// a large one).
 			progress := env.StderrIsTerminal && !o.json
 			work := func(in *input) (*capture, error) {
-				return o.replay(env, in, streamctx.Options{CollectText: o.json})
+				return o.replay(env, in, streamctx.Options{CollectText: o.json, TextParts: o.json})
 			}
 			err := eachInputOrdered(env, args, o.dirs, progress, work, func(c *capture) (int, error) {
 				var err error

@@ -25,8 +25,12 @@ import (
 // (embedding, tag options, methods of its own) is encoded by encoding/json.
 // Those values are all encoded before anything is written, so a value that
 // cannot be encoded leaves w untouched, as with json.Encoder.
-func streamJSON(w io.Writer, v any, indent string) error {
-	e := &jsonStream{indent: indent}
+//
+// parts, when not nil, gives the value of some top-level string fields, by
+// JSON name, as parts to be written one after the other (a long text kept
+// in chunks), in place of the field's own value.
+func streamJSON(w io.Writer, v any, indent string, parts map[string][]string) error {
+	e := &jsonStream{indent: indent, parts: parts}
 	if err := e.value(reflect.ValueOf(v), 0); err != nil {
 		return err
 	}
@@ -36,7 +40,11 @@ func streamJSON(w io.Writer, v any, indent string) error {
 	at := 0
 	for _, s := range e.strs {
 		_, _ = bw.Write(b[at:s.at])
-		writeJSONString(bw, s.s)
+		if s.parts != nil {
+			writeJSONParts(bw, s.parts)
+		} else {
+			writeJSONString(bw, s.s)
+		}
 		at = s.at
 	}
 	_, _ = bw.Write(b[at:])
@@ -52,14 +60,16 @@ type jsonStream struct {
 	strs    []jsonString
 	indent  string
 	scratch bytes.Buffer
+	parts   map[string][]string // see streamJSON
 }
 
 type jsonString struct {
-	at int
-	s  string
+	at    int
+	s     string
+	parts []string // when not nil, the string is their concatenation
 }
 
-func (e *jsonStream) str(s string) { e.strs = append(e.strs, jsonString{e.buf.Len(), s}) }
+func (e *jsonStream) str(s string) { e.strs = append(e.strs, jsonString{at: e.buf.Len(), s: s}) }
 
 func (e *jsonStream) value(v reflect.Value, depth int) error {
 	if v.Kind() == reflect.Pointer && !v.IsNil() && v.Type().Elem().Kind() == reflect.Struct && plainStruct(v.Type().Elem()) {
@@ -105,6 +115,10 @@ func (e *jsonStream) object(v reflect.Value, depth int) error {
 		e.buf.WriteByte(':')
 		if e.indent != "" {
 			e.buf.WriteByte(' ')
+		}
+		if p, ok := e.parts[name]; ok && depth == 0 && v.Field(i).Kind() == reflect.String {
+			e.strs = append(e.strs, jsonString{at: e.buf.Len(), parts: p})
+			continue
 		}
 		if err := e.value(v.Field(i), depth+1); err != nil {
 			return err
@@ -259,6 +273,65 @@ var jsonSafe = func() (t [utf8.RuneSelf]bool) {
 // w.
 func writeJSONString(w *bufio.Writer, s string) {
 	_ = w.WriteByte('"')
+	writeJSONBody(w, s)
+	_ = w.WriteByte('"')
+}
+
+// writeJSONParts writes the concatenation of parts as one JSON string,
+// exactly as writeJSONString(w, strings.Join(parts, "")) would, without
+// joining them: a rune split between two parts (its first bytes at the end
+// of one) is decoded across the boundary as the joined string would be.
+// Every part but the last must be at least utf8.UTFMax bytes long (the
+// chunks of a long text are 1 MiB), so that a rune spans two parts at
+// most.
+func writeJSONParts(w *bufio.Writer, parts []string) {
+	_ = w.WriteByte('"')
+	var carry string // the incomplete rune that ended the previous part
+	for i, p := range parts {
+		if carry != "" {
+			// The runes that start in carry, decoded over carry and the
+			// head of p, as in the joined string.
+			win := carry + p[:min(len(p), utf8.UTFMax)]
+			end := 0
+			for end < len(carry) {
+				_, size := utf8.DecodeRuneInString(win[end:])
+				end += size
+			}
+			writeJSONBody(w, win[:end])
+			p = p[end-len(carry):]
+			carry = ""
+		}
+		if i < len(parts)-1 {
+			t := incompleteTail(p)
+			p, carry = p[:len(p)-t], p[len(p)-t:]
+		}
+		writeJSONBody(w, p)
+	}
+	writeJSONBody(w, carry) // only when the last part was empty
+	_ = w.WriteByte('"')
+}
+
+// incompleteTail returns the length of the UTF-8 sequence at the end of s
+// that is cut short: a leading byte followed by fewer continuation bytes
+// than it announces. 0 when s ends with a whole rune (or invalid bytes that
+// no later byte can complete).
+func incompleteTail(s string) int {
+	for k := 1; k < utf8.UTFMax && k <= len(s); k++ {
+		c := s[len(s)-k]
+		if c&0xC0 == 0x80 {
+			continue // a continuation byte: its leader is further back
+		}
+		if c >= utf8.RuneSelf && !utf8.FullRuneInString(s[len(s)-k:]) {
+			return k
+		}
+		return 0
+	}
+	return 0
+}
+
+// writeJSONBody writes s escaped as writeJSONString does, without the
+// quotes.
+func writeJSONBody(w *bufio.Writer, s string) {
 	start := 0
 	for i := 0; i < len(s); {
 		if b := s[i]; b < utf8.RuneSelf {
@@ -307,5 +380,4 @@ func writeJSONString(w *bufio.Writer, s string) {
 		start = i
 	}
 	_, _ = w.WriteString(s[start:])
-	_ = w.WriteByte('"')
 }

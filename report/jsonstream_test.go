@@ -138,3 +138,49 @@ func TestJSONReportsWriteErrors(t *testing.T) {
 type failingWriter struct{}
 
 func (failingWriter) Write([]byte) (int, error) { return 0, iotest.ErrTimeout }
+
+// split cuts text into parts as streamctx keeps a long text: every part
+// but the last at least utf8.UTFMax bytes long, at any byte (inside a
+// rune too). size is taken from seed.
+func split(text string, seed uint) []string {
+	size := 4 + int(seed%13)
+	parts := []string{}
+	for len(text) > size {
+		parts = append(parts, text[:size])
+		text = text[size:]
+	}
+	if text != "" {
+		parts = append(parts, text)
+	}
+	return parts
+}
+
+// TestJSONFromPartsMatchesJoined: a text given in parts (Options.TextParts)
+// is written exactly as the joined text, whatever runes the cuts split.
+func TestJSONFromPartsMatchesJoined(t *testing.T) {
+	t.Parallel()
+	for _, text := range trickyStrings {
+		for seed := range uint(13) {
+			s := streamctx.Snapshot{Text: text, Thinking: text + "x"}
+			want := encodingJSON(t, &s, "  ")
+			lazy := streamctx.Snapshot{TextParts: split(text, seed), ThinkingParts: split(text+"x", seed+1)}
+			var got bytes.Buffer
+			require.NoError(t, report.JSONIndent(&got, &lazy))
+			assert.Equal(t, want, got.String(), "%q cut every %d bytes", text, 4+seed%13)
+		}
+	}
+}
+
+// FuzzJSONFromPartsMatchesJoined is TestJSONFromPartsMatchesJoined for any
+// text.
+func FuzzJSONFromPartsMatchesJoined(f *testing.F) {
+	for i, s := range trickyStrings {
+		f.Add(s, uint(i))
+	}
+	f.Fuzz(func(t *testing.T, text string, seed uint) {
+		want := encodingJSON(t, &streamctx.Snapshot{Text: text}, "")
+		var got bytes.Buffer
+		require.NoError(t, report.JSON(&got, &streamctx.Snapshot{TextParts: split(text, seed)}))
+		assert.Equal(t, want, got.String())
+	})
+}

@@ -40,13 +40,28 @@ func Summary(w io.Writer, s *streamctx.Snapshot, useColor bool) error {
 // 64 KiB buffer), so the encoding is never held in memory; nothing is
 // written when s cannot be encoded.
 func JSON(w io.Writer, s *streamctx.Snapshot) error {
-	return streamJSON(w, s, "")
+	return streamJSON(w, s, "", textParts(s))
 }
 
 // JSONIndent writes s as an indented JSON object followed by a newline,
 // as JSON does (the bytes of an Encoder with SetIndent("", "  ")).
 func JSONIndent(w io.Writer, s *streamctx.Snapshot) error {
-	return streamJSON(w, s, "  ")
+	return streamJSON(w, s, "  ", textParts(s))
+}
+
+// textParts gives the text and thinking of a snapshot taken with
+// streamctx.Options.TextParts: written from their parts, never joined.
+func textParts(s *streamctx.Snapshot) map[string][]string {
+	var m map[string][]string
+	for name, p := range map[string][]string{"text": s.TextParts, "thinking": s.ThinkingParts} {
+		if p != nil {
+			if m == nil {
+				m = map[string][]string{}
+			}
+			m[name] = p
+		}
+	}
+	return m
 }
 
 func encode(w io.Writer, v any, indent string) error {

@@ -97,6 +97,11 @@ type Options struct {
 	// parsers need not decode text (CollectsText). The two-line summary
 	// needs none of them.
 	CollectText bool
+	// TextParts makes Snapshot give the text and thinking as TextParts and
+	// ThinkingParts, leaving Text and Thinking empty: a long text is then
+	// never joined into one string (held twice), for a writer that can
+	// write it in parts (report.JSON).
+	TextParts bool
 	// RecordChunks keeps a copy of every JSON chunk, for the response body.
 	RecordChunks bool
 	// OnChunk, when not nil, is called with every JSON chunk as it is

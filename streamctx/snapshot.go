@@ -53,6 +53,11 @@ type Snapshot struct {
 	Chunks    int         `json:"-"`
 	Usage     Usage       `json:"-"`
 	Tools     []*ToolCall `json:"-"`
+	// TextParts and ThinkingParts, with Options.TextParts, are the text
+	// and thinking in parts (Text and Thinking are then empty); nil
+	// otherwise.
+	TextParts     []string `json:"-"`
+	ThinkingParts []string `json:"-"`
 }
 
 // responseIDPrefixes are the type prefixes stripped from a response id to
@@ -69,7 +74,8 @@ func (sc *Context) failedOrIncomplete() bool { return sc.Failed() || !sc.complet
 // format's vendor). Text, Thinking and the tool-call arguments share the
 // Context's memory; a text longer than a MiB, kept in chunks, is joined
 // into one string the first time (so that, for that moment, it is held
-// twice), and the string then replaces the chunks.
+// twice), and the string then replaces the chunks. With Options.TextParts
+// the chunks are given as they are instead (TextParts, ThinkingParts).
 func (sc *Context) Snapshot(format, provider string) Snapshot {
 	s := Snapshot{
 		Format:              format,
@@ -82,8 +88,6 @@ func (sc *Context) Snapshot(format, provider string) Snapshot {
 		CacheCreationTokens: sc.usage.CacheCreation.N,
 		ReasoningTokens:     sc.usage.Reasoning.N,
 		UsageSource:         "none",
-		Text:                sc.text.String(),
-		Thinking:            sc.thinking.String(),
 		ToolCalls:           []ToolCallSnapshot{},
 		Events:              sc.events,
 		DataCount:           sc.dataCount,
@@ -94,6 +98,11 @@ func (sc *Context) Snapshot(format, provider string) Snapshot {
 		Chunks:              sc.nChunks,
 		Usage:               sc.usage,
 		Tools:               sc.tools,
+	}
+	if sc.opts.TextParts {
+		s.TextParts, s.ThinkingParts = sc.text.Parts(), sc.thinking.Parts()
+	} else {
+		s.Text, s.Thinking = sc.text.String(), sc.thinking.String()
 	}
 	s.TotalInputTokens = s.InputTokens
 	if sc.InputExcludesCache {

@@ -68,5 +68,16 @@ func (t *textBuf) String() string {
 	return s
 }
 
+// Parts returns the text as parts to be read one after the other, without
+// joining them: all but the last are textChunk bytes long. The result is
+// not nil (an empty text is no parts).
+func (t *textBuf) Parts() []string {
+	parts := append(make([]string, 0, len(t.done)+1), t.done...)
+	if t.cur.Len() > 0 {
+		parts = append(parts, t.cur.String())
+	}
+	return parts
+}
+
 // Reset empties the buffer and lets go of its memory.
 func (t *textBuf) Reset() { *t = textBuf{} }
