@@ -42,6 +42,10 @@ type Env struct {
 	// StderrIsTerminal says whether standard error is a terminal (progress
 	// is shown only there).
 	StderrIsTerminal bool
+	// TuneGC lets a command change the Go collector's settings for its
+	// own run (summarize --json bounds its memory: see textBudget). Main
+	// sets it; tests that run commands in parallel in one process do not.
+	TuneGC bool
 	// StdinIsLive says whether standard input is a live stream (a pipe or
 	// socket), whose arrival times are measured; a file redirected to
 	// standard input has no timing.
@@ -71,6 +75,7 @@ func Main() int {
 		Getenv:           os.Getenv,
 		StdoutIsTerminal: isatty.IsTerminal(os.Stdout.Fd()) || isatty.IsCygwinTerminal(os.Stdout.Fd()),
 		StderrIsTerminal: isatty.IsTerminal(os.Stderr.Fd()) || isatty.IsCygwinTerminal(os.Stderr.Fd()),
+		TuneGC:           true,
 		StdinIsLive:      isLive(os.Stdin),
 		Now:              time.Now,
 		Start:            start,

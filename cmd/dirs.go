@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/spf13/cobra"
 
@@ -153,11 +154,35 @@ ttfb_ms, ttft_ms and total_ms are left out of the comparison unless
 			// JSON (eachInputOrdered shows it for several captures or
 			// a large one).
 			progress := env.StderrIsTerminal && !o.json
+			var budget *textBudget
+			if o.json && useTextBudget(env) {
+				budget = startTextBudget()
+				defer budget.stop()
+			}
 			work := func(in *input) (*capture, error) {
-				return o.replay(env, in, streamctx.Options{CollectText: o.json, TextParts: o.json})
+				opts := streamctx.Options{CollectText: o.json, TextParts: o.json}
+				var kept atomic.Int64
+				if budget != nil {
+					opts.OnTextChunk = func(n int) {
+						kept.Add(int64(n))
+						budget.add(int64(n))
+					}
+				}
+				c, err := o.replay(env, in, opts)
+				if err != nil {
+					if budget != nil {
+						budget.add(-kept.Load())
+					}
+					return nil, err
+				}
+				c.textBytes = kept.Load()
+				return c, nil
 			}
 			err := eachInputOrdered(env, args, o.dirs, progress, work, func(c *capture) (int, error) {
 				var err error
+				if budget != nil {
+					defer budget.add(-c.textBytes) // printed: its text may go
+				}
 				t.add(c)
 				if o.json {
 					err = report.JSON(env.Stdout, &c.snap)

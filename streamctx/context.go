@@ -102,6 +102,11 @@ type Options struct {
 	// never joined into one string (held twice), for a writer that can
 	// write it in parts (report.JSON).
 	TextParts bool
+	// OnTextChunk, when not nil, is called with the size of every chunk of
+	// memory a long text or thinking takes (1 MiB each, the first MiB
+	// aside), so that a caller can budget memory for the text it will
+	// print (cmd raises the Go memory limit by as much).
+	OnTextChunk func(bytes int)
 	// RecordChunks keeps a copy of every JSON chunk, for the response body.
 	RecordChunks bool
 	// OnChunk, when not nil, is called with every JSON chunk as it is
@@ -185,6 +190,7 @@ func New(opts Options) *Context {
 		opts.MaxWarnings = 100
 	}
 	sc := &Context{opts: opts}
+	sc.text.onChunk, sc.thinking.onChunk = opts.OnTextChunk, opts.OnTextChunk
 	sc.resetState()
 	return sc
 }

@@ -21,6 +21,9 @@ type textBuf struct {
 	done []string        // full chunks, in order (after String, the joined text)
 	cur  strings.Builder // the chunk being filled
 	n    int             // total length
+	// onChunk, when not nil, is called with textChunk each time a chunk
+	// is allocated (see Options.OnTextChunk). Reset keeps it.
+	onChunk func(bytes int)
 }
 
 // WriteString appends s.
@@ -40,6 +43,9 @@ func (t *textBuf) WriteString(s string) {
 		}
 		t.cur = strings.Builder{}
 		t.cur.Grow(textChunk)
+		if t.onChunk != nil {
+			t.onChunk(textChunk)
+		}
 	}
 }
 
@@ -80,4 +86,4 @@ func (t *textBuf) Parts() []string {
 }
 
 // Reset empties the buffer and lets go of its memory.
-func (t *textBuf) Reset() { *t = textBuf{} }
+func (t *textBuf) Reset() { *t = textBuf{onChunk: t.onChunk} }
