@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -178,7 +179,7 @@ ttfb_ms, ttft_ms and total_ms are left out of the comparison unless
 				c.textBytes = kept.Load()
 				return c, nil
 			}
-			err := eachInputOrdered(env, args, o.dirs, progress, work, func(c *capture) (int, error) {
+			err := eachInputOrdered(env, args, o.dirs, runtime.GOMAXPROCS(0), progress, work, func(c *capture) (int, error) {
 				var err error
 				if budget != nil {
 					defer budget.add(-c.textBytes) // printed: its text may go

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"sync/atomic"
 	"time"
 )
@@ -28,20 +27,20 @@ func (c countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// eachInputOrdered is eachInputIn for commands whose work on one capture
-// does not depend on the others (summarize): up to GOMAXPROCS captures are
-// read at once, and emit is called for each, in input order, on this
-// goroutine, so output keeps the order of the arguments and emit needs no
-// locking. At most GOMAXPROCS results wait to be emitted, so memory stays
-// bounded however many files there are. Errors are printed on stderr as
-// eachInputIn prints them, in order too.
+// eachInputOrdered runs work on every capture named by args (a directory
+// standing for its captures when dirs allows it), up to workers of them at
+// once, and calls emit for each, in input order, on this goroutine, so
+// output keeps the order of the arguments and emit needs no locking. At
+// most workers results wait to be emitted, so memory stays bounded however
+// many files there are. Each input's error is printed on stderr, in order
+// too, and the worst exit code is returned as an error (nil for 0).
 //
 // With progress, a "[i/n] name" line on stderr, rewritten in place, shows
 // which capture is awaited when there are several, and how much of a large
 // one (64 MiB or more) has been read; it is cleared before the capture's
 // output or error is written. The caller decides when (a terminal, not
 // JSON).
-func eachInputOrdered[T any](env *Env, args []string, dirs dirOptions, progress bool,
+func eachInputOrdered[T any](env *Env, args []string, dirs dirOptions, workers int, progress bool,
 	work func(in *input) (T, error), emit func(T) (int, error)) error {
 	names, err := inputs(args)
 	if err != nil {
@@ -98,7 +97,7 @@ func eachInputOrdered[T any](env *Env, args []string, dirs dirOptions, progress 
 		}
 	}
 
-	workers := max(1, runtime.GOMAXPROCS(0))
+	workers = max(1, workers)
 	results := make([]*result, len(items))
 	next := 0 // the next item to start
 	start := func() {

@@ -207,40 +207,9 @@ func eachInput(env *Env, args []string, fn func(in *input) (int, error)) error {
 
 // eachInputIn is eachInput where, when dirs allows it, a directory argument
 // stands for the captures in it, in sorted order (see captureFiles); a
-// directory without captures is an error.
+// directory without captures is an error. fn handles one capture at a
+// time, in order: it is eachInputOrdered with one worker.
 func eachInputIn(env *Env, args []string, dirs dirOptions, fn func(in *input) (int, error)) error {
-	names, err := inputs(args)
-	if err != nil {
-		return err
-	}
-	worst := ExitOK
-	for _, arg := range names {
-		files, err := dirs.expand(arg)
-		if err != nil {
-			fmt.Fprintf(env.Stderr, "sseinspect: %v\n", err)
-			worst = ExitError
-			continue
-		}
-		for _, a := range files {
-			code, err := func() (int, error) {
-				in, err := open(env, a)
-				if err != nil {
-					return ExitError, err
-				}
-				if in.c != nil {
-					defer in.c.Close()
-				}
-				return fn(in)
-			}()
-			if err != nil {
-				fmt.Fprintf(env.Stderr, "sseinspect: %v\n", err)
-				code = ExitError
-			}
-			worst = max(worst, code)
-		}
-	}
-	if worst != ExitOK {
-		return &exitError{code: worst}
-	}
-	return nil
+	emit := func(code int) (int, error) { return code, nil }
+	return eachInputOrdered(env, args, dirs, 1, false, fn, emit)
 }
