@@ -881,6 +881,17 @@ const (
 	takenParts
 )
 
+// lend returns slot, zeroed, when st's storage what is free for this chunk
+// (taking it), else a new zero T.
+func lend[T any](st *geminiFast, what uint8, slot *T) *T {
+	if !st.take(what) {
+		return new(T)
+	}
+	var zero T
+	*slot = zero
+	return slot
+}
+
 // take reports whether the storage is free for this chunk, and takes it.
 func (st *geminiFast) take(what uint8) bool {
 	if st.taken&what != 0 {
@@ -990,11 +1001,7 @@ func fastGeminiCandidates(l *fastLexer, cs *[]geminiCandidate, st *geminiFast) b
 				if l.ws() == 'n' {
 					return l.literal("null")
 				}
-				p := &st.index
-				if !st.take(takenIndex) {
-					p = new(int64)
-				}
-				*p = 0
+				p := lend(st, takenIndex, &st.index)
 				c.Index = p
 				return l.int64(p)
 			case "content":
@@ -1046,11 +1053,7 @@ func fastGeminiPart(l *fastLexer, pt *geminiPart, st *geminiFast) bool {
 			if l.ws() == 'n' {
 				return l.literal("null")
 			}
-			p := &st.text
-			if !st.take(takenText) {
-				p = new(string)
-			}
-			*p = ""
+			p := lend(st, takenText, &st.text)
 			pt.Text = p
 			if st.skipText {
 				return l.ws() == '"' && l.textPresence(p)
