@@ -15,61 +15,72 @@ import (
 // streamJSON writes v followed by a newline exactly as a json.Encoder with
 // SetEscapeHTML(false) (and SetIndent("", indent) when indent is not "")
 // would, without building the encoding in memory first: a summary carrying
-// hundreds of MB of text would otherwise be held a second time, encoded,
-// in a buffer grown by doubling.
+// hundreds of MB of text, or tens of thousands of tool calls, would
+// otherwise be held a second time, encoded, in a buffer grown by doubling.
 //
 // Structs are walked field by field (by their json tags) and so are slices
 // of structs; strings are escaped as they are written, through a 64 KiB
 // buffer. Every other value (numbers, pointers, maps, slices of strings)
 // and any struct that uses more of encoding/json than plain tags
 // (embedding, tag options, methods of its own) is encoded by encoding/json.
-// Those values are all encoded before anything is written, so a value that
-// cannot be encoded leaves w untouched, as with json.Encoder.
+// The walk is done twice: the first pass only encodes those values, in
+// order, and keeps their encodings; the second writes everything. A value
+// that cannot be encoded therefore leaves w untouched, as with
+// json.Encoder, and what is kept in memory is only the encodings of the
+// small values.
 //
 // parts, when not nil, gives the value of some top-level string fields, by
 // JSON name, as parts to be written one after the other (a long text kept
 // in chunks), in place of the field's own value.
 func streamJSON(w io.Writer, v any, indent string, parts map[string][]string) error {
 	e := &jsonStream{indent: indent, parts: parts}
-	if err := e.value(reflect.ValueOf(v), 0); err != nil {
+	rv := reflect.ValueOf(v)
+	if err := e.value(rv, 0); err != nil {
 		return err
 	}
-	e.buf.WriteByte('\n')
-	bw := bufio.NewWriterSize(w, 64<<10)
-	b := e.buf.Bytes()
-	at := 0
-	for _, s := range e.strs {
-		_, _ = bw.Write(b[at:s.at])
-		if s.parts != nil {
-			writeJSONParts(bw, s.parts)
-		} else {
-			writeJSONString(bw, s.s)
-		}
-		at = s.at
+	e.w = bufio.NewWriterSize(w, 64<<10)
+	if err := e.value(rv, 0); err != nil {
+		return err // unreachable: the first pass encoded every value
 	}
-	_, _ = bw.Write(b[at:])
-	return bw.Flush() // the first write error, if any
+	_ = e.w.WriteByte('\n')
+	return e.w.Flush() // the first write error, if any
 }
 
-// jsonStream is the encoding of a value but for its strings: buf holds the
-// rest (punctuation, keys aside, values encoded by encoding/json), and
-// strs the strings to escape into it, in order, each with its offset in
-// buf.
+// jsonStream is an encoding in two passes (see streamJSON). While w is nil
+// (the first pass) nothing is written: the values that encoding/json
+// encodes are appended to enc, each ending at the next offset of ends.
+// Then (w set) everything is written to w, the encoded values taken from
+// enc in the same order, next counting them.
 type jsonStream struct {
-	buf     bytes.Buffer
-	strs    []jsonString
+	w       *bufio.Writer
+	enc     bytes.Buffer
+	ends    []int
+	next    int
 	indent  string
 	scratch bytes.Buffer
 	parts   map[string][]string // see streamJSON
 }
 
-type jsonString struct {
-	at    int
-	s     string
-	parts []string // when not nil, the string is their concatenation
+// raw writes s as is (in the second pass).
+func (e *jsonStream) raw(s string) {
+	if e.w != nil {
+		_, _ = e.w.WriteString(s)
+	}
 }
 
-func (e *jsonStream) str(s string) { e.strs = append(e.strs, jsonString{at: e.buf.Len(), s: s}) }
+// char writes c (in the second pass).
+func (e *jsonStream) char(c byte) {
+	if e.w != nil {
+		_ = e.w.WriteByte(c)
+	}
+}
+
+// str writes s as a JSON string (in the second pass).
+func (e *jsonStream) str(s string) {
+	if e.w != nil {
+		writeJSONString(e.w, s)
+	}
+}
 
 func (e *jsonStream) value(v reflect.Value, depth int) error {
 	if v.Kind() == reflect.Pointer && !v.IsNil() && v.Type().Elem().Kind() == reflect.Struct && plainStruct(v.Type().Elem()) {
@@ -82,10 +93,14 @@ func (e *jsonStream) value(v reflect.Value, depth int) error {
 	case t.PkgPath() == "" && t.Name() != "": // int, bool... (a builtin type)
 		switch t.Kind() {
 		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-			e.buf.Write(strconv.AppendInt(e.buf.AvailableBuffer(), v.Int(), 10))
+			if e.w != nil {
+				_, _ = e.w.Write(strconv.AppendInt(e.w.AvailableBuffer(), v.Int(), 10))
+			}
 			return nil
 		case reflect.Bool:
-			e.buf.Write(strconv.AppendBool(e.buf.AvailableBuffer(), v.Bool()))
+			if e.w != nil {
+				_, _ = e.w.Write(strconv.AppendBool(e.w.AvailableBuffer(), v.Bool()))
+			}
 			return nil
 		}
 	case t.Kind() == reflect.Struct && plainStruct(t):
@@ -105,19 +120,21 @@ func (e *jsonStream) object(v reflect.Value, depth int) error {
 			continue
 		}
 		if n == 0 {
-			e.buf.WriteByte('{')
+			e.char('{')
 		} else {
-			e.buf.WriteByte(',')
+			e.char(',')
 		}
 		n++
 		e.newline(depth + 1)
 		e.str(name)
-		e.buf.WriteByte(':')
+		e.char(':')
 		if e.indent != "" {
-			e.buf.WriteByte(' ')
+			e.char(' ')
 		}
 		if p, ok := e.parts[name]; ok && depth == 0 && v.Field(i).Kind() == reflect.String {
-			e.strs = append(e.strs, jsonString{at: e.buf.Len(), parts: p})
+			if e.w != nil {
+				writeJSONParts(e.w, p)
+			}
 			continue
 		}
 		if err := e.value(v.Field(i), depth+1); err != nil {
@@ -125,27 +142,27 @@ func (e *jsonStream) object(v reflect.Value, depth int) error {
 		}
 	}
 	if n == 0 {
-		e.buf.WriteString("{}")
+		e.raw("{}")
 		return nil
 	}
 	e.newline(depth)
-	e.buf.WriteByte('}')
+	e.char('}')
 	return nil
 }
 
 func (e *jsonStream) array(v reflect.Value, depth int) error {
 	switch {
 	case v.IsNil():
-		e.buf.WriteString("null")
+		e.raw("null")
 		return nil
 	case v.Len() == 0:
-		e.buf.WriteString("[]")
+		e.raw("[]")
 		return nil
 	}
-	e.buf.WriteByte('[')
+	e.char('[')
 	for i := range v.Len() {
 		if i > 0 {
-			e.buf.WriteByte(',')
+			e.char(',')
 		}
 		e.newline(depth + 1)
 		if err := e.value(v.Index(i), depth+1); err != nil {
@@ -153,7 +170,7 @@ func (e *jsonStream) array(v reflect.Value, depth int) error {
 		}
 	}
 	e.newline(depth)
-	e.buf.WriteByte(']')
+	e.char(']')
 	return nil
 }
 
@@ -162,14 +179,24 @@ func (e *jsonStream) newline(depth int) {
 	if e.indent == "" {
 		return
 	}
-	e.buf.WriteByte('\n')
+	e.char('\n')
 	for range depth {
-		e.buf.WriteString(e.indent)
+		e.raw(e.indent)
 	}
 }
 
-// delegate encodes v with encoding/json, indented as it would be at depth.
+// delegate encodes v with encoding/json, indented as it would be at depth,
+// in the first pass, and writes that encoding in the second.
 func (e *jsonStream) delegate(v reflect.Value, depth int) error {
+	if e.w != nil {
+		start := 0
+		if e.next > 0 {
+			start = e.ends[e.next-1]
+		}
+		_, _ = e.w.Write(e.enc.Bytes()[start:e.ends[e.next]])
+		e.next++
+		return nil
+	}
 	e.scratch.Reset()
 	enc := json.NewEncoder(&e.scratch)
 	enc.SetEscapeHTML(false)
@@ -178,10 +205,12 @@ func (e *jsonStream) delegate(v reflect.Value, depth int) error {
 	}
 	b := bytes.TrimSuffix(e.scratch.Bytes(), []byte("\n"))
 	if e.indent == "" {
-		e.buf.Write(b)
-		return nil
+		e.enc.Write(b)
+	} else if err := json.Indent(&e.enc, b, strings.Repeat(e.indent, depth), e.indent); err != nil {
+		return err
 	}
-	return json.Indent(&e.buf, b, strings.Repeat(e.indent, depth), e.indent)
+	e.ends = append(e.ends, e.enc.Len())
+	return nil
 }
 
 // plainStruct reports whether encoding/json encodes a value of struct type

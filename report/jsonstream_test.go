@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -125,6 +127,28 @@ func TestJSONWritesNothingWhenEncodingFails(t *testing.T) {
 	var uv *json.UnsupportedValueError
 	require.ErrorAs(t, err, &uv)
 	assert.Empty(t, b.String())
+}
+
+// TestJSONMemoryDoesNotGrowWithToolCalls checks that the JSON of a summary
+// is written as it is walked: what it allocates does not grow with the
+// number of tool calls (it once kept a record of every string to write, 28
+// MB for 100,000 calls). Not parallel: it reads the process's allocation
+// count.
+func TestJSONMemoryDoesNotGrowWithToolCalls(t *testing.T) {
+	allocated := func(calls int) uint64 {
+		s := fullSnapshot()
+		s.ToolCalls = make([]streamctx.ToolCallSnapshot, calls)
+		for i := range s.ToolCalls {
+			s.ToolCalls[i] = streamctx.ToolCallSnapshot{ID: fmt.Sprint("call_", i), Name: "edit_file", Arguments: `{"path":"a.go"}`}
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		require.NoError(t, report.JSON(io.Discard, &s))
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	few, many := allocated(10), allocated(100_000)
+	assert.Less(t, many, few+256<<10, "100,000 tool calls take %d bytes more than 10", many-few)
 }
 
 func TestJSONReportsWriteErrors(t *testing.T) {
