@@ -43,7 +43,7 @@ type Env struct {
 	// is shown only there).
 	StderrIsTerminal bool
 	// TuneGC lets a command change the Go collector's settings for its
-	// own run (summarize --json bounds its memory: see textBudget). Main
+	// own run (summarize --json bounds its memory: see printBudget). Main
 	// sets it; tests that run commands in parallel in one process do not.
 	TuneGC bool
 	// StdinIsLive says whether standard input is a live stream (a pipe or

@@ -155,16 +155,16 @@ ttfb_ms, ttft_ms and total_ms are left out of the comparison unless
 			// JSON (eachInputOrdered shows it for several captures or
 			// a large one).
 			progress := env.StderrIsTerminal && !o.json
-			var budget *textBudget
-			if o.json && useTextBudget(env) {
-				budget = startTextBudget()
+			var budget *printBudget
+			if o.json && usePrintBudget(env) {
+				budget = startPrintBudget()
 				defer budget.stop()
 			}
 			work := func(in *input) (*capture, error) {
 				opts := streamctx.Options{CollectText: o.json, TextParts: o.json}
 				var kept atomic.Int64
 				if budget != nil {
-					opts.OnTextChunk = func(n int) {
+					opts.OnKeep = func(n int) {
 						kept.Add(int64(n))
 						budget.add(int64(n))
 					}
@@ -176,13 +176,13 @@ ttfb_ms, ttft_ms and total_ms are left out of the comparison unless
 					}
 					return nil, err
 				}
-				c.textBytes = kept.Load()
+				c.keptBytes = kept.Load()
 				return c, nil
 			}
 			err := eachInputOrdered(env, args, o.dirs, runtime.GOMAXPROCS(0), progress, work, func(c *capture) (int, error) {
 				var err error
 				if budget != nil {
-					defer budget.add(-c.textBytes) // printed: its text may go
+					defer budget.add(-c.keptBytes) // printed: its text and tool calls may go
 				}
 				t.add(c)
 				if o.json {

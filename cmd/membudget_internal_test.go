@@ -9,21 +9,21 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestUseTextBudget(t *testing.T) {
+func TestUsePrintBudget(t *testing.T) {
 	t.Parallel()
 	env := func(tune bool, vars map[string]string) *Env {
 		return &Env{TuneGC: tune, Getenv: func(k string) string { return vars[k] }}
 	}
-	assert.True(t, useTextBudget(env(true, nil)))
-	assert.False(t, useTextBudget(env(false, nil)), "only when the process allows it (Main)")
-	assert.False(t, useTextBudget(env(true, map[string]string{"GOGC": "50"})), "the user's GOGC wins")
-	assert.False(t, useTextBudget(env(true, map[string]string{"GOMEMLIMIT": "1GiB"})), "the user's GOMEMLIMIT wins")
+	assert.True(t, usePrintBudget(env(true, nil)))
+	assert.False(t, usePrintBudget(env(false, nil)), "only when the process allows it (Main)")
+	assert.False(t, usePrintBudget(env(true, map[string]string{"GOGC": "50"})), "the user's GOGC wins")
+	assert.False(t, usePrintBudget(env(true, map[string]string{"GOMEMLIMIT": "1GiB"})), "the user's GOMEMLIMIT wins")
 }
 
-// TestTextBudgetRestoresTheCollector runs summarize --json with the budget
+// TestPrintBudgetRestoresTheCollector runs summarize --json with the budget
 // (as Main does) and checks that the output is the same and the collector's
 // settings are back as they were. Not parallel: it changes them.
-func TestTextBudgetRestoresTheCollector(t *testing.T) {
+func TestPrintBudgetRestoresTheCollector(t *testing.T) {
 	gc := debug.SetGCPercent(100)
 	limit := debug.SetMemoryLimit(-1)
 	defer debug.SetGCPercent(gc)
@@ -39,7 +39,7 @@ func TestTextBudgetRestoresTheCollector(t *testing.T) {
 	assert.Equal(t, 100, debug.SetGCPercent(100), "GOGC restored")
 	assert.Equal(t, limit, debug.SetMemoryLimit(-1), "memory limit restored")
 
-	b := startTextBudget()
+	b := startPrintBudget()
 	b.add(5 << 20)
 	assert.Equal(t, int64(budgetSlack+5<<20), debug.SetMemoryLimit(-1))
 	b.add(-5 << 20)

@@ -162,9 +162,9 @@ type capture struct {
 	sc   *streamctx.Context
 	snap streamctx.Snapshot
 	res  parser.Result
-	// textBytes is the memory taken by chunks of its text, when a
-	// textBudget counts it.
-	textBytes int64
+	// keptBytes is the memory its text and tool calls take
+	// (streamctx.Options.OnKeep), when a printBudget counts it.
+	keptBytes int64
 }
 
 // code is the exit code this capture calls for.

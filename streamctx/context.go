@@ -102,11 +102,15 @@ type Options struct {
 	// never joined into one string (held twice), for a writer that can
 	// write it in parts (report.JSON).
 	TextParts bool
-	// OnTextChunk, when not nil, is called with the size of every chunk of
-	// memory a long text or thinking takes (1 MiB each, the first MiB
-	// aside), so that a caller can budget memory for the text it will
-	// print (cmd raises the Go memory limit by as much).
-	OnTextChunk func(bytes int)
+	// OnKeep, when not nil, is called with the memory the Context takes
+	// (or, negative, lets go) to keep what Snapshot shows of a growing
+	// stream: the chunks of 1 MiB that a text or thinking longer than 1 MiB
+	// is kept in (a text that arrives in small pieces takes its first MiB
+	// uncounted), and the tool calls (their arguments' buffers, ids and
+	// names, and ToolCallCost bytes per call).
+	// A caller can then budget memory for what it will print (cmd raises
+	// the Go memory limit by as much). ResetForRetry gives it all back.
+	OnKeep func(bytes int)
 	// RecordChunks keeps a copy of every JSON chunk, for the response body.
 	RecordChunks bool
 	// OnChunk, when not nil, is called with every JSON chunk as it is
@@ -161,6 +165,7 @@ type Context struct {
 	thinking textBuf
 	tools    []*ToolCall    // only with CollectText
 	toolKeys map[string]int // index in tools by key, only with CollectText
+	kept     int            // the sum of what OnKeep was told
 
 	errType    string
 	errMessage string
@@ -190,7 +195,9 @@ func New(opts Options) *Context {
 		opts.MaxWarnings = 100
 	}
 	sc := &Context{opts: opts}
-	sc.text.onChunk, sc.thinking.onChunk = opts.OnTextChunk, opts.OnTextChunk
+	if opts.OnKeep != nil {
+		sc.text.onChunk, sc.thinking.onChunk = sc.keep, sc.keep
+	}
 	sc.resetState()
 	return sc
 }
@@ -207,6 +214,7 @@ func (sc *Context) resetState() {
 	sc.usage = Usage{}
 	sc.usageSeen = false
 	sc.finalUsage, sc.finalResp = nil, nil
+	sc.keep(-sc.kept)
 	sc.text.Reset()
 	sc.thinking.Reset()
 	sc.tools, sc.toolKeys = nil, nil
@@ -345,12 +353,18 @@ func (sc *Context) ToolDelta(key, id, name, args string) {
 	}
 	t := sc.tool(key)
 	if id != "" {
+		sc.keep(len(id) - len(t.ID))
 		t.ID = id
 	}
 	if name != "" {
+		sc.keep(len(name) - len(t.Name))
 		t.Name = name
 	}
-	t.args.WriteString(args)
+	if args != "" {
+		c := t.args.Cap()
+		t.args.WriteString(args)
+		sc.keep(t.args.Cap() - c)
+	}
 }
 
 // SetToolArguments replaces the arguments of the call identified by key with
@@ -361,8 +375,10 @@ func (sc *Context) SetToolArguments(key, args string) {
 		return
 	}
 	t := sc.tool(key)
+	c := t.args.Cap()
 	t.args.Reset()
 	t.args.WriteString(args)
+	sc.keep(t.args.Cap() - c)
 }
 
 func (sc *Context) tool(key string) *ToolCall {
@@ -375,7 +391,22 @@ func (sc *Context) tool(key string) *ToolCall {
 	sc.toolKeys[key] = len(sc.tools)
 	t := &ToolCall{}
 	sc.tools = append(sc.tools, t)
+	sc.keep(ToolCallCost)
 	return t
+}
+
+// ToolCallCost is what OnKeep counts for each tool call beside its id,
+// name and arguments: an estimate, on 64-bit machines, of its record (64
+// bytes), its entry in the index by key and the key (about 50), its
+// pointer in the list and its line in the snapshot (about 70), rounded up.
+const ToolCallCost = 192
+
+// keep tells OnKeep that n more bytes are kept (fewer when negative).
+func (sc *Context) keep(n int) {
+	if n != 0 && sc.opts.OnKeep != nil {
+		sc.kept += n
+		sc.opts.OnKeep(n)
+	}
 }
 
 // UpdateUsage merges a usage report: every present field replaces the

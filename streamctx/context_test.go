@@ -1,6 +1,7 @@
 package streamctx_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -386,4 +387,61 @@ func TestWarningsAreCapped(t *testing.T) {
 	s := sc.Snapshot("x", "x")
 	assert.Equal(t, []string{"x", "x", "4 more warnings not shown"}, s.Warnings)
 	assert.Equal(t, 1, s.BadEvents)
+}
+
+// TestOnKeepCountsWhatSnapshotWillShow checks what OnKeep is told: the
+// chunks of a long text and thinking (the first MiB of each aside), and
+// every tool call's id, name, arguments' buffer and ToolCallCost; and that
+// ResetForRetry gives it all back.
+func TestOnKeepCountsWhatSnapshotWillShow(t *testing.T) {
+	t.Parallel()
+	var kept, calls int
+	sc := streamctx.New(streamctx.Options{CollectText: true, OnKeep: func(n int) { kept += n; calls++ }})
+
+	piece := strings.Repeat("x", 1<<10)
+	for range 3<<10 + 1<<9 {
+		sc.AppendText(piece)
+	}
+	assert.Equal(t, 3<<20, kept, "3.5 MiB of text: the first MiB, then three chunks of 1 MiB")
+	thought := 0
+	for kept == 3<<20 && thought <= 2<<20 {
+		sc.AppendThinking(piece)
+		thought += len(piece)
+	}
+	assert.Equal(t, 4<<20, kept, "thinking past its first MiB takes a chunk")
+	assert.Greater(t, thought, 1<<20, "not before")
+
+	kept = 0
+	sc.ToolDelta("0", "call_1", "get_weather", `{"city":`)
+	first := kept
+	assert.GreaterOrEqual(t, first, streamctx.ToolCallCost+len("call_1")+len("get_weather")+len(`{"city":`))
+	sc.ToolDelta("0", "", "", strings.Repeat("z", 5000))
+	assert.GreaterOrEqual(t, kept, streamctx.ToolCallCost+len("call_1get_weather")+len(`{"city":`)+5000, "the arguments' buffer grew")
+	assert.LessOrEqual(t, kept, streamctx.ToolCallCost+len("call_1get_weather")+2*(len(`{"city":`)+5000), "at most twice what it holds")
+	grown := kept
+	sc.SetToolArguments("0", `{}`)
+	assert.Equal(t, first, kept, "replaced arguments let their grown buffer go")
+	assert.Less(t, kept, grown)
+	sc.SetToolArguments("1", `{"a":1}`)
+	assert.GreaterOrEqual(t, kept, 2*streamctx.ToolCallCost, "a second call")
+
+	n := calls
+	sc.AppendText("")
+	sc.ToolDelta("1", "", "", "")
+	assert.Equal(t, n, calls, "nothing kept, nothing told")
+
+	kept = 4<<20 + kept
+	sc.ResetForRetry()
+	assert.Zero(t, kept, "a retry lets everything go")
+	sc.AppendText("again")
+	assert.Zero(t, kept, "a short text is not counted")
+}
+
+func TestOnKeepWithoutCollectText(t *testing.T) {
+	t.Parallel()
+	sc := streamctx.New(streamctx.Options{OnKeep: func(int) { t.Error("OnKeep called without CollectText") }})
+	sc.AppendText(strings.Repeat("x", 3<<20))
+	sc.ToolDelta("0", "id", "f", "{}")
+	sc.SetToolArguments("1", "{}")
+	sc.ResetForRetry()
 }
