@@ -6,7 +6,8 @@
 #   2. `wc -l` vs `sseinspect summarize` on a generated capture of each
 #      format, best of 5 runs each, in MB/s and as a ratio;
 #   3. peak RSS of `sseinspect summarize` (3 runs) and of summarize --json
-#      (1 run) on a generated 1 GiB anthropic capture.
+#      (2 runs) on a generated 1 GiB capture of each format, the latter
+#      also as MiB beyond the text, thinking and tool arguments it prints.
 #
 # Runs in about 10 minutes on 2 idle cores. Nothing is installed; the
 # generated captures are deleted at exit. Results go to $RESULTS (default: a
@@ -118,18 +119,28 @@ peak_rss() {
 }
 
 if [ "${SKIP_RSS:-}" != 1 ]; then
-  log "== peak RSS on a generated $BIG anthropic capture ($big)"
-  "$work/benchgen" -format anthropic -size "$BIG" -o "$big"
-  bytes=$(stat -c %s "$big")
-  # Three runs of the two-line summary (the target), one of --json.
-  for args in "summarize" "summarize" "summarize" "summarize --json"; do
-    t0=$(now)
-    # shellcheck disable=SC2086
-    kib=$(peak_rss "$work/sseinspect" $args "$big")
-    t1=$(now)
-    log "$(printf 'sseinspect %-17s %d bytes: peak RSS %d KiB (%.1f MiB), %.2f s (%.0f MB/s, timed with /usr/bin/time -v)' "$args" "$bytes" "$kib" "$(calc "$kib / 1024")" "$(calc "$t1 - $t0")" "$(calc "$bytes / ($t1 - $t0) / 1000000")")"
+  log "== peak RSS on a generated $BIG capture of each format ($big)"
+  for f in $FORMATS; do
+    "$work/benchgen" -format "$f" -size "$BIG" -o "$big" -stats 2>"$work/stats.json"
+    bytes=$(stat -c %s "$big")
+    # What summarize --json prints that grows with the stream: the text,
+    # the thinking and the tool calls' arguments (UTF-8 bytes, unescaped).
+    printed=$(awk -F'[:,]' '/"(TextBytes|ThinkingBytes|ToolArgsBytes)"/ { s += $2 } END { print s }' "$work/stats.json")
+    log "$f: $bytes bytes; text, thinking and tool arguments printed by --json: $printed bytes ($(calc "$printed / 1048576") MiB)"
+    # Three runs of the two-line summary, two of --json.
+    for args in "summarize" "summarize" "summarize" "summarize --json" "summarize --json"; do
+      t0=$(now)
+      # shellcheck disable=SC2086
+      kib=$(peak_rss "$work/sseinspect" $args "$big")
+      t1=$(now)
+      beyond=""
+      if [ "$args" != summarize ]; then
+        beyond=$(printf ', %.1f MiB beyond what it prints' "$(calc "($kib * 1024 - $printed) / 1048576")")
+      fi
+      log "$(printf '  %-17s peak RSS %d KiB (%.1f MiB)%s, %.2f s (%.0f MB/s, timed with /usr/bin/time -v)' "$args" "$kib" "$(calc "$kib / 1024")" "$beyond" "$(calc "$t1 - $t0")" "$(calc "$bytes / ($t1 - $t0) / 1000000")")"
+    done
+    rm -f "$big"
   done
-  rm -f "$big"
 fi
 
 log "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
