@@ -171,7 +171,7 @@ func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) {
 	}
 	p.ev = anthropicEvent{}
 	var err error
-	if !decodeFastAnthropic(data, &p.ev) {
+	if !decodeFastAnthropic(data, &p.ev, !sc.CollectsText()) {
 		p.ev = anthropicEvent{}
 		err = unmarshal(data, &p.ev)
 	}

@@ -299,6 +299,23 @@ func (l *fastLexer) textPresence(dst *string) bool {
 	return true
 }
 
+// text decodes a string value (or null, which leaves *dst unchanged) as
+// str does or, when skip is set, only tells whether it is empty: *dst is
+// then "" or textPresent (see textPresence). A parser whose stream context
+// keeps no text needs no more.
+func (l *fastLexer) text(dst *string, skip bool) bool {
+	if !skip {
+		return l.str(dst, nil)
+	}
+	switch l.ws() {
+	case '"':
+		return l.textPresence(dst)
+	case 'n':
+		return l.literal("null")
+	}
+	return false
+}
+
 // hex4 decodes the four hexadecimal digits at b[i:].
 func hex4(b []byte, i int) (rune, bool) {
 	if i+4 > len(b) {
@@ -567,8 +584,10 @@ func seen(mask *uint32, bit uint32) bool {
 
 // decodeFastAnthropic decodes an Anthropic event into e (zero on entry)
 // exactly as unmarshal would, or returns false, leaving e to be reset: a
-// whole message's content array is left to unmarshal.
-func decodeFastAnthropic(data []byte, e *anthropicEvent) bool {
+// whole message's content array is left to unmarshal. With skipText, the
+// text, thinking and partial_json of deltas and content blocks are not
+// decoded, only told empty or not (see fastLexer.text).
+func decodeFastAnthropic(data []byte, e *anthropicEvent, skipText bool) bool {
 	l := fastLexer{b: data}
 	var mask uint32
 	ok := l.object(func(key []byte) bool {
@@ -578,9 +597,9 @@ func decodeFastAnthropic(data []byte, e *anthropicEvent) bool {
 		case "index":
 			return seen(&mask, 1<<1) && l.int64(&e.Index)
 		case "delta":
-			return seen(&mask, 1<<2) && fastAnthropicDelta(&l, &e.Delta)
+			return seen(&mask, 1<<2) && fastAnthropicDelta(&l, &e.Delta, skipText)
 		case "content_block":
-			return seen(&mask, 1<<3) && fastAnthropicBlock(&l, &e.ContentBlock)
+			return seen(&mask, 1<<3) && fastAnthropicBlock(&l, &e.ContentBlock, skipText)
 		case "message":
 			return seen(&mask, 1<<4) && l.raw(&e.Message)
 		case "usage":
@@ -601,18 +620,18 @@ func decodeFastAnthropic(data []byte, e *anthropicEvent) bool {
 	return ok && l.end()
 }
 
-func fastAnthropicDelta(l *fastLexer, d *anthropicDelta) bool {
+func fastAnthropicDelta(l *fastLexer, d *anthropicDelta, skipText bool) bool {
 	var mask uint32
 	return l.object(func(key []byte) bool {
 		switch string(key) {
 		case "type":
 			return seen(&mask, 1<<0) && l.str(&d.Type, internAnthropicType)
 		case "text":
-			return seen(&mask, 1<<1) && l.str(&d.Text, nil)
+			return seen(&mask, 1<<1) && l.text(&d.Text, skipText)
 		case "thinking":
-			return seen(&mask, 1<<2) && l.str(&d.Thinking, nil)
+			return seen(&mask, 1<<2) && l.text(&d.Thinking, skipText)
 		case "partial_json":
-			return seen(&mask, 1<<3) && l.str(&d.PartialJSON, nil)
+			return seen(&mask, 1<<3) && l.text(&d.PartialJSON, skipText)
 		case "stop_reason":
 			return seen(&mask, 1<<4) && l.str(&d.StopReason, internAnthropicType)
 		}
@@ -620,7 +639,7 @@ func fastAnthropicDelta(l *fastLexer, d *anthropicDelta) bool {
 	})
 }
 
-func fastAnthropicBlock(l *fastLexer, b *anthropicBlock) bool {
+func fastAnthropicBlock(l *fastLexer, b *anthropicBlock, skipText bool) bool {
 	var mask uint32
 	return l.object(func(key []byte) bool {
 		switch string(key) {
@@ -631,9 +650,9 @@ func fastAnthropicBlock(l *fastLexer, b *anthropicBlock) bool {
 		case "name":
 			return seen(&mask, 1<<2) && l.str(&b.Name, nil)
 		case "text":
-			return seen(&mask, 1<<3) && l.str(&b.Text, nil)
+			return seen(&mask, 1<<3) && l.text(&b.Text, skipText)
 		case "thinking":
-			return seen(&mask, 1<<4) && l.str(&b.Thinking, nil)
+			return seen(&mask, 1<<4) && l.text(&b.Thinking, skipText)
 		case "input":
 			return seen(&mask, 1<<5) && l.raw(&b.Input)
 		}

@@ -130,8 +130,60 @@ var fastEdgeCases = []string{
 func FuzzFastAnthropic(f *testing.F) {
 	fastSeeds(f, "anthropic", fastEdgeCases...)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		checkFast(t, data, decodeFastAnthropic)
+		checkFast(t, data, decodeFastAnthropicAll)
+		checkFastSkipping(t, data)
 	})
+}
+
+func decodeFastAnthropicAll(data []byte, e *anthropicEvent) bool {
+	return decodeFastAnthropic(data, e, false)
+}
+
+// checkFastSkipping checks decodeFastAnthropic with skipText against
+// decoding everything: the same but for the skipped strings, which say
+// only whether they are empty.
+func checkFastSkipping(t *testing.T, data []byte) {
+	t.Helper()
+	var all, skipped anthropicEvent
+	okAll := decodeFastAnthropic(data, &all, false)
+	okSkipped := decodeFastAnthropic(data, &skipped, true)
+	if okAll != okSkipped {
+		t.Fatalf("%q: decoded %v with text, %v without", data, okAll, okSkipped)
+	}
+	presence := func(s *string) {
+		if *s != "" {
+			*s = textPresent
+		}
+	}
+	for _, s := range []*string{&all.Delta.Text, &all.Delta.Thinking, &all.Delta.PartialJSON, &all.ContentBlock.Text, &all.ContentBlock.Thinking} {
+		presence(s)
+	}
+	if okAll && !reflect.DeepEqual(all, skipped) {
+		t.Fatalf("%q:\n skipping text %#v\n decoding it   %#v", data, skipped, all)
+	}
+}
+
+func TestFastAnthropicSkipsText(t *testing.T) {
+	t.Parallel()
+	for _, d := range []string{
+		`{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello\n\"world\""}}`,
+		`{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":""}}`,
+		`{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":null}}`,
+		`{"type":"content_block_delta","index":1,"delta":{"type":"thinking_delta","thinking":"\u00e9"}}`,
+		`{"type":"content_block_delta","index":2,"delta":{"type":"input_json_delta","partial_json":"{\"a\": 1"}}`,
+		`{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}`,
+		`{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"x","signature":""}}`,
+	} {
+		checkFastSkipping(t, []byte(d))
+		var e anthropicEvent
+		require.True(t, decodeFastAnthropic([]byte(d), &e, true), d)
+		for _, s := range []string{e.Delta.Text, e.Delta.Thinking, e.Delta.PartialJSON, e.ContentBlock.Text, e.ContentBlock.Thinking} {
+			assert.Contains(t, []string{"", textPresent}, s, "%s: a skipped string is not decoded", d)
+		}
+	}
+	var e anthropicEvent
+	assert.False(t, decodeFastAnthropic([]byte(`{"type":"content_block_delta","delta":{"text":"a\x"}}`), &e, true), "an invalid escape is still rejected")
+	assert.False(t, decodeFastAnthropic([]byte(`{"type":"content_block_delta","delta":{"text":1}}`), &e, true), "a number is not a string")
 }
 
 // decodeFastChatTwice decodes data twice with one chatFast, so that the
@@ -213,7 +265,8 @@ func TestFastAnthropicTaken(t *testing.T) {
 	require.Greater(t, len(events), 1000)
 	for _, d := range events {
 		var e anthropicEvent
-		require.True(t, decodeFastAnthropic(d, &e), "%s", d)
+		require.True(t, decodeFastAnthropic(d, &e, false), "%s", d)
+		require.True(t, decodeFastAnthropic(d, &e, true), "%s", d)
 	}
 	for _, d := range []string{
 		`{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello\n\"world\""}}`,
@@ -224,7 +277,7 @@ func TestFastAnthropicTaken(t *testing.T) {
 		`{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":5}}`,
 	} {
 		var e anthropicEvent
-		assert.True(t, decodeFastAnthropic([]byte(d), &e), d)
+		assert.True(t, decodeFastAnthropic([]byte(d), &e, false), d)
 	}
 	files, err := filepath.Glob("../testdata/captures/anthropic/*.sse")
 	require.NoError(t, err)
@@ -234,7 +287,7 @@ func TestFastAnthropicTaken(t *testing.T) {
 		for _, d := range dataLines(b) {
 			var e anthropicEvent
 			if bytes.Contains(d, []byte(`"content_block_delta"`)) && !hasControl(d) {
-				assert.True(t, decodeFastAnthropic(d, &e), "%s: %s", file, d)
+				assert.True(t, decodeFastAnthropic(d, &e, false), "%s: %s", file, d)
 			}
 		}
 	}
@@ -255,7 +308,7 @@ func BenchmarkDecodeAnthropic(b *testing.B) {
 		for b.Loop() {
 			for _, d := range events {
 				e = anthropicEvent{}
-				if !decodeFastAnthropic(d, &e) {
+				if !decodeFastAnthropic(d, &e, false) {
 					b.Fatalf("slow path: %s", d)
 				}
 			}
