@@ -701,6 +701,11 @@ func internAnthropicType(b []byte) string {
 // last id and model (every chunk repeats them: the strings are shared
 // rather than copied again) and the delta of choice 0.
 type chatFast struct {
+	// skipText is set when the stream context keeps no text: content,
+	// refusal and a choice's text are then validated but not decoded, as
+	// in geminiFast. (Reasoning is decoded all the same: the parser
+	// compares reasoning_content with reasoning.)
+	skipText  bool
 	id, model string
 	delta     chatDelta
 	taken     bool // delta holds this chunk's first delta
@@ -819,7 +824,7 @@ func fastChatChoice(l *fastLexer, ch *chatChoice, st *chatFast) bool {
 			st.taken = true
 			*d = chatDelta{}
 			ch.Delta = d
-			return fastChatDelta(l, d)
+			return fastChatDelta(l, d, st.skipText)
 		case "finish_reason":
 			return seen(&mask, 1<<2) && l.str(&ch.FinishReason, nil)
 		case "text": // Together repeats delta.content here
@@ -831,7 +836,7 @@ func fastChatChoice(l *fastLexer, ch *chatChoice, st *chatFast) bool {
 				return l.literal("null") // Text stays nil
 			case '"':
 				ch.Text = new(string)
-				return l.str(ch.Text, nil)
+				return l.text(ch.Text, st.skipText)
 			}
 			return false
 		case "message":
@@ -841,22 +846,15 @@ func fastChatChoice(l *fastLexer, ch *chatChoice, st *chatFast) bool {
 	})
 }
 
-func fastChatDelta(l *fastLexer, d *chatDelta) bool {
+func fastChatDelta(l *fastLexer, d *chatDelta, skipText bool) bool {
 	var mask uint32
 	return l.object(func(key []byte) bool {
 		switch string(key) {
 		case "content":
 			// chatContent.UnmarshalJSON: a string, or null (no change).
-			if !seen(&mask, 1<<0) {
-				return false
-			}
-			switch l.ws() {
-			case '"', 'n':
-				return l.str(&d.Content.text, nil)
-			}
-			return false
+			return seen(&mask, 1<<0) && l.text(&d.Content.text, skipText)
 		case "refusal":
-			return seen(&mask, 1<<1) && l.str(&d.Refusal, nil)
+			return seen(&mask, 1<<1) && l.text(&d.Refusal, skipText)
 		case "reasoning_content":
 			return seen(&mask, 1<<2) && l.str(&d.ReasoningContent, nil)
 		case "reasoning":

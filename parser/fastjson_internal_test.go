@@ -199,7 +199,61 @@ func FuzzFastChat(f *testing.F) {
 	fastSeeds(f, "openai-chat", fastEdgeCases...)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkFast(t, data, decodeFastChatTwice)
+		checkFastChatSkipping(t, data)
 	})
+}
+
+// checkFastChatSkipping checks decodeFastChat with skipText against
+// decoding everything: the same but for content, refusal and a choice's
+// text, which say only whether they are empty.
+func checkFastChatSkipping(t *testing.T, data []byte) {
+	t.Helper()
+	var all, skipped chatChunk
+	okAll := decodeFastChat(data, &all, &chatFast{})
+	okSkipped := decodeFastChat(data, &skipped, &chatFast{skipText: true})
+	if okAll != okSkipped {
+		t.Fatalf("%q: decoded %v with text, %v without", data, okAll, okSkipped)
+	}
+	if !okAll {
+		return
+	}
+	presence := func(s *string) {
+		if *s != "" {
+			*s = textPresent
+		}
+	}
+	for i := range all.Choices {
+		ch := &all.Choices[i]
+		if ch.Text != nil {
+			presence(ch.Text)
+		}
+		if ch.Delta != nil {
+			presence(&ch.Delta.Content.text)
+			presence(&ch.Delta.Refusal)
+		}
+	}
+	if !reflect.DeepEqual(all, skipped) {
+		t.Fatalf("%q:\n skipping text %#v\n decoding it   %#v", data, skipped, all)
+	}
+}
+
+func TestFastChatSkipsText(t *testing.T) {
+	t.Parallel()
+	for _, d := range []string{
+		`{"id":"c","object":"chat.completion.chunk","model":"m","choices":[{"index":0,"delta":{"content":"Hello\n\"w\u00e9\"","role":"assistant"},"finish_reason":null}]}`,
+		`{"choices":[{"index":0,"delta":{"content":""}}]}`,
+		`{"choices":[{"index":0,"delta":{"content":null,"refusal":"no"}}]}`,
+		`{"choices":[{"index":0,"delta":{"reasoning_content":"r","reasoning":"s"}}]}`,
+		`{"choices":[{"index":0,"text":"t"},{"index":1,"delta":{"content":"x"}}]}`,
+	} {
+		checkFastChatSkipping(t, []byte(d))
+	}
+	var c chatChunk
+	require.True(t, decodeFastChat([]byte(`{"choices":[{"delta":{"reasoning_content":"r\u00e9","content":"c"}}]}`), &c, &chatFast{skipText: true}))
+	assert.Equal(t, "ré", c.Choices[0].Delta.ReasoningContent, "reasoning is decoded: the parser compares it")
+	assert.Equal(t, textPresent, c.Choices[0].Delta.Content.text)
+	assert.False(t, decodeFastChat([]byte(`{"choices":[{"delta":{"content":"a\x"}}]}`), &c, &chatFast{skipText: true}), "an invalid escape is still rejected")
+	assert.False(t, decodeFastChat([]byte(`{"choices":[{"delta":{"content":1}}]}`), &c, &chatFast{skipText: true}), "a number is not a string")
 }
 
 // decodeFastGeminiTwice decodes data twice with one geminiFast, so that

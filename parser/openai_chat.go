@@ -267,6 +267,7 @@ func (p *openAIChat) Event(sc *streamctx.Context, ev *sse.Event) {
 
 	clear(p.chunk.Choices[:cap(p.chunk.Choices)])
 	p.chunk = chatChunk{Choices: p.chunk.Choices[:0]}
+	p.fast.skipText = !sc.CollectsText()
 	var err error
 	if !decodeFastChat(data, &p.chunk, &p.fast) {
 		clear(p.chunk.Choices[:cap(p.chunk.Choices)])
