@@ -3,6 +3,7 @@ package parser
 import (
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"reflect"
 	"unicode/utf8"
 
@@ -79,4 +80,13 @@ func hasControl(data []byte) bool {
 		}
 	}
 	return false
+}
+
+// isSyntaxError reports whether err is or wraps a *json.SyntaxError (the
+// data is not JSON at all). Call it only when err is not nil: the target
+// of errors.As escapes, so declaring it in a caller allocates on every
+// call, error or not (it did, once per chat chunk).
+func isSyntaxError(err error) bool {
+	var syntax *json.SyntaxError
+	return errors.As(err, &syntax)
 }

@@ -274,8 +274,7 @@ func (p *openAIChat) Event(sc *streamctx.Context, ev *sse.Event) {
 		p.chunk = chatChunk{Choices: p.chunk.Choices[:0]}
 		err = unmarshal(data, &p.chunk)
 	}
-	var syntax *json.SyntaxError
-	if errors.As(err, &syntax) {
+	if err != nil && isSyntaxError(err) {
 		sc.BadEvent(ev.Line, "chat completion chunk", err)
 		return
 	}
