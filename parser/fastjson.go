@@ -225,6 +225,21 @@ func (l *fastLexer) raw(dst *json.RawMessage) bool {
 	return true
 }
 
+// rawInto is raw, but the value is copied into *buf, whose storage is
+// reused from one call to the next: *dst shares it, valid until the next
+// call with buf. It saves an allocation per chunk for a value that every
+// chunk carries (a usage object, often null).
+func (l *fastLexer) rawInto(dst, buf *json.RawMessage) bool {
+	l.ws()
+	start := l.i
+	if !l.skip(0) {
+		return false
+	}
+	*buf = append((*buf)[:0], l.b[start:l.i]...)
+	*dst = *buf
+	return true
+}
+
 // unquote consumes the rest of a string token with escapes (i is its first
 // backslash, after start), validating it as skipString does, and returns it
 // decoded as encoding/json's unquote does: a \u escape of a surrogate that
@@ -699,7 +714,8 @@ func internAnthropicType(b []byte) string {
 
 // chatFast is what decodeFastChat keeps from one chunk to the next: the
 // last id and model (every chunk repeats them: the strings are shared
-// rather than copied again) and the delta of choice 0.
+// rather than copied again), and storage that the decoded chunk points to
+// until the next decode: the delta of choice 0 and the usage.
 type chatFast struct {
 	// skipText is set when the stream context keeps no text: content,
 	// refusal and a choice's text are then validated but not decoded, as
@@ -707,6 +723,7 @@ type chatFast struct {
 	// compares reasoning_content with reasoning.)
 	skipText  bool
 	id, model string
+	usage     json.RawMessage // lent to the chunk's Usage (see rawInto)
 	delta     chatDelta
 	taken     bool // delta holds this chunk's first delta
 }
@@ -740,7 +757,7 @@ func decodeFastChat(data []byte, c *chatChunk, st *chatFast) bool {
 		case "choices":
 			return seen(&mask, 1<<3) && fastChatChoices(&l, c, st)
 		case "usage":
-			return seen(&mask, 1<<4) && l.raw(&c.Usage)
+			return seen(&mask, 1<<4) && l.rawInto(&c.Usage, &st.usage)
 		case "error":
 			return seen(&mask, 1<<5) && l.raw(&c.Error)
 		case "type":
@@ -873,8 +890,8 @@ func fastChatDelta(l *fastLexer, d *chatDelta, skipText bool) bool {
 // geminiFast is what decodeFastGemini keeps from one chunk to the next:
 // the last model version and response id (shared, as in chatFast), and
 // storage that the decoded chunk points to until the next decode: the
-// first candidate's index, the first part's text, the candidates and the
-// first parts array, usageMetadata.
+// first candidate's index, content and parts array, the first part's
+// text, the candidates, usageMetadata.
 type geminiFast struct {
 	// skipText is set when the stream context keeps no text (the two-line
 	// summary): a text part is then validated but not decoded, and its
@@ -886,6 +903,7 @@ type geminiFast struct {
 	index     int64
 	text      string
 	cands     []geminiCandidate
+	content   geminiContent
 	parts     []geminiPart
 	usage     json.RawMessage
 	taken     uint8 // the storage that holds this chunk's values
@@ -896,6 +914,7 @@ const (
 	takenText
 	takenCands
 	takenParts
+	takenContent
 )
 
 // lend returns slot, zeroed, when st's storage what is free for this chunk
@@ -931,15 +950,7 @@ func decodeFastGemini(data []byte, r *geminiEnvelope, st *geminiFast) bool {
 		case "candidates":
 			return seen(&mask, 1<<0) && fastGeminiCandidates(&l, &r.Candidates, st)
 		case "usageMetadata":
-			// l.raw, into st's buffer: one allocation less per chunk.
-			l.ws()
-			start := l.i
-			if !seen(&mask, 1<<1) || !l.skip(0) {
-				return false
-			}
-			st.usage = append(st.usage[:0], l.b[start:l.i]...)
-			r.UsageMetadata = st.usage
-			return true
+			return seen(&mask, 1<<1) && l.rawInto(&r.UsageMetadata, &st.usage)
 		case "modelVersion":
 			return seen(&mask, 1<<2) && l.str(&r.ModelVersion, func(b []byte) string { return same(b, &st.model) })
 		case "responseId":
@@ -1028,7 +1039,8 @@ func fastGeminiCandidates(l *fastLexer, cs *[]geminiCandidate, st *geminiFast) b
 				if l.ws() == 'n' {
 					return l.literal("null")
 				}
-				content := newPtr(&c.Content)
+				content := lend(st, takenContent, &st.content)
+				c.Content = content
 				var back *[]geminiPart
 				if st.take(takenParts) {
 					back = &st.parts
@@ -1051,12 +1063,6 @@ func fastGeminiCandidates(l *fastLexer, cs *[]geminiCandidate, st *geminiFast) b
 			return l.unknownKey(key, "index", "content", "finishReason", "finishMessage")
 		})
 	})
-}
-
-// newPtr sets *p to a new zero T and returns it.
-func newPtr[T any](p **T) *T {
-	*p = new(T)
-	return *p
 }
 
 func fastGeminiPart(l *fastLexer, pt *geminiPart, st *geminiFast) bool {

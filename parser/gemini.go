@@ -92,12 +92,14 @@ func (r *geminiResponse) empty() bool {
 }
 
 type geminiCandidate struct {
-	Index   *int64 `json:"index"`
-	Content *struct {
-		Parts []geminiPart `json:"parts"`
-	} `json:"content"`
-	FinishReason  string `json:"finishReason"`
-	FinishMessage string `json:"finishMessage"`
+	Index         *int64         `json:"index"`
+	Content       *geminiContent `json:"content"`
+	FinishReason  string         `json:"finishReason"`
+	FinishMessage string         `json:"finishMessage"`
+}
+
+type geminiContent struct {
+	Parts []geminiPart `json:"parts"`
 }
 
 type geminiPart struct {
