@@ -7,10 +7,12 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sseinspect/sseinspect/internal/benchgen"
 	"github.com/sseinspect/sseinspect/parser"
 	"github.com/sseinspect/sseinspect/sse"
 	"github.com/sseinspect/sseinspect/streamctx"
@@ -264,13 +266,49 @@ func withoutText(s streamctx.Snapshot) streamctx.Snapshot {
 // with and without its text collected, but for the text.
 func TestCollectingTextChangesNothingElse(t *testing.T) {
 	t.Parallel()
+	inputs := map[string][]byte{}
 	for _, path := range captures(t) {
 		b, err := os.ReadFile(path)
 		require.NoError(t, err)
-		full := streamctx.New(streamctx.Options{CollectText: true})
-		_, err = parser.Replay(bytes.NewReader(b), full, parser.Options{})
+		inputs[path] = b
+	}
+	// Empty deltas before the first text, which are no content.
+	inputs["responses with empty deltas"] = []byte(`event: response.created
+data: {"type":"response.created","response":{"id":"resp_1","model":"gpt-4o","status":"in_progress"}}
+
+event: response.reasoning_summary_text.delta
+data: {"type":"response.reasoning_summary_text.delta","item_id":"rs_1","output_index":0,"summary_index":0,"delta":""}
+
+event: response.function_call_arguments.delta
+data: {"type":"response.function_call_arguments.delta","item_id":"fc_1","output_index":1,"delta":""}
+
+event: response.output_text.delta
+data: {"type":"response.output_text.delta","item_id":"msg_1","output_index":2,"content_index":0,"delta":""}
+
+event: response.output_text.delta
+data: {"type":"response.output_text.delta","item_id":"msg_1","output_index":2,"content_index":0,"delta":"Hi \u00e9"}
+
+event: response.completed
+data: {"type":"response.completed","response":{"id":"resp_1","model":"gpt-4o","status":"completed","usage":{"input_tokens":3,"output_tokens":2}}}
+
+`)
+	for _, format := range benchgen.Formats() { // long streams, tool calls included
+		var buf bytes.Buffer
+		require.NoError(t, benchgen.Generate(&buf, format, 1<<20, 1))
+		inputs["benchgen "+format] = buf.Bytes()
+	}
+	// A clock that ticks at every reading, so that the timings (first
+	// content above all) differ if one mode marks content where the other
+	// does not.
+	ticking := func() func() time.Time {
+		now := time.Unix(0, 0)
+		return func() time.Time { now = now.Add(time.Millisecond); return now }
+	}
+	for path, b := range inputs {
+		full := streamctx.New(streamctx.Options{CollectText: true, Now: ticking()})
+		_, err := parser.Replay(bytes.NewReader(b), full, parser.Options{})
 		require.NoError(t, err)
-		lean := streamctx.New(streamctx.Options{})
+		lean := streamctx.New(streamctx.Options{Now: ticking()})
 		res, err := parser.Replay(bytes.NewReader(b), lean, parser.Options{})
 		require.NoError(t, err)
 		want := withoutText(full.Snapshot(res.Format.Name, res.Format.Vendor))

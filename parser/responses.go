@@ -398,7 +398,7 @@ func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) {
 	case "error":
 		p.errorEvent(sc, "error")
 	case "response.output_text.delta", "response.refusal.delta":
-		if s, ok := p.str(sc, ev, "delta", e.Delta); ok && s != "" {
+		if s, ok := p.text(sc, ev, "delta", e.Delta); ok && s != "" {
 			p.textSrc = respSrcDelta
 			sc.AppendText(s)
 		}
@@ -411,7 +411,7 @@ func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) {
 			p.appendText(sc, respSrcDone, s)
 		}
 	case "response.reasoning_summary_text.delta", "response.reasoning_text.delta":
-		if s, ok := p.str(sc, ev, "delta", e.Delta); ok && s != "" {
+		if s, ok := p.text(sc, ev, "delta", e.Delta); ok && s != "" {
 			p.thinkSrc = respSrcDelta
 			p.appendThinking(sc, p.partKey(typ), s)
 		}
@@ -423,7 +423,7 @@ func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) {
 	case "response.output_item.added", "response.output_item.done":
 		p.outputItem(sc, ev, typ)
 	case "response.function_call_arguments.delta", "response.custom_tool_call_input.delta":
-		if s, ok := p.str(sc, ev, "delta", e.Delta); ok {
+		if s, ok := p.text(sc, ev, "delta", e.Delta); ok {
 			p.tools = true
 			sc.ToolDelta(p.toolKey(), "", "", s)
 		}
@@ -555,6 +555,20 @@ func (p *responses) partKey(typ string) []byte {
 	}
 	p.key = k
 	return k
+}
+
+// text is str for a delta of text, thinking or arguments: when the stream
+// context keeps no text (the two-line summary), a string is not decoded,
+// only told empty or not ("" or textPresent: a non-empty string token
+// never decodes to ""). The event was validated whole before.
+func (p *responses) text(sc *streamctx.Context, ev *sse.Event, field string, raw []byte) (string, bool) {
+	if !sc.CollectsText() && len(raw) > 0 && raw[0] == '"' {
+		if len(raw) > len(`""`) {
+			return textPresent, true
+		}
+		return "", true
+	}
+	return p.str(sc, ev, field, raw)
 }
 
 func respIndex(raw []byte) []byte {
