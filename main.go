@@ -25,9 +25,9 @@
 // --provider NAME, --request-id ID, --color auto|always|never.
 //
 // Exit status: 0 when the stream is complete and error-free; 1 when a report
-// was printed but the stream failed, is incomplete, or carried events that
-// could not be decoded; 2 when there is nothing to report (usage error,
-// unreadable input, unrecognizable format).
+// was printed but the stream failed, is incomplete, carried events that could
+// not be decoded, or could not be read to its end; 2 when there is nothing to
+// report (usage error, unreadable input, unrecognizable format).
 package main
 
 import (

@@ -23,7 +23,8 @@ const (
 	// ExitOK: the stream was read and is complete and error-free.
 	ExitOK = 0
 	// ExitFailed: a report was printed, but the stream failed, is
-	// incomplete, or carried events that could not be decoded.
+	// incomplete, carried events that could not be decoded, or could not
+	// be read to its end.
 	ExitFailed = 1
 	// ExitError: nothing to report (usage error, unreadable input,
 	// unrecognizable format).

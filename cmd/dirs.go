@@ -169,7 +169,7 @@ ttfb_ms, ttft_ms and total_ms are left out of the comparison unless
 						budget.add(int64(n))
 					}
 				}
-				c, err := o.replay(env, in, opts)
+				c, err := o.replayNoting(env, in, opts, true)
 				if err != nil {
 					if budget != nil {
 						budget.add(-kept.Load())
@@ -184,6 +184,7 @@ ttfb_ms, ttft_ms and total_ms are left out of the comparison unless
 				if budget != nil {
 					defer budget.add(-c.keptBytes) // printed: its text and tool calls may go
 				}
+				c.printNote(env)
 				t.add(c)
 				if o.json {
 					err = report.JSON(env.Stdout, &c.snap)

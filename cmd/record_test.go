@@ -201,9 +201,17 @@ func TestTimedCaptureTruncated(t *testing.T) {
 func TestTimedCaptureMalformed(t *testing.T) {
 	t.Parallel()
 	capture := strings.Replace(recCapture, ":sseinspect-t 300.000", ":sseinspect-t soon", 1)
-	_, stderr, code := recRun(t, []string{"summarize"}, strings.NewReader(capture), false, nil)
-	assert.Equal(t, 2, code)
-	assert.Equal(t, "sseinspect: stdin: malformed timed capture: line 8: malformed time line \":sseinspect-t soon\"\n", stderr)
+	stdout, stderr, code := recRun(t, []string{"summarize"}, strings.NewReader(capture), false, nil)
+	assert.Equal(t, 1, code, "the events before the bad line are reported")
+	assert.Contains(t, stdout, "[FAIL] abc | m | openai | TTFB: 100ms")
+	assert.Contains(t, stdout, "in:0 out:0", "the usage came after the bad line")
+	assert.Equal(t, "sseinspect: stdin: malformed timed capture: line 8: malformed time line \":sseinspect-t soon\" (what was read before is reported)\n", stderr)
+
+	capture = strings.Replace(recCapture, ":sseinspect-t 100.250", ":sseinspect-t soon", 1)
+	stdout, stderr, code = recRun(t, []string{"summarize"}, strings.NewReader(capture), false, nil)
+	assert.Equal(t, 2, code, "nothing to report before the bad line")
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "malformed time line")
 }
 
 func TestSummarizeLatency(t *testing.T) {

@@ -82,8 +82,9 @@ piped into it), replays its events through the parser of its wire format and
 tells the truth about it: latency, tokens, text, tool calls, completion, errors.
 
 Exit status: 0 the stream is complete and error-free; 1 a report was printed
-but the stream failed, is incomplete or carried undecodable events; 2 nothing
-to report (usage error, unreadable input, unrecognizable format).`,
+but the stream failed, is incomplete, carried undecodable events or could not
+be read to its end; 2 nothing to report (usage error, unreadable input,
+unrecognizable format).`,
 		Example: `  sseinspect summarize capture.sse
   curl -N https://api.example.com/v1/chat/completions ... | sseinspect summarize
   sseinspect summarize --json testdata/captures/*/*.sse`,
@@ -165,6 +166,9 @@ type capture struct {
 	// keptBytes is the memory its text and tool calls take
 	// (streamctx.Options.OnKeep), when a printBudget counts it.
 	keptBytes int64
+	// note, when not nil, is what to say on stderr about it: reading
+	// stopped at an error, and only what came before is reported.
+	note error
 }
 
 // code is the exit code this capture calls for.
@@ -177,6 +181,14 @@ func (c *capture) code() int {
 
 // replay reads one input into a new stream context.
 func (o *commonOptions) replay(env *Env, in *input, scOpts streamctx.Options) (*capture, error) {
+	return o.replayNoting(env, in, scOpts, false)
+}
+
+// replayNoting is replay; with deferNote, the note of a capture that could
+// not be read to its end is left in capture.note for the caller to print
+// (printNote) when its output comes, rather than printed at once (a worker
+// of eachInputOrdered).
+func (o *commonOptions) replayNoting(env *Env, in *input, scOpts streamctx.Options, deferNote bool) (*capture, error) {
 	ti, err := detectTimed(in)
 	if err != nil {
 		return nil, err
@@ -187,7 +199,16 @@ func (o *commonOptions) replay(env *Env, in *input, scOpts streamctx.Options) (*
 	sc.RequestID = o.requestID
 	sc.ProviderName = o.provider
 	res, err := parser.Replay(ti.r, sc, parser.Options{Format: o.format, MaxLineSize: o.maxLineSize})
-	if err != nil {
+	var partial *parser.PartialError
+	var note error
+	switch {
+	case errors.As(err, &partial):
+		// What arrived before is reported; the error counts as an
+		// undecodable event (exit 1) and is said on stderr too.
+		cause := explain(partial.Err)
+		sc.BadEvent(0, "the input could not be read to its end", cause)
+		note = fmt.Errorf("%s: %w (what was read before is reported)", in.name, cause)
+	case err != nil:
 		return nil, fmt.Errorf("%s: %w", in.name, explain(err))
 	}
 	ti.warn(sc)
@@ -195,7 +216,19 @@ func (o *commonOptions) replay(env *Env, in *input, scOpts streamctx.Options) (*
 	if provider == "" {
 		provider = res.Format.Vendor
 	}
-	return &capture{sc: sc, snap: sc.Snapshot(res.Format.Name, provider), res: res}, nil
+	c := &capture{sc: sc, snap: sc.Snapshot(res.Format.Name, provider), res: res, note: note}
+	if !deferNote {
+		c.printNote(env)
+	}
+	return c, nil
+}
+
+// printNote prints the capture's note, if any, on stderr, once.
+func (c *capture) printNote(env *Env) {
+	if c.note != nil {
+		fmt.Fprintf(env.Stderr, "sseinspect: %v\n", c.note)
+		c.note = nil
+	}
 }
 
 // eachInput runs fn on every argument in order, printing each input's error

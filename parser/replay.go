@@ -34,10 +34,24 @@ type Result struct {
 // gives up.
 const maxDetectEvents = 256
 
+// PartialError is Replay's error when reading stopped (the reader failed,
+// or a line exceeded the cap) after events were replayed: the stream
+// context holds them, so what arrived can still be reported. Err is the
+// cause.
+type PartialError struct {
+	Err error
+}
+
+func (e *PartialError) Error() string { return e.Err.Error() }
+func (e *PartialError) Unwrap() error { return e.Err }
+
 // Replay reads a capture from r and replays it into sc. It returns an error
-// only when there is nothing to report: the input cannot be read, is empty,
-// exceeds the line cap, or its format cannot be recognized. Everything else
-// (bad events, in-band errors, cut-off streams) is recorded in sc.
+// when there is nothing to report: the input cannot be read, is empty,
+// exceeds the line cap, or its format cannot be recognized. When reading
+// stops that way after events were replayed, the error is a *PartialError,
+// and sc and the Result are as complete as for a stream that ended there.
+// Everything else (bad events, in-band errors, cut-off streams) is
+// recorded in sc.
 func Replay(r io.Reader, sc *streamctx.Context, opts Options) (Result, error) {
 	forced, isForced, err := Lookup(opts.Format)
 	if err != nil {
@@ -71,11 +85,12 @@ func Replay(r io.Reader, sc *streamctx.Context, opts Options) (Result, error) {
 		err = rp.sse(opts.MaxLineSize)
 	}
 	sc.RecordEnd()
-	if err != nil {
+	var partial *PartialError
+	if err != nil && !errors.As(err, &partial) {
 		return Result{}, err
 	}
 	rp.parser.End(sc)
-	return Result{Format: rp.format}, nil
+	return Result{Format: rp.format}, err
 }
 
 type replayer struct {
@@ -151,7 +166,11 @@ func (rp *replayer) sse(maxLine int) error {
 		if errors.As(err, &le) {
 			le.Line += off
 		}
-		return err
+		if rp.parser == nil || rp.sc.Events() == 0 {
+			return err // nothing to report
+		}
+		rp.tolerations(s.Stats())
+		return &PartialError{Err: err}
 	}
 	st := s.Stats()
 	if rp.parser == nil {

@@ -3,10 +3,12 @@ package parser_test
 import (
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -79,12 +81,44 @@ func TestReplayErrorsNothingToReport(t *testing.T) {
 func TestReplayLineTooLong(t *testing.T) {
 	t.Parallel()
 	input := "HTTP/1.1 200 OK\ncontent-type: text/event-stream\n\n" + chatStream + "data: " + strings.Repeat("x", 300) + "\n\n"
-	sc := streamctx.New(streamctx.Options{})
-	_, err := parser.Replay(strings.NewReader(input), sc, parser.Options{MaxLineSize: 250})
+	sc := streamctx.New(streamctx.Options{CollectText: true})
+	res, err := parser.Replay(strings.NewReader(input), sc, parser.Options{MaxLineSize: 250})
 	require.ErrorIs(t, err, sse.ErrLineTooLong)
 	var le *sse.LineError
 	require.ErrorAs(t, err, &le)
 	assert.Equal(t, 10, le.Line, "line numbers count the HTTP preamble")
+
+	var partial *parser.PartialError
+	require.ErrorAs(t, err, &partial, "events came before the long line")
+	assert.Equal(t, "openai-chat", res.Format.Name)
+	s := sc.Snapshot(res.Format.Name, res.Format.Vendor)
+	assert.Equal(t, "Hi", s.Text, "what came before is replayed")
+	assert.Equal(t, int64(1), s.OutputTokens)
+	assert.True(t, s.Complete)
+
+	sc = streamctx.New(streamctx.Options{})
+	_, err = parser.Replay(strings.NewReader("data: "+strings.Repeat("x", 300)+"\n\n"+chatStream), sc, parser.Options{MaxLineSize: 250})
+	require.ErrorIs(t, err, sse.ErrLineTooLong)
+	assert.False(t, errors.As(err, &partial), "nothing came before: nothing to report")
+}
+
+func TestReplayReadErrorAfterEvents(t *testing.T) {
+	t.Parallel()
+	boom := errors.New("connection reset by peer")
+	cut := chatStream[:strings.LastIndex(chatStream, "data:")+10] // inside the last event
+	sc := streamctx.New(streamctx.Options{CollectText: true})
+	res, err := parser.Replay(io.MultiReader(strings.NewReader(cut), iotest.ErrReader(boom)), sc, parser.Options{})
+	var partial *parser.PartialError
+	require.ErrorAs(t, err, &partial)
+	require.ErrorIs(t, err, boom)
+	s := sc.Snapshot(res.Format.Name, res.Format.Vendor)
+	assert.Equal(t, "openai-chat", s.Format)
+	assert.NotEmpty(t, s.Text)
+	assert.Positive(t, s.Events)
+
+	_, err = parser.Replay(iotest.ErrReader(boom), streamctx.New(streamctx.Options{}), parser.Options{})
+	require.ErrorIs(t, err, boom)
+	assert.False(t, errors.As(err, &partial))
 }
 
 func TestReplayCurlPreamble(t *testing.T) {
