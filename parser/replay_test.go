@@ -99,7 +99,7 @@ func TestReplayLineTooLong(t *testing.T) {
 	sc = streamctx.New(streamctx.Options{})
 	_, err = parser.Replay(strings.NewReader("data: "+strings.Repeat("x", 300)+"\n\n"+chatStream), sc, parser.Options{MaxLineSize: 250})
 	require.ErrorIs(t, err, sse.ErrLineTooLong)
-	assert.False(t, errors.As(err, &partial), "nothing came before: nothing to report")
+	assert.NotErrorAs(t, err, &partial, "nothing came before: nothing to report")
 }
 
 func TestReplayReadErrorAfterEvents(t *testing.T) {
@@ -118,7 +118,7 @@ func TestReplayReadErrorAfterEvents(t *testing.T) {
 
 	_, err = parser.Replay(iotest.ErrReader(boom), streamctx.New(streamctx.Options{}), parser.Options{})
 	require.ErrorIs(t, err, boom)
-	assert.False(t, errors.As(err, &partial))
+	assert.NotErrorAs(t, err, &partial)
 }
 
 func TestReplayCurlPreamble(t *testing.T) {
