@@ -52,15 +52,17 @@ func newGemini() Parser { return &gemini{} }
 // A Code Assist envelope ({"response": {...}, "traceId": ...}, the stream of
 // the Gemini CLI backend) is unwrapped when it is the only shape present.
 type gemini struct {
-	chunk   geminiEnvelope
-	usage   geminiUsage
-	fast    geminiFast // decodeFastGemini's state
-	counts  [4]int64   // the counts usage points to (decodeFastGeminiUsage)
-	args    bytes.Buffer
-	calls   int    // tool calls seen: the next call's key
-	open    string // key of a streamed call awaiting more parts, or ""
-	unknown map[string]bool
-	warned  map[string]bool
+	chunk geminiEnvelope
+	usage geminiUsage
+	// candidates and thoughts are the token counts merged so far.
+	candidates, thoughts streamctx.Count
+	fast                 geminiFast // decodeFastGemini's state
+	counts               [4]int64   // the counts usage points to (decodeFastGeminiUsage)
+	args                 bytes.Buffer
+	calls                int    // tool calls seen: the next call's key
+	open                 string // key of a streamed call awaiting more parts, or ""
+	unknown              map[string]bool
+	warned               map[string]bool
 }
 
 // geminiEnvelope is a GenerateContentResponse, possibly wrapped in a Code
@@ -309,16 +311,14 @@ func (p *gemini) usageMetadata(sc *streamctx.Context, ev *sse.Event, raw json.Ra
 		}
 	}
 	u := &p.usage
+	// Output is candidates plus thoughts, each as merged so far (a chunk
+	// without thoughtsTokenCount keeps the last one), so that output
+	// includes reasoning whichever chunk carried each.
+	p.candidates = streamctx.Ptr(u.CandidatesTokenCount).Or(p.candidates)
+	p.thoughts = streamctx.Ptr(u.ThoughtsTokenCount).Or(p.thoughts)
 	out := streamctx.Count{}
 	if u.CandidatesTokenCount != nil || u.ThoughtsTokenCount != nil {
-		var n int64
-		if u.CandidatesTokenCount != nil {
-			n += *u.CandidatesTokenCount
-		}
-		if u.ThoughtsTokenCount != nil {
-			n += *u.ThoughtsTokenCount
-		}
-		out = streamctx.Of(n)
+		out = streamctx.Of(p.candidates.N + p.thoughts.N)
 	}
 	sc.UpdateUsage(streamctx.Usage{
 		Input:     streamctx.Ptr(u.PromptTokenCount),

@@ -123,6 +123,16 @@ func TestGeminiSemantics(t *testing.T) {
 			want: geminiView{Status: "ok", Complete: true, Stop: "STOP", In: 13, Out: 17, Reasoning: 9, TotalIn: 13, Usage: "provider", Text: "abc"},
 		},
 		{
+			// Output includes reasoning whichever chunk carried each count:
+			// the last chunk's candidates plus the thoughts kept from before.
+			name: "usage_thoughts_from_an_earlier_chunk_count_in_output",
+			input: geminiSSE(
+				`{"candidates": [{"content": {"parts": [{"text": "t","thought": true}]}}],"usageMetadata": {"promptTokenCount": 4,"thoughtsTokenCount": 3}}`,
+				`{"candidates": [{"content": {"parts": [{"text": "a"}]},"finishReason": "STOP"}],"usageMetadata": {"promptTokenCount": 4,"candidatesTokenCount": 5}}`,
+			),
+			want: geminiView{Status: "ok", Complete: true, Stop: "STOP", In: 4, Out: 8, Reasoning: 3, TotalIn: 4, Usage: "provider", Text: "a", Thinking: "t"},
+		},
+		{
 			name: "usage_chunk_without_usage_metadata_zeroes_nothing",
 			input: geminiSSE(
 				`{"candidates": [{"content": {"parts": [{"text": "a"}]}}],`+gemUsage+`}`,
