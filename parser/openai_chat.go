@@ -550,10 +550,18 @@ func (p *openAIChat) updateUsage(sc *streamctx.Context, ev *sse.Event, raw json.
 		reasoning = streamctx.Ptr(d.ReasoningTokens)
 	}
 	output := streamctx.Ptr(u.CompletionTokens)
-	if u.PromptTokens != nil && u.CompletionTokens != nil && u.TotalTokens != nil && reasoning.Set && reasoning.N > 0 {
-		in, out, total := *u.PromptTokens, *u.CompletionTokens, *u.TotalTokens
-		if total == in+out+reasoning.N && total != in+out {
-			// xAI: completion_tokens leaves reasoning out.
+	if u.CompletionTokens != nil && reasoning.N > 0 {
+		// xAI: completion_tokens leaves reasoning out. Told by the
+		// total (prompt + completion + reasoning), or, without one
+		// (a relay that drops it), by a completion smaller than its
+		// reasoning, which cannot include it.
+		out := *u.CompletionTokens
+		excluded := out < reasoning.N
+		if u.PromptTokens != nil && u.TotalTokens != nil {
+			in, total := *u.PromptTokens, *u.TotalTokens
+			excluded = total == in+out+reasoning.N && total != in+out
+		}
+		if excluded {
 			output = streamctx.Of(out + reasoning.N)
 		}
 	}

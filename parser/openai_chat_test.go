@@ -363,6 +363,18 @@ func TestOpenAIChat(t *testing.T) {
 			want:  ok(chatResult{Stop: "stop", In: 12, Out: 291, Cached: 11, Reasoning: 290, Usage: "provider"}),
 		},
 		{
+			// Without total_tokens, a completion smaller than its
+			// reasoning cannot include it.
+			name:  "xai_without_total_reasoning_outside_completion_is_added",
+			input: stop + chatChunk("", `"usage":{"prompt_tokens":12,"completion_tokens":1,"completion_tokens_details":{"reasoning_tokens":290}}`),
+			want:  ok(chatResult{Stop: "stop", In: 12, Out: 291, Reasoning: 290, Usage: "provider"}),
+		},
+		{
+			name:  "without_total_a_completion_as_large_as_its_reasoning_is_kept",
+			input: stop + chatChunk("", `"usage":{"prompt_tokens":15,"completion_tokens":78,"completion_tokens_details":{"reasoning_tokens":64}}`),
+			want:  ok(chatResult{Stop: "stop", In: 15, Out: 78, Reasoning: 64, Usage: "provider"}),
+		},
+		{
 			name:  "openai_reasoning_inside_completion_is_not_added",
 			input: stop + chatChunk("", `"usage":{"prompt_tokens":15,"completion_tokens":78,"total_tokens":93,"completion_tokens_details":{"reasoning_tokens":64}}`),
 			want:  ok(chatResult{Stop: "stop", In: 15, Out: 78, Reasoning: 64, Usage: "provider"}),
