@@ -75,10 +75,11 @@ printed first, between <thinking> and </thinking> lines.`,
 	return c
 }
 
+// eventsOptions: the common options are accepted and checked as for the
+// other commands; only --max-line-size and --no-timing change the events.
 type eventsOptions struct {
-	json        bool
-	maxLineSize int
-	noTiming    bool
+	commonOptions
+	json bool
 }
 
 func newEventsCmd(env *Env) *cobra.Command {
@@ -95,22 +96,23 @@ func newEventsCmd(env *Env) *cobra.Command {
   incomplete  true for a final event the input ended inside
   t_ms        arrival time in ms: recorded in a timed capture (see record),
               measured for live input
-No wire format is needed. Exit status: 0 when the input was read (zero
-events included), 1 when it ended inside an event, 2 when it could not be read.`,
+No wire format is needed: -f/--format, --provider, --request-id and --color
+are accepted and checked, as by the other commands, and change nothing.
+Exit status: 0 when the input was read (zero events included), 1 when it ended
+inside an event, 2 when it could not be read.`,
 		Example: `  sseinspect events --json capture.sse | jq -r .event | sort | uniq -c`,
 		Args:    maxArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			if o.maxLineSize <= 0 {
-				return usagef("--max-line-size: must be positive, got %d", o.maxLineSize)
+			if err := o.validate(); err != nil {
+				return err
 			}
 			return eachInput(env, args, func(in *input) (int, error) {
 				return o.run(env, in)
 			})
 		},
 	}
+	o.bind(c)
 	c.Flags().BoolVar(&o.json, "json", false, "print one JSON object per event (JSON Lines)")
-	c.Flags().IntVar(&o.maxLineSize, "max-line-size", sse.DefaultMaxLineSize, "longest line accepted, in bytes")
-	c.Flags().BoolVar(&o.noTiming, "no-timing", false, "ignore arrival times (of live standard input, or recorded in a timed capture)")
 	return c
 }
 
