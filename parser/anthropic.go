@@ -250,6 +250,9 @@ func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) {
 // End is called at the end of input.
 func (p *anthropic) End(sc *streamctx.Context) {
 	sc.InputExcludesCache = true
+	if !sc.Complete() && !sc.Failed() && sc.Events() > 0 {
+		sc.Warn("the stream ended without message_stop: it was cut off")
+	}
 }
 
 // what names an event in a BadEvent warning: its SSE event name, else its

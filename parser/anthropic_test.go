@@ -220,7 +220,7 @@ func TestAnthropic(t *testing.T) {
 			name: "cut_off_tool_use_without_fragments_has_empty_arguments",
 			in:   aev("message_start", aStart) + aev("content_block_start", toolStart(0, "toolu_1")),
 			want: anthWant{Status: "failed", ID: "msg_01abc", Model: "claude-x", In: 10, Out: 1, Total: 10,
-				Tools: []streamctx.ToolCallSnapshot{tool("toolu_1", "f", "")}},
+				Tools: []streamctx.ToolCallSnapshot{tool("toolu_1", "f", "")}, Warnings: []string{"the stream ended without message_stop: it was cut off"}},
 		},
 		{
 			name: "server_tool_use_and_results_are_not_client_tool_calls",
@@ -345,7 +345,8 @@ func TestAnthropic(t *testing.T) {
 		{
 			name: "cut_off_without_message_stop_reports_what_arrived",
 			in:   aHead + aev("content_block_delta", aTextDelta(0, "half")),
-			want: anthWant{Status: "failed", ID: "msg_01abc", Model: "claude-x", Text: "half", In: 10, Out: 1, Total: 10},
+			want: anthWant{Status: "failed", ID: "msg_01abc", Model: "claude-x", Text: "half", In: 10, Out: 1, Total: 10,
+				Warnings: []string{"the stream ended without message_stop: it was cut off"}},
 		},
 		{
 			name: "cut_off_mid_json_is_a_bad_event_and_keeps_the_rest",
@@ -354,6 +355,7 @@ func TestAnthropic(t *testing.T) {
 				Warnings: []string{
 					"line 10: the input ended inside this event (no blank line after it); it was read anyway",
 					"line 10: content_block_delta event: unexpected end of JSON input",
+					"the stream ended without message_stop: it was cut off",
 				}},
 		},
 		{
@@ -406,7 +408,7 @@ func TestAnthropic(t *testing.T) {
 				aev("content_block_delta", aJSONDelta(1, `{}`)) + aev("content_block_stop", aStop0) +
 				aev("content_block_delta", aJSONDelta(2, "")) + stop(1) + stop(2),
 			want: anthWant{Status: "failed", Text: "ab", Tools: []streamctx.ToolCallSnapshot{tool("", "", "{}")},
-				Warnings: []string{"line 1: content_block_delta for block 0, which no content_block_start opened (the capture starts mid-stream?)"}},
+				Warnings: []string{"line 1: content_block_delta for block 0, which no content_block_start opened (the capture starts mid-stream?)", "the stream ended without message_stop: it was cut off"}},
 		},
 		{
 			// Anthropic never sends [DONE]: a gateway that appends it is
