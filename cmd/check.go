@@ -53,8 +53,9 @@ line "FAIL <flag>: <what was found>", then a verdict line per capture:
 "PASS <file> (N assertions)" or "FAIL <file> (N of M assertions failed)".
 
 The exit status is about the assertions, not the stream: 0 when all hold for
-every capture, 1 when one fails, 2 when a capture cannot be read or an
-assertion cannot be decided. A timing assertion (--max-ttfb, --max-ttft,
+every capture, 1 when one fails, 2 when a capture cannot be read (to its
+end: assertions on part of a stream decide nothing) or an assertion cannot
+be decided. A timing assertion (--max-ttfb, --max-ttft,
 --max-total, --max-gap) on a capture that carries no timing (timing comes
 from live standard input or a timed capture written by sseinspect record)
 cannot be decided: it is an error, never a pass. --max-gap bounds every gap
@@ -76,9 +77,13 @@ it (*.sse, *.txt, *.har), -r also in its subdirectories.`,
 				return err
 			}
 			return eachInputIn(env, args, o.dirs, func(in *input) (int, error) {
-				capt, err := o.replay(env, in, streamctx.Options{CollectText: true})
+				capt, err := o.replayNoting(env, in, streamctx.Options{CollectText: true}, true)
 				if err != nil {
 					return ExitError, err
+				}
+				if capt.readErr != nil {
+					// Assertions on part of a stream decide nothing.
+					return ExitError, capt.readErr
 				}
 				return runChecks(env.Stdout, in.name, &capt.snap, checks)
 			})

@@ -77,7 +77,7 @@ counts, usage_source), text, tool calls (names and arguments), completion
 (complete; stop_reason when both are of one format) or errors (status,
 status_code, error_type, error_message). 0 when they differ at most in
 format, model, thinking, tool call ids, events, data_count or timing. 2 when a
-capture cannot be read.
+capture cannot be read (to its end).
 
 With --json, print one object: {"a", "b", "differ", "differs_in",
 "fields": [{"key", "a", "b", "matters"}]}.`,
@@ -100,9 +100,13 @@ With --json, print one object: {"a", "b", "differ", "differs_in",
 			var names [2]string
 			for i, a := range args {
 				err := eachInput(env, []string{a}, func(in *input) (int, error) {
-					c, err := o.replay(env, in, streamctx.Options{CollectText: true})
+					c, err := o.replayNoting(env, in, streamctx.Options{CollectText: true}, true)
 					if err != nil {
 						return ExitError, err
+					}
+					if c.readErr != nil {
+						// Part of a stream compares with nothing.
+						return ExitError, c.readErr
 					}
 					snaps[i], names[i] = &c.snap, in.name
 					return ExitOK, nil

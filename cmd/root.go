@@ -166,9 +166,11 @@ type capture struct {
 	// keptBytes is the memory its text and tool calls take
 	// (streamctx.Options.OnKeep), when a printBudget counts it.
 	keptBytes int64
-	// note, when not nil, is what to say on stderr about it: reading
-	// stopped at an error, and only what came before is reported.
-	note error
+	// readErr, when not nil, is the error that stopped reading after
+	// events were read: only what came before is reported. noted says
+	// that printNote said so.
+	readErr error
+	noted   bool
 }
 
 // code is the exit code this capture calls for.
@@ -184,10 +186,10 @@ func (o *commonOptions) replay(env *Env, in *input, scOpts streamctx.Options) (*
 	return o.replayNoting(env, in, scOpts, false)
 }
 
-// replayNoting is replay; with deferNote, the note of a capture that could
-// not be read to its end is left in capture.note for the caller to print
-// (printNote) when its output comes, rather than printed at once (a worker
-// of eachInputOrdered).
+// replayNoting is replay; with deferNote, a capture that could not be read
+// to its end (capture.readErr) is not said so on stderr at once: the caller
+// prints it (printNote) when its output comes (a worker of
+// eachInputOrdered), or makes it an error (check, diff).
 func (o *commonOptions) replayNoting(env *Env, in *input, scOpts streamctx.Options, deferNote bool) (*capture, error) {
 	ti, err := detectTimed(in)
 	if err != nil {
@@ -200,14 +202,14 @@ func (o *commonOptions) replayNoting(env *Env, in *input, scOpts streamctx.Optio
 	sc.ProviderName = o.provider
 	res, err := parser.Replay(ti.r, sc, parser.Options{Format: o.format, MaxLineSize: o.maxLineSize})
 	var partial *parser.PartialError
-	var note error
+	var readErr error
 	switch {
 	case errors.As(err, &partial):
 		// What arrived before is reported; the error counts as an
 		// undecodable event (exit 1) and is said on stderr too.
 		cause := explain(partial.Err)
 		sc.BadEvent(0, "the input could not be read to its end", cause)
-		note = fmt.Errorf("%s: %w (what was read before is reported)", in.name, cause)
+		readErr = fmt.Errorf("%s: %w", in.name, cause)
 	case err != nil:
 		return nil, fmt.Errorf("%s: %w", in.name, explain(err))
 	}
@@ -216,18 +218,19 @@ func (o *commonOptions) replayNoting(env *Env, in *input, scOpts streamctx.Optio
 	if provider == "" {
 		provider = res.Format.Vendor
 	}
-	c := &capture{sc: sc, snap: sc.Snapshot(res.Format.Name, provider), res: res, note: note}
+	c := &capture{sc: sc, snap: sc.Snapshot(res.Format.Name, provider), res: res, readErr: readErr}
 	if !deferNote {
 		c.printNote(env)
 	}
 	return c, nil
 }
 
-// printNote prints the capture's note, if any, on stderr, once.
+// printNote says on stderr, once, that the capture could not be read to its
+// end, if so.
 func (c *capture) printNote(env *Env) {
-	if c.note != nil {
-		fmt.Fprintf(env.Stderr, "sseinspect: %v\n", c.note)
-		c.note = nil
+	if c.readErr != nil && !c.noted {
+		fmt.Fprintf(env.Stderr, "sseinspect: %v (what was read before is reported)\n", c.readErr)
+		c.noted = true
 	}
 }
 

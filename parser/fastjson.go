@@ -308,6 +308,7 @@ func (l *fastLexer) textPresence(dst *string) bool {
 	if !l.skipString() {
 		return false
 	}
+	*dst = ""
 	if l.i-start > 2 {
 		*dst = textPresent
 	}
@@ -739,9 +740,10 @@ func same(b []byte, last *string) string {
 // decodeFastChat decodes a chat.completion.chunk into c exactly as
 // unmarshal would, or returns false, leaving c to be reset. c is zero on
 // entry, but for its Choices, empty (their backing array zeroed). The
-// delta of the first choice may be st.delta. Content chunks are the fast
-// path; tool calls, function_call, content arrays, whole messages and
-// x_groq are left to unmarshal.
+// delta of the first choice may be st.delta, and the usage shares
+// st.usage: both are valid until the next decode with st. Content chunks
+// are the fast path; tool calls, function_call, content arrays, whole
+// messages and x_groq are left to unmarshal.
 func decodeFastChat(data []byte, c *chatChunk, st *chatFast) bool {
 	l := fastLexer{b: data}
 	var mask uint32

@@ -267,13 +267,19 @@ func FuzzReplay(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		sc := streamctx.New(streamctx.Options{CollectText: true, RecordChunks: true})
 		res, err := parser.Replay(bytes.NewReader(b), sc, parser.Options{MaxLineSize: 1 << 20})
-		if err != nil {
+		var partial *parser.PartialError
+		if err != nil && !errors.As(err, &partial) {
 			known := errors.Is(err, parser.ErrEmpty) || errors.Is(err, parser.ErrUnrecognized) || errors.Is(err, sse.ErrLineTooLong)
 			if !known && !strings.Contains(err.Error(), "HTTP status line") {
 				t.Fatalf("unexpected error kind: %v", err)
 			}
 			return
 		}
+		if partial != nil && !errors.Is(err, sse.ErrLineTooLong) {
+			t.Fatalf("a bytes.Reader fails only on a line over the cap: %v", err)
+		}
+		// A partial replay (a line over the cap after events) is checked
+		// as any other: what came before is a summary too.
 		s := sc.Snapshot(res.Format.Name, res.Format.Vendor)
 		if s.Status == "ok" && (!s.Complete || s.ErrorType != nil) {
 			t.Fatalf("ok status for an incomplete or failed stream: %+v", s)
@@ -281,11 +287,20 @@ func FuzzReplay(f *testing.F) {
 		// Without text collected (parsers may skip decoding it), the
 		// summary is the same but for the text.
 		lean := streamctx.New(streamctx.Options{})
-		if _, err := parser.Replay(bytes.NewReader(b), lean, parser.Options{MaxLineSize: 1 << 20}); err != nil {
-			t.Fatalf("replay without text failed where with text it did not: %v", err)
+		if _, leanErr := parser.Replay(bytes.NewReader(b), lean, parser.Options{MaxLineSize: 1 << 20}); (leanErr == nil) != (err == nil) {
+			t.Fatalf("replay without text: %v, with text: %v", leanErr, err)
 		}
 		if got, want := withoutText(lean.Snapshot(res.Format.Name, res.Format.Vendor)), withoutText(s); !reflect.DeepEqual(got, want) {
 			t.Fatalf("collecting the text changed the summary:\n got %+v\nwant %+v", got, want)
+		}
+		// A small line cap stops most inputs part way: the partial
+		// summary holds the same invariant.
+		small := streamctx.New(streamctx.Options{CollectText: true})
+		res, err = parser.Replay(bytes.NewReader(b), small, parser.Options{MaxLineSize: 256})
+		if errors.As(err, &partial) {
+			if s := small.Snapshot(res.Format.Name, res.Format.Vendor); s.Status == "ok" && (!s.Complete || s.ErrorType != nil) {
+				t.Fatalf("ok status for an incomplete or failed partial stream: %+v", s)
+			}
 		}
 	})
 }

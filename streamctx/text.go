@@ -22,7 +22,7 @@ type textBuf struct {
 	cur  strings.Builder // the chunk being filled
 	n    int             // total length
 	// onChunk, when not nil, is called with textChunk each time a chunk
-	// is allocated (see Options.OnTextChunk). Reset keeps it.
+	// is allocated (Context.keep: see Options.OnKeep). Reset keeps it.
 	onChunk func(bytes int)
 }
 
