@@ -1,0 +1,46 @@
+package cmd
+
+import (
+	"bytes"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// TestProgressOfALargeCapture: while a capture of largeInput bytes or more
+// is read, the progress line is rewritten in place with the MiB read so
+// far; a smaller one shows none.
+func TestProgressOfALargeCapture(t *testing.T) {
+	t.Parallel()
+	run := func(size int64) (string, bool) {
+		var stderr bytes.Buffer
+		var read, total atomic.Int64
+		total.Store(size)
+		done := make(chan struct{})
+		go func() {
+			for i := int64(1); i <= 4; i++ {
+				read.Store(i * size / 4)
+				time.Sleep(progressEvery)
+			}
+			close(done)
+		}()
+		shown := awaitShowingProgress(&Env{Stderr: &stderr}, done, &read, &total, 1, 3, "big.sse")
+		return stderr.String(), shown
+	}
+
+	out, shown := run(256 << 20)
+	assert.True(t, shown)
+	lines := strings.Split(out, "\r\x1b[K")
+	assert.Empty(t, lines[0], "each line starts by clearing the previous one")
+	assert.GreaterOrEqual(t, len(lines)-1, 2, "rewritten as reading goes: %q", out)
+	for _, l := range lines[1:] {
+		assert.Regexp(t, `^\[2/3\] big\.sse \d+ of 256 MiB$`, l)
+	}
+
+	out, shown = run(largeInput - 1)
+	assert.False(t, shown)
+	assert.Empty(t, out, "no progress for a capture under largeInput")
+}
