@@ -6,6 +6,7 @@ import (
 	"encoding"
 	"encoding/json"
 	"io"
+	"math/bits"
 	"reflect"
 	"strconv"
 	"strings"
@@ -358,36 +359,44 @@ func incompleteTail(s string) int {
 	return 0
 }
 
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// load64 returns the eight bytes of s at i as a little-endian number (one
+// load: the compiler merges the shifts).
+func load64(s string, i int) uint64 {
+	_ = s[i+7]
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
+// specials8 returns, for the eight bytes of x (the first in the low
+// bits), a word whose lowest set bit is the top bit of the first byte that
+// is not jsonSafe ASCII (a control character, '"', '\\' or a byte of a
+// multibyte rune), or 0 when every byte is. These are the classic "has a
+// byte less than n" and "has a zero byte" tests: a borrow may flag a byte
+// above a real match, never one below it, so the lowest flag is exact.
+func specials8(x uint64) uint64 {
+	quote := x ^ ('"' * ones)      // a zero byte where x has '"'
+	backslash := x ^ ('\\' * ones) // a zero byte where x has '\\'
+	control := (x - 0x20*ones) &^ x
+	zeroQuote := (quote - ones) &^ quote
+	zeroBackslash := (backslash - ones) &^ backslash
+	return (control | zeroQuote | zeroBackslash | x) & highs
+}
+
 // writeJSONBody writes s escaped as writeJSONString does, without the
-// quotes.
+// quotes. It looks at eight bytes at a time for the next byte that is not
+// plain ASCII (nextSpecial), then escapes it, or decodes the rune it
+// starts and escapes that rune if it is invalid, U+2028 or U+2029.
 func writeJSONBody(w *bufio.Writer, s string) {
 	start := 0
-	for i := 0; i < len(s); {
+	for i := nextSpecial(s, 0); i < len(s); i = nextSpecial(s, i) {
 		if b := s[i]; b < utf8.RuneSelf {
-			if jsonSafe[b] {
-				i++
-				continue
-			}
 			_, _ = w.WriteString(s[start:i])
-			switch b {
-			case '\\', '"':
-				_ = w.WriteByte('\\')
-				_ = w.WriteByte(b)
-			case '\b':
-				_, _ = w.WriteString(`\b`)
-			case '\f':
-				_, _ = w.WriteString(`\f`)
-			case '\n':
-				_, _ = w.WriteString(`\n`)
-			case '\r':
-				_, _ = w.WriteString(`\r`)
-			case '\t':
-				_, _ = w.WriteString(`\t`)
-			default:
-				_, _ = w.WriteString(`\u00`)
-				_ = w.WriteByte(hexDigits[b>>4])
-				_ = w.WriteByte(hexDigits[b&0xF])
-			}
+			writeJSONEscape(w, b)
 			i++
 			start = i
 			continue
@@ -409,4 +418,44 @@ func writeJSONBody(w *bufio.Writer, s string) {
 		start = i
 	}
 	_, _ = w.WriteString(s[start:])
+}
+
+// nextSpecial returns the index of the first byte of s from i on that is
+// not jsonSafe ASCII (a control character, '"', '\\' or a byte of a
+// multibyte rune), or len(s): eight bytes at a time.
+func nextSpecial(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		if m := specials8(load64(s, i)); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for ; i < len(s); i++ {
+		if b := s[i]; b >= utf8.RuneSelf || !jsonSafe[b] {
+			return i
+		}
+	}
+	return i
+}
+
+// writeJSONEscape writes the escape of an ASCII byte that is not jsonSafe.
+func writeJSONEscape(w *bufio.Writer, b byte) {
+	switch b {
+	case '\\', '"':
+		_ = w.WriteByte('\\')
+		_ = w.WriteByte(b)
+	case '\b':
+		_, _ = w.WriteString(`\b`)
+	case '\f':
+		_, _ = w.WriteString(`\f`)
+	case '\n':
+		_, _ = w.WriteString(`\n`)
+	case '\r':
+		_, _ = w.WriteString(`\r`)
+	case '\t':
+		_, _ = w.WriteString(`\t`)
+	default:
+		_, _ = w.WriteString(`\u00`)
+		_ = w.WriteByte(hexDigits[b>>4])
+		_ = w.WriteByte(hexDigits[b&0xF])
+	}
 }
