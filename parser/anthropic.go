@@ -41,7 +41,8 @@ import (
 //     entry's tokens are not included in the top-level usage fields"; so
 //     message_delta's explicit cache_read_input_tokens 0 replaces the
 //     55096 of message_start (which described the compaction pass), and
-//     the iterations array (billing detail) is not summed.
+//     the iterations array (billing detail) is not summed into it; what
+//     the compaction passes used is said in a warning.
 //   - Content blocks: text and thinking text go to the answer and the
 //     reasoning; tool_use blocks are the client tool calls, keyed by block
 //     index; server tools (server_tool_use, mcp_tool_use), their
@@ -68,6 +69,9 @@ type anthropic struct {
 	// orphanWarned is set once a delta for a block that was never
 	// started has been warned about.
 	orphanWarned bool
+	// compaction is what the compaction passes of the last
+	// usage.iterations used (End warns: the top-level usage leaves it out).
+	compaction anthropicCompaction
 }
 
 // newAnthropic returns a parser for one Anthropic Messages stream.
@@ -127,6 +131,23 @@ type anthropicUsage struct {
 	OutputTokensDetails      *struct {
 		ThinkingTokens *int64 `json:"thinking_tokens"`
 	} `json:"output_tokens_details"`
+	// Iterations itemizes a request that sampled more than once (a
+	// compaction pass, then the message).
+	Iterations []anthropicIteration `json:"iterations"`
+}
+
+type anthropicIteration struct {
+	Type                     string `json:"type"`
+	InputTokens              *int64 `json:"input_tokens"`
+	OutputTokens             *int64 `json:"output_tokens"`
+	CacheCreationInputTokens *int64 `json:"cache_creation_input_tokens"`
+	CacheReadInputTokens     *int64 `json:"cache_read_input_tokens"`
+}
+
+// anthropicCompaction sums the compaction entries of usage.iterations.
+type anthropicCompaction struct {
+	passes                                  int
+	input, output, cacheRead, cacheCreation int64
 }
 
 // blockKind says what a content block is, as far as the parser cares.
@@ -253,6 +274,17 @@ func (p *anthropic) End(sc *streamctx.Context) {
 	if !sc.Complete() && !sc.Failed() && sc.Events() > 0 {
 		sc.Warn("the stream ended without message_stop: it was cut off")
 	}
+	if c := p.compaction; c.passes > 0 {
+		// The API documents that a compaction entry's tokens are not in
+		// the top-level usage, which the summary reports: say so, for
+		// whoever bills from it.
+		passes := "a compaction pass"
+		if c.passes > 1 {
+			passes = strconv.Itoa(c.passes) + " compaction passes"
+		}
+		sc.Warn("%s (usage.iterations) used input %d, output %d, cache_read %d, cache_creation %d tokens, which the top-level usage reported here leaves out",
+			passes, c.input, c.output, c.cacheRead, c.cacheCreation)
+	}
 }
 
 // what names an event in a BadEvent warning: its SSE event name, else its
@@ -300,6 +332,20 @@ func (p *anthropic) updateUsage(sc *streamctx.Context, ev *sse.Event, raw json.R
 		u.Reasoning = streamctx.Ptr(d.ThinkingTokens)
 	}
 	sc.UpdateUsage(u, raw)
+	if p.usage.Iterations != nil {
+		p.compaction = anthropicCompaction{}
+		for _, it := range p.usage.Iterations {
+			if it.Type != "compaction" {
+				continue
+			}
+			c := &p.compaction
+			c.passes++
+			c.input += streamctx.Ptr(it.InputTokens).N
+			c.output += streamctx.Ptr(it.OutputTokens).N
+			c.cacheRead += streamctx.Ptr(it.CacheReadInputTokens).N
+			c.cacheCreation += streamctx.Ptr(it.CacheCreationInputTokens).N
+		}
+	}
 }
 
 // kindOf classifies a content block type. known is false for a type the

@@ -256,7 +256,25 @@ func TestAnthropic(t *testing.T) {
 				aev("content_block_stop", aStop0) +
 				aev("message_delta", `{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"input_tokens":181,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":8,"iterations":[{"input_tokens":100,"output_tokens":83,"cache_read_input_tokens":55096,"cache_creation_input_tokens":0,"type":"compaction"},{"input_tokens":181,"output_tokens":8,"cache_read_input_tokens":0,"cache_creation_input_tokens":0,"type":"message"}]}}`) +
 				aev("message_stop", aEnd),
-			want: func() anthWant { w := okText("Hello!"); w.In, w.Out, w.Total = 181, 8, 181; return w }(),
+			// The compaction pass's tokens are not in the top-level usage
+			// (the API docs of usage.iterations); a warning says what it
+			// used, for whoever bills from the summary.
+			want: func() anthWant {
+				w := okText("Hello!")
+				w.In, w.Out, w.Total = 181, 8, 181
+				w.Warnings = []string{"a compaction pass (usage.iterations) used input 100, output 83, cache_read 55096, cache_creation 0 tokens, which the top-level usage reported here leaves out"}
+				return w
+			}(),
+		},
+		{
+			name: "two_compaction_passes_are_summed_in_the_warning",
+			in: aHead + aev("content_block_delta", aTextDelta(0, "x")) + aev("content_block_stop", aStop0) +
+				aev("message_delta", `{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"input_tokens":5,"output_tokens":2,"iterations":[{"type":"compaction","input_tokens":10,"output_tokens":3,"cache_read_input_tokens":7},{"type":"message","input_tokens":5,"output_tokens":1},{"type":"compaction","input_tokens":20,"output_tokens":4,"cache_creation_input_tokens":9},{"type":"message","input_tokens":5,"output_tokens":2}]}}`) +
+				aev("message_stop", aEnd),
+			want: anthWant{Status: "ok", Complete: true, Stop: "end_turn", ID: "msg_01abc", Model: "claude-x", Text: "x", In: 5, Out: 2, Total: 5,
+				Warnings: []string{
+					"2 compaction passes (usage.iterations) used input 30, output 7, cache_read 7, cache_creation 9 tokens, which the top-level usage reported here leaves out",
+				}},
 		},
 		{
 			name: "usage_message_delta_cumulative_values_replace_message_start",
