@@ -153,3 +153,42 @@ func BenchmarkReplayCaptures(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(inputs)), "captures/op")
 }
+
+// BenchmarkReplayChatToolCalls replays 8 MiB of OpenAI chat chunks that
+// stream one tool call's arguments in small fragments, as an agent writing
+// a file does (the generated corpus has few such chunks).
+func BenchmarkReplayChatToolCalls(b *testing.B) {
+	var buf bytes.Buffer
+	buf.WriteString(`data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"edit_file","arguments":""}}]},"logprobs":null,"finish_reason":null}],"usage":null}` + "\n\n")
+	fragments := []string{`{\"path\": \"`, `main.go`, `\", \"new_string\": \"`, `func`, ` main`, `() {\\n`, `\\tfmt`, `.Println`, `(\\\"héllo\\\")`, `\\n}`, `\\n`, `\"}`}
+	args := 0
+	for i := 0; buf.Len() < benchSize; i++ {
+		f := fragments[i%len(fragments)]
+		buf.WriteString(`data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"` + f + `"}}]},"logprobs":null,"finish_reason":null}],"usage":null}` + "\n\n")
+		args++
+	}
+	buf.WriteString(`data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":10,"completion_tokens":1000,"total_tokens":1010}}` + "\n\ndata: [DONE]\n\n")
+	data := buf.Bytes()
+	for _, collect := range []bool{false, true} {
+		name := map[bool]string{false: "summary", true: "json"}[collect]
+		b.Run(name, func(b *testing.B) {
+			sc := streamctx.New(streamctx.Options{CollectText: collect})
+			_, err := parser.Replay(bytes.NewReader(data), sc, parser.Options{})
+			require.NoError(b, err)
+			s := sc.Snapshot("openai-chat", "openai")
+			require.Equal(b, "ok", s.Status, "warnings: %q", s.Warnings)
+			require.Equal(b, args+3, s.Events)
+			if collect {
+				require.Len(b, s.ToolCalls, 1)
+			}
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				sc := streamctx.New(streamctx.Options{CollectText: collect})
+				if _, err := parser.Replay(bytes.NewReader(data), sc, parser.Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

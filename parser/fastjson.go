@@ -716,7 +716,8 @@ func internAnthropicType(b []byte) string {
 // chatFast is what decodeFastChat keeps from one chunk to the next: the
 // last id and model (every chunk repeats them: the strings are shared
 // rather than copied again), and storage that the decoded chunk points to
-// until the next decode: the delta of choice 0 and the usage.
+// until the next decode: the delta of choice 0 (its tool calls too) and
+// the usage.
 type chatFast struct {
 	// skipText is set when the stream context keeps no text: content,
 	// refusal and a choice's text are then validated but not decoded, as
@@ -726,7 +727,9 @@ type chatFast struct {
 	id, model string
 	usage     json.RawMessage // lent to the chunk's Usage (see rawInto)
 	delta     chatDelta
-	taken     bool // delta holds this chunk's first delta
+	toolCalls []chatToolCall // the backing array of delta's tool calls
+	toolIndex int            // the index of delta's first tool call
+	taken     bool           // delta holds this chunk's first delta
 }
 
 // same returns *last when it equals b, else a copy of b, kept in *last.
@@ -740,9 +743,10 @@ func same(b []byte, last *string) string {
 // decodeFastChat decodes a chat.completion.chunk into c exactly as
 // unmarshal would, or returns false, leaving c to be reset. c is zero on
 // entry, but for its Choices, empty (their backing array zeroed). The
-// delta of the first choice may be st.delta, and the usage shares
-// st.usage: both are valid until the next decode with st. Content chunks
-// are the fast path; tool calls, function_call, content arrays, whole
+// delta of the first choice may be st.delta (its tool calls in st's
+// storage), and the usage shares st.usage: all are valid until the next
+// decode with st. Content and tool-call chunks are the fast path;
+// function_call, arguments that are not a string, content arrays, whole
 // messages and x_groq are left to unmarshal.
 func decodeFastChat(data []byte, c *chatChunk, st *chatFast) bool {
 	l := fastLexer{b: data}
@@ -836,14 +840,14 @@ func fastChatChoice(l *fastLexer, ch *chatChoice, st *chatFast) bool {
 			if l.ws() == 'n' {
 				return l.literal("null")
 			}
-			d := &st.delta
-			if st.taken {
+			d, lent := &st.delta, !st.taken
+			if !lent {
 				d = new(chatDelta)
 			}
 			st.taken = true
 			*d = chatDelta{}
 			ch.Delta = d
-			return fastChatDelta(l, d, st.skipText)
+			return fastChatDelta(l, d, st, lent)
 		case "finish_reason":
 			return seen(&mask, 1<<2) && l.str(&ch.FinishReason, nil)
 		case "text": // Together repeats delta.content here
@@ -865,7 +869,10 @@ func fastChatChoice(l *fastLexer, ch *chatChoice, st *chatFast) bool {
 	})
 }
 
-func fastChatDelta(l *fastLexer, d *chatDelta, skipText bool) bool {
+// fastChatDelta decodes a delta; lent says that d is st.delta, whose tool
+// calls may then use st's storage.
+func fastChatDelta(l *fastLexer, d *chatDelta, st *chatFast, lent bool) bool {
+	skipText := st.skipText
 	var mask uint32
 	return l.object(func(key []byte) bool {
 		switch string(key) {
@@ -880,12 +887,93 @@ func fastChatDelta(l *fastLexer, d *chatDelta, skipText bool) bool {
 			return seen(&mask, 1<<3) && l.str(&d.Reasoning, nil)
 		case "reasoning_details":
 			return seen(&mask, 1<<4) && l.raw(&d.ReasoningDetails)
-		case "tool_calls": // only null (no change) is taken here
-			return seen(&mask, 1<<5) && l.ws() == 'n' && l.literal("null")
+		case "tool_calls":
+			return seen(&mask, 1<<5) && fastChatToolCalls(l, d, st, lent)
 		case "function_call":
 			return seen(&mask, 1<<6) && l.ws() == 'n' && l.literal("null")
 		}
 		return l.unknownKey(key, "content", "refusal", "reasoning_content", "reasoning", "reasoning_details", "tool_calls", "function_call")
+	})
+}
+
+// fastChatToolCalls decodes delta.tool_calls, in st's storage when lent.
+func fastChatToolCalls(l *fastLexer, d *chatDelta, st *chatFast, lent bool) bool {
+	var back *[]chatToolCall
+	if lent {
+		back = &st.toolCalls
+	}
+	n := 0
+	return fastArray(l, &d.ToolCalls, back, func(tc *chatToolCall) bool {
+		var index *int
+		if lent && n == 0 {
+			index = &st.toolIndex
+		}
+		n++
+		return fastChatToolCall(l, tc, index, st.skipText)
+	})
+}
+
+// fastChatToolCall decodes one element of delta.tool_calls. Its index goes
+// to *index when that is not nil (st's storage), else to a new int.
+func fastChatToolCall(l *fastLexer, tc *chatToolCall, index *int, skipText bool) bool {
+	var mask uint32
+	return l.object(func(key []byte) bool {
+		switch string(key) {
+		case "index":
+			if !seen(&mask, 1<<0) {
+				return false
+			}
+			if l.ws() == 'n' {
+				return l.literal("null") // Index stays nil
+			}
+			var n int64
+			if !l.int64(&n) || int64(int(n)) != n {
+				return false
+			}
+			if index == nil {
+				index = new(int)
+			}
+			*index = int(n)
+			tc.Index = index
+			return true
+		case "id":
+			return seen(&mask, 1<<1) && l.str(&tc.ID, nil)
+		case "function":
+			if !seen(&mask, 1<<2) {
+				return false
+			}
+			if l.ws() == 'n' {
+				return l.literal("null")
+			}
+			return fastChatFunction(l, &tc.Function, skipText)
+		}
+		return l.unknownKey(key, "index", "id", "function")
+	})
+}
+
+// fastChatFunction decodes a tool call's function: its name, and its
+// arguments when they are a string or null (chatText keeps any other
+// value's JSON text: left to unmarshal).
+func fastChatFunction(l *fastLexer, f *chatFunction, skipText bool) bool {
+	var mask uint32
+	return l.object(func(key []byte) bool {
+		switch string(key) {
+		case "name":
+			return seen(&mask, 1<<0) && l.str(&f.Name, nil)
+		case "arguments":
+			if !seen(&mask, 1<<1) {
+				return false
+			}
+			switch l.ws() {
+			case '"', 'n':
+				args := string(f.Arguments)
+				ok := l.text(&args, skipText)
+				f.Arguments = chatText(args)
+				return ok
+			}
+			return false
+		}
+		return l.unknownKey(key, "name", "arguments")
 	})
 }
 

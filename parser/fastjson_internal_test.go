@@ -204,8 +204,8 @@ func FuzzFastChat(f *testing.F) {
 }
 
 // checkFastChatSkipping checks decodeFastChat with skipText against
-// decoding everything: the same but for content, refusal and a choice's
-// text, which say only whether they are empty.
+// decoding everything: the same but for content, refusal, a choice's text
+// and tool-call arguments, which say only whether they are empty.
 func checkFastChatSkipping(t *testing.T, data []byte) {
 	t.Helper()
 	var all, skipped chatChunk
@@ -230,6 +230,11 @@ func checkFastChatSkipping(t *testing.T, data []byte) {
 		if ch.Delta != nil {
 			presence(&ch.Delta.Content.text)
 			presence(&ch.Delta.Refusal)
+			for j := range ch.Delta.ToolCalls {
+				args := string(ch.Delta.ToolCalls[j].Function.Arguments)
+				presence(&args)
+				ch.Delta.ToolCalls[j].Function.Arguments = chatText(args)
+			}
 		}
 	}
 	if !reflect.DeepEqual(all, skipped) {
@@ -245,6 +250,7 @@ func TestFastChatSkipsText(t *testing.T) {
 		`{"choices":[{"index":0,"delta":{"content":null,"refusal":"no"}}]}`,
 		`{"choices":[{"index":0,"delta":{"reasoning_content":"r","reasoning":"s"}}]}`,
 		`{"choices":[{"index":0,"text":"t"},{"index":1,"delta":{"content":"x"}}]}`,
+		`{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":"{\"a\":"}},{"index":1,"function":{"arguments":""}}]}}]}`,
 	} {
 		checkFastChatSkipping(t, []byte(d))
 	}
@@ -388,17 +394,21 @@ func BenchmarkDecodeAnthropic(b *testing.B) {
 func TestFastChatTaken(t *testing.T) {
 	t.Parallel()
 	var st chatFast
-	n := 0
+	n, tools := 0, 0
 	for _, d := range benchEvents(t, "openai-chat", 512<<10) {
 		var c chatChunk
 		ok := decodeFastChat(d, &c, &st)
-		if bytes.Contains(d, []byte(`"tool_calls"`)) || bytes.Equal(d, []byte("[DONE]")) {
+		if bytes.Equal(d, []byte("[DONE]")) {
 			continue
 		}
 		require.True(t, ok, "%s", d)
 		n++
+		if bytes.Contains(d, []byte(`"tool_calls"`)) {
+			tools++
+		}
 	}
 	require.Greater(t, n, 1000)
+	require.Greater(t, tools, 10, "tool-call chunks are taken too")
 	for _, d := range []string{
 		`{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o","system_fingerprint":"fp_1","choices":[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}],"usage":null,"obfuscation":"x"}`,
 		`{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o","service_tier":"default","choices":[{"index":0,"delta":{"content":"\u003cb\u003e"},"logprobs":null,"finish_reason":null}]}`,
@@ -407,6 +417,9 @@ func TestFastChatTaken(t *testing.T) {
 		`{"id":"1","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":1}}`,
 		`{"id":"1","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2}}`,
 		`{"id":"t","choices":[{"index":0,"text":"\n","logprobs":null,"finish_reason":null,"seed":null,"delta":{"token_id":201,"role":"assistant","content":"\n"}}],"usage":null}`,
+		`{"id":"1","choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"get_weather","arguments":""}}]},"finish_reason":null}]}`,
+		`{"id":"1","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"city\": \"Par"}}]},"finish_reason":null}]}`,
+		`{"id":"1","choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"id":"call_2","function":{"name":"f","arguments":null}},{"index":2,"function":{"arguments":"{}"}}]}}]}`,
 	} {
 		var c chatChunk
 		assert.True(t, decodeFastChat([]byte(d), &c, &st), d)
@@ -417,8 +430,8 @@ func TestFastChatTaken(t *testing.T) {
 		b, err := os.ReadFile(file)
 		require.NoError(t, err)
 		for _, d := range dataLines(b) {
-			if bytes.Contains(d, []byte(`"object":"chat.completion.chunk"`)) && bytes.Contains(d, []byte(`"content":"`)) &&
-				!bytes.Contains(d, []byte(`"tool_calls"`)) && !bytes.Contains(d, []byte(`"x_groq"`)) && !hasControl(d) {
+			if bytes.Contains(d, []byte(`"object":"chat.completion.chunk"`)) && (bytes.Contains(d, []byte(`"content":"`)) || bytes.Contains(d, []byte(`"tool_calls":[`))) &&
+				!bytes.Contains(d, []byte(`"x_groq"`)) && !bytes.Contains(d, []byte(`"function_call"`)) && !hasControl(d) {
 				var c chatChunk
 				assert.True(t, decodeFastChat(d, &c, &st), "%s: %s", file, d)
 			}
