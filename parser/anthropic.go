@@ -132,8 +132,9 @@ type anthropicUsage struct {
 		ThinkingTokens *int64 `json:"thinking_tokens"`
 	} `json:"output_tokens_details"`
 	// Iterations itemizes a request that sampled more than once (a
-	// compaction pass, then the message).
-	Iterations []anthropicIteration `json:"iterations"`
+	// compaction pass, then the message). Kept raw and decoded on its
+	// own: a shape it does not expect must not cost the usage itself.
+	Iterations json.RawMessage `json:"iterations"`
 }
 
 type anthropicIteration struct {
@@ -332,19 +333,34 @@ func (p *anthropic) updateUsage(sc *streamctx.Context, ev *sse.Event, raw json.R
 		u.Reasoning = streamctx.Ptr(d.ThinkingTokens)
 	}
 	sc.UpdateUsage(u, raw)
-	if p.usage.Iterations != nil {
-		p.compaction = anthropicCompaction{}
-		for _, it := range p.usage.Iterations {
-			if it.Type != "compaction" {
-				continue
-			}
-			c := &p.compaction
-			c.passes++
-			c.input += streamctx.Ptr(it.InputTokens).N
-			c.output += streamctx.Ptr(it.OutputTokens).N
-			c.cacheRead += streamctx.Ptr(it.CacheReadInputTokens).N
-			c.cacheCreation += streamctx.Ptr(it.CacheCreationInputTokens).N
+	p.iterations(sc, ev)
+}
+
+// iterations sums the compaction entries of the usage's iterations, when
+// it has some (null or absent keeps the last sums). An array of an
+// unexpected shape is one warning, never a bad event: it is read only to
+// say what the compaction passes used.
+func (p *anthropic) iterations(sc *streamctx.Context, ev *sse.Event) {
+	raw := p.usage.Iterations
+	if len(raw) == 0 || isJSONNull(raw) {
+		return
+	}
+	var its []*anthropicIteration
+	if err := unmarshal(raw, &its); err != nil {
+		p.warnOnce(sc, "iterations", "line %d: usage.iterations not read: %v", ev.Line, err)
+		return
+	}
+	p.compaction = anthropicCompaction{}
+	for _, it := range its {
+		if it == nil || it.Type != "compaction" {
+			continue
 		}
+		c := &p.compaction
+		c.passes++
+		c.input += streamctx.Ptr(it.InputTokens).N
+		c.output += streamctx.Ptr(it.OutputTokens).N
+		c.cacheRead += streamctx.Ptr(it.CacheReadInputTokens).N
+		c.cacheCreation += streamctx.Ptr(it.CacheCreationInputTokens).N
 	}
 }
 

@@ -277,6 +277,16 @@ func TestAnthropic(t *testing.T) {
 				}},
 		},
 		{
+			// iterations is read only for the warning: a shape it does
+			// not expect costs one warning, not the usage nor the exit.
+			name: "malformed_iterations_keep_the_usage",
+			in: aHead + aev("content_block_delta", aTextDelta(0, "x")) + aev("content_block_stop", aStop0) +
+				aev("message_delta", `{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"input_tokens":181,"output_tokens":8,"iterations":[{"type":"compaction","input_tokens":100,"output_tokens":83.0}]}}`) +
+				aev("message_stop", aEnd),
+			want: anthWant{Status: "ok", Complete: true, Stop: "end_turn", ID: "msg_01abc", Model: "claude-x", Text: "x", In: 181, Out: 8, Total: 181,
+				Warnings: []string{"line 13: usage.iterations not read: json: cannot unmarshal number 83.0 into Go struct field anthropicIteration.output_tokens of type int64"}},
+		},
+		{
 			name: "usage_message_delta_cumulative_values_replace_message_start",
 			in: aev("message_start", `{"type":"message_start","message":{"id":"msg_01abc","model":"claude-x","usage":{"input_tokens":2,"cache_creation_input_tokens":3068,"cache_read_input_tokens":0,"cache_creation":{"ephemeral_5m_input_tokens":3068,"ephemeral_1h_input_tokens":0},"output_tokens":69}}}`) +
 				aev("content_block_start", aText0) + aev("content_block_delta", aTextDelta(0, "650")) + aev("content_block_stop", aStop0) +

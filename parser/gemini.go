@@ -268,7 +268,7 @@ func (p *gemini) part(sc *streamctx.Context, pt *geminiPart) {
 // functionCall records one functionCall part as a tool call.
 func (p *gemini) functionCall(sc *streamctx.Context, pt *geminiPart) {
 	fc := pt.FunctionCall
-	streamed := fc.WillContinue || (fc.PartialArgs != nil && !geminiIsNull(fc.PartialArgs))
+	streamed := fc.WillContinue || (fc.PartialArgs != nil && !isJSONNull(fc.PartialArgs))
 	continued := p.open != ""
 	key := p.open
 	if !continued {
@@ -284,7 +284,7 @@ func (p *gemini) functionCall(sc *streamctx.Context, pt *geminiPart) {
 	}
 	sc.ToolDelta(key, fc.ID, fc.Name, "")
 	switch {
-	case fc.Args != nil && !geminiIsNull(fc.Args):
+	case fc.Args != nil && !isJSONNull(fc.Args):
 		p.args.Reset()
 		if err := json.Compact(&p.args, fc.Args); err != nil {
 			// Unreachable: Unmarshal validated the whole event.
@@ -299,7 +299,7 @@ func (p *gemini) functionCall(sc *streamctx.Context, pt *geminiPart) {
 
 // usageMetadata merges one cumulative usageMetadata object.
 func (p *gemini) usageMetadata(sc *streamctx.Context, ev *sse.Event, raw json.RawMessage) {
-	if geminiIsNull(raw) {
+	if isJSONNull(raw) {
 		return
 	}
 	p.usage = geminiUsage{}
@@ -392,6 +392,6 @@ func geminiLine(line int) string {
 	return "line " + strconv.Itoa(line) + ": "
 }
 
-func geminiIsNull(raw json.RawMessage) bool {
+func isJSONNull(raw json.RawMessage) bool {
 	return bytes.Equal(bytes.TrimSpace(raw), []byte("null"))
 }
