@@ -2,6 +2,7 @@ package parser_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -154,6 +155,50 @@ func BenchmarkReplayCaptures(b *testing.B) {
 	b.ReportMetric(float64(len(inputs)), "captures/op")
 }
 
+// BenchmarkReplayGeminiFunctionCalls replays 8 MiB of Gemini chunks that
+// each carry one whole function call (Gemini sends calls whole), with
+// arguments of a few hundred bytes, as an agent editing files does.
+func BenchmarkReplayGeminiFunctionCalls(b *testing.B) {
+	var buf bytes.Buffer
+	calls := 0
+	for buf.Len() < benchSize {
+		fmt.Fprintf(&buf, `data: {"candidates": [{"content": {"parts": [{"functionCall": {"name": "edit_file","args": {"path": "internal/x%d.go","old_string": "func main() {\n\tfmt.Println(\"héllo\")\n}\n","new_string": "func main() {\n\tfmt.Println(\"hello, 世界\")\n\tos.Exit(%d)\n}\n"}}}],"role": "model"},"index": 0}],"usageMetadata": {"promptTokenCount": 10,"candidatesTokenCount": %d,"totalTokenCount": %d},"modelVersion": "gemini-2.5-pro","responseId": "r1"}`+"\r\n\r\n", calls, calls, calls, calls+10)
+		calls++
+	}
+	buf.WriteString(`data: {"candidates": [{"content": {"parts": [{"text": ""}],"role": "model"},"finishReason": "STOP","index": 0}],"usageMetadata": {"promptTokenCount": 10,"candidatesTokenCount": 5,"totalTokenCount": 15},"modelVersion": "gemini-2.5-pro","responseId": "r1"}` + "\r\n\r\n")
+	benchReplayData(b, buf.Bytes(), "gemini", calls+1, calls)
+}
+
+// benchReplayData checks that data summarizes completely (events events;
+// with text collected, tools tool calls), then replays it, collecting text
+// (json) or not (summary).
+func benchReplayData(b *testing.B, data []byte, format string, events, tools int) {
+	for _, collect := range []bool{false, true} {
+		name := map[bool]string{false: "summary", true: "json"}[collect]
+		b.Run(name, func(b *testing.B) {
+			sc := streamctx.New(streamctx.Options{CollectText: collect})
+			res, err := parser.Replay(bytes.NewReader(data), sc, parser.Options{})
+			require.NoError(b, err)
+			s := sc.Snapshot(res.Format.Name, res.Format.Vendor)
+			require.Equal(b, format, s.Format)
+			require.Equal(b, "ok", s.Status, "warnings: %q", s.Warnings)
+			require.Empty(b, s.Warnings)
+			require.Equal(b, events, s.Events)
+			if collect {
+				require.Len(b, s.ToolCalls, tools)
+			}
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				sc := streamctx.New(streamctx.Options{CollectText: collect})
+				if _, err := parser.Replay(bytes.NewReader(data), sc, parser.Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkReplayChatToolCalls replays 8 MiB of OpenAI chat chunks that
 // stream one tool call's arguments in small fragments, as an agent writing
 // a file does (the generated corpus has few such chunks).
@@ -168,27 +213,5 @@ func BenchmarkReplayChatToolCalls(b *testing.B) {
 		args++
 	}
 	buf.WriteString(`data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":10,"completion_tokens":1000,"total_tokens":1010}}` + "\n\ndata: [DONE]\n\n")
-	data := buf.Bytes()
-	for _, collect := range []bool{false, true} {
-		name := map[bool]string{false: "summary", true: "json"}[collect]
-		b.Run(name, func(b *testing.B) {
-			sc := streamctx.New(streamctx.Options{CollectText: collect})
-			_, err := parser.Replay(bytes.NewReader(data), sc, parser.Options{})
-			require.NoError(b, err)
-			s := sc.Snapshot("openai-chat", "openai")
-			require.Equal(b, "ok", s.Status, "warnings: %q", s.Warnings)
-			require.Equal(b, args+3, s.Events)
-			if collect {
-				require.Len(b, s.ToolCalls, 1)
-			}
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			for b.Loop() {
-				sc := streamctx.New(streamctx.Options{CollectText: collect})
-				if _, err := parser.Replay(bytes.NewReader(data), sc, parser.Options{}); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	benchReplayData(b, buf.Bytes(), "openai-chat", args+3, 1)
 }

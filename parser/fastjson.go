@@ -981,7 +981,8 @@ func fastChatFunction(l *fastLexer, f *chatFunction, skipText bool) bool {
 // the last model version and response id (shared, as in chatFast), and
 // storage that the decoded chunk points to until the next decode: the
 // first candidate's index, content and parts array, the first part's
-// text, the candidates, usageMetadata.
+// text, the first function call and its args, the candidates,
+// usageMetadata.
 type geminiFast struct {
 	// skipText is set when the stream context keeps no text (the two-line
 	// summary): a text part is then validated but not decoded, and its
@@ -994,6 +995,8 @@ type geminiFast struct {
 	text      string
 	cands     []geminiCandidate
 	content   geminiContent
+	call      geminiFunctionCall
+	callArgs  json.RawMessage
 	parts     []geminiPart
 	usage     json.RawMessage
 	taken     uint8 // the storage that holds this chunk's values
@@ -1005,6 +1008,7 @@ const (
 	takenCands
 	takenParts
 	takenContent
+	takenCall
 )
 
 // lend returns slot, zeroed, when st's storage what is free for this chunk
@@ -1029,8 +1033,8 @@ func (st *geminiFast) take(what uint8) bool {
 
 // decodeFastGemini decodes a GenerateContentResponse into r (zero on entry)
 // exactly as unmarshal would, or returns false, leaving r to be reset.
-// Text and thought parts are the fast path; function calls, prompt
-// feedback and the Code Assist envelope are left to unmarshal.
+// Text, thought and function-call parts are the fast path; prompt feedback
+// and the Code Assist envelope are left to unmarshal.
 func decodeFastGemini(data []byte, r *geminiEnvelope, st *geminiFast) bool {
 	l := fastLexer{b: data}
 	var mask uint32
@@ -1186,8 +1190,20 @@ func fastGeminiPart(l *fastLexer, pt *geminiPart, st *geminiFast) bool {
 				return l.literal("null")
 			}
 			return false
-		case "functionCall": // only null (no change) is taken here
-			return seen(&mask, 1<<2) && l.ws() == 'n' && l.literal("null")
+		case "functionCall":
+			if !seen(&mask, 1<<2) {
+				return false
+			}
+			if l.ws() == 'n' {
+				return l.literal("null")
+			}
+			fc := lend(st, takenCall, &st.call)
+			pt.FunctionCall = fc
+			var args *json.RawMessage // st's storage for the lent call's args
+			if fc == &st.call {
+				args = &st.callArgs
+			}
+			return fastGeminiFunctionCall(l, fc, args)
 		case "executableCode":
 			return seen(&mask, 1<<3) && l.raw(&pt.ExecutableCode)
 		case "codeExecutionResult":
@@ -1198,6 +1214,47 @@ func fastGeminiPart(l *fastLexer, pt *geminiPart, st *geminiFast) bool {
 			return seen(&mask, 1<<6) && l.raw(&pt.FileData)
 		}
 		return l.unknownKey(key, "text", "thought", "functionCall", "executableCode", "codeExecutionResult", "inlineData", "fileData")
+	})
+}
+
+// fastGeminiFunctionCall decodes a part's functionCall; its args and
+// partialArgs are kept as JSON text (copies; the args into *args when that
+// is not nil, see rawInto).
+func fastGeminiFunctionCall(l *fastLexer, fc *geminiFunctionCall, args *json.RawMessage) bool {
+	var mask uint32
+	return l.object(func(key []byte) bool {
+		switch string(key) {
+		case "id":
+			return seen(&mask, 1<<0) && l.str(&fc.ID, nil)
+		case "name":
+			return seen(&mask, 1<<1) && l.str(&fc.Name, nil)
+		case "args":
+			if !seen(&mask, 1<<2) {
+				return false
+			}
+			if args != nil {
+				return l.rawInto(&fc.Args, args)
+			}
+			return l.raw(&fc.Args)
+		case "partialArgs":
+			return seen(&mask, 1<<3) && l.raw(&fc.PartialArgs)
+		case "willContinue":
+			if !seen(&mask, 1<<4) {
+				return false
+			}
+			switch l.ws() {
+			case 't':
+				fc.WillContinue = true
+				return l.literal("true")
+			case 'f':
+				fc.WillContinue = false
+				return l.literal("false")
+			case 'n':
+				return l.literal("null")
+			}
+			return false
+		}
+		return l.unknownKey(key, "id", "name", "args", "partialArgs", "willContinue")
 	})
 }
 

@@ -491,14 +491,17 @@ func TestFastGeminiTaken(t *testing.T) {
 	t.Parallel()
 	var st geminiFast
 	var counts [4]int64
-	n := 0
+	n, calls := 0, 0
 	check := func(what string, d []byte) {
 		t.Helper()
 		var r geminiEnvelope
-		if bytes.Contains(d, []byte(`"functionCall"`)) || bytes.Contains(d, []byte(`"promptFeedback"`)) || hasControl(d) {
+		if bytes.Contains(d, []byte(`"promptFeedback"`)) || hasControl(d) {
 			return
 		}
 		n++
+		if bytes.Contains(d, []byte(`"functionCall"`)) {
+			calls++
+		}
 		if !assert.True(t, decodeFastGemini(d, &r, &st), "%s: %s", what, d) {
 			return
 		}
@@ -509,6 +512,15 @@ func TestFastGeminiTaken(t *testing.T) {
 		check("benchgen", d)
 	}
 	require.Greater(t, n, 100)
+	require.Greater(t, calls, 10, "function-call chunks are taken too")
+	for _, d := range []string{
+		`{"candidates": [{"content": {"parts": [{"functionCall": {"name": "get_weather","args": {"city": "Paris"}},"thoughtSignature": "c2ln"}],"role": "model"},"index": 0}]}`,
+		`{"candidates": [{"content": {"parts": [{"functionCall": {"id": "c1","name": "f","args": null,"partialArgs": [{"jsonPath": "$.a","stringValue": "x"}],"willContinue": true}}]}}]}`,
+		`{"candidates": [{"content": {"parts": [{"functionCall": {"name": "f","willContinue": null}},{"functionCall": null}]}}]}`,
+	} {
+		var r geminiEnvelope
+		assert.True(t, decodeFastGemini([]byte(d), &r, &st), d)
+	}
 	files, err := filepath.Glob("../testdata/captures/gemini/*.sse")
 	require.NoError(t, err)
 	for _, file := range files {

@@ -100,24 +100,26 @@ type geminiCandidate struct {
 	FinishMessage string         `json:"finishMessage"`
 }
 
+type geminiFunctionCall struct {
+	ID           string          `json:"id"`
+	Name         string          `json:"name"`
+	Args         json.RawMessage `json:"args"`
+	PartialArgs  json.RawMessage `json:"partialArgs"`
+	WillContinue bool            `json:"willContinue"`
+}
+
 type geminiContent struct {
 	Parts []geminiPart `json:"parts"`
 }
 
 type geminiPart struct {
-	Text         *string `json:"text"`
-	Thought      bool    `json:"thought"`
-	FunctionCall *struct {
-		ID           string          `json:"id"`
-		Name         string          `json:"name"`
-		Args         json.RawMessage `json:"args"`
-		PartialArgs  json.RawMessage `json:"partialArgs"`
-		WillContinue bool            `json:"willContinue"`
-	} `json:"functionCall"`
-	ExecutableCode      json.RawMessage `json:"executableCode"`
-	CodeExecutionResult json.RawMessage `json:"codeExecutionResult"`
-	InlineData          json.RawMessage `json:"inlineData"`
-	FileData            json.RawMessage `json:"fileData"`
+	Text                *string             `json:"text"`
+	Thought             bool                `json:"thought"`
+	FunctionCall        *geminiFunctionCall `json:"functionCall"`
+	ExecutableCode      json.RawMessage     `json:"executableCode"`
+	CodeExecutionResult json.RawMessage     `json:"codeExecutionResult"`
+	InlineData          json.RawMessage     `json:"inlineData"`
+	FileData            json.RawMessage     `json:"fileData"`
 }
 
 // geminiUsage is usageMetadata. toolUsePromptTokenCount (tokens of tool
@@ -284,6 +286,8 @@ func (p *gemini) functionCall(sc *streamctx.Context, pt *geminiPart) {
 	}
 	sc.ToolDelta(key, fc.ID, fc.Name, "")
 	switch {
+	case !sc.CollectsText():
+		// The arguments are not kept: no need to compact them.
 	case fc.Args != nil && !isJSONNull(fc.Args):
 		p.args.Reset()
 		if err := json.Compact(&p.args, fc.Args); err != nil {
