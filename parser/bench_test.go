@@ -173,6 +173,7 @@ func BenchmarkReplayGeminiFunctionCalls(b *testing.B) {
 // with text collected, tools tool calls), then replays it, collecting text
 // (json) or not (summary).
 func benchReplayData(b *testing.B, data []byte, format string, events, tools int) {
+	b.Helper()
 	for _, collect := range []bool{false, true} {
 		name := map[bool]string{false: "summary", true: "json"}[collect]
 		b.Run(name, func(b *testing.B) {
