@@ -55,10 +55,10 @@ line "FAIL <flag>: <what was found>", then a verdict line per capture:
 The exit status is about the assertions, not the stream: 0 when all hold for
 every capture, 1 when one fails, 2 when a capture cannot be read (to its
 end: assertions on part of a stream decide nothing) or an assertion cannot
-be decided. A timing assertion (--max-ttfb, --max-ttft,
---max-total, --max-gap) on a capture that carries no timing (timing comes
-from live standard input or a timed capture written by sseinspect record)
-cannot be decided: it is an error, never a pass. --max-gap bounds every gap
+be decided. A timing assertion (--max-ttfb, --max-ttft, --max-total,
+--max-gap) on a capture that carries no timing (timing comes from live
+standard input or a timed capture written by sseinspect record) cannot be
+decided: it is an error, never a pass. --max-gap bounds every gap
 between two events carrying generated content; a stream with fewer than two
 has no gap and passes it.
 
