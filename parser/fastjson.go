@@ -315,6 +315,22 @@ func (l *fastLexer) textPresence(dst *string) bool {
 	return true
 }
 
+// boolean decodes true or false into *dst; null leaves it unchanged, and
+// any other value gives up.
+func (l *fastLexer) boolean(dst *bool) bool {
+	switch l.ws() {
+	case 't':
+		*dst = true
+		return l.literal("true")
+	case 'f':
+		*dst = false
+		return l.literal("false")
+	case 'n':
+		return l.literal("null")
+	}
+	return false
+}
+
 // text decodes a string value (or null, which leaves *dst unchanged) as
 // str does or, when skip is set, only tells whether it is empty: *dst is
 // then "" or textPresent (see textPresence). A parser whose stream context
@@ -1177,19 +1193,7 @@ func fastGeminiPart(l *fastLexer, pt *geminiPart, st *geminiFast) bool {
 			}
 			return l.ws() == '"' && l.str(p, nil)
 		case "thought":
-			if !seen(&mask, 1<<1) {
-				return false
-			}
-			switch l.ws() {
-			case 't':
-				pt.Thought = true
-				return l.literal("true")
-			case 'f':
-				return l.literal("false")
-			case 'n':
-				return l.literal("null")
-			}
-			return false
+			return seen(&mask, 1<<1) && l.boolean(&pt.Thought)
 		case "functionCall":
 			if !seen(&mask, 1<<2) {
 				return false
@@ -1239,20 +1243,7 @@ func fastGeminiFunctionCall(l *fastLexer, fc *geminiFunctionCall, args *json.Raw
 		case "partialArgs":
 			return seen(&mask, 1<<3) && l.raw(&fc.PartialArgs)
 		case "willContinue":
-			if !seen(&mask, 1<<4) {
-				return false
-			}
-			switch l.ws() {
-			case 't':
-				fc.WillContinue = true
-				return l.literal("true")
-			case 'f':
-				fc.WillContinue = false
-				return l.literal("false")
-			case 'n':
-				return l.literal("null")
-			}
-			return false
+			return seen(&mask, 1<<4) && l.boolean(&fc.WillContinue)
 		}
 		return l.unknownKey(key, "id", "name", "args", "partialArgs", "willContinue")
 	})
