@@ -291,7 +291,7 @@ func (p *gemini) functionCall(sc *streamctx.Context, pt *geminiPart) {
 	case fc.Args != nil && !isJSONNull(fc.Args):
 		p.args.Reset()
 		if err := json.Compact(&p.args, fc.Args); err != nil {
-			// Unreachable: Unmarshal validated the whole event.
+			// Unreachable: the whole event was validated when decoded.
 			sc.SetToolArguments(key, string(fc.Args))
 			return
 		}
