@@ -65,7 +65,7 @@ type anthropic struct {
 	maxStarted int64
 	// warned holds the unknown event, block and delta types already
 	// warned about (one warning per type).
-	warned map[string]bool
+	warned onceWarnings
 	// orphanWarned is set once a delta for a block that was never
 	// started has been warned about.
 	orphanWarned bool
@@ -223,7 +223,7 @@ func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) {
 			// The SDKs raise on `event: error` whatever its data says.
 			typ = "error"
 		} else {
-			p.warnOnce(sc, "mismatch:"+name+"/"+typ, "line %d: event %q carries data of type %q; read as %q", ev.Line, name, typ, typ)
+			p.warned.warn(sc, "mismatch:"+name+"/"+typ, "line %d: event %q carries data of type %q; read as %q", ev.Line, name, typ, typ)
 		}
 	}
 
@@ -262,7 +262,7 @@ func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) {
 		p.message(sc, ev)
 	default:
 		if !p.inBandError(sc) {
-			p.warnOnce(sc, "event:"+typ, "line %d: unknown event type %q", ev.Line, typ)
+			p.warned.warn(sc, "event:"+typ, "line %d: unknown event type %q", ev.Line, typ)
 		}
 		return
 	}
@@ -301,17 +301,6 @@ func (p *anthropic) what(ev *sse.Event, typ string) string {
 	return "data"
 }
 
-func (p *anthropic) warnOnce(sc *streamctx.Context, key, format string, args ...any) {
-	if p.warned[key] {
-		return
-	}
-	if p.warned == nil {
-		p.warned = make(map[string]bool)
-	}
-	p.warned[key] = true
-	sc.Warn(format, args...)
-}
-
 // updateUsage decodes a usage object and merges it.
 func (p *anthropic) updateUsage(sc *streamctx.Context, ev *sse.Event, raw json.RawMessage) {
 	raw = bytes.TrimSpace(raw)
@@ -347,7 +336,7 @@ func (p *anthropic) iterations(sc *streamctx.Context, ev *sse.Event) {
 	}
 	var its []*anthropicIteration
 	if err := unmarshal(raw, &its); err != nil {
-		p.warnOnce(sc, "iterations", "line %d: usage.iterations not read: %v", ev.Line, err)
+		p.warned.warn(sc, "iterations", "line %d: usage.iterations not read: %v", ev.Line, err)
 		return
 	}
 	p.compaction = anthropicCompaction{}
@@ -389,7 +378,7 @@ func kindOf(typ string) (kind blockKind, known bool) {
 func (p *anthropic) blockStart(sc *streamctx.Context, ev *sse.Event, index int64, cb *anthropicBlock) {
 	kind, known := kindOf(cb.Type)
 	if !known {
-		p.warnOnce(sc, "block:"+cb.Type, "line %d: unknown content block type %q", ev.Line, cb.Type)
+		p.warned.warn(sc, "block:"+cb.Type, "line %d: unknown content block type %q", ev.Line, cb.Type)
 	}
 	b := &anthropicBlockState{kind: kind, typ: cb.Type, key: strconv.FormatInt(index, 10)}
 	if p.blocks == nil {
@@ -415,7 +404,7 @@ func (p *anthropic) blockDelta(sc *streamctx.Context, ev *sse.Event, index int64
 	switch {
 	case b != nil:
 	case index <= p.maxStarted:
-		p.warnOnce(sc, "closed-delta", "line %d: content_block_delta for block %d after its content_block_stop", ev.Line, index)
+		p.warned.warn(sc, "closed-delta", "line %d: content_block_delta for block %d after its content_block_stop", ev.Line, index)
 	case !p.orphanWarned:
 		p.orphanWarned = true
 		sc.Warn("line %d: content_block_delta for block %d, which no content_block_start opened (the capture starts mid-stream?)", ev.Line, index)
@@ -445,7 +434,7 @@ func (p *anthropic) blockDelta(sc *streamctx.Context, ev *sse.Event, index int64
 		// A thinking block's signature, a citation of the text, the
 		// compaction summary: none is answer text.
 	default:
-		p.warnOnce(sc, "delta:"+d.Type, "line %d: unknown delta type %q", ev.Line, d.Type)
+		p.warned.warn(sc, "delta:"+d.Type, "line %d: unknown delta type %q", ev.Line, d.Type)
 	}
 }
 

@@ -61,8 +61,7 @@ type gemini struct {
 	args                 bytes.Buffer
 	calls                int    // tool calls seen: the next call's key
 	open                 string // key of a streamed call awaiting more parts, or ""
-	unknown              map[string]bool
-	warned               map[string]bool
+	warned               onceWarnings
 }
 
 // geminiEnvelope is a GenerateContentResponse, possibly wrapped in a Code
@@ -148,13 +147,7 @@ var (
 func (p *gemini) Event(sc *streamctx.Context, ev *sse.Event) {
 	if len(ev.Type) > 0 && string(ev.Type) != "message" {
 		// Gemini sends no event types; read the data anyway.
-		if !p.unknown[string(ev.Type)] {
-			if p.unknown == nil {
-				p.unknown = map[string]bool{}
-			}
-			p.unknown[string(ev.Type)] = true
-			sc.Warn("%sunknown event type %s", geminiLine(ev.Line), ev.Type)
-		}
+		p.warned.warn(sc, "event:"+string(ev.Type), "%sunknown event type %s", geminiLine(ev.Line), ev.Type)
 	}
 	data := bytes.TrimSpace(ev.Data)
 	switch {
@@ -220,7 +213,7 @@ func (p *gemini) response(sc *streamctx.Context, ev *sse.Event, r *geminiRespons
 	for i := range r.Candidates {
 		c := &r.Candidates[i]
 		if (c.Index != nil && *c.Index != 0) || !first {
-			p.warnOnce(sc, "candidates", "%sthe response has several candidates; only candidate 0 is reported", geminiLine(ev.Line))
+			p.warned.warn(sc, "candidates", "%sthe response has several candidates; only candidate 0 is reported", geminiLine(ev.Line))
 			continue
 		}
 		first = false
@@ -242,7 +235,7 @@ func (p *gemini) candidate(sc *streamctx.Context, ev *sse.Event, c *geminiCandid
 		return
 	case "FINISH_REASON_UNSPECIFIED":
 		// The enum's zero value: "if empty, the model has not stopped".
-		p.warnOnce(sc, "unspecified", "%sfinishReason FINISH_REASON_UNSPECIFIED was not taken as the end of the stream", geminiLine(ev.Line))
+		p.warned.warn(sc, "unspecified", "%sfinishReason FINISH_REASON_UNSPECIFIED was not taken as the end of the stream", geminiLine(ev.Line))
 		return
 	}
 	sc.MarkComplete()
@@ -282,7 +275,7 @@ func (p *gemini) functionCall(sc *streamctx.Context, pt *geminiPart) {
 		p.open = key
 	}
 	if streamed {
-		p.warnOnce(sc, "partialArgs", "streamed function call arguments (partialArgs) are not assembled; the arguments shown are incomplete")
+		p.warned.warn(sc, "partialArgs", "streamed function call arguments (partialArgs) are not assembled; the arguments shown are incomplete")
 	}
 	sc.ToolDelta(key, fc.ID, fc.Name, "")
 	switch {
@@ -337,17 +330,6 @@ func (p *gemini) End(sc *streamctx.Context) {
 	if !sc.Complete() && !sc.Failed() && sc.ChunkCount() > 0 {
 		sc.Warn("the stream ended without a finishReason (cut off?)")
 	}
-}
-
-func (p *gemini) warnOnce(sc *streamctx.Context, key, format string, args ...any) {
-	if p.warned[key] {
-		return
-	}
-	if p.warned == nil {
-		p.warned = map[string]bool{}
-	}
-	p.warned[key] = true
-	sc.Warn(format, args...)
 }
 
 // geminiDecodeError words a type mismatch in the JSON terms of the payload

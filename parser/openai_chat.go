@@ -89,7 +89,7 @@ type openAIChat struct {
 	// last is the index in tools of the call the last fragment went to.
 	last int
 	// warned holds the oddities already warned about (one warning each).
-	warned map[string]bool
+	warned onceWarnings
 }
 
 // chatTool is the parser's state of one tool call.
@@ -239,7 +239,7 @@ func (p *openAIChat) Event(sc *streamctx.Context, ev *sse.Event) {
 		p.errorEvent(sc, ev, data)
 		return
 	default:
-		p.warnOnce(sc, "event:"+typ, "line %d: unknown event type %q", ev.Line, typ)
+		p.warned.warn(sc, "event:"+typ, "line %d: unknown event type %q", ev.Line, typ)
 		if len(data) == 0 || data[0] != '{' {
 			return
 		}
@@ -250,11 +250,11 @@ func (p *openAIChat) Event(sc *streamctx.Context, ev *sse.Event) {
 		return
 	}
 	if len(data) == 0 {
-		p.warnOnce(sc, "empty", "line %d: an event with empty data was ignored", ev.Line)
+		p.warned.warn(sc, "empty", "line %d: an event with empty data was ignored", ev.Line)
 		return
 	}
 	if p.done {
-		p.warnOnce(sc, "after-done", "line %d: data after [DONE] (read anyway)", ev.Line)
+		p.warned.warn(sc, "after-done", "line %d: data after [DONE] (read anyway)", ev.Line)
 	}
 	if data[0] != '{' {
 		err := errChatNotObject
@@ -315,17 +315,6 @@ func (p *openAIChat) End(sc *streamctx.Context) {
 	if !sc.Complete() && !sc.Failed() {
 		sc.Warn("the stream ended without [DONE] and without a finish_reason: it is incomplete")
 	}
-}
-
-func (p *openAIChat) warnOnce(sc *streamctx.Context, key, format string, args ...any) {
-	if p.warned[key] {
-		return
-	}
-	if p.warned == nil {
-		p.warned = make(map[string]bool)
-	}
-	p.warned[key] = true
-	sc.Warn(format, args...)
 }
 
 // errorEvent handles `event: error` (Groq): its data is an error payload,
@@ -412,7 +401,7 @@ func (p *openAIChat) delta(sc *streamctx.Context, d *chatDelta, whole bool) {
 	switch {
 	case d.ReasoningContent != "":
 		if d.Reasoning != "" && d.Reasoning != d.ReasoningContent {
-			p.warnOnce(sc, "two-reasoning", "a delta carries both reasoning_content and a different reasoning; reasoning_content was read")
+			p.warned.warn(sc, "two-reasoning", "a delta carries both reasoning_content and a different reasoning; reasoning_content was read")
 		}
 		sc.AppendThinking(d.ReasoningContent)
 	case d.Reasoning != "":
@@ -455,7 +444,7 @@ func (p *openAIChat) part(sc *streamctx.Context, part *chatPart) {
 		}
 		var inner []chatPart
 		if unmarshal(th, &inner) != nil {
-			p.warnOnce(sc, "thinking-shape", "a thinking content part is neither text nor a list of parts; ignored")
+			p.warned.warn(sc, "thinking-shape", "a thinking content part is neither text nor a list of parts; ignored")
 			return
 		}
 		for i := range inner {
@@ -464,13 +453,13 @@ func (p *openAIChat) part(sc *streamctx.Context, part *chatPart) {
 				sc.AppendThinking(inner[i].Text)
 			case "reference":
 			default:
-				p.warnOnce(sc, "part:"+inner[i].Type, "content part type %q in thinking ignored", inner[i].Type)
+				p.warned.warn(sc, "part:"+inner[i].Type, "content part type %q in thinking ignored", inner[i].Type)
 			}
 		}
 	case "reference":
 		// Citation markers (Mistral ReferenceChunk): no text.
 	default:
-		p.warnOnce(sc, "part:"+part.Type, "content part type %q ignored", part.Type)
+		p.warned.warn(sc, "part:"+part.Type, "content part type %q ignored", part.Type)
 	}
 }
 
@@ -493,7 +482,7 @@ func (p *openAIChat) toolCall(sc *streamctx.Context, f *chatToolCall, pos int, w
 	p.last = i
 	t := &p.tools[i]
 	if f.ID != "" && t.id != "" && f.ID != t.id {
-		p.warnOnce(sc, "tool-id:"+t.key, "tool call index %d changed its id from %q to %q; its fragments were merged by index", t.index, t.id, f.ID)
+		p.warned.warn(sc, "tool-id:"+t.key, "tool call index %d changed its id from %q to %q; its fragments were merged by index", t.index, t.id, f.ID)
 	}
 	if f.ID != "" {
 		t.id = f.ID

@@ -15,6 +15,23 @@ import (
 	"github.com/sseinspect/sseinspect/streamctx"
 )
 
+// onceWarnings holds the keys of the oddities of a stream already warned
+// about, so that each is one warning however often it recurs. The zero
+// value is ready to use.
+type onceWarnings map[string]bool
+
+// warn warns once per key.
+func (w *onceWarnings) warn(sc *streamctx.Context, key, format string, args ...any) {
+	if (*w)[key] {
+		return
+	}
+	if *w == nil {
+		*w = make(onceWarnings)
+	}
+	(*w)[key] = true
+	sc.Warn(format, args...)
+}
+
 // Parser turns the events of one wire format into updates of a stream
 // context. A Parser holds the per-stream state of its format (open content
 // blocks, tool-call keys); use a new one per stream.

@@ -87,8 +87,8 @@ type responses struct {
 	seqWarned     bool
 	typeWarned    bool
 	emptyWarned   bool
-	unknown       map[string]bool
-	typ           string // the type of the current event, once known
+	warned        onceWarnings // the unknown event types warned about
+	typ           string       // the type of the current event, once known
 }
 
 // The sources of text and thinking, from the most to the least granular.
@@ -454,16 +454,10 @@ func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) {
 		case typ == "" && p.errorEvent(sc, ""):
 			// A chat-style {"error": {...}} injected by a gateway.
 		default:
-			if p.unknown == nil {
-				p.unknown = make(map[string]bool)
-			}
-			if !p.unknown[typ] {
-				p.unknown[typ] = true
-				if typ == "" {
-					sc.Warn("line %d: an event without a type was ignored", ev.Line)
-				} else {
-					sc.Warn("line %d: unknown event type %q", ev.Line, typ)
-				}
+			if typ == "" {
+				p.warned.warn(sc, typ, "line %d: an event without a type was ignored", ev.Line)
+			} else {
+				p.warned.warn(sc, typ, "line %d: unknown event type %q", ev.Line, typ)
 			}
 		}
 	}
