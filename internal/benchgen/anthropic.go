@@ -36,11 +36,7 @@ func (w *anthropicWriter) deltaTokens(g *gen, _ segKind) int {
 
 // event writes `event: typ` and `data: {"type":"typ"<body><pad>}`.
 func (w *anthropicWriter) event(g *gen, typ string, body []byte) {
-	b := append(g.ev[:0], "event: "...)
-	b = append(b, typ...)
-	b = append(b, "\ndata: {\"type\":\""...)
-	b = append(b, typ...)
-	b = append(b, '"')
+	b := appendTypedEvent(g.ev[:0], typ)
 	b = append(b, body...)
 	b = g.pad(b)
 	b = append(b, "}\n\n"...)

@@ -429,6 +429,17 @@ func (g *gen) toolArgs(dst []byte, name string, spaced bool) []byte {
 	return append(dst, '}')
 }
 
+// appendTypedEvent appends `event: typ` and the start of the event's data,
+// `data: {"type":"typ"`, to dst: the head of every event of the formats that
+// name each event twice (anthropic, openai-responses).
+func appendTypedEvent(dst []byte, typ string) []byte {
+	dst = append(dst, "event: "...)
+	dst = append(dst, typ...)
+	dst = append(dst, "\ndata: {\"type\":\""...)
+	dst = append(dst, typ...)
+	return append(dst, '"')
+}
+
 func appendInt(dst []byte, n int64) []byte {
 	if n < 0 {
 		dst = append(dst, '-')

@@ -18,7 +18,11 @@ const chatModel = "gpt-4o-2024-08-06"
 func (w *chatWriter) thinking() bool   { return false }
 func (w *chatWriter) wholeTools() bool { return false }
 
-func (w *chatWriter) deltaTokens(g *gen, _ segKind) int {
+func (w *chatWriter) deltaTokens(g *gen, _ segKind) int { return openAIDeltaTokens(g) }
+
+// openAIDeltaTokens is how many tokens one text delta of the OpenAI formats
+// carries: mostly one, sometimes a few, rarely a burst.
+func openAIDeltaTokens(g *gen) int {
 	switch p := g.r.intn(100); {
 	case p < 55:
 		return 1

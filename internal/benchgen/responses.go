@@ -32,25 +32,12 @@ var partSeparator = []byte("\n\n")
 func (w *responsesWriter) thinking() bool   { return true }
 func (w *responsesWriter) wholeTools() bool { return false }
 
-func (w *responsesWriter) deltaTokens(g *gen, _ segKind) int {
-	switch p := g.r.intn(100); {
-	case p < 55:
-		return 1
-	case p < 95:
-		return g.r.between(2, 4)
-	default:
-		return g.r.between(5, 30)
-	}
-}
+func (w *responsesWriter) deltaTokens(g *gen, _ segKind) int { return openAIDeltaTokens(g) }
 
 // event writes one event of type typ whose JSON members after "type" are
 // body (which starts with a comma), then the sequence_number.
 func (w *responsesWriter) event(g *gen, typ string, body []byte) {
-	b := append(g.ev[:0], "event: "...)
-	b = append(b, typ...)
-	b = append(b, "\ndata: {\"type\":\""...)
-	b = append(b, typ...)
-	b = append(b, '"')
+	b := appendTypedEvent(g.ev[:0], typ)
 	b = append(b, body...)
 	b = append(b, `,"sequence_number":`...)
 	b = appendInt(b, w.seq)
