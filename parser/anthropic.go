@@ -198,14 +198,14 @@ func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) {
 		err = unmarshal(data, &p.ev)
 	}
 	if err != nil {
-		var syntax *json.SyntaxError
-		if !errors.As(err, &syntax) {
+		syntax := isSyntaxError(err)
+		if !syntax {
 			sc.AddChunk(data) // a JSON object, of a shape we did not expect
 		}
 		if string(ev.Type) == "error" {
 			// An error whatever its shape, even cut off: do not lose it.
 			p.setError(sc, data)
-			if syntax == nil {
+			if !syntax {
 				return
 			}
 		}
