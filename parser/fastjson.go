@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf16"
+
+	"github.com/sseinspect/sseinspect/internal/jsonbytes"
 )
 
 // A tiny, strict JSON lexer for the fast paths of the dominant event shapes
@@ -83,7 +85,7 @@ func (l *fastLexer) end() bool {
 // before them.
 func stringEnd(b []byte, i int) int {
 	for n := 0; n < 4 && i+8 <= len(b); n++ {
-		if m := specialBytes(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+		if m := jsonbytes.Escaped(binary.LittleEndian.Uint64(b[i:])); m != 0 {
 			return i + bits.TrailingZeros64(m)/8
 		}
 		i += 8
@@ -101,7 +103,7 @@ func stringEnd(b []byte, i int) int {
 		}
 	}
 	for ; i+8 <= len(b); i += 8 {
-		if m := specialBytes(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+		if m := jsonbytes.Escaped(binary.LittleEndian.Uint64(b[i:])); m != 0 {
 			return i + bits.TrailingZeros64(m)/8
 		}
 	}
@@ -111,22 +113,6 @@ func stringEnd(b []byte, i int) int {
 		}
 	}
 	return i
-}
-
-// specialBytes flags (top bit) the bytes of w that are '"', '\\' or below
-// 0x20. The flag of the lowest flagged byte is exact; a borrow can only
-// flag bytes above a true one, so the lowest flag is the first special
-// byte.
-func specialBytes(w uint64) uint64 {
-	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
-		quote = 0x2222222222222222
-		bslsh = 0x5c5c5c5c5c5c5c5c
-		space = 0x2020202020202020
-	)
-	q, s := w^quote, w^bslsh
-	return ((q-ones)&^q | (s-ones)&^s | (w-space)&^w) & highs
 }
 
 // rawString consumes a string token (the lexer is at its opening quote)

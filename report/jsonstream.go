@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sseinspect/sseinspect/internal/jsonbytes"
 )
 
 // streamJSON writes v followed by a newline exactly as a json.Encoder with
@@ -359,11 +361,6 @@ func incompleteTail(s string) int {
 	return 0
 }
 
-const (
-	ones  = 0x0101010101010101
-	highs = 0x8080808080808080
-)
-
 // load64 returns the eight bytes of s at i as a little-endian number (one
 // load: the compiler merges the shifts).
 func load64(s string, i int) uint64 {
@@ -374,18 +371,9 @@ func load64(s string, i int) uint64 {
 
 // specials8 returns, for the eight bytes of x (the first in the low
 // bits), a word whose lowest set bit is the top bit of the first byte that
-// is not jsonSafe ASCII (a control character, '"', '\\' or a byte of a
-// multibyte rune), or 0 when every byte is. These are the classic "has a
-// byte less than n" and "has a zero byte" tests: a borrow may flag a byte
-// above a real match, never one below it, so the lowest flag is exact.
-func specials8(x uint64) uint64 {
-	quote := x ^ ('"' * ones)      // a zero byte where x has '"'
-	backslash := x ^ ('\\' * ones) // a zero byte where x has '\\'
-	control := (x - 0x20*ones) &^ x
-	zeroQuote := (quote - ones) &^ quote
-	zeroBackslash := (backslash - ones) &^ backslash
-	return (control | zeroQuote | zeroBackslash | x) & highs
-}
+// is not jsonSafe ASCII (a byte JSON escapes, or a byte of a multibyte
+// rune, which writeJSONBody decodes), or 0 when every byte is.
+func specials8(x uint64) uint64 { return jsonbytes.Escaped(x) | x&jsonbytes.Highs }
 
 // writeJSONBody writes s escaped as writeJSONString does, without the
 // quotes. It looks at eight bytes at a time for the next byte that is not
