@@ -139,28 +139,38 @@ func decodeFastAnthropicAll(data []byte, e *anthropicEvent) bool {
 	return decodeFastAnthropic(data, e, false)
 }
 
-// checkFastSkipping checks decodeFastAnthropic with skipText against
-// decoding everything: the same but for the skipped strings, which say
-// only whether they are empty.
-func checkFastSkipping(t *testing.T, data []byte) {
+// checkSkipping checks a fast decoder with skipText against decoding
+// everything: the same, but for the strings that texts hands to its
+// function (the skipped ones), which say only whether they are empty.
+func checkSkipping[T any](t *testing.T, data []byte, decode func(data []byte, v *T, skipText bool) bool, texts func(v *T, each func(*string))) {
 	t.Helper()
-	var all, skipped anthropicEvent
-	okAll := decodeFastAnthropic(data, &all, false)
-	okSkipped := decodeFastAnthropic(data, &skipped, true)
+	var all, skipped T
+	okAll, okSkipped := decode(data, &all, false), decode(data, &skipped, true)
 	if okAll != okSkipped {
 		t.Fatalf("%q: decoded %v with text, %v without", data, okAll, okSkipped)
 	}
-	presence := func(s *string) {
+	if !okAll {
+		return
+	}
+	texts(&all, func(s *string) {
 		if *s != "" {
 			*s = textPresent
 		}
-	}
-	for _, s := range []*string{&all.Delta.Text, &all.Delta.Thinking, &all.Delta.PartialJSON, &all.ContentBlock.Text, &all.ContentBlock.Thinking} {
-		presence(s)
-	}
-	if okAll && !reflect.DeepEqual(all, skipped) {
+	})
+	if !reflect.DeepEqual(all, skipped) {
 		t.Fatalf("%q:\n skipping text %#v\n decoding it   %#v", data, skipped, all)
 	}
+}
+
+// checkFastSkipping is checkSkipping for decodeFastAnthropic: the text,
+// thinking and partial_json of deltas and blocks are skipped.
+func checkFastSkipping(t *testing.T, data []byte) {
+	t.Helper()
+	checkSkipping(t, data, decodeFastAnthropic, func(e *anthropicEvent, each func(*string)) {
+		for _, s := range []*string{&e.Delta.Text, &e.Delta.Thinking, &e.Delta.PartialJSON, &e.ContentBlock.Text, &e.ContentBlock.Thinking} {
+			each(s)
+		}
+	})
 }
 
 func TestFastAnthropicSkipsText(t *testing.T) {
@@ -203,43 +213,31 @@ func FuzzFastChat(f *testing.F) {
 	})
 }
 
-// checkFastChatSkipping checks decodeFastChat with skipText against
-// decoding everything: the same but for content, refusal, a choice's text
-// and tool-call arguments, which say only whether they are empty.
+// checkFastChatSkipping is checkSkipping for decodeFastChat: content,
+// refusal, a choice's text and tool-call arguments are skipped.
 func checkFastChatSkipping(t *testing.T, data []byte) {
 	t.Helper()
-	var all, skipped chatChunk
-	okAll := decodeFastChat(data, &all, &chatFast{})
-	okSkipped := decodeFastChat(data, &skipped, &chatFast{skipText: true})
-	if okAll != okSkipped {
-		t.Fatalf("%q: decoded %v with text, %v without", data, okAll, okSkipped)
+	decode := func(data []byte, c *chatChunk, skipText bool) bool {
+		return decodeFastChat(data, c, &chatFast{skipText: skipText})
 	}
-	if !okAll {
-		return
-	}
-	presence := func(s *string) {
-		if *s != "" {
-			*s = textPresent
-		}
-	}
-	for i := range all.Choices {
-		ch := &all.Choices[i]
-		if ch.Text != nil {
-			presence(ch.Text)
-		}
-		if ch.Delta != nil {
-			presence(&ch.Delta.Content.text)
-			presence(&ch.Delta.Refusal)
+	checkSkipping(t, data, decode, func(c *chatChunk, each func(*string)) {
+		for i := range c.Choices {
+			ch := &c.Choices[i]
+			if ch.Text != nil {
+				each(ch.Text)
+			}
+			if ch.Delta == nil {
+				continue
+			}
+			each(&ch.Delta.Content.text)
+			each(&ch.Delta.Refusal)
 			for j := range ch.Delta.ToolCalls {
 				args := string(ch.Delta.ToolCalls[j].Function.Arguments)
-				presence(&args)
+				each(&args)
 				ch.Delta.ToolCalls[j].Function.Arguments = chatText(args)
 			}
 		}
-	}
-	if !reflect.DeepEqual(all, skipped) {
-		t.Fatalf("%q:\n skipping text %#v\n decoding it   %#v", data, skipped, all)
-	}
+	})
 }
 
 func TestFastChatSkipsText(t *testing.T) {
