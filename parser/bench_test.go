@@ -78,14 +78,7 @@ func BenchmarkReplay(b *testing.B) {
 			b.Run(format+"/"+mode.name, func(b *testing.B) {
 				bc := corpus.get(b, format)
 				checkReplay(b, bc, mode.collect)
-				b.SetBytes(int64(len(bc.data)))
-				b.ReportAllocs()
-				for b.Loop() {
-					sc := streamctx.New(streamctx.Options{CollectText: mode.collect})
-					if _, err := parser.Replay(bytes.NewReader(bc.data), sc, parser.Options{}); err != nil {
-						b.Fatal(err)
-					}
-				}
+				replayLoop(b, bc.data, mode.collect)
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(bc.st.Events), "ns/event")
 			})
 		}
@@ -188,15 +181,22 @@ func benchReplayData(b *testing.B, data []byte, format string, events, tools int
 			if collect {
 				require.Len(b, s.ToolCalls, tools)
 			}
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			for b.Loop() {
-				sc := streamctx.New(streamctx.Options{CollectText: collect})
-				if _, err := parser.Replay(bytes.NewReader(data), sc, parser.Options{}); err != nil {
-					b.Fatal(err)
-				}
-			}
+			replayLoop(b, data, collect)
 		})
+	}
+}
+
+// replayLoop is the timed loop of the Replay benchmarks: data replayed
+// from memory into a new stream context, collecting text or not.
+func replayLoop(b *testing.B, data []byte, collect bool) {
+	b.Helper()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		sc := streamctx.New(streamctx.Options{CollectText: collect})
+		if _, err := parser.Replay(bytes.NewReader(data), sc, parser.Options{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
