@@ -100,13 +100,9 @@ With --json, print one object: {"a", "b", "differ", "differs_in",
 			var names [2]string
 			for i, a := range args {
 				err := eachInput(env, []string{a}, func(in *input) (int, error) {
-					c, err := o.replayNoting(env, in, streamctx.Options{CollectText: true}, true)
+					c, err := o.replayWhole(env, in, streamctx.Options{CollectText: true})
 					if err != nil {
 						return ExitError, err
-					}
-					if c.readErr != nil {
-						// Part of a stream compares with nothing.
-						return ExitError, c.readErr
 					}
 					snaps[i], names[i] = &c.snap, in.name
 					return ExitOK, nil

@@ -189,7 +189,7 @@ func (o *commonOptions) replay(env *Env, in *input, scOpts streamctx.Options) (*
 // replayNoting is replay; with deferNote, a capture that could not be read
 // to its end (capture.readErr) is not said so on stderr at once: the caller
 // prints it (printNote) when its output comes (a worker of
-// eachInputOrdered), or makes it an error (check, diff).
+// eachInputOrdered), or makes it an error (replayWhole).
 func (o *commonOptions) replayNoting(env *Env, in *input, scOpts streamctx.Options, deferNote bool) (*capture, error) {
 	ti, err := detectTimed(in)
 	if err != nil {
@@ -223,6 +223,17 @@ func (o *commonOptions) replayNoting(env *Env, in *input, scOpts streamctx.Optio
 		c.printNote(env)
 	}
 	return c, nil
+}
+
+// replayWhole is replay for the commands that decide on a whole stream
+// (check, diff): assertions or comparisons on part of one decide nothing,
+// so a capture not read to its end is an error.
+func (o *commonOptions) replayWhole(env *Env, in *input, scOpts streamctx.Options) (*capture, error) {
+	c, err := o.replayNoting(env, in, scOpts, true)
+	if err == nil && c.readErr != nil {
+		return nil, c.readErr
+	}
+	return c, err
 }
 
 // printNote says on stderr, once, that the capture could not be read to its
