@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -150,7 +149,7 @@ ttfb_ms, ttft_ms and total_ms are left out of the comparison unless
 				return usagef("--update and --golden-timing need --golden FILE")
 			}
 			useColor := o.useColor(env)
-			var t totals
+			var t report.Totals
 			// Progress only for people: on a terminal, never with
 			// JSON (eachInputOrdered shows it for several captures or
 			// a large one).
@@ -185,19 +184,19 @@ ttfb_ms, ttft_ms and total_ms are left out of the comparison unless
 					defer budget.add(-c.keptBytes) // printed: its text and tool calls may go
 				}
 				c.printNote(env)
-				t.add(c)
+				t.Add(&c.snap, c.code() != ExitOK)
 				if o.json {
 					err = report.JSON(env.Stdout, &c.snap)
 				} else {
 					err = report.Summary(env.Stdout, &c.snap, useColor)
 					if err == nil && o.latency {
-						err = writeLatency(env.Stdout, &c.snap)
+						err = report.Latency(env.Stdout, &c.snap)
 					}
 				}
 				return c.code(), err
 			})
-			if !o.json && t.captures > 1 && anyDir(args) {
-				if _, werr := io.WriteString(env.Stdout, t.String()+"\n"); werr != nil && err == nil {
+			if !o.json && t.Captures() > 1 && anyDir(args) {
+				if werr := t.Write(env.Stdout); werr != nil && err == nil {
 					err = werr
 				}
 			}
@@ -224,49 +223,4 @@ func (o *summarizeDirsOptions) runGolden(env *Env, args []string) error {
 		code, _, err := o.golden.check(env.Stdout, o.golden.file, in.name, &c.snap)
 		return code, err
 	})
-}
-
-// totals are the totals line of several summaries.
-type totals struct {
-	captures, failed, incomplete int
-	in, out                      int64
-	ttfb                         []int64
-}
-
-func (t *totals) add(c *capture) {
-	t.captures++
-	if c.code() != ExitOK {
-		t.failed++
-	}
-	if !c.snap.Complete {
-		t.incomplete++
-	}
-	t.in += c.snap.InputTokens
-	t.out += c.snap.OutputTokens
-	if c.snap.TTFBMs != nil {
-		t.ttfb = append(t.ttfb, *c.snap.TTFBMs)
-	}
-}
-
-// String returns the totals line, without a newline:
-//
-//	captures: 3  failed: 1  incomplete: 0  in: 120  out: 45  ttfb p50/p99: 120ms/250ms
-//
-// The percentiles (nearest rank) are over the captures whose first-byte
-// time is known, and shown only when there are some.
-func (t *totals) String() string {
-	s := fmt.Sprintf("captures: %d  failed: %d  incomplete: %d  in: %d  out: %d", t.captures, t.failed, t.incomplete, t.in, t.out)
-	if len(t.ttfb) > 0 {
-		s += fmt.Sprintf("  ttfb p50/p99: %dms/%dms", percentile(t.ttfb, 50), percentile(t.ttfb, 99))
-	}
-	return s
-}
-
-// percentile returns the p-th percentile of xs by the nearest-rank method
-// (the smallest value with at least p% of the values at or below it). xs
-// must not be empty; it is sorted in place.
-func percentile(xs []int64, p int) int64 {
-	slices.Sort(xs)
-	rank := (p*len(xs) + 99) / 100 // ceil(p/100 * n)
-	return xs[max(rank, 1)-1]
 }

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -44,12 +43,6 @@ func bindLatency(c *cobra.Command, show *bool, stall *time.Duration) {
 	*stall = streamctx.DefaultStall
 	c.Flags().BoolVar(show, "latency", false, "add a third line to the two-line summary: TTFT, TPOT and p99 gap")
 	c.Flags().Var((*positiveDuration)(stall), "stall", "count gaps between content events longer than this as stalls")
-}
-
-// writeLatency writes the --latency line of s.
-func writeLatency(w io.Writer, s *streamctx.Snapshot) error {
-	_, err := io.WriteString(w, s.LatencyLine()+"\n")
-	return err
 }
 
 // positiveDuration is a duration flag that must be positive.

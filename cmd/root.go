@@ -175,7 +175,7 @@ type capture struct {
 
 // code is the exit code this capture calls for.
 func (c *capture) code() int {
-	if c.snap.Status != "ok" || c.snap.BadEvents > 0 {
+	if c.snap.Status != streamctx.StatusOK || c.snap.BadEvents > 0 {
 		return ExitFailed
 	}
 	return ExitOK

@@ -71,7 +71,7 @@ func anthGot(s streamctx.Snapshot) anthWant {
 		return *p
 	}
 	w := anthWant{
-		Status: s.Status, Complete: s.Complete, Stop: str(s.StopReason),
+		Status: s.Status.String(), Complete: s.Complete, Stop: str(s.StopReason),
 		ErrType: str(s.ErrorType), ErrMessage: str(s.ErrorMessage),
 		ID: str(s.ResponseID), Model: str(s.Model),
 		Text: s.Text, Thinking: s.Thinking, Tools: s.ToolCalls,

@@ -35,7 +35,7 @@ func TestBadInputMalformedEventsAmongGoodOnes(t *testing.T) {
 	assert.Equal(t, int64(5), s.InputTokens)
 	assert.Equal(t, int64(7), s.OutputTokens)
 	assert.True(t, s.Complete)
-	assert.Equal(t, "ok", s.Status, "the stream itself completed")
+	assert.Equal(t, streamctx.StatusOK, s.Status, "the stream itself completed")
 	assert.Equal(t, 2, s.BadEvents, "the truncated and the too deeply nested events are counted")
 	w := strings.Join(s.Warnings, "\n")
 	assert.Contains(t, w, "line 3: ")
@@ -49,7 +49,7 @@ func TestBadInputCutInTheMiddleOfJSON(t *testing.T) {
 	s := mustSummarize(t, cut, "")
 	assert.Equal(t, "Hello", s.Text, "what arrived is still reported")
 	assert.False(t, s.Complete)
-	assert.Equal(t, "failed", s.Status)
+	assert.Equal(t, streamctx.StatusFailed, s.Status)
 	assert.Equal(t, 1, s.BadEvents, "the cut-off event cannot be decoded")
 	assert.Contains(t, strings.Join(s.Warnings, "\n"), "line 3: the input ended inside this event")
 }

@@ -52,7 +52,7 @@ func checkReplay(tb testing.TB, bc *benchCapture, collect bool) {
 	s := sc.Snapshot(res.Format.Name, res.Format.Vendor)
 	want := bc.st
 	require.Equal(tb, want.Format, s.Format)
-	require.Equal(tb, "ok", s.Status, "warnings: %q", s.Warnings)
+	require.Equal(tb, streamctx.StatusOK, s.Status, "warnings: %q", s.Warnings)
 	require.Empty(tb, s.Warnings)
 	require.Equal(tb, want.Events, s.Events)
 	require.Equal(tb, want.InputTokens, s.InputTokens)
@@ -175,7 +175,7 @@ func benchReplayData(b *testing.B, data []byte, format string, events, tools int
 			require.NoError(b, err)
 			s := sc.Snapshot(res.Format.Name, res.Format.Vendor)
 			require.Equal(b, format, s.Format)
-			require.Equal(b, "ok", s.Status, "warnings: %q", s.Warnings)
+			require.Equal(b, streamctx.StatusOK, s.Status, "warnings: %q", s.Warnings)
 			require.Empty(b, s.Warnings)
 			require.Equal(b, events, s.Events)
 			if collect {

@@ -48,7 +48,7 @@ type geminiView struct {
 
 func geminiViewOf(s streamctx.Snapshot) geminiView {
 	v := geminiView{
-		Status: s.Status, Complete: s.Complete,
+		Status: s.Status.String(), Complete: s.Complete,
 		In: s.InputTokens, Out: s.OutputTokens, Cached: s.CachedTokens,
 		Reasoning: s.ReasoningTokens, TotalIn: s.TotalInputTokens, Usage: s.UsageSource,
 		Text: s.Text, Thinking: s.Thinking, Bad: s.BadEvents,
@@ -606,7 +606,7 @@ func TestGeminiBody(t *testing.T) {
 			assert.Equal(t, tt.model, geminiDeref(s.Model))
 			assert.Equal(t, tt.respID, geminiDeref(s.ResponseID))
 			assert.Equal(t, tt.chunks, s.Chunks)
-			assert.Equal(t, tt.status, s.Status)
+			assert.Equal(t, tt.status, s.Status.String())
 			assert.Equal(t, tt.errType, geminiDeref(s.ErrorType))
 			assert.Equal(t, tt.text, s.Text)
 			assert.Equal(t, tt.warnings, s.Warnings)
@@ -654,7 +654,7 @@ func FuzzGemini(f *testing.F) {
 			return
 		}
 		s := sc.Snapshot(res.Format.Name, res.Format.Vendor)
-		assert.False(t, s.Status == "ok" && !s.Complete, "status ok on an incomplete stream")
+		assert.False(t, s.Status == streamctx.StatusOK && !s.Complete, "status ok on an incomplete stream")
 	})
 }
 

@@ -47,7 +47,7 @@ func chatResultOf(s streamctx.Snapshot) chatResult {
 		Text: s.Text, Thinking: s.Thinking, Tools: s.ToolCalls,
 		Model: deref(s.Model), ID: deref(s.ResponseID),
 		In: s.InputTokens, Out: s.OutputTokens, Cached: s.CachedTokens, Reasoning: s.ReasoningTokens,
-		Usage: s.UsageSource, Complete: s.Complete, Status: s.Status, Stop: deref(s.StopReason),
+		Usage: s.UsageSource, Complete: s.Complete, Status: s.Status.String(), Stop: deref(s.StopReason),
 		ErrType: deref(s.ErrorType), ErrMsg: deref(s.ErrorMessage), Warnings: s.Warnings, Bad: s.BadEvents,
 	}
 	if len(r.Tools) == 0 {

@@ -128,7 +128,7 @@ func TestReplayCurlPreamble(t *testing.T) {
 	require.NotNil(t, s.StatusCode)
 	assert.Equal(t, 200, *s.StatusCode)
 	assert.Equal(t, "req-42abcdefgh", s.RequestID, "the x-request-id header names the request")
-	assert.Equal(t, "ok", s.Status)
+	assert.Equal(t, streamctx.StatusOK, s.Status)
 	assert.Equal(t, "openai-chat", s.Format)
 }
 
@@ -200,7 +200,7 @@ func TestReplayHTTPErrorBodies(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			s := mustSummarize(t, tc.input, "")
-			assert.Equal(t, "failed", s.Status)
+			assert.Equal(t, streamctx.StatusFailed, s.Status)
 			assert.Equal(t, tc.code, s.StatusCode)
 			require.NotNil(t, s.ErrorType)
 			assert.Equal(t, tc.errType, *s.ErrorType)
@@ -281,7 +281,7 @@ func FuzzReplay(f *testing.F) {
 		// A partial replay (a line over the cap after events) is checked
 		// as any other: what came before is a summary too.
 		s := sc.Snapshot(res.Format.Name, res.Format.Vendor)
-		if s.Status == "ok" && (!s.Complete || s.ErrorType != nil) {
+		if s.Status == streamctx.StatusOK && (!s.Complete || s.ErrorType != nil) {
 			t.Fatalf("ok status for an incomplete or failed stream: %+v", s)
 		}
 		// Without text collected (parsers may skip decoding it), the
@@ -298,7 +298,7 @@ func FuzzReplay(f *testing.F) {
 		small := streamctx.New(streamctx.Options{CollectText: true})
 		res, err = parser.Replay(bytes.NewReader(b), small, parser.Options{MaxLineSize: 256})
 		if errors.As(err, &partial) {
-			if s := small.Snapshot(res.Format.Name, res.Format.Vendor); s.Status == "ok" && (!s.Complete || s.ErrorType != nil) {
+			if s := small.Snapshot(res.Format.Name, res.Format.Vendor); s.Status == streamctx.StatusOK && (!s.Complete || s.ErrorType != nil) {
 				t.Fatalf("ok status for an incomplete or failed partial stream: %+v", s)
 			}
 		}

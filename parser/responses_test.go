@@ -40,7 +40,7 @@ func respProject(s streamctx.Snapshot) respSummary {
 	}
 	return respSummary{
 		Model: str(s.Model), ResponseID: str(s.ResponseID),
-		Status: s.Status, ErrorType: str(s.ErrorType), ErrorMessage: str(s.ErrorMessage),
+		Status: s.Status.String(), ErrorType: str(s.ErrorType), ErrorMessage: str(s.ErrorMessage),
 		Complete: s.Complete, StopReason: str(s.StopReason),
 		Input: s.InputTokens, Output: s.OutputTokens, Cached: s.CachedTokens, Reasoning: s.ReasoningTokens,
 		UsageSource: s.UsageSource,

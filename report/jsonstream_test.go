@@ -62,7 +62,7 @@ func fullSnapshot() streamctx.Snapshot {
 	code, stalls := 429, 3
 	return streamctx.Snapshot{
 		Format: "anthropic", Provider: "anthropic", RequestID: "r", ResponseID: str("msg_r"), Model: str("m"),
-		Status: "failed", StatusCode: &code, ErrorType: str("rate_limit_error"), ErrorMessage: str("slow <down>"),
+		Status: streamctx.StatusFailed, StatusCode: &code, ErrorType: str("rate_limit_error"), ErrorMessage: str("slow <down>"),
 		StopReason: str("end_turn"), InputTokens: 1, OutputTokens: -2, CachedTokens: math.MaxInt64, UsageSource: "provider",
 		Text: "t", Thinking: "th",
 		ToolCalls: []streamctx.ToolCallSnapshot{{ID: "1", Name: "f", Arguments: `{"a": "<&>"}`}, {}},

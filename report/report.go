@@ -1,7 +1,8 @@
 // Package report renders stream snapshots: the two-line summary that the
-// Aether gateway logs, the JSON summary, the JSON response body and the
-// reconstructed text. It is the only package that knows about colour; the
-// caller decides whether to use it.
+// Aether gateway logs and its latency line, the totals line, the JSON
+// summary, the JSON response body, the events and the reconstructed text.
+// It is the only package that knows about colour; the caller decides
+// whether to use it.
 package report
 
 import (
@@ -12,26 +13,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/fatih/color"
-
 	"github.com/sseinspect/sseinspect/streamctx"
 )
-
-// Summary writes the two-line summary of s followed by a newline. With
-// colour, only the status tag is coloured: [OK] green, [FAIL] red.
-func Summary(w io.Writer, s *streamctx.Snapshot, useColor bool) error {
-	tag := s.StatusTag()
-	if useColor {
-		c := color.New(color.FgRed, color.Bold)
-		if s.Status == "ok" {
-			c = color.New(color.FgGreen, color.Bold)
-		}
-		c.EnableColor()
-		tag = c.Sprint(tag)
-	}
-	_, err := io.WriteString(w, tag+s.LogSummaryRest()+"\n")
-	return err
-}
 
 // JSON writes s as one compact JSON object on one line (JSON Lines), with
 // the documented key order and no HTML escaping: the bytes that

@@ -187,12 +187,12 @@ func TestSchemaMatchesSnapshot(t *testing.T) {
 	code := 429
 	full := streamctx.Snapshot{
 		Format: "anthropic", Provider: "anthropic", RequestID: "r", ResponseID: str("msg_r"), Model: str("m"),
-		Status: "failed", StatusCode: &code, ErrorType: str("rate_limit_error"), ErrorMessage: str("slow down"),
+		Status: streamctx.StatusFailed, StatusCode: &code, ErrorType: str("rate_limit_error"), ErrorMessage: str("slow down"),
 		StopReason: str("end_turn"), InputTokens: 1, OutputTokens: 2, UsageSource: "provider",
 		Text: "t", Thinking: "th", ToolCalls: []streamctx.ToolCallSnapshot{{ID: "1", Name: "f", Arguments: "{}"}},
 		TTFBMs: i64(1), TTFTMs: i64(2), TotalMs: i64(3), Warnings: []string{"w"},
 	}
-	empty := streamctx.Snapshot{Format: "gemini", Status: "ok", UsageSource: "none", ToolCalls: []streamctx.ToolCallSnapshot{}, Warnings: []string{}}
+	empty := streamctx.Snapshot{Format: "gemini", Status: streamctx.StatusOK, UsageSource: "none", ToolCalls: []streamctx.ToolCallSnapshot{}, Warnings: []string{}}
 	for name, snap := range map[string]streamctx.Snapshot{"full": full, "empty": empty} {
 		var b bytes.Buffer
 		require.NoError(t, report.JSONIndent(&b, &snap))

@@ -243,7 +243,7 @@ func TestStatus(t *testing.T) {
 			sc := streamctx.New(streamctx.Options{})
 			tc.setup(sc)
 			s := sc.Snapshot("x", "x")
-			assert.Equal(t, tc.status, s.Status)
+			assert.Equal(t, tc.status, s.Status.String())
 			assert.Equal(t, tc.errType, s.ErrorType)
 			assert.Equal(t, tc.errMsg, s.ErrorMessage)
 			assert.Equal(t, tc.complete, s.Complete)
@@ -296,7 +296,7 @@ func TestRequestID(t *testing.T) {
 	}
 }
 
-func TestLogSummary(t *testing.T) {
+func TestSummaryFields(t *testing.T) {
 	t.Parallel()
 	c := newClock()
 	sc := timedContext(c)
@@ -309,24 +309,25 @@ func TestLogSummary(t *testing.T) {
 	c.advance(1250 * time.Millisecond)
 	sc.RecordEnd()
 	s := sc.Snapshot("anthropic", "anthropic")
-	assert.Equal(t, "[OK] a1b2c3d4 | claude-sonnet-4 | anthropic | TTFB: 250ms\n      Total: 1500ms | in:25 out:12", s.LogSummary())
+	assert.Equal(t, streamctx.StatusOK, s.Status)
+	assert.Equal(t, "a1b2c3d4e5f6", s.RequestID, "cut by the renderer, not here")
+	assert.Equal(t, "claude-sonnet-4", *s.Model)
+	assert.Equal(t, int64(250), *s.TTFBMs)
+	assert.Equal(t, int64(1500), *s.TotalMs)
+	assert.Equal(t, int64(25), s.InputTokens)
+	assert.Equal(t, int64(12), s.OutputTokens)
 }
 
-func TestLogSummaryWithoutTimingOrIDs(t *testing.T) {
+func TestSummaryFieldsWithoutTimingOrIDs(t *testing.T) {
 	t.Parallel()
 	sc := streamctx.New(streamctx.Options{})
 	sc.SetError("overloaded_error", "Overloaded")
 	s := sc.Snapshot("anthropic", "anthropic")
-	assert.Equal(t, "[FAIL] - | unknown | anthropic\n      Total: n/a | in:0 out:0", s.LogSummary())
-}
-
-func TestLogSummaryCutsRequestIDByCharacters(t *testing.T) {
-	t.Parallel()
-	sc := streamctx.New(streamctx.Options{})
-	sc.RequestID = "ééééééééé"
-	sc.MarkComplete()
-	s := sc.Snapshot("x", "p")
-	assert.Equal(t, "[OK] éééééééé | unknown | p\n      Total: n/a | in:0 out:0", s.LogSummary())
+	assert.Equal(t, streamctx.StatusFailed, s.Status)
+	assert.Empty(t, s.RequestID)
+	assert.Nil(t, s.Model)
+	assert.Nil(t, s.TTFBMs)
+	assert.Nil(t, s.TotalMs)
 }
 
 func TestResetForRetry(t *testing.T) {

@@ -4,8 +4,6 @@ import (
 	"math"
 	"math/bits"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -229,33 +227,4 @@ func msOf(d time.Duration) *float64 {
 func usPtr(us int64) *float64 {
 	ms := float64(us) / 1000
 	return &ms
-}
-
-// LatencyLine returns the third summary line that summarize --latency
-// prints (without a trailing newline):
-//
-//	TTFT: 250ms | TPOT: 8.3ms | p99 gap: 31.2ms
-//
-// with n/a for what is unknown. Times are rounded to 0.1 ms.
-func (s *Snapshot) LatencyLine() string {
-	var b strings.Builder
-	l := &s.Latency
-	var p99 *float64
-	if l.GapsMs != nil {
-		p99 = l.GapsMs.P99
-	}
-	b.WriteString("      TTFT: ")
-	b.WriteString(shortMs(l.TTFTMs))
-	b.WriteString(" | TPOT: ")
-	b.WriteString(shortMs(l.TPOTMs))
-	b.WriteString(" | p99 gap: ")
-	b.WriteString(shortMs(p99))
-	return b.String()
-}
-
-func shortMs(v *float64) string {
-	if v == nil {
-		return "n/a"
-	}
-	return strconv.FormatFloat(math.Round(*v*10)/10, 'f', -1, 64) + "ms"
 }

@@ -43,7 +43,6 @@ func TestLatencyUntimed(t *testing.T) {
 	assert.JSONEq(t, `{"ttfb_ms":null,"ttf_event_ms":null,"ttft_ms":null,"ttf_output_ms":null,"total_ms":null,
 		"gaps_ms":null,"stalls":null,"stall_threshold_ms":2000,"tpot_ms":null,"output_tokens_per_s":null,"tokens_source":null}`,
 		latencyJSON(t, s.Latency))
-	assert.Equal(t, "      TTFT: n/a | TPOT: n/a | p99 gap: n/a", s.LatencyLine())
 }
 
 // stream replays events on a scripted clock: each is (ms, what) with what
@@ -97,7 +96,6 @@ func TestLatencyTimed(t *testing.T) {
 	assert.JSONEq(t, `{"ttfb_ms":12.5,"ttf_event_ms":20,"ttft_ms":50,"ttf_output_ms":90,"total_ms":400.125,
 		"gaps_ms":{"p50":10,"p90":210,"p99":210,"max":210,"count":4},"stalls":1,"stall_threshold_ms":100,
 		"tpot_ms":51.05,"output_tokens_per_s":19.589,"tokens_source":"provider"}`, latencyJSON(t, s.Latency))
-	assert.Equal(t, "      TTFT: 50ms | TPOT: 51.1ms | p99 gap: 210ms", s.LatencyLine())
 }
 
 func TestLatencyPercentiles(t *testing.T) {
@@ -139,7 +137,6 @@ func TestLatencyTPOTNeedsTwoTokens(t *testing.T) {
 	assert.Nil(t, s.Latency.TPOTMs)
 	assert.Nil(t, s.Latency.OutputTokensPerS)
 	assert.Equal(t, &streamctx.Gaps{Count: 0}, s.Latency.GapsMs)
-	assert.Equal(t, "      TTFT: 5ms | TPOT: n/a | p99 gap: n/a", s.LatencyLine())
 
 	// Reset for a retry forgets the gaps.
 	clock.set(10)

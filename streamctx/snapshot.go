@@ -2,7 +2,6 @@ package streamctx
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -14,15 +13,16 @@ type ToolCallSnapshot struct {
 	Arguments string `json:"arguments"`
 }
 
-// Snapshot is the state of a stream as the JSON summary shows it. Its field
-// order is the documented key order. Pointer fields are null when unknown.
+// Snapshot is the state of a stream as the JSON summary shows it: plain
+// data, rendered by package report. Its field order is the documented key
+// order. Pointer fields are null when unknown.
 type Snapshot struct {
 	Format              string             `json:"format"`
 	Provider            string             `json:"provider"`
 	RequestID           string             `json:"request_id"`
 	ResponseID          *string            `json:"response_id"`
 	Model               *string            `json:"model"`
-	Status              string             `json:"status"`
+	Status              Status             `json:"status"`
 	StatusCode          *int               `json:"status_code"`
 	ErrorType           *string            `json:"error_type"`
 	ErrorMessage        *string            `json:"error_message"`
@@ -65,7 +65,7 @@ type Snapshot struct {
 // messages, OpenAI Responses, OpenRouter generations.
 var responseIDPrefixes = []string{"chatcmpl-", "cmpl-", "msg_", "resp_", "gen-"}
 
-// Failed reports whether the stream counts as failed: an error was
+// failedOrIncomplete reports whether the stream counts as failed: an error was
 // recorded, the HTTP status is an error, or the stream did not complete.
 func (sc *Context) failedOrIncomplete() bool { return sc.Failed() || !sc.complete }
 
@@ -80,7 +80,7 @@ func (sc *Context) Snapshot(format, provider string) Snapshot {
 	s := Snapshot{
 		Format:              format,
 		Provider:            provider,
-		Status:              "ok",
+		Status:              StatusOK,
 		Complete:            sc.complete,
 		InputTokens:         sc.usage.Input.N,
 		OutputTokens:        sc.usage.Output.N,
@@ -115,7 +115,7 @@ func (sc *Context) Snapshot(format, provider string) Snapshot {
 	s.ResponseID = strPtr(sc.ResponseID)
 	s.Model = strPtr(sc.Model)
 	if sc.failedOrIncomplete() {
-		s.Status = "failed"
+		s.Status = StatusFailed
 	}
 	if sc.StatusCode != 0 {
 		c := sc.StatusCode
@@ -178,78 +178,4 @@ func msPtr(d time.Duration) *int64 {
 	}
 	ms := d.Milliseconds()
 	return &ms
-}
-
-// LogSummary returns the two-line summary exactly as Aether's
-// get_log_summary prints it (without a trailing newline):
-//
-//	[OK] a1b2c3d4 | claude-sonnet-4 | anthropic | TTFB: 250ms
-//	      Total: 1500ms | in:25 out:12
-//
-// The request id is cut to its first 8 characters ("-" when there is none),
-// the model is "unknown" when none, TTFB appears only when known, and the
-// total is "n/a" when the capture carries no timing.
-func (s *Snapshot) LogSummary() string {
-	return s.StatusTag() + s.LogSummaryRest()
-}
-
-// StatusTag returns "[OK]" or "[FAIL]".
-func (s *Snapshot) StatusTag() string {
-	if s.Status == "ok" {
-		return "[OK]"
-	}
-	return "[FAIL]"
-}
-
-// LogSummaryRest returns the summary after the status tag, so that a
-// renderer can colour the tag alone.
-func (s *Snapshot) LogSummaryRest() string {
-	var b strings.Builder
-	rid := s.RequestID
-	if rid == "" {
-		rid = "-"
-	}
-	if n := firstRunes(rid, 8); n < len(rid) {
-		rid = rid[:n]
-	}
-	model := "unknown"
-	if s.Model != nil {
-		model = *s.Model
-	}
-	b.WriteString(" ")
-	b.WriteString(rid)
-	b.WriteString(" | ")
-	b.WriteString(model)
-	b.WriteString(" | ")
-	b.WriteString(s.Provider)
-	if s.TTFBMs != nil {
-		b.WriteString(" | TTFB: ")
-		b.WriteString(strconv.FormatInt(*s.TTFBMs, 10))
-		b.WriteString("ms")
-	}
-	b.WriteString("\n      Total: ")
-	if s.TotalMs != nil {
-		b.WriteString(strconv.FormatInt(*s.TotalMs, 10))
-		b.WriteString("ms")
-	} else {
-		b.WriteString("n/a")
-	}
-	b.WriteString(" | in:")
-	b.WriteString(strconv.FormatInt(s.InputTokens, 10))
-	b.WriteString(" out:")
-	b.WriteString(strconv.FormatInt(s.OutputTokens, 10))
-	return b.String()
-}
-
-// firstRunes returns the byte length of the first n runes of s (Python's
-// s[:8] counts characters, not bytes).
-func firstRunes(s string, n int) int {
-	i := 0
-	for j := range s {
-		if i == n {
-			return j
-		}
-		i++
-	}
-	return len(s)
 }

@@ -54,7 +54,7 @@ func TestSummarizedExactly(t *testing.T) {
 
 			_, got := replay(t, bytes.NewReader(data), true)
 			assert.Equal(t, format, got.Format)
-			assert.Equal(t, "ok", got.Status)
+			assert.Equal(t, streamctx.StatusOK, got.Status)
 			assert.True(t, got.Complete)
 			assert.Empty(t, got.Warnings)
 			assert.Nil(t, got.ErrorType)
@@ -111,7 +111,7 @@ func TestSummarizedWithoutText(t *testing.T) {
 			t.Parallel()
 			data, want := generate(t, format, 64<<10, 7)
 			_, got := replay(t, iotest.HalfReader(bytes.NewReader(data)), false)
-			assert.Equal(t, "ok", got.Status)
+			assert.Equal(t, streamctx.StatusOK, got.Status)
 			assert.Empty(t, got.Warnings)
 			assert.Empty(t, got.Text)
 			_, full := replay(t, bytes.NewReader(data), true)
@@ -157,7 +157,7 @@ func TestSize(t *testing.T) {
 				assert.Less(t, st.Bytes, size+64<<10, "size %d", size)
 				_, got := replay(t, bytes.NewReader(data), false)
 				assert.True(t, got.Complete, "size %d", size)
-				assert.Equal(t, "ok", got.Status, "size %d", size)
+				assert.Equal(t, streamctx.StatusOK, got.Status, "size %d", size)
 				assert.Empty(t, got.Warnings, "size %d", size)
 			}
 		})

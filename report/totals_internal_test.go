@@ -1,4 +1,4 @@
-package cmd
+package report
 
 import (
 	"testing"
@@ -19,12 +19,4 @@ func TestPercentileNearestRank(t *testing.T) {
 	}
 	assert.Equal(t, int64(50), percentile(hundred, 50))
 	assert.Equal(t, int64(99), percentile(hundred, 99))
-}
-
-func TestTotalsLine(t *testing.T) {
-	t.Parallel()
-	tt := totals{captures: 3, failed: 1, incomplete: 0, in: 120, out: 45}
-	assert.Equal(t, "captures: 3  failed: 1  incomplete: 0  in: 120  out: 45", tt.String())
-	tt.ttfb = []int64{250, 120, 90}
-	assert.Equal(t, "captures: 3  failed: 1  incomplete: 0  in: 120  out: 45  ttfb p50/p99: 120ms/250ms", tt.String())
 }

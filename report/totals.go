@@ -1,0 +1,61 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/sseinspect/sseinspect/streamctx"
+)
+
+// Totals add up several summaries for the totals line of summarize. The
+// zero value is ready to use.
+type Totals struct {
+	captures, failed, incomplete int
+	in, out                      int64
+	ttfb                         []int64
+}
+
+// Add counts one capture; failed says whether it counts as failed (it
+// would exit 1 on its own).
+func (t *Totals) Add(s *streamctx.Snapshot, failed bool) {
+	t.captures++
+	if failed {
+		t.failed++
+	}
+	if !s.Complete {
+		t.incomplete++
+	}
+	t.in += s.InputTokens
+	t.out += s.OutputTokens
+	if s.TTFBMs != nil {
+		t.ttfb = append(t.ttfb, *s.TTFBMs)
+	}
+}
+
+// Captures returns the number of captures added.
+func (t *Totals) Captures() int { return t.captures }
+
+// Write writes the totals line followed by a newline:
+//
+//	captures: 3  failed: 1  incomplete: 0  in: 120  out: 45  ttfb p50/p99: 120ms/250ms
+//
+// The percentiles (nearest rank) are over the captures whose first-byte
+// time is known, and shown only when there are some.
+func (t *Totals) Write(w io.Writer) error {
+	s := fmt.Sprintf("captures: %d  failed: %d  incomplete: %d  in: %d  out: %d", t.captures, t.failed, t.incomplete, t.in, t.out)
+	if len(t.ttfb) > 0 {
+		s += fmt.Sprintf("  ttfb p50/p99: %dms/%dms", percentile(t.ttfb, 50), percentile(t.ttfb, 99))
+	}
+	_, err := io.WriteString(w, s+"\n")
+	return err
+}
+
+// percentile returns the p-th percentile of xs by the nearest-rank method
+// (the smallest value with at least p% of the values at or below it). xs
+// must not be empty; it is sorted in place.
+func percentile(xs []int64, p int) int64 {
+	slices.Sort(xs)
+	rank := (p*len(xs) + 99) / 100 // ceil(p/100 * n)
+	return xs[max(rank, 1)-1]
+}
