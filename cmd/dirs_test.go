@@ -90,7 +90,7 @@ func TestDirectories(t *testing.T) {
 // its timings count in the totals line.
 func TestDirectoryReadsHARFiles(t *testing.T) {
 	t.Parallel()
-	har, err := os.ReadFile("../timing/testdata/chrome.har")
+	har, err := os.ReadFile("../capture/testdata/chrome.har")
 	require.NoError(t, err)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{

@@ -243,14 +243,14 @@ func TestSummarizeLatency(t *testing.T) {
 // timed input, detected automatically.
 func TestCurlTraceInput(t *testing.T) {
 	t.Parallel()
-	const trace = "../timing/testdata/curl-trace-ascii-chunked.txt"
+	const trace = "../capture/testdata/curl-trace-ascii-chunked.txt"
 	stdout, stderr, code := recRun(t, []string{"summarize", "--latency", trace}, nil, false, nil)
 	assert.Equal(t, 0, code, stderr)
 	assert.Equal(t, "[OK] 01XYZabc | claude-sonnet-4-5 | anthropic | TTFB: 181ms\n      Total: 2921ms | in:12 out:9\n      TTFT: 411ms | TPOT: 310.2ms | p99 gap: 2435.1ms\n", stdout)
 	stdout, _, _ = recRun(t, []string{"summarize", "--json", trace}, nil, false, nil)
 	assert.Contains(t, stdout, `"warnings":["read from curl --trace-ascii output: `)
 
-	stdout, _, code = recRun(t, []string{"summarize", "../timing/testdata/curl-trace-ascii-no-time.txt"}, nil, false, nil)
+	stdout, _, code = recRun(t, []string{"summarize", "../capture/testdata/curl-trace-ascii-no-time.txt"}, nil, false, nil)
 	assert.Equal(t, 0, code)
 	assert.Equal(t, "[OK] 01XYZabc | claude-sonnet-4-5 | anthropic\n      Total: n/a | in:12 out:9\n", stdout)
 }
@@ -259,7 +259,7 @@ func TestCurlTraceInput(t *testing.T) {
 // TTFB and total, and no per-event times.
 func TestHARInput(t *testing.T) {
 	t.Parallel()
-	const har = "../timing/testdata/chrome.har"
+	const har = "../capture/testdata/chrome.har"
 	stdout, stderr, code := recRun(t, []string{"summarize", "--latency", har}, nil, false, nil)
 	assert.Equal(t, 0, code, stderr)
 	assert.Equal(t, "[OK] req_7f3a | gpt-4o | openai | TTFB: 493ms\n      Total: 1834ms | in:9 out:4\n      TTFT: n/a | TPOT: n/a | p99 gap: n/a\n", stdout)

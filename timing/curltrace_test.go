@@ -23,7 +23,7 @@ import (
 
 func readTrace(t *testing.T, name string) (*timing.Reader, []byte) {
 	t.Helper()
-	f, err := os.Open("testdata/" + name)
+	f, err := os.Open("../capture/testdata/" + name)
 	require.NoError(t, err)
 	defer f.Close()
 	tr, r, err := timing.Detect(iotest.OneByteReader(f))
@@ -36,7 +36,7 @@ func readTrace(t *testing.T, name string) (*timing.Reader, []byte) {
 
 func TestCurlTrace(t *testing.T) {
 	t.Parallel()
-	body, err := os.ReadFile("testdata/curl-trace-ascii.body")
+	body, err := os.ReadFile("../capture/testdata/curl-trace-ascii.body")
 	require.NoError(t, err)
 	for name, proto := range map[string]string{
 		"curl-trace-ascii-chunked.txt": "HTTP/1.1 200 OK\r\n",
@@ -56,7 +56,7 @@ func TestCurlTrace(t *testing.T) {
 
 func TestCurlTraceTimes(t *testing.T) {
 	t.Parallel()
-	f, err := os.Open("testdata/curl-trace-ascii-chunked.txt")
+	f, err := os.Open("../capture/testdata/curl-trace-ascii-chunked.txt")
 	require.NoError(t, err)
 	defer f.Close()
 	tr, _, err := timing.Detect(f)
@@ -121,7 +121,7 @@ func TestCurlTraceErrors(t *testing.T) {
 // error, never a panic, and a converted one reads back to its end.
 func FuzzCurlTrace(f *testing.F) {
 	for _, name := range []string{"curl-trace-ascii-chunked.txt", "curl-trace-ascii-http10.txt", "curl-trace-ascii-no-time.txt"} {
-		b, err := os.ReadFile("testdata/" + name)
+		b, err := os.ReadFile("../capture/testdata/" + name)
 		require.NoError(f, err)
 		f.Add(b)
 	}

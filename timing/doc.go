@@ -105,9 +105,9 @@ func IsTimed(head []byte) bool {
 	return bytes.HasPrefix(head, []byte(headerPrefix))
 }
 
-// mayBeTimed reports whether head could still turn out to begin a timed
+// MayBeTimed reports whether head could still turn out to begin a timed
 // capture once more bytes arrive.
-func mayBeTimed(head []byte) bool {
+func MayBeTimed(head []byte) bool {
 	if len(head) < len(bom) && bytes.HasPrefix(bom, head) {
 		return true
 	}

@@ -19,7 +19,7 @@ import (
 // an HTTP/2 text/event-stream response with its timings.
 func TestHAR(t *testing.T) {
 	t.Parallel()
-	f, err := os.Open("testdata/chrome.har")
+	f, err := os.Open("../capture/testdata/chrome.har")
 	require.NoError(t, err)
 	defer f.Close()
 	tr, r, err := timing.Detect(iotest.OneByteReader(f))

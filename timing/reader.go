@@ -383,7 +383,7 @@ func Detect(r io.Reader) (*Reader, io.Reader, error) {
 			}
 			return tr, tr, nil
 		}
-		if err != nil || !mayBeTimed(b) && !mayBeCurlTrace(b) && !mayBeHAR(b) {
+		if err != nil || !MayBeTimed(b) && !mayBeCurlTrace(b) && !mayBeHAR(b) {
 			return nil, br, nil
 		}
 		k = max(br.Buffered(), k+1)

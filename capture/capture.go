@@ -1,0 +1,177 @@
+// Package capture opens one input of sseinspect — a live pipe, a file, a
+// timed capture (package timing), curl --trace-ascii output or a HAR file —
+// and gives every kind one shape, built once: the HTTP status and header
+// of the response when the input shows them (parsed with net/textproto),
+// and the body as bytes with their arrival times.
+//
+// Time flows forward with the bytes: each read of the body returns the
+// arrival time of the bytes it returns, so a reader that frames them into
+// events knows when each event was complete without asking a clock.
+package capture
+
+import (
+	"io"
+	"net/textproto"
+	"time"
+
+	"github.com/sseinspect/sseinspect/timing"
+)
+
+// A Capture is one input opened for reading: the HTTP preamble, if any,
+// has been read, and the body is read with ReadTimed (or Read). It is not
+// safe for concurrent use.
+type Capture struct {
+	// StatusCode is the HTTP status of the response, 0 when the input
+	// shows none.
+	StatusCode int
+	// Header is the response header, nil when the input shows none.
+	Header textproto.MIMEHeader
+	// HeaderLines is the number of lines the HTTP status lines and headers
+	// take: body line N is line N+HeaderLines of the response.
+	HeaderLines int
+	// Start is the time the arrival times count from: the start of the
+	// recording, of the trace, or of sseinspect for a live input. The zero
+	// Time when the input has no times: then every arrival time is zero.
+	Start time.Time
+	// EventsUntimed says that only the first byte and the end are timed
+	// (a HAR file keeps no other times): the body's bytes all come at the
+	// first byte's time, which is not the time of any event.
+	EventsUntimed bool
+	// Notes says what a conversion from another tool's output could not
+	// keep, for warnings; nil for a timed capture and a plain input.
+	Notes []string
+
+	body      *reader
+	firstByte time.Time      // set for a converted input, else the body's first arrival
+	timed     *timing.Reader // the timed capture's reader, nil for other inputs
+}
+
+// Options configure Open.
+type Options struct {
+	// Clock, when not nil, times a live input: each read of it is
+	// stamped with Clock() as the read returns. The times that a timed
+	// capture, a curl trace or a HAR file carries win over it.
+	Clock func() time.Time
+	// Start is the time the arrival times of a live input count from (the
+	// start of sseinspect); the zero value means Clock() at Open.
+	Start time.Time
+}
+
+// Open looks at the first bytes of r, reading no more of it than it takes
+// to tell what it is, and opens it: a timed capture is read through
+// timing.Reader; curl --trace-ascii output and a HAR file are read whole
+// and converted; anything else is the response itself. An HTTP status
+// line and header at the start of the response (curl -i) are read.
+//
+// An error is a read error, a malformed timed capture, trace or HAR file
+// (wrapping timing.ErrFormat), or a malformed HTTP preamble.
+func Open(r io.Reader, opts Options) (*Capture, error) {
+	var src source = plain{r}
+	start := time.Time{}
+	if opts.Clock != nil {
+		src = live{r: r, clock: opts.Clock}
+		start = opts.Start
+		if start.IsZero() {
+			start = opts.Clock()
+		}
+	}
+	raw := &reader{src: src}
+	c, err := detect(raw)
+	if err != nil {
+		return nil, err
+	}
+	if c != nil {
+		return c, nil
+	}
+	c = &Capture{body: raw, Start: start}
+	return c, c.readPreamble()
+}
+
+// detect tells whether raw is a timed capture, a curl trace or a HAR
+// file, and opens it when it is one; nil when it is none of them.
+func detect(raw *reader) (*Capture, error) {
+	k := 1
+	for {
+		b, err := raw.peek(k)
+		switch {
+		case timing.IsTimed(b):
+			tr, err := timing.NewReader(untimedReader{raw})
+			if err != nil {
+				return nil, err
+			}
+			c := &Capture{body: &reader{src: timedSource{tr}}, Start: tr.Start(), timed: tr}
+			return c, c.readPreamble()
+		case isCurlTrace(b):
+			return fromCurlTrace(untimedReader{raw})
+		case isHAR(b):
+			return fromHAR(untimedReader{raw})
+		case err != nil || !timing.MayBeTimed(b) && !mayBeCurlTrace(b) && !mayBeHAR(b):
+			return nil, nil // a read error is left for the body to return
+		}
+		k = max(raw.buffered(), k+1)
+	}
+}
+
+// readPreamble reads the HTTP preamble at the start of the body, if any.
+func (c *Capture) readPreamble() error {
+	p, err := ReadPreamble(lineReader{c.body})
+	if err != nil || p == nil {
+		return err
+	}
+	c.StatusCode, c.Header, c.HeaderLines = p.StatusCode, p.Header, p.Lines
+	return nil
+}
+
+// ReadTimed reads body bytes into p and returns with them their arrival
+// time: bytes of one arrival time at most per call. At the end of input,
+// or on a read error, it returns the time the input ended (or failed)
+// with the error, io.EOF or the read error, and the same on every later
+// call. Times are zero when the input has none (Start is zero).
+func (c *Capture) ReadTimed(p []byte) (n int, at time.Time, err error) {
+	return c.body.readTimed(p)
+}
+
+// Read reads body bytes like ReadTimed, without their time.
+func (c *Capture) Read(p []byte) (int, error) {
+	n, _, err := c.body.readTimed(p)
+	return n, err
+}
+
+// Peek returns the next n body bytes without consuming them, reading as
+// much as it takes; with fewer, what there is and the error that ended
+// the input. The slice is valid until the next read.
+func (c *Capture) Peek(n int) ([]byte, error) { return c.body.peek(n) }
+
+// FirstByte returns the arrival time of the first byte of the response
+// (its preamble, if any): the zero Time when none has arrived yet or the
+// input has no times.
+func (c *Capture) FirstByte() time.Time {
+	if !c.firstByte.IsZero() {
+		return c.firstByte
+	}
+	return c.body.first
+}
+
+// End returns the time the input ended, once ReadTimed has returned an
+// error; before, the arrival time of the last bytes read. The zero Time
+// when the input has no times.
+func (c *Capture) End() time.Time { return c.body.last }
+
+// Truncated reports, once the body has been read to its end, whether a
+// timed capture lacked its end line (the recording was cut short): End is
+// then the arrival of its last line.
+func (c *Capture) Truncated() bool { return c.timed != nil && c.timed.Truncated() }
+
+// timedSource is the source of a timed capture: its recorded times.
+type timedSource struct{ tr *timing.Reader }
+
+func (s timedSource) read(p []byte) (int, time.Time, error) {
+	n, err := s.tr.Read(p)
+	return n, s.tr.Start().Add(max(s.tr.Elapsed(), 0)), err
+}
+
+// lineReader lets ReadPreamble read a capture's body.
+type lineReader struct{ b *reader }
+
+func (l lineReader) Peek(n int) ([]byte, error)           { return l.b.peek(n) }
+func (l lineReader) ReadSlice(delim byte) ([]byte, error) { return l.b.readSlice(delim) }
