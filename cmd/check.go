@@ -1,22 +1,18 @@
 package cmd
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"regexp"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sseinspect/sseinspect/compare"
 	"github.com/sseinspect/sseinspect/parser"
+	"github.com/sseinspect/sseinspect/report"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
-
-// errUntimed is returned by check for a timing assertion on a capture that
-// carries no timing: it cannot hold or fail, so it is an error (exit 2).
-var errUntimed = errors.New("the capture carries no timing")
 
 type checkOptions struct {
 	commonOptions
@@ -33,14 +29,6 @@ type checkOptions struct {
 	maxGap          time.Duration
 	textContains    []string
 	tools           []string
-}
-
-// assertion is one check on a snapshot. ok is false when it fails; then
-// why says what was found instead.
-type assertion struct {
-	flag  string // the flag as given, e.g. "--min-output-tokens 10"
-	timed bool   // needs a timed capture
-	test  func(s *streamctx.Snapshot) (ok bool, why string)
 }
 
 func newCheckCmd(env *Env) *cobra.Command {
@@ -107,16 +95,14 @@ it (*.sse, *.txt, *.har), -r also in its subdirectories.`,
 
 // assertions builds the assertions given on the command line, in a fixed
 // order (the order of --help), and validates their values.
-func (o *checkOptions) assertions(c *cobra.Command) ([]assertion, error) {
+func (o *checkOptions) assertions(c *cobra.Command) ([]compare.Assertion, error) {
 	set := c.Flags().Changed
-	var as []assertion
+	var as []compare.Assertion
 	if set("complete") && o.complete {
-		as = append(as, assertion{flag: "--complete", test: func(s *streamctx.Snapshot) (bool, string) {
-			return s.Complete, "the stream did not complete (stop_reason " + strOrNull(s.StopReason) + ")"
-		}})
+		as = append(as, compare.Complete())
 	}
 	if set("no-error") && o.noError {
-		as = append(as, assertion{flag: "--no-error", test: checkNoError})
+		as = append(as, compare.NoError())
 	}
 	if set("expect-format") {
 		f, ok, err := parser.Lookup(o.expectFormat)
@@ -126,95 +112,44 @@ func (o *checkOptions) assertions(c *cobra.Command) ([]assertion, error) {
 			}
 			return nil, usagef("--expect-format: %v", err)
 		}
-		as = append(as, assertion{flag: "--expect-format " + o.expectFormat, test: func(s *streamctx.Snapshot) (bool, string) {
-			return s.Format == f.Name, "format is " + s.Format
-		}})
+		as = append(as, compare.Format(o.expectFormat, f.Name))
 	}
 	if set("model") {
 		re, err := regexp.Compile(o.model)
 		if err != nil {
 			return nil, usagef("--model: %v", err)
 		}
-		as = append(as, assertion{flag: "--model " + o.model, test: func(s *streamctx.Snapshot) (bool, string) {
-			if s.Model == nil {
-				return false, "the stream names no model"
-			}
-			return re.MatchString(*s.Model), "model is " + *s.Model
-		}})
+		as = append(as, compare.Model(o.model, re))
 	}
 	if set("min-output-tokens") {
-		n := o.minOutputTokens
-		as = append(as, assertion{flag: fmt.Sprintf("--min-output-tokens %d", n), test: func(s *streamctx.Snapshot) (bool, string) {
-			why := fmt.Sprintf("output_tokens is %d", s.OutputTokens)
-			if s.UsageSource == "none" {
-				why += " (the stream carried no usage)"
-			}
-			return s.OutputTokens >= n, why
-		}})
+		as = append(as, compare.MinOutputTokens(o.minOutputTokens))
 	}
 	for _, t := range []struct {
-		name string
-		max  time.Duration
-		at   func(s *streamctx.Snapshot) time.Duration
-		what string
+		name      string
+		limit     time.Duration
+		assertion func(time.Duration) compare.Assertion
 	}{
-		{"max-ttfb", o.maxTTFB, func(s *streamctx.Snapshot) time.Duration { return s.Timing.FirstByte }, "ttfb"},
-		{"max-ttft", o.maxTTFT, func(s *streamctx.Snapshot) time.Duration { return s.Timing.FirstContent }, "ttft"},
-		{"max-total", o.maxTotal, func(s *streamctx.Snapshot) time.Duration { return s.Timing.End }, "total"},
+		{"max-ttfb", o.maxTTFB, compare.MaxTTFB},
+		{"max-ttft", o.maxTTFT, compare.MaxTTFT},
+		{"max-total", o.maxTotal, compare.MaxTotal},
+		{"max-gap", o.maxGap, compare.MaxGap},
 	} {
 		if !set(t.name) {
 			continue
 		}
-		if t.max <= 0 {
-			return nil, usagef("--%s: must be positive, got %v", t.name, t.max)
+		if t.limit <= 0 {
+			return nil, usagef("--%s: must be positive, got %v", t.name, t.limit)
 		}
 		if o.noTiming {
 			return nil, usagef("--%s needs timing, and --no-timing ignores it", t.name)
 		}
-		as = append(as, assertion{flag: "--" + t.name + " " + t.max.String(), timed: true, test: func(s *streamctx.Snapshot) (bool, string) {
-			d := t.at(s)
-			if d < 0 {
-				return false, t.what + " is unknown (the stream never got there)"
-			}
-			return d <= t.max, t.what + " is " + d.Round(time.Microsecond).String()
-		}})
-	}
-	if set("max-gap") {
-		if o.maxGap <= 0 {
-			return nil, usagef("--max-gap: must be positive, got %v", o.maxGap)
-		}
-		if o.noTiming {
-			return nil, usagef("--max-gap needs timing, and --no-timing ignores it")
-		}
-		limit := o.maxGap
-		as = append(as, assertion{flag: "--max-gap " + limit.String(), timed: true, test: func(s *streamctx.Snapshot) (bool, string) {
-			g := s.Latency.GapsMs
-			if g == nil || g.Count == 0 || g.Max == nil {
-				return true, "" // fewer than two content events: no gap
-			}
-			longest := time.Duration(*g.Max * float64(time.Millisecond)).Round(time.Microsecond)
-			return longest <= limit, fmt.Sprintf("the longest of %d gaps is %v", g.Count, longest)
-		}})
+		as = append(as, t.assertion(t.limit))
 	}
 	for _, sub := range o.textContains {
-		as = append(as, assertion{flag: fmt.Sprintf("--text-contains %q", sub), test: func(s *streamctx.Snapshot) (bool, string) {
-			return strings.Contains(s.Text, sub), fmt.Sprintf("the text (%d bytes) does not contain it", len(s.Text))
-		}})
+		as = append(as, compare.TextContains(sub))
 	}
 	for _, name := range o.tools {
-		as = append(as, assertion{flag: "--tool " + name, test: func(s *streamctx.Snapshot) (bool, string) {
-			var names []string
-			for _, tc := range s.ToolCalls {
-				if tc.Name == name {
-					return true, ""
-				}
-				names = append(names, tc.Name)
-			}
-			if len(names) == 0 {
-				return false, "no tool calls"
-			}
-			return false, "tool calls are " + strings.Join(names, ", ")
-		}})
+		as = append(as, compare.Tool(name))
 	}
 	if len(as) == 0 {
 		return nil, usagef("check: no assertions given (see sseinspect check --help)")
@@ -222,54 +157,17 @@ func (o *checkOptions) assertions(c *cobra.Command) ([]assertion, error) {
 	return as, nil
 }
 
-func checkNoError(s *streamctx.Snapshot) (bool, string) {
-	if s.ErrorType != nil || s.ErrorMessage != nil {
-		why := "error " + strOrNull(s.ErrorType) + ": " + strOrNull(s.ErrorMessage)
-		if s.StatusCode != nil {
-			why += fmt.Sprintf(" (HTTP %d)", *s.StatusCode)
-		}
-		return false, why
-	}
-	if s.BadEvents > 0 {
-		return false, fmt.Sprintf("%d events could not be decoded (see warnings)", s.BadEvents)
-	}
-	return true, ""
-}
-
 // runChecks evaluates checks on s and prints the failures and the verdict.
-func runChecks(w io.Writer, name string, s *streamctx.Snapshot, checks []assertion) (int, error) {
-	var b strings.Builder
-	failed := 0
-	for _, a := range checks {
-		if a.timed && !s.Timed {
-			return ExitError, fmt.Errorf("%s: %s: %w (timing comes from live standard input or a timed capture: see sseinspect record)", name, a.flag, errUntimed)
-		}
-		if ok, why := a.test(s); !ok {
-			failed++
-			fmt.Fprintf(&b, "FAIL %s: %s\n", a.flag, why)
-		}
+func runChecks(w io.Writer, name string, s *streamctx.Snapshot, checks []compare.Assertion) (int, error) {
+	r, err := compare.Check(s, checks)
+	if err != nil {
+		return ExitError, fmt.Errorf("%s: %w (timing comes from live standard input or a timed capture: see sseinspect record)", name, err)
 	}
-	code := ExitOK
-	if failed == 0 {
-		fmt.Fprintf(&b, "PASS %s (%s)\n", name, plural(len(checks), "assertion"))
-	} else {
-		code = ExitFailed
-		fmt.Fprintf(&b, "FAIL %s (%d of %s failed)\n", name, failed, plural(len(checks), "assertion"))
+	if err := report.Check(w, name, r); err != nil {
+		return ExitError, err
 	}
-	_, err := io.WriteString(w, b.String())
-	return code, err
-}
-
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
+	if !r.Passed() {
+		return ExitFailed, nil
 	}
-	return fmt.Sprintf("%d %ss", n, what)
-}
-
-func strOrNull(p *string) string {
-	if p == nil {
-		return "null"
-	}
-	return *p
+	return ExitOK, nil
 }

@@ -220,7 +220,13 @@ func (o *summarizeDirsOptions) runGolden(env *Env, args []string) error {
 		if err != nil {
 			return ExitError, err
 		}
-		code, _, err := o.golden.check(env.Stdout, o.golden.file, in.name, &c.snap)
-		return code, err
+		fields, _, err := o.golden.compare(o.golden.file, &c.snap)
+		if err != nil {
+			return ExitError, err
+		}
+		if len(fields) == 0 {
+			return ExitOK, nil
+		}
+		return ExitFailed, report.GoldenDiff(env.Stdout, o.golden.file, in.name, fields)
 	})
 }

@@ -88,9 +88,9 @@ func firstRunes(s string, n int) int {
 }
 
 // Latency writes the third summary line that summarize --latency prints,
-// followed by a newline:
+// indented by six spaces like the second, followed by a newline:
 //
-//	      TTFT: 250ms | TPOT: 8.3ms | p99 gap: 31.2ms
+//	TTFT: 250ms | TPOT: 8.3ms | p99 gap: 31.2ms
 //
 // with n/a for what is unknown. Times are rounded to 0.1 ms.
 func Latency(w io.Writer, s *streamctx.Snapshot) error {

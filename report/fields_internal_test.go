@@ -1,4 +1,4 @@
-package cmd
+package report
 
 import (
 	"strings"
@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-func TestUnifiedDiff(t *testing.T) {
+func TestLineDiff(t *testing.T) {
 	t.Parallel()
 	lines := func(n int, change map[int]string) string {
 		var b []string
@@ -42,10 +42,22 @@ func TestUnifiedDiff(t *testing.T) {
 			b:    "x",
 			want: "@@ -1 +1 @@\n-\n+x\n",
 		},
+		"trailing_newline_added": {
+			a:    "a",
+			b:    "a\n",
+			want: "@@ -1 +1,2 @@\n a\n+\n",
+		},
 		"changes_close_together_share_a_hunk": {
 			a:    lines(20, nil),
 			b:    lines(20, map[int]string{3: "", 8: "eight"}),
 			want: "@@ -1,11 +1,10 @@\n l01\n l02\n-l03\n l04\n l05\n l06\n l07\n-l08\n+eight\n l09\n l10\n l11\n",
+		},
+		// go-internal/diff splits at six equal lines where diff -u
+		// (and the LCS diff before it) made one hunk.
+		"six_equal_lines_apart_get_two_hunks": {
+			a:    lines(20, nil),
+			b:    lines(20, map[int]string{2: "two", 9: "nine"}),
+			want: "@@ -1,5 +1,5 @@\n l01\n-l02\n+two\n l03\n l04\n l05\n@@ -6,7 +6,7 @@\n l06\n l07\n l08\n-l09\n+nine\n l10\n l11\n l12\n",
 		},
 		"changes_far_apart_get_two_hunks": {
 			a:    lines(20, nil),
@@ -56,19 +68,19 @@ func TestUnifiedDiff(t *testing.T) {
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			assert.Equal(t, c.want, unifiedDiff(c.a, c.b, 3))
+			assert.Equal(t, c.want, lineDiff(c.a, c.b))
 		})
 	}
 }
 
-func TestUnifiedDiffLargeInputsStayBounded(t *testing.T) {
+func TestLineDiffOfLargeTexts(t *testing.T) {
 	t.Parallel()
 	var a, b strings.Builder
 	for i := range 5000 {
 		a.WriteString("a" + strings.Repeat("x", i%7) + "\n")
 		b.WriteString("b" + strings.Repeat("x", i%7) + "\n")
 	}
-	d := unifiedDiff(a.String(), b.String(), 3)
+	d := lineDiff(a.String(), b.String())
 	assert.True(t, strings.HasPrefix(d, "@@ -1,5001 +1,5001 @@\n-a\n"), d[:40])
 	assert.Equal(t, 5000, strings.Count(d, "\n-"))
 }

@@ -1,0 +1,105 @@
+package compare_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sseinspect/sseinspect/compare"
+	"github.com/sseinspect/sseinspect/streamctx"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// snapshot is a complete chat stream's snapshot.
+func snapshot() *streamctx.Snapshot {
+	return &streamctx.Snapshot{
+		Format: "openai-chat", Provider: "openai", RequestID: "a", ResponseID: ptr("chatcmpl-a"), Model: ptr("m"),
+		Status: streamctx.StatusOK, Complete: true, StopReason: ptr("stop"), InputTokens: 1, OutputTokens: 2,
+		TotalInputTokens: 1, UsageSource: "provider", Text: "one\ntwo", ToolCalls: []streamctx.ToolCallSnapshot{},
+		Events: 2, DataCount: 2, TTFBMs: ptr(int64(5)), Warnings: []string{},
+	}
+}
+
+// goldenOf returns the golden file of s: its JSON summary, indented.
+func goldenOf(t *testing.T, s *streamctx.Snapshot) []byte {
+	t.Helper()
+	g := compare.GoldenSnapshot(s, false)
+	b, err := json.MarshalIndent(&g, "", "  ")
+	require.NoError(t, err)
+	return b
+}
+
+func TestGoldenAgrees(t *testing.T) {
+	t.Parallel()
+	s := snapshot()
+	fields, err := compare.Golden(goldenOf(t, s), s, false)
+	require.NoError(t, err)
+	assert.Empty(t, fields, "timings are left out")
+
+	fields, err = compare.Golden(goldenOf(t, s), s, true)
+	require.NoError(t, err)
+	require.Len(t, fields, 1, "with timing, ttfb_ms differs (the golden file has it null)")
+	assert.Equal(t, compare.Field{Key: "ttfb_ms", A: json.RawMessage("null"), B: json.RawMessage("5"), Matters: true}, fields[0])
+}
+
+func TestGoldenFieldsInSummaryOrderThenGoldenOnlyKeys(t *testing.T) {
+	t.Parallel()
+	want := snapshot()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(goldenOf(t, want), &m))
+	delete(m, "events")
+	m["zeta"], m["alpha"], m["total_ms"] = 1, "x", 9 // total_ms: a timing key, left out
+	m["model"] = "m\u0020"                           // escaped differently and different: shown compact
+	golden, err := json.Marshal(m)
+	require.NoError(t, err)
+
+	got := snapshot()
+	got.Text = "one\n2"
+	fields, err := compare.Golden(golden, got, false)
+	require.NoError(t, err)
+	var keys []string
+	for _, f := range fields {
+		keys = append(keys, f.Key)
+	}
+	assert.Equal(t, []string{"model", "text", "events", "alpha", "zeta"}, keys)
+	assert.Equal(t, compare.Field{Key: "model", A: json.RawMessage(`"m "`), B: json.RawMessage(`"m"`), Matters: true}, fields[0])
+	assert.Equal(t, &compare.TextPair{A: "one\ntwo", B: "one\n2"}, fields[1].Text)
+	assert.Nil(t, fields[2].A, "events is missing from the golden file")
+	assert.Equal(t, json.RawMessage("2"), fields[2].B)
+	assert.Nil(t, fields[4].B, "zeta is only in the golden file")
+}
+
+func TestGoldenValuesCompareAsJSON(t *testing.T) {
+	t.Parallel()
+	s := snapshot()
+	s.Text = "<b> & é"
+	golden := []byte(`{"text": "\u003cb\u003e \u0026 \u00e9", "model": "m"}`)
+	fields, err := compare.Golden(golden, s, false)
+	require.NoError(t, err)
+	for _, f := range fields {
+		assert.NotContains(t, []string{"text", "model"}, f.Key, "the same values, escaped differently")
+	}
+}
+
+func TestGoldenNotAJSONSummary(t *testing.T) {
+	t.Parallel()
+	_, err := compare.Golden([]byte(`[1]`), snapshot(), false)
+	require.ErrorContains(t, err, "not a JSON summary")
+	_, err = compare.Golden([]byte(`{`), snapshot(), false)
+	require.ErrorContains(t, err, "not a JSON summary")
+}
+
+func TestGoldenSnapshotNullsTimings(t *testing.T) {
+	t.Parallel()
+	s := snapshot()
+	s.TTFTMs, s.TotalMs = ptr(int64(7)), ptr(int64(9))
+	g := compare.GoldenSnapshot(s, false)
+	assert.Nil(t, g.TTFBMs)
+	assert.Nil(t, g.TTFTMs)
+	assert.Nil(t, g.TotalMs)
+	assert.Equal(t, int64(5), *s.TTFBMs, "s itself is left alone")
+	assert.Equal(t, *s, compare.GoldenSnapshot(s, true))
+}
