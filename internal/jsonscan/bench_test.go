@@ -1,0 +1,95 @@
+package jsonscan_test
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/sseinspect/sseinspect/internal/jsonscan"
+)
+
+// benchPayload is a typical streamed chunk: short keys and type names, a
+// text delta with escapes and non-ASCII text, members nobody keeps.
+var benchPayload = []byte(`{"type":"response.output_text.delta","content_index":0,"delta":"Hello, \"world\" \u00e9 — ` +
+	strings.Repeat("lorem ipsum ", 4) + `\n","item_id":"msg_0123456789abcdef0123456789abcdef","output_index":0,"logprobs":[],"obfuscation":"AbC","sequence_number":42}`)
+
+// BenchmarkSkip validates a chunk with the scanner, and with
+// encoding/json's Valid for comparison.
+func BenchmarkSkip(b *testing.B) {
+	b.Run("scanner", func(b *testing.B) {
+		b.SetBytes(int64(len(benchPayload)))
+		for b.Loop() {
+			s := jsonscan.New(benchPayload)
+			if !s.Skip() || !s.End() {
+				b.Fatal("invalid")
+			}
+		}
+	})
+	b.Run("encoding-json-valid", func(b *testing.B) {
+		b.SetBytes(int64(len(benchPayload)))
+		for b.Loop() {
+			if !json.Valid(benchPayload) {
+				b.Fatal("invalid")
+			}
+		}
+	})
+}
+
+// BenchmarkObject decodes the type, delta and sequence number of a chunk
+// and skips the rest, with the scanner and with encoding/json.
+func BenchmarkObject(b *testing.B) {
+	type chunk struct {
+		Type  string `json:"type"`
+		Delta string `json:"delta"`
+		Seq   int64  `json:"sequence_number"`
+	}
+	b.Run("scanner", func(b *testing.B) {
+		b.SetBytes(int64(len(benchPayload)))
+		b.ReportAllocs()
+		var c chunk
+		for b.Loop() {
+			s := jsonscan.New(benchPayload)
+			var seen jsonscan.Seen
+			ok := s.Object(func(key []byte) bool {
+				switch string(key) {
+				case "type":
+					return seen.First(1) && s.String(&c.Type, func([]byte) string { return "response.output_text.delta" })
+				case "delta":
+					return seen.First(2) && s.String(&c.Delta, nil)
+				case "sequence_number":
+					return seen.First(4) && s.Int64(&c.Seq)
+				}
+				return s.Unknown(key, "type", "delta", "sequence_number")
+			})
+			if !ok || !s.End() {
+				b.Fatal("gave up")
+			}
+		}
+	})
+	b.Run("encoding-json", func(b *testing.B) {
+		b.SetBytes(int64(len(benchPayload)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var c chunk
+			if err := json.Unmarshal(benchPayload, &c); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkStringEnd finds the end of a short key and of a long text.
+func BenchmarkStringEnd(b *testing.B) {
+	for _, n := range []int{8, 64, 4096} {
+		s := []byte(strings.Repeat("a", n) + `"`)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.SetBytes(int64(len(s)))
+			for b.Loop() {
+				if jsonscan.StringEnd(s, 0) != n {
+					b.Fatal("wrong end")
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,300 @@
+package jsonscan_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sseinspect/sseinspect/internal/jsonscan"
+)
+
+// decodeAny decodes a JSON text with the scanner into the values that
+// encoding/json gives an any with UseNumber: map[string]any, []any,
+// string, json.Number, bool, nil. ok is false when the scanner gives up.
+func decodeAny(s *jsonscan.Scanner) (v any, ok bool) {
+	switch s.Peek() {
+	case '{':
+		m := map[string]any{}
+		ok := s.Object(func(key []byte) bool {
+			v, ok := decodeAny(s)
+			m[string(key)] = v // the last of repeated keys wins, as in encoding/json
+			return ok
+		})
+		return m, ok
+	case '[':
+		var a []any
+		ok := jsonscan.Array(s, &a, nil, func(e *any) bool {
+			var ok bool
+			*e, ok = decodeAny(s)
+			return ok
+		})
+		return a, ok
+	case '"':
+		var str string
+		ok := s.String(&str, nil)
+		return str, ok
+	case 't', 'f':
+		var b bool
+		ok := s.Bool(&b)
+		return b, ok
+	case 'n':
+		return nil, s.Null()
+	}
+	raw, ok := s.Value()
+	return json.Number(raw), ok
+}
+
+func stdDecode(data []byte) (any, error) {
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return nil, err
+	}
+	if _, err := d.Token(); err == nil {
+		return nil, &json.SyntaxError{} // more than one value
+	}
+	return v, nil
+}
+
+// edgeCases are inputs on the edges of what the scanner accepts.
+var edgeCases = []string{
+	`{"a":"x\nb\u00e9\ud83d\ude00\ud800"}`, `"\ud800\u0041\udc00\ud83d\ud83d\ude00\udbff\udfff\u0000\b\f\r\t\/\\\"x"`,
+	`"\uDFFF\uD800"`, `{"K":1,"\u212aey":2}`, `{"a":1,"a":2}`, `-0`, `01`, `1.0`, `1e2`, `1.`, `1e`, `-`, `1E+2`,
+	`9223372036854775807`, `-9223372036854775808`, `9223372036854775808`, `-9223372036854775809`,
+	`[1,2,{"a":[true,false,null,-1.5e+3,"\u12aB\/"]}]`, `[1,]`, `"\x"`, `"\u12g4"`, `tru`, `nul`, `{"a" 1}`,
+	`{"a":1,}`, `{,}`, `[`, `{`, `"`, `"\`, `"\u00"`, `{"a":1} x`, ` {"a":1}  `, "\"a\tb\"", "\t[\n1\r,2 ]",
+	`{}`, `[]`, `null`, `true`, `false`, `""`, `{"":""}`, `[[[[[[[[]]]]]]]]`,
+	strings.Repeat("[", 64) + strings.Repeat("]", 64), strings.Repeat("[", 65) + strings.Repeat("]", 65),
+	`"` + strings.Repeat(`ab\n`, 30) + `"`, `"` + strings.Repeat("é", 40) + "\x01" + `"`,
+}
+
+// FuzzScanMatchesEncodingJSON holds the scanner to encoding/json: what it
+// accepts, encoding/json accepts with the same value; what encoding/json
+// accepts, it accepts unless it gives up on purpose (nesting, escaped
+// keys).
+func FuzzScanMatchesEncodingJSON(f *testing.F) {
+	for _, s := range edgeCases {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !utf8.Valid(data) {
+			return // the scanner's precondition
+		}
+		if got, want := jsonscan.StringEnd(data, 0), naiveStringEnd(data); got != want {
+			t.Fatalf("StringEnd(%q) = %d, want %d", data, got, want)
+		}
+		in := bytes.Clone(data)
+		s := jsonscan.New(in)
+		valid := s.Skip() && s.End()
+		if valid != json.Valid(data) && (valid || depth(data) <= jsonscan.MaxDepth) {
+			t.Fatalf("%q: Skip says valid %v, encoding/json %v", data, valid, !valid)
+		}
+		s = jsonscan.New(in)
+		got, ok := decodeAny(&s)
+		ok = ok && s.End()
+		if !ok {
+			return
+		}
+		for i := range in {
+			in[i] = 'x' // decoded strings must not alias the input
+		}
+		want, err := stdDecode(data)
+		if err != nil {
+			t.Fatalf("%q: the scanner accepted what encoding/json rejects: %v", data, err)
+		}
+		if !reflect.DeepEqual(want, got) {
+			t.Fatalf("%q:\n scanner       %#v\n encoding/json %#v", data, got, want)
+		}
+	})
+}
+
+// depth is the deepest nesting of brackets and braces in data (counting
+// those inside strings too: an upper bound).
+func depth(data []byte) int {
+	d, deepest := 0, 0
+	for _, c := range data {
+		switch c {
+		case '[', '{':
+			d++
+			deepest = max(deepest, d)
+		case ']', '}':
+			d--
+		}
+	}
+	return deepest
+}
+
+func TestEdgeCases(t *testing.T) {
+	t.Parallel()
+	for _, in := range edgeCases {
+		data := []byte(in)
+		s := jsonscan.New(data)
+		valid := s.Skip() && s.End()
+		if depth(data) <= jsonscan.MaxDepth {
+			assert.Equal(t, json.Valid(data), valid, "%q", in)
+		} else {
+			assert.False(t, valid, "%q: nesting deeper than MaxDepth gives up", in)
+		}
+		s = jsonscan.New(data)
+		got, ok := decodeAny(&s)
+		if ok && s.End() {
+			want, err := stdDecode(data)
+			require.NoError(t, err, "%q", in)
+			assert.Equal(t, want, got, "%q", in)
+		}
+	}
+}
+
+func naiveStringEnd(b []byte) int {
+	for i, c := range b {
+		if c == '"' || c == '\\' || c < 0x20 {
+			return i
+		}
+	}
+	return len(b)
+}
+
+func TestStringEnd(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(1, 2))
+	alphabet := []byte{'a', '"', '\\', 0x00, 0x1f, 0x20, 0x21, 0x7f, 0x80, 0xa2, 0xdc, 0xff, 0x22 ^ 0x80, 0x5c ^ 0x80}
+	for range 20000 {
+		b := make([]byte, r.IntN(100))
+		for i := range b {
+			b[i] = 'a'
+			if r.IntN(8) == 0 {
+				b[i] = alphabet[r.IntN(len(alphabet))]
+			}
+		}
+		i := r.IntN(len(b) + 1)
+		require.Equal(t, i+naiveStringEnd(b[i:]), jsonscan.StringEnd(b, i), "%q from %d", b, i)
+	}
+}
+
+func TestHasControl(t *testing.T) {
+	t.Parallel()
+	for n := range 20 {
+		for pos := range n {
+			for _, c := range []byte{0x00, 0x01, 0x09, 0x0a, 0x1f} {
+				b := bytes.Repeat([]byte{'a'}, n)
+				b[pos] = c
+				require.True(t, jsonscan.HasControl(b), "missed %#x at %d of %d", c, pos, n)
+			}
+		}
+		for _, c := range []byte{0x20, 0x7f, 0x80, 0x9f, 0xa0, 0xff, ' ', '~'} {
+			require.False(t, jsonscan.HasControl(bytes.Repeat([]byte{c}, n)), "false positive for %#x × %d", c, n)
+		}
+	}
+}
+
+// TestStringMatchesEncodingJSON decodes escaped strings with the scanner
+// and with encoding/json: same value, or both refuse.
+func TestStringMatchesEncodingJSON(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{
+		`"a\nb"`, `"\u00e9\ud83d\ude00"`, `"\ud800"`, `"\ud800x"`, `"\ud800\u0041"`, `"\udc00\ud800"`,
+		`"\ud83d\ud83d\ude00"`, `"\udbff\udfff"`, `"\ud800\uZZZZ"`, `"\ud800\u00"`, `"\u00"`, `"\x"`,
+		`"tail\\"`, `"\"quoted\" and \/ \b\f\r\t"`, `"no end\n`, "\"raw\x01control\\n\"", `"` + strings.Repeat(`ab\n`, 300) + `"`,
+	} {
+		var want string
+		wantErr := json.Unmarshal([]byte(in), &want)
+		s := jsonscan.New([]byte(in))
+		var got string
+		ok := s.String(&got, nil) && s.End()
+		if ok != (wantErr == nil) || (ok && got != want) {
+			t.Errorf("%q: scanner %q (ok %v), encoding/json %q (%v)", in, got, ok, want, wantErr)
+		}
+	}
+}
+
+func TestTextPresence(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{`""`: "", `"a"`: jsonscan.Present, `"\n"`: jsonscan.Present, `"\u0000"`: jsonscan.Present} {
+		s := jsonscan.New([]byte(in))
+		got := "unset"
+		require.True(t, s.Text(&got, true) && s.End(), in)
+		assert.Equal(t, want, got, in)
+	}
+	got := "kept"
+	s := jsonscan.New([]byte(`null`))
+	require.True(t, s.Text(&got, true))
+	assert.Equal(t, "kept", got, "null leaves the string unchanged")
+	for _, in := range []string{`"a\x"`, `1`, `"a`, "\"\x01\""} {
+		s := jsonscan.New([]byte(in))
+		assert.False(t, s.Text(&got, true) && s.End(), "%q is rejected", in)
+	}
+}
+
+func TestNumbers(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]int64{`0`: 0, `-0`: 0, `42`: 42, `9223372036854775807`: 1<<63 - 1, `-9223372036854775808`: -1 << 63} {
+		s := jsonscan.New([]byte(in))
+		var n int64
+		require.True(t, s.Int64(&n) && s.End(), in)
+		assert.Equal(t, want, n, in)
+	}
+	for _, in := range []string{`01`, `1.0`, `1e2`, `9223372036854775808`, `-9223372036854775809`, `-`, `"1"`, `true`} {
+		s := jsonscan.New([]byte(in))
+		var n int64
+		assert.False(t, s.Int64(&n) && s.End(), "%q gives up", in)
+	}
+}
+
+func TestUnknownGivesUpOnAFoldedField(t *testing.T) {
+	t.Parallel()
+	for in, ok := range map[string]bool{`{"other":1}`: true, `{"TYPE":1}`: false, `{"Type":1}`: false, `{"ſtop":1}`: false} {
+		s := jsonscan.New([]byte(in))
+		got := s.Object(func(key []byte) bool {
+			return string(key) != "type" && s.Unknown(key, "type", "stop")
+		})
+		assert.Equal(t, ok, got, in)
+	}
+}
+
+func TestSeen(t *testing.T) {
+	t.Parallel()
+	var m jsonscan.Seen
+	assert.True(t, m.First(1<<3))
+	assert.True(t, m.First(1<<4))
+	assert.False(t, m.First(1<<3), "a repeated member gives up")
+}
+
+func TestArrayReusesItsBacking(t *testing.T) {
+	t.Parallel()
+	var back, got []int64
+	for _, in := range []string{`[1,2,3]`, `[4]`} {
+		s := jsonscan.New([]byte(in))
+		require.True(t, jsonscan.Array(&s, &got, &back, func(n *int64) bool { return s.Int64(n) }))
+	}
+	assert.Equal(t, []int64{4}, got)
+	assert.Same(t, &back[0], &got[0])
+	s := jsonscan.New([]byte(`[]`))
+	require.True(t, jsonscan.Array(&s, &got, nil, func(n *int64) bool { return s.Int64(n) }))
+	assert.Equal(t, []int64{}, got, "[] is an empty slice, not nil")
+	s = jsonscan.New([]byte(`null`))
+	require.True(t, jsonscan.Array(&s, &got, nil, func(n *int64) bool { return s.Int64(n) }))
+	assert.Nil(t, got)
+}
+
+func TestValueAliasesRawCopies(t *testing.T) {
+	t.Parallel()
+	in := []byte(` {"a": [1, 2]} `)
+	s := jsonscan.New(in)
+	v, ok := s.Value()
+	require.True(t, ok && s.End())
+	assert.Equal(t, `{"a": [1, 2]}`, string(v))
+	s = jsonscan.New(in)
+	var raw json.RawMessage
+	require.True(t, s.Raw(&raw))
+	in[3] = 'X'
+	assert.Equal(t, `{"X": [1, 2]}`, string(v), "Value is a slice of the input")
+	assert.Equal(t, `{"a": [1, 2]}`, string(raw), "Raw is a copy")
+}
