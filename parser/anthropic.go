@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sseinspect/sseinspect/internal/jsonscan"
 	"github.com/sseinspect/sseinspect/sse"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
@@ -530,4 +531,119 @@ func compactJSON(raw []byte) string {
 		return string(raw)
 	}
 	return b.String()
+}
+
+// decodeFastAnthropic decodes an Anthropic event into e (zero on entry)
+// exactly as unmarshal would, or returns false, leaving e to be reset: a
+// whole message's content array is left to unmarshal. With skipText, the
+// text, thinking and partial_json of deltas and content blocks are not
+// decoded, only told empty or not (see jsonscan.Scanner.Text).
+func decodeFastAnthropic(data []byte, e *anthropicEvent, skipText bool) bool {
+	s := jsonscan.New(data)
+	var seen jsonscan.Seen
+	ok := s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "type":
+			return seen.First(1<<0) && s.String(&e.Type, internAnthropicType)
+		case "index":
+			return seen.First(1<<1) && s.Int64(&e.Index)
+		case "delta":
+			return seen.First(1<<2) && fastAnthropicDelta(&s, &e.Delta, skipText)
+		case "content_block":
+			return seen.First(1<<3) && fastAnthropicBlock(&s, &e.ContentBlock, skipText)
+		case "message":
+			return seen.First(1<<4) && s.Raw(&e.Message)
+		case "usage":
+			return seen.First(1<<5) && s.Raw(&e.Usage)
+		case "error":
+			return seen.First(1<<6) && s.Raw(&e.Error)
+		case "id":
+			return seen.First(1<<7) && s.String(&e.ID, nil)
+		case "model":
+			return seen.First(1<<8) && s.String(&e.Model, nil)
+		case "stop_reason":
+			return seen.First(1<<9) && s.String(&e.StopReason, nil)
+		case "content":
+			return false
+		}
+		return s.Unknown(key, "type", "index", "message", "content_block", "delta", "usage", "error", "id", "model", "stop_reason", "content")
+	})
+	return ok && s.End()
+}
+
+func fastAnthropicDelta(s *jsonscan.Scanner, d *anthropicDelta, skipText bool) bool {
+	var seen jsonscan.Seen
+	return s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "type":
+			return seen.First(1<<0) && s.String(&d.Type, internAnthropicType)
+		case "text":
+			return seen.First(1<<1) && s.Text(&d.Text, skipText)
+		case "thinking":
+			return seen.First(1<<2) && s.Text(&d.Thinking, skipText)
+		case "partial_json":
+			return seen.First(1<<3) && s.Text(&d.PartialJSON, skipText)
+		case "stop_reason":
+			return seen.First(1<<4) && s.String(&d.StopReason, internAnthropicType)
+		}
+		return s.Unknown(key, "type", "text", "thinking", "partial_json", "stop_reason")
+	})
+}
+
+func fastAnthropicBlock(s *jsonscan.Scanner, b *anthropicBlock, skipText bool) bool {
+	var seen jsonscan.Seen
+	return s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "type":
+			return seen.First(1<<0) && s.String(&b.Type, internAnthropicType)
+		case "id":
+			return seen.First(1<<1) && s.String(&b.ID, nil)
+		case "name":
+			return seen.First(1<<2) && s.String(&b.Name, nil)
+		case "text":
+			return seen.First(1<<3) && s.Text(&b.Text, skipText)
+		case "thinking":
+			return seen.First(1<<4) && s.Text(&b.Thinking, skipText)
+		case "input":
+			return seen.First(1<<5) && s.Raw(&b.Input)
+		}
+		return s.Unknown(key, "type", "id", "name", "text", "thinking", "input")
+	})
+}
+
+// internAnthropicType returns the constant for a known type name.
+func internAnthropicType(b []byte) string {
+	switch string(b) {
+	case "content_block_delta":
+		return "content_block_delta"
+	case "text_delta":
+		return "text_delta"
+	case "thinking_delta":
+		return "thinking_delta"
+	case "input_json_delta":
+		return "input_json_delta"
+	case "signature_delta":
+		return "signature_delta"
+	case "content_block_start":
+		return "content_block_start"
+	case "content_block_stop":
+		return "content_block_stop"
+	case "text":
+		return "text"
+	case "thinking":
+		return "thinking"
+	case "tool_use":
+		return "tool_use"
+	case "ping":
+		return "ping"
+	case "message_start":
+		return "message_start"
+	case "message_delta":
+		return "message_delta"
+	case "message_stop":
+		return "message_stop"
+	case "end_turn":
+		return "end_turn"
+	}
+	return string(b)
 }

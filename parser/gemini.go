@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sseinspect/sseinspect/internal/jsonscan"
 	"github.com/sseinspect/sseinspect/sse"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
@@ -380,4 +381,259 @@ func geminiLine(line int) string {
 
 func isJSONNull(raw json.RawMessage) bool {
 	return bytes.Equal(bytes.TrimSpace(raw), []byte("null"))
+}
+
+// geminiFast is what decodeFastGemini keeps from one chunk to the next:
+// the last model version and response id (shared, as in chatFast), and
+// storage that the decoded chunk points to until the next decode: the
+// first candidate's index, content and parts array, the first part's
+// text, the first function call and its args, the candidates,
+// usageMetadata.
+type geminiFast struct {
+	// skipText is set when the stream context keeps no text (the two-line
+	// summary): a text part is then validated but not decoded, and its
+	// Text is jsonscan.Present or "" (see textPresence). The parser sets it
+	// from streamctx per stream; FuzzReplay holds the summaries of the two
+	// modes equal but for the text.
+	skipText  bool
+	model, id string
+	index     int64
+	text      string
+	cands     []geminiCandidate
+	content   geminiContent
+	call      geminiFunctionCall
+	callArgs  json.RawMessage
+	parts     []geminiPart
+	usage     json.RawMessage
+	taken     uint8 // the storage that holds this chunk's values
+}
+
+const (
+	takenIndex = 1 << iota
+	takenText
+	takenCands
+	takenParts
+	takenContent
+	takenCall
+)
+
+// lend returns slot, zeroed, when st's storage what is free for this chunk
+// (taking it), else a new zero T.
+func lend[T any](st *geminiFast, what uint8, slot *T) *T {
+	if !st.take(what) {
+		return new(T)
+	}
+	var zero T
+	*slot = zero
+	return slot
+}
+
+// take reports whether the storage is free for this chunk, and takes it.
+func (st *geminiFast) take(what uint8) bool {
+	if st.taken&what != 0 {
+		return false
+	}
+	st.taken |= what
+	return true
+}
+
+// decodeFastGemini decodes a GenerateContentResponse into r (zero on entry)
+// exactly as unmarshal would, or returns false, leaving r to be reset.
+// Text, thought and function-call parts are the fast path; prompt feedback
+// and the Code Assist envelope are left to unmarshal.
+func decodeFastGemini(data []byte, r *geminiEnvelope, st *geminiFast) bool {
+	s := jsonscan.New(data)
+	var seen jsonscan.Seen
+	st.taken = 0
+	ok := s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "candidates":
+			return seen.First(1<<0) && fastGeminiCandidates(&s, &r.Candidates, st)
+		case "usageMetadata":
+			return seen.First(1<<1) && s.RawInto(&r.UsageMetadata, &st.usage)
+		case "modelVersion":
+			return seen.First(1<<2) && s.String(&r.ModelVersion, func(b []byte) string { return jsonscan.Same(b, &st.model) })
+		case "responseId":
+			return seen.First(1<<3) && s.String(&r.ResponseID, func(b []byte) string { return jsonscan.Same(b, &st.id) })
+		case "error":
+			return seen.First(1<<4) && s.Raw(&r.Error)
+		case "promptFeedback": // only null (no change) is taken here
+			return seen.First(1<<5) && s.Null()
+		case "response":
+			return seen.First(1<<6) && s.Null()
+		}
+		return s.Unknown(key, "candidates", "promptFeedback", "usageMetadata", "modelVersion", "responseId", "error", "response")
+	})
+	return ok && s.End()
+}
+
+// fastArray reads an array value into *s: null sets it to nil, [] to an
+// empty slice, and elem decodes each element (zero on entry). The elements
+// go to the backing array of *backing when it is not nil, which then keeps
+// the grown array.
+func fastGeminiCandidates(s *jsonscan.Scanner, cs *[]geminiCandidate, st *geminiFast) bool {
+	var back *[]geminiCandidate
+	if st.take(takenCands) {
+		back = &st.cands
+	}
+	return jsonscan.Array(s, cs, back, func(c *geminiCandidate) bool {
+		var seen jsonscan.Seen
+		return s.Object(func(key []byte) bool {
+			switch string(key) {
+			case "index":
+				if !seen.First(1 << 0) {
+					return false
+				}
+				if s.Peek() == 'n' {
+					return s.Literal("null")
+				}
+				p := lend(st, takenIndex, &st.index)
+				c.Index = p
+				return s.Int64(p)
+			case "content":
+				if !seen.First(1 << 1) {
+					return false
+				}
+				if s.Peek() == 'n' {
+					return s.Literal("null")
+				}
+				content := lend(st, takenContent, &st.content)
+				c.Content = content
+				var back *[]geminiPart
+				if st.take(takenParts) {
+					back = &st.parts
+				}
+				var cseen jsonscan.Seen
+				return s.Object(func(key []byte) bool {
+					switch string(key) {
+					case "parts":
+						return cseen.First(1) && jsonscan.Array(s, &content.Parts, back, func(pt *geminiPart) bool {
+							return fastGeminiPart(s, pt, st)
+						})
+					}
+					return s.Unknown(key, "parts")
+				})
+			case "finishReason":
+				return seen.First(1<<2) && s.String(&c.FinishReason, internGeminiFinish)
+			case "finishMessage":
+				return seen.First(1<<3) && s.String(&c.FinishMessage, nil)
+			}
+			return s.Unknown(key, "index", "content", "finishReason", "finishMessage")
+		})
+	})
+}
+
+func fastGeminiPart(s *jsonscan.Scanner, pt *geminiPart, st *geminiFast) bool {
+	var seen jsonscan.Seen
+	return s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "text":
+			if !seen.First(1 << 0) {
+				return false
+			}
+			if s.Peek() == 'n' {
+				return s.Literal("null")
+			}
+			p := lend(st, takenText, &st.text)
+			pt.Text = p
+			if st.skipText {
+				return s.Peek() == '"' && s.TextPresence(p)
+			}
+			return s.Peek() == '"' && s.String(p, nil)
+		case "thought":
+			return seen.First(1<<1) && s.Bool(&pt.Thought)
+		case "functionCall":
+			if !seen.First(1 << 2) {
+				return false
+			}
+			if s.Peek() == 'n' {
+				return s.Literal("null")
+			}
+			fc := lend(st, takenCall, &st.call)
+			pt.FunctionCall = fc
+			var args *json.RawMessage // st's storage for the lent call's args
+			if fc == &st.call {
+				args = &st.callArgs
+			}
+			return fastGeminiFunctionCall(s, fc, args)
+		case "executableCode":
+			return seen.First(1<<3) && s.Raw(&pt.ExecutableCode)
+		case "codeExecutionResult":
+			return seen.First(1<<4) && s.Raw(&pt.CodeExecutionResult)
+		case "inlineData":
+			return seen.First(1<<5) && s.Raw(&pt.InlineData)
+		case "fileData":
+			return seen.First(1<<6) && s.Raw(&pt.FileData)
+		}
+		return s.Unknown(key, "text", "thought", "functionCall", "executableCode", "codeExecutionResult", "inlineData", "fileData")
+	})
+}
+
+// fastGeminiFunctionCall decodes a part's functionCall; its args and
+// partialArgs are kept as JSON text (copies; the args into *args when that
+// is not nil, see jsonscan.Scanner.RawInto).
+func fastGeminiFunctionCall(s *jsonscan.Scanner, fc *geminiFunctionCall, args *json.RawMessage) bool {
+	var seen jsonscan.Seen
+	return s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "id":
+			return seen.First(1<<0) && s.String(&fc.ID, nil)
+		case "name":
+			return seen.First(1<<1) && s.String(&fc.Name, nil)
+		case "args":
+			if !seen.First(1 << 2) {
+				return false
+			}
+			if args != nil {
+				return s.RawInto(&fc.Args, args)
+			}
+			return s.Raw(&fc.Args)
+		case "partialArgs":
+			return seen.First(1<<3) && s.Raw(&fc.PartialArgs)
+		case "willContinue":
+			return seen.First(1<<4) && s.Bool(&fc.WillContinue)
+		}
+		return s.Unknown(key, "id", "name", "args", "partialArgs", "willContinue")
+	})
+}
+
+func internGeminiFinish(b []byte) string {
+	if string(b) == "STOP" {
+		return "STOP"
+	}
+	return string(b)
+}
+
+// decodeFastGeminiUsage decodes usageMetadata into u (zero on entry)
+// exactly as unmarshal would, or returns false, leaving u to be reset. Its
+// pointers point into *store, valid until the next call.
+func decodeFastGeminiUsage(data []byte, u *geminiUsage, store *[4]int64) bool {
+	s := jsonscan.New(data)
+	var seen jsonscan.Seen
+	field := func(bit uint32, dst **int64) bool {
+		if !seen.First(1 << bit) {
+			return false
+		}
+		if s.Peek() == 'n' {
+			return s.Literal("null")
+		}
+		p := &store[bit]
+		*p = 0
+		*dst = p
+		return s.Int64(p)
+	}
+	ok := s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "promptTokenCount":
+			return field(0, &u.PromptTokenCount)
+		case "candidatesTokenCount":
+			return field(1, &u.CandidatesTokenCount)
+		case "thoughtsTokenCount":
+			return field(2, &u.ThoughtsTokenCount)
+		case "cachedContentTokenCount":
+			return field(3, &u.CachedContentTokenCount)
+		}
+		return s.Unknown(key, "promptTokenCount", "candidatesTokenCount", "thoughtsTokenCount", "cachedContentTokenCount")
+	})
+	return ok && s.End()
 }

@@ -1,13 +1,14 @@
 package parser
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"reflect"
 	"unicode/utf8"
 
 	gojson "github.com/goccy/go-json"
+
+	"github.com/sseinspect/sseinspect/internal/jsonscan"
 )
 
 // unmarshal decodes data into v (a pointer) exactly as encoding/json would,
@@ -31,7 +32,7 @@ import (
 //
 // FuzzUnmarshalMatchesEncodingJSON holds the two to the same results.
 func unmarshal(data []byte, v any) error {
-	if hasControl(data) {
+	if jsonscan.HasControl(data) {
 		return json.Unmarshal(data, v)
 	}
 	if err := gojson.Unmarshal(data, v); err != nil {
@@ -59,27 +60,6 @@ func validUTF8(b []byte) []byte {
 		b = b[n:]
 	}
 	return out
-}
-
-// hasControl reports whether data has a byte below 0x20.
-func hasControl(data []byte) bool {
-	const lo, hi = 0x2020202020202020, 0x8080808080808080
-	for len(data) >= 8 {
-		w := binary.LittleEndian.Uint64(data)
-		// A byte below 0x20 borrows when 0x20 is subtracted and had its
-		// top bit clear: the classic "has a byte less than n" test,
-		// exact for n <= 128.
-		if (w-lo)&^w&hi != 0 {
-			return true
-		}
-		data = data[8:]
-	}
-	for _, c := range data {
-		if c < 0x20 {
-			return true
-		}
-	}
-	return false
 }
 
 // isSyntaxError reports whether err is or wraps a *json.SyntaxError (the

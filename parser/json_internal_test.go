@@ -109,26 +109,6 @@ func TestUnmarshalCopiesWhatItKeeps(t *testing.T) {
 	}
 }
 
-func TestHasControl(t *testing.T) {
-	t.Parallel()
-	for n := 0; n < 20; n++ {
-		for pos := 0; pos < n; pos++ {
-			for _, c := range []byte{0x00, 0x01, 0x09, 0x0a, 0x1f} {
-				b := bytes.Repeat([]byte{'a'}, n)
-				b[pos] = c
-				if !hasControl(b) {
-					t.Fatalf("missed %#x at %d of %d", c, pos, n)
-				}
-			}
-		}
-		for _, c := range []byte{0x20, 0x7f, 0x80, 0x9f, 0xa0, 0xff, ' ', '~'} {
-			if b := bytes.Repeat([]byte{c}, n); hasControl(b) {
-				t.Fatalf("false positive for %#x × %d", c, n)
-			}
-		}
-	}
-}
-
 func TestValidUTF8ReplacesEachInvalidByteLikeEncodingJSON(t *testing.T) {
 	t.Parallel()
 	for _, in := range []string{"\"a\xffb\"", "\"\xf0\x9f\x98\"", "\"\xed\xa0\x80\"", "\"ok é 😊\""} {

@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/sseinspect/sseinspect/internal/jsonscan"
 	"github.com/sseinspect/sseinspect/sse"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
@@ -573,4 +574,231 @@ func chatNonEmpty(raw json.RawMessage) bool {
 		return len(bytes.TrimSpace(raw[1:len(raw)-1])) > 0
 	}
 	return true
+}
+
+// chatFast is what decodeFastChat keeps from one chunk to the next: the
+// last id and model (every chunk repeats them: the strings are shared
+// rather than copied again), and storage that the decoded chunk points to
+// until the next decode: the delta of choice 0 (its tool calls too) and
+// the usage.
+type chatFast struct {
+	// skipText is set when the stream context keeps no text: content,
+	// refusal and a choice's text are then validated but not decoded, as
+	// in geminiFast. (Reasoning is decoded all the same: the parser
+	// compares reasoning_content with reasoning.)
+	skipText  bool
+	id, model string
+	usage     json.RawMessage // lent to the chunk's Usage (see jsonscan.Scanner.RawInto)
+	delta     chatDelta
+	toolCalls []chatToolCall // the backing array of delta's tool calls
+	toolIndex int            // the index of delta's first tool call
+	taken     bool           // delta holds this chunk's first delta
+}
+
+// decodeFastChat decodes a chat.completion.chunk into c exactly as
+// unmarshal would, or returns false, leaving c to be reset. c is zero on
+// entry, but for its Choices, empty (their backing array zeroed). The
+// delta of the first choice may be st.delta (its tool calls in st's
+// storage), and the usage shares st.usage: all are valid until the next
+// decode with st. Content and tool-call chunks are the fast path;
+// function_call, arguments that are not a string, content arrays, whole
+// messages and x_groq are left to unmarshal.
+func decodeFastChat(data []byte, c *chatChunk, st *chatFast) bool {
+	s := jsonscan.New(data)
+	var seen jsonscan.Seen
+	st.taken = false
+	ok := s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "id":
+			return seen.First(1<<0) && s.String(&c.ID, func(b []byte) string { return jsonscan.Same(b, &st.id) })
+		case "model":
+			return seen.First(1<<1) && s.String(&c.Model, func(b []byte) string { return jsonscan.Same(b, &st.model) })
+		case "object":
+			return seen.First(1<<2) && s.String(&c.Object, internChatObject)
+		case "choices":
+			return seen.First(1<<3) && fastChatChoices(&s, c, st)
+		case "usage":
+			return seen.First(1<<4) && s.RawInto(&c.Usage, &st.usage)
+		case "error":
+			return seen.First(1<<5) && s.Raw(&c.Error)
+		case "type":
+			return seen.First(1<<6) && s.Raw(&c.Type)
+		case "code":
+			return seen.First(1<<7) && s.Raw(&c.Code)
+		case "message":
+			return seen.First(1<<8) && s.Raw(&c.Message)
+		case "x_groq":
+			return false
+		}
+		return s.Unknown(key, "id", "model", "object", "choices", "usage", "x_groq", "error", "type", "code", "message")
+	})
+	return ok && s.End()
+}
+
+func internChatObject(b []byte) string {
+	if string(b) == "chat.completion.chunk" {
+		return "chat.completion.chunk"
+	}
+	return string(b)
+}
+
+func fastChatChoices(s *jsonscan.Scanner, c *chatChunk, st *chatFast) bool {
+	return jsonscan.Array(s, &c.Choices, nil, func(ch *chatChoice) bool {
+		return fastChatChoice(s, ch, st)
+	})
+}
+
+func fastChatChoice(s *jsonscan.Scanner, ch *chatChoice, st *chatFast) bool {
+	var seen jsonscan.Seen
+	return s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "index":
+			var n int64 // null leaves Index 0
+			if !seen.First(1<<0) || !s.Int64(&n) || int64(int(n)) != n {
+				return false
+			}
+			ch.Index = int(n)
+			return true
+		case "delta":
+			if !seen.First(1 << 1) {
+				return false
+			}
+			if s.Peek() == 'n' {
+				return s.Literal("null")
+			}
+			d, lent := &st.delta, !st.taken
+			if !lent {
+				d = new(chatDelta)
+			}
+			st.taken = true
+			*d = chatDelta{}
+			ch.Delta = d
+			return fastChatDelta(s, d, st, lent)
+		case "finish_reason":
+			return seen.First(1<<2) && s.String(&ch.FinishReason, nil)
+		case "text": // Together repeats delta.content here
+			if !seen.First(1 << 3) {
+				return false
+			}
+			switch s.Peek() {
+			case 'n':
+				return s.Literal("null") // Text stays nil
+			case '"':
+				ch.Text = new(string)
+				return s.Text(ch.Text, st.skipText)
+			}
+			return false
+		case "message":
+			return false
+		}
+		return s.Unknown(key, "index", "delta", "message", "text", "finish_reason")
+	})
+}
+
+// fastChatDelta decodes a delta; lent says that d is st.delta, whose tool
+// calls may then use st's storage.
+func fastChatDelta(s *jsonscan.Scanner, d *chatDelta, st *chatFast, lent bool) bool {
+	skipText := st.skipText
+	var seen jsonscan.Seen
+	return s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "content":
+			// chatContent.UnmarshalJSON: a string, or null (no change).
+			return seen.First(1<<0) && s.Text(&d.Content.text, skipText)
+		case "refusal":
+			return seen.First(1<<1) && s.Text(&d.Refusal, skipText)
+		case "reasoning_content":
+			return seen.First(1<<2) && s.String(&d.ReasoningContent, nil)
+		case "reasoning":
+			return seen.First(1<<3) && s.String(&d.Reasoning, nil)
+		case "reasoning_details":
+			return seen.First(1<<4) && s.Raw(&d.ReasoningDetails)
+		case "tool_calls":
+			return seen.First(1<<5) && fastChatToolCalls(s, d, st, lent)
+		case "function_call":
+			return seen.First(1<<6) && s.Null()
+		}
+		return s.Unknown(key, "content", "refusal", "reasoning_content", "reasoning", "reasoning_details", "tool_calls", "function_call")
+	})
+}
+
+// fastChatToolCalls decodes delta.tool_calls, in st's storage when lent.
+func fastChatToolCalls(s *jsonscan.Scanner, d *chatDelta, st *chatFast, lent bool) bool {
+	var back *[]chatToolCall
+	if lent {
+		back = &st.toolCalls
+	}
+	n := 0
+	return jsonscan.Array(s, &d.ToolCalls, back, func(tc *chatToolCall) bool {
+		var index *int
+		if lent && n == 0 {
+			index = &st.toolIndex
+		}
+		n++
+		return fastChatToolCall(s, tc, index, st.skipText)
+	})
+}
+
+// fastChatToolCall decodes one element of delta.tool_calls. Its index goes
+// to *index when that is not nil (st's storage), else to a new int.
+func fastChatToolCall(s *jsonscan.Scanner, tc *chatToolCall, index *int, skipText bool) bool {
+	var seen jsonscan.Seen
+	return s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "index":
+			if !seen.First(1 << 0) {
+				return false
+			}
+			if s.Peek() == 'n' {
+				return s.Literal("null") // Index stays nil
+			}
+			var n int64
+			if !s.Int64(&n) || int64(int(n)) != n {
+				return false
+			}
+			if index == nil {
+				index = new(int)
+			}
+			*index = int(n)
+			tc.Index = index
+			return true
+		case "id":
+			return seen.First(1<<1) && s.String(&tc.ID, nil)
+		case "function":
+			if !seen.First(1 << 2) {
+				return false
+			}
+			if s.Peek() == 'n' {
+				return s.Literal("null")
+			}
+			return fastChatFunction(s, &tc.Function, skipText)
+		}
+		return s.Unknown(key, "index", "id", "function")
+	})
+}
+
+// fastChatFunction decodes a tool call's function: its name, and its
+// arguments when they are a string or null (chatText keeps any other
+// value's JSON text: left to unmarshal).
+func fastChatFunction(s *jsonscan.Scanner, f *chatFunction, skipText bool) bool {
+	var seen jsonscan.Seen
+	return s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "name":
+			return seen.First(1<<0) && s.String(&f.Name, nil)
+		case "arguments":
+			if !seen.First(1 << 1) {
+				return false
+			}
+			switch s.Peek() {
+			case '"', 'n':
+				args := string(f.Arguments)
+				ok := s.Text(&args, skipText)
+				f.Arguments = chatText(args)
+				return ok
+			}
+			return false
+		}
+		return s.Unknown(key, "name", "arguments")
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/sseinspect/sseinspect/internal/jsonscan"
 	"github.com/sseinspect/sseinspect/sse"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
@@ -553,12 +554,12 @@ func (p *responses) partKey(typ string) []byte {
 
 // text is str for a delta of text, thinking or arguments: when the stream
 // context keeps no text (the two-line summary), a string is not decoded,
-// only told empty or not ("" or textPresent: a non-empty string token
+// only told empty or not ("" or jsonscan.Present: a non-empty string token
 // never decodes to ""). The event was validated whole before.
 func (p *responses) text(sc *streamctx.Context, ev *sse.Event, field string, raw []byte) (string, bool) {
 	if !sc.CollectsText() && len(raw) > 0 && raw[0] == '"' {
 		if len(raw) > len(`""`) {
-			return textPresent, true
+			return jsonscan.Present, true
 		}
 		return "", true
 	}

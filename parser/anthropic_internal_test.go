@@ -1,0 +1,132 @@
+package parser
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sseinspect/sseinspect/internal/jsonscan"
+)
+
+func FuzzFastAnthropic(f *testing.F) {
+	fastSeeds(f, "anthropic", fastEdgeCases...)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkFast(t, data, decodeFastAnthropicAll)
+		checkFastAnthropicSkipping(t, data)
+	})
+}
+
+func decodeFastAnthropicAll(data []byte, e *anthropicEvent) bool {
+	return decodeFastAnthropic(data, e, false)
+}
+
+// checkFastAnthropicSkipping is checkSkipping for decodeFastAnthropic: the text,
+// thinking and partial_json of deltas and blocks are skipped.
+func checkFastAnthropicSkipping(t *testing.T, data []byte) {
+	t.Helper()
+	checkSkipping(t, data, decodeFastAnthropic, func(e *anthropicEvent, each func(*string)) {
+		for _, s := range []*string{&e.Delta.Text, &e.Delta.Thinking, &e.Delta.PartialJSON, &e.ContentBlock.Text, &e.ContentBlock.Thinking} {
+			each(s)
+		}
+	})
+}
+
+func TestFastAnthropicSkipsText(t *testing.T) {
+	t.Parallel()
+	for _, d := range []string{
+		`{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello\n\"world\""}}`,
+		`{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":""}}`,
+		`{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":null}}`,
+		`{"type":"content_block_delta","index":1,"delta":{"type":"thinking_delta","thinking":"\u00e9"}}`,
+		`{"type":"content_block_delta","index":2,"delta":{"type":"input_json_delta","partial_json":"{\"a\": 1"}}`,
+		`{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}`,
+		`{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"x","signature":""}}`,
+	} {
+		checkFastAnthropicSkipping(t, []byte(d))
+		var e anthropicEvent
+		require.True(t, decodeFastAnthropic([]byte(d), &e, true), d)
+		for _, s := range []string{e.Delta.Text, e.Delta.Thinking, e.Delta.PartialJSON, e.ContentBlock.Text, e.ContentBlock.Thinking} {
+			assert.Contains(t, []string{"", jsonscan.Present}, s, "%s: a skipped string is not decoded", d)
+		}
+	}
+	var e anthropicEvent
+	assert.False(t, decodeFastAnthropic([]byte(`{"type":"content_block_delta","delta":{"text":"a\x"}}`), &e, true), "an invalid escape is still rejected")
+	assert.False(t, decodeFastAnthropic([]byte(`{"type":"content_block_delta","delta":{"text":1}}`), &e, true), "a number is not a string")
+}
+
+// TestFastAnthropicTaken: the fast path decodes every event of the
+// benchmark corpus and the common events of the captures, so that it
+// cannot silently stop firing.
+func TestFastAnthropicTaken(t *testing.T) {
+	t.Parallel()
+	events := benchEvents(t, "anthropic", 256<<10)
+	require.Greater(t, len(events), 1000)
+	for _, d := range events {
+		var e anthropicEvent
+		require.True(t, decodeFastAnthropic(d, &e, false), "%s", d)
+		require.True(t, decodeFastAnthropic(d, &e, true), "%s", d)
+	}
+	for _, d := range []string{
+		`{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello\n\"world\""}}`,
+		`{"type":"content_block_delta","index":1,"delta":{"type":"thinking_delta","thinking":"hm"}}`,
+		`{"type":"content_block_delta","index":2,"delta":{"type":"input_json_delta","partial_json":"{\"a\": 1"}}`,
+		`{"type":"content_block_start","index":2,"content_block":{"type":"tool_use","id":"toolu_1","name":"f","input":{}}}`,
+		`{"type":"content_block_stop","index":2}`, `{"type": "ping"}`,
+		`{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":5}}`,
+	} {
+		var e anthropicEvent
+		assert.True(t, decodeFastAnthropic([]byte(d), &e, false), d)
+	}
+	files, err := filepath.Glob("../testdata/captures/anthropic/*.sse")
+	require.NoError(t, err)
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		require.NoError(t, err)
+		for _, d := range dataLines(b) {
+			var e anthropicEvent
+			if bytes.Contains(d, []byte(`"content_block_delta"`)) && !jsonscan.HasControl(d) {
+				assert.True(t, decodeFastAnthropic(d, &e, false), "%s: %s", file, d)
+			}
+		}
+	}
+}
+
+// BenchmarkDecodeAnthropic decodes the events of the benchmark corpus
+// with the fast path and with unmarshal.
+func BenchmarkDecodeAnthropic(b *testing.B) {
+	events := benchEvents(b, "anthropic", 1<<20)
+	var size int64
+	for _, d := range events {
+		size += int64(len(d))
+	}
+	b.Run("fast", func(b *testing.B) {
+		b.SetBytes(size)
+		b.ReportAllocs()
+		var e anthropicEvent
+		for b.Loop() {
+			for _, d := range events {
+				e = anthropicEvent{}
+				if !decodeFastAnthropic(d, &e, false) {
+					b.Fatalf("slow path: %s", d)
+				}
+			}
+		}
+	})
+	b.Run("unmarshal", func(b *testing.B) {
+		b.SetBytes(size)
+		b.ReportAllocs()
+		var e anthropicEvent
+		for b.Loop() {
+			for _, d := range events {
+				e = anthropicEvent{}
+				if err := unmarshal(d, &e); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}

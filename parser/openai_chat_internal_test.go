@@ -1,0 +1,173 @@
+package parser
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sseinspect/sseinspect/internal/jsonscan"
+)
+
+// decodeFastChatTwice decodes data twice with one chatFast, so that the
+// second decode shares the strings of the first.
+func decodeFastChatTwice(data []byte, c *chatChunk) bool {
+	var st chatFast
+	var warm chatChunk
+	decodeFastChat(data, &warm, &st)
+	return decodeFastChat(data, c, &st)
+}
+
+func FuzzFastChat(f *testing.F) {
+	fastSeeds(f, "openai-chat", fastEdgeCases...)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkFast(t, data, decodeFastChatTwice)
+		checkFastChatSkipping(t, data)
+	})
+}
+
+// checkFastChatSkipping is checkSkipping for decodeFastChat: content,
+// refusal, a choice's text and tool-call arguments are skipped.
+func checkFastChatSkipping(t *testing.T, data []byte) {
+	t.Helper()
+	decode := func(data []byte, c *chatChunk, skipText bool) bool {
+		return decodeFastChat(data, c, &chatFast{skipText: skipText})
+	}
+	checkSkipping(t, data, decode, func(c *chatChunk, each func(*string)) {
+		for i := range c.Choices {
+			ch := &c.Choices[i]
+			if ch.Text != nil {
+				each(ch.Text)
+			}
+			if ch.Delta == nil {
+				continue
+			}
+			each(&ch.Delta.Content.text)
+			each(&ch.Delta.Refusal)
+			for j := range ch.Delta.ToolCalls {
+				args := string(ch.Delta.ToolCalls[j].Function.Arguments)
+				each(&args)
+				ch.Delta.ToolCalls[j].Function.Arguments = chatText(args)
+			}
+		}
+	})
+}
+
+func TestFastChatSkipsText(t *testing.T) {
+	t.Parallel()
+	for _, d := range []string{
+		`{"id":"c","object":"chat.completion.chunk","model":"m","choices":[{"index":0,"delta":{"content":"Hello\n\"w\u00e9\"","role":"assistant"},"finish_reason":null}]}`,
+		`{"choices":[{"index":0,"delta":{"content":""}}]}`,
+		`{"choices":[{"index":0,"delta":{"content":null,"refusal":"no"}}]}`,
+		`{"choices":[{"index":0,"delta":{"reasoning_content":"r","reasoning":"s"}}]}`,
+		`{"choices":[{"index":0,"text":"t"},{"index":1,"delta":{"content":"x"}}]}`,
+		`{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":"{\"a\":"}},{"index":1,"function":{"arguments":""}}]}}]}`,
+	} {
+		checkFastChatSkipping(t, []byte(d))
+	}
+	var c chatChunk
+	require.True(t, decodeFastChat([]byte(`{"choices":[{"delta":{"reasoning_content":"r\u00e9","content":"c"}}]}`), &c, &chatFast{skipText: true}))
+	assert.Equal(t, "ré", c.Choices[0].Delta.ReasoningContent, "reasoning is decoded: the parser compares it")
+	assert.Equal(t, jsonscan.Present, c.Choices[0].Delta.Content.text)
+	assert.False(t, decodeFastChat([]byte(`{"choices":[{"delta":{"content":"a\x"}}]}`), &c, &chatFast{skipText: true}), "an invalid escape is still rejected")
+	assert.False(t, decodeFastChat([]byte(`{"choices":[{"delta":{"content":1}}]}`), &c, &chatFast{skipText: true}), "a number is not a string")
+}
+
+// TestFastChatTaken: the fast path decodes the content chunks of the
+// benchmark corpus and of the captures.
+func TestFastChatTaken(t *testing.T) {
+	t.Parallel()
+	var st chatFast
+	n, tools := 0, 0
+	for _, d := range benchEvents(t, "openai-chat", 512<<10) {
+		var c chatChunk
+		ok := decodeFastChat(d, &c, &st)
+		if bytes.Equal(d, []byte("[DONE]")) {
+			continue
+		}
+		require.True(t, ok, "%s", d)
+		n++
+		if bytes.Contains(d, []byte(`"tool_calls"`)) {
+			tools++
+		}
+	}
+	require.Greater(t, n, 1000)
+	require.Greater(t, tools, 10, "tool-call chunks are taken too")
+	for _, d := range []string{
+		`{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o","system_fingerprint":"fp_1","choices":[{"index":0,"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}],"usage":null,"obfuscation":"x"}`,
+		`{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o","service_tier":"default","choices":[{"index":0,"delta":{"content":"\u003cb\u003e"},"logprobs":null,"finish_reason":null}]}`,
+		`{"id":"1","object":"chat.completion.chunk","created":1,"model":"deepseek","choices":[{"index":0,"delta":{"content":null,"reasoning_content":"hm"},"finish_reason":null}]}`,
+		`{"id":"1","choices":[{"index":0,"delta":{"content":null,"reasoning":"hm"},"finish_reason":null}]}`,
+		`{"id":"1","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":1}}`,
+		`{"id":"1","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2}}`,
+		`{"id":"t","choices":[{"index":0,"text":"\n","logprobs":null,"finish_reason":null,"seed":null,"delta":{"token_id":201,"role":"assistant","content":"\n"}}],"usage":null}`,
+		`{"id":"1","choices":[{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"get_weather","arguments":""}}]},"finish_reason":null}]}`,
+		`{"id":"1","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"city\": \"Par"}}]},"finish_reason":null}]}`,
+		`{"id":"1","choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"id":"call_2","function":{"name":"f","arguments":null}},{"index":2,"function":{"arguments":"{}"}}]}}]}`,
+	} {
+		var c chatChunk
+		assert.True(t, decodeFastChat([]byte(d), &c, &st), d)
+	}
+	files, err := filepath.Glob("../testdata/captures/*/*.sse")
+	require.NoError(t, err)
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		require.NoError(t, err)
+		for _, d := range dataLines(b) {
+			if bytes.Contains(d, []byte(`"object":"chat.completion.chunk"`)) && (bytes.Contains(d, []byte(`"content":"`)) || bytes.Contains(d, []byte(`"tool_calls":[`))) &&
+				!bytes.Contains(d, []byte(`"x_groq"`)) && !bytes.Contains(d, []byte(`"function_call"`)) && !jsonscan.HasControl(d) {
+				var c chatChunk
+				assert.True(t, decodeFastChat(d, &c, &st), "%s: %s", file, d)
+			}
+		}
+	}
+}
+
+// BenchmarkDecodeChat decodes the chunks of the benchmark corpus with the
+// fast path (falling back) and with unmarshal.
+func BenchmarkDecodeChat(b *testing.B) {
+	var events [][]byte
+	var size int64
+	for _, d := range benchEvents(b, "openai-chat", 1<<20) {
+		if d[0] == '{' {
+			events = append(events, d)
+			size += int64(len(d))
+		}
+	}
+	b.Run("fast", func(b *testing.B) {
+		b.SetBytes(size)
+		b.ReportAllocs()
+		var c chatChunk
+		var st chatFast
+		for b.Loop() {
+			for _, d := range events {
+				clear(c.Choices[:cap(c.Choices)])
+				c = chatChunk{Choices: c.Choices[:0]}
+				if !decodeFastChat(d, &c, &st) {
+					clear(c.Choices[:cap(c.Choices)])
+					c = chatChunk{Choices: c.Choices[:0]}
+					if err := unmarshal(d, &c); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		}
+	})
+	b.Run("unmarshal", func(b *testing.B) {
+		b.SetBytes(size)
+		b.ReportAllocs()
+		var c chatChunk
+		for b.Loop() {
+			for _, d := range events {
+				clear(c.Choices[:cap(c.Choices)])
+				c = chatChunk{Choices: c.Choices[:0]}
+				if err := unmarshal(d, &c); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}
