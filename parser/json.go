@@ -11,6 +11,18 @@ import (
 	"github.com/sseinspect/sseinspect/internal/jsonscan"
 )
 
+// JSON is decoded one way. Each format decodes the payloads of its
+// dominant events with a fast decoder of its own (decodeFast* in the
+// format's file), on internal/jsonscan: the decoder fills the format's
+// struct exactly as unmarshal would, or gives up on anything it does not
+// handle exactly so (see jsonscan), and the caller then resets the struct
+// and calls unmarshal, the general path, which gives the reference result
+// and error message. The fast decoders allocate only the strings they
+// decode (type names and repeated ids are shared rather than copied) and
+// the raw members they keep; the parsers' state lends them storage for
+// the rest. FuzzFast* hold each decoder to encoding/json, and
+// TestFast*Taken check that the common events do take the fast path.
+
 // unmarshal decodes data into v (a pointer) exactly as encoding/json would,
 // but fast.
 //
