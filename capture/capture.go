@@ -29,6 +29,11 @@ type Capture struct {
 	// HeaderLines is the number of lines the HTTP status lines and headers
 	// take: body line N is line N+HeaderLines of the response.
 	HeaderLines int
+	// Head is the HTTP preamble as the input shows it (curl -i): the
+	// status lines and headers, line terminators included; for a HAR
+	// file, as curl -i would show it. Nil when there is none. Head, then
+	// the body, is the response as it was received.
+	Head []byte
 	// Start is the time the arrival times count from: the start of the
 	// recording, of the trace, or of sseinspect for a live input. The zero
 	// Time when the input has no times: then every arrival time is zero.
@@ -57,6 +62,14 @@ type Options struct {
 	Start time.Time
 }
 
+// OpenResponse opens r as the response itself, without times: an HTTP
+// status line and header at its start (curl -i) are read; it is not
+// looked at for a timed capture, a curl trace or a HAR file.
+func OpenResponse(r io.Reader) (*Capture, error) {
+	c := &Capture{body: &reader{src: plain{r}}}
+	return c, c.readPreamble()
+}
+
 // Open looks at the first bytes of r, reading no more of it than it takes
 // to tell what it is, and opens it: a timed capture is read through
 // timing.Reader; curl --trace-ascii output and a HAR file are read whole
@@ -67,13 +80,8 @@ type Options struct {
 // (wrapping timing.ErrFormat), or a malformed HTTP preamble.
 func Open(r io.Reader, opts Options) (*Capture, error) {
 	var src source = plain{r}
-	start := time.Time{}
 	if opts.Clock != nil {
 		src = live{r: r, clock: opts.Clock}
-		start = opts.Start
-		if start.IsZero() {
-			start = opts.Clock()
-		}
 	}
 	raw := &reader{src: src}
 	c, err := detect(raw)
@@ -81,9 +89,15 @@ func Open(r io.Reader, opts Options) (*Capture, error) {
 		return nil, err
 	}
 	if c != nil {
-		return c, nil
+		return c, nil // it carries its own times, or none
 	}
-	c = &Capture{body: raw, Start: start}
+	c = &Capture{body: raw}
+	if opts.Clock != nil {
+		c.Start = opts.Start
+		if c.Start.IsZero() {
+			c.Start = opts.Clock()
+		}
+	}
 	return c, c.readPreamble()
 }
 
@@ -114,11 +128,12 @@ func detect(raw *reader) (*Capture, error) {
 
 // readPreamble reads the HTTP preamble at the start of the body, if any.
 func (c *Capture) readPreamble() error {
-	p, err := ReadPreamble(lineReader{c.body})
+	lr := &lineReader{b: c.body}
+	p, err := ReadPreamble(lr)
 	if err != nil || p == nil {
 		return err
 	}
-	c.StatusCode, c.Header, c.HeaderLines = p.StatusCode, p.Header, p.Lines
+	c.StatusCode, c.Header, c.HeaderLines, c.Head = p.StatusCode, p.Header, p.Lines, lr.read
 	return nil
 }
 
@@ -141,6 +156,9 @@ func (c *Capture) Read(p []byte) (int, error) {
 // much as it takes; with fewer, what there is and the error that ended
 // the input. The slice is valid until the next read.
 func (c *Capture) Peek(n int) ([]byte, error) { return c.body.peek(n) }
+
+// Buffered returns the number of body bytes read ahead by Peek.
+func (c *Capture) Buffered() int { return c.body.buffered() }
 
 // FirstByte returns the arrival time of the first byte of the response
 // (its preamble, if any): the zero Time when none has arrived yet or the
@@ -170,8 +188,16 @@ func (s timedSource) read(p []byte) (int, time.Time, error) {
 	return n, s.tr.Start().Add(max(s.tr.Elapsed(), 0)), err
 }
 
-// lineReader lets ReadPreamble read a capture's body.
-type lineReader struct{ b *reader }
+// lineReader lets ReadPreamble read a capture's body, keeping what it read.
+type lineReader struct {
+	b    *reader
+	read []byte
+}
 
-func (l lineReader) Peek(n int) ([]byte, error)           { return l.b.peek(n) }
-func (l lineReader) ReadSlice(delim byte) ([]byte, error) { return l.b.readSlice(delim) }
+func (l *lineReader) Peek(n int) ([]byte, error) { return l.b.peek(n) }
+
+func (l *lineReader) ReadSlice(delim byte) ([]byte, error) {
+	line, err := l.b.readSlice(delim)
+	l.read = append(l.read, line...)
+	return line, err
+}

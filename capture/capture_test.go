@@ -110,6 +110,7 @@ func TestOpenPlain(t *testing.T) {
 			}
 			reads, end := readAll(t, c)
 			assert.Equal(t, tc.body, body(reads), name)
+			assert.Equal(t, tc.in, string(c.Head)+body(reads), "%s: the head, then the body", name)
 			assert.True(t, c.Start.IsZero(), name)
 			assert.True(t, c.FirstByte().IsZero(), name)
 			assert.Equal(t, time.Duration(-1), end, name)

@@ -229,12 +229,13 @@ func traceCapture(blocks []traceBlockData, timed bool) (*Capture, error) {
 		pos += len(b.data)
 	}
 	c.body = &reader{src: src}
-	p, err := ReadPreamble(bufio.NewReader(&head))
+	p, err := ReadPreamble(bufio.NewReader(bytes.NewReader(head.Bytes())))
 	if err != nil {
 		return nil, traceErr(1, "curl trace: the received header: %v", err)
 	}
 	if p != nil {
 		c.StatusCode, c.Header, c.HeaderLines = p.StatusCode, p.Header, p.Lines
+		c.Head = head.Bytes()
 	}
 	c.Notes = append(c.Notes, "read from curl --trace-ascii output: bytes other than printable ASCII show as '.' there; line feeds were restored where an SSE line follows, other such bytes (non-ASCII text) are '.'")
 	if d.err != nil {

@@ -41,6 +41,8 @@ func TestCurlTrace(t *testing.T) {
 	for _, name := range []string{"curl-trace-ascii-chunked.txt", "curl-trace-ascii-http10.txt", "curl-trace-ascii-no-time.txt"} {
 		c, reads, _ := readTrace(t, name)
 		assert.Equal(t, 200, c.StatusCode, name)
+		assert.True(t, strings.HasPrefix(string(c.Head), "HTTP/1."), name)
+		assert.True(t, strings.HasSuffix(string(c.Head), "\r\n\r\n"), name)
 		assert.Equal(t, "text/event-stream", c.Header.Get("Content-Type"), name)
 		assert.Equal(t, string(want), body(reads), "%s: the body, line feeds restored and chunking removed", name)
 		assert.Equal(t, name != "curl-trace-ascii-no-time.txt", !c.Start.IsZero(), name)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/textproto"
+	"strconv"
 	"strings"
 	"time"
 
@@ -147,16 +148,24 @@ func fromHAR(r io.Reader) (*Capture, error) {
 		body:          &reader{src: &chunks{list: []chunk{{data: []byte(body), at: ttfb}}, end: end}},
 	}
 	if e.Response.Status > 0 {
+		// The preamble as curl -i would show it.
+		proto := e.Response.HTTPVersion
+		if !strings.HasPrefix(strings.ToUpper(proto), "HTTP/") {
+			proto = "HTTP/1.1" // Chrome writes "h2" or "h3" for HTTP/2 and 3
+		}
 		c.StatusCode = e.Response.Status
 		c.Header = textproto.MIMEHeader{}
-		c.HeaderLines = 2 // the status line and the blank line, as in curl -i output
+		c.HeaderLines = 2 // the status line and the blank line
+		head := []byte(proto + " " + strconv.Itoa(e.Response.Status) + " " + e.Response.StatusText + "\r\n")
 		for _, h := range e.Response.Headers {
 			if strings.HasPrefix(h.Name, ":") || strings.ContainsAny(h.Name+h.Value, "\r\n") {
 				continue // HTTP/2 pseudo-headers
 			}
-			c.Header.Add(h.Name, strings.TrimSpace(h.Value))
+			c.Header.Add(strings.TrimSpace(h.Name), strings.TrimSpace(h.Value))
 			c.HeaderLines++
+			head = append(head, h.Name+": "+h.Value+"\r\n"...)
 		}
+		c.Head = append(head, "\r\n"...)
 	}
 	if c.StatusCode > 0 || body != "" {
 		c.firstByte = ttfb

@@ -30,6 +30,7 @@ func TestHAR(t *testing.T) {
 	assert.Equal(t, "req_7f3a9c2b1d", c.Header.Get("X-Request-Id"))
 	assert.Equal(t, "br", c.Header.Get("Content-Encoding"))
 	assert.Equal(t, 5, c.HeaderLines, "as curl -i would show it: the status line, three headers, a blank line")
+	assert.Equal(t, "HTTP/1.1 200 \r\ncontent-type: text/event-stream; charset=utf-8\r\nx-request-id: req_7f3a9c2b1d\r\ncontent-encoding: br\r\n\r\n", string(c.Head))
 	// blocked 2.5 + dns 10.25 + connect 60.5 (ssl is part of it) + send
 	// 0.25 + wait 420.125.
 	assert.Equal(t, 493625*time.Microsecond, c.FirstByte().Sub(c.Start))
@@ -57,7 +58,7 @@ func TestHAROneEntryBase64(t *testing.T) {
 	assert.Equal(t, 429, c.StatusCode)
 	assert.Equal(t, "application/json", c.Header.Get("Content-Type"))
 	reads, end := readAll(t, c)
-	assert.Equal(t, `{"error":{"message":"slow down"}}`, body(reads))
+	assert.JSONEq(t, `{"error":{"message":"slow down"}}`, body(reads))
 	assert.Equal(t, 5*time.Millisecond, c.FirstByte().Sub(c.Start))
 	assert.Equal(t, 12*time.Millisecond, end)
 }

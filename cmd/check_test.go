@@ -112,7 +112,7 @@ func TestCheck(t *testing.T) {
 			stdin:  chatStream,
 			live:   true,
 			code:   1,
-			stdout: "FAIL --max-ttfb 5ms: ttfb is 10ms\nFAIL --max-total 10ms: total is 40ms\nFAIL stdin (2 of 2 assertions failed)\n",
+			stdout: "FAIL --max-ttfb 5ms: ttfb is 10ms\nFAIL --max-total 10ms: total is 30ms\nFAIL stdin (2 of 2 assertions failed)\n",
 		},
 		"timing_on_untimed_capture_is_an_error": {
 			args:   []string{"check", "--complete", "--max-ttfb", "1s", anthropicText},

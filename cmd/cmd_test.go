@@ -3,6 +3,7 @@ package cmd_test
 import (
 	"bytes"
 	"flag"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -30,14 +31,19 @@ func (r run) do(t *testing.T) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	stdin := io.Reader(strings.NewReader(r.stdin))
+	if r.live {
+		stdin = &eventPerRead{rest: r.stdin}
+	}
 	env := cmd.Env{
-		Stdin:            strings.NewReader(r.stdin),
+		Stdin:            stdin,
 		Stdout:           &out,
 		Stderr:           &errb,
 		Getenv:           func(k string) string { return r.env[k] },
 		StdoutIsTerminal: r.tty,
 		StdinIsLive:      r.live,
-		// A scripted clock: every reading is 10ms after the previous one.
+		// A scripted clock: every reading is 10ms after the previous
+		// one; live input reads it once per read.
 		Now: func() time.Time {
 			clock = clock.Add(10 * time.Millisecond)
 			return clock
@@ -46,6 +52,23 @@ func (r run) do(t *testing.T) (stdout, stderr string, code int) {
 	}
 	code = cmd.Run(r.args, env)
 	return out.String(), errb.String(), code
+}
+
+// eventPerRead is live standard input that brings one SSE event (up to
+// its blank line) per read.
+type eventPerRead struct{ rest string }
+
+func (r *eventPerRead) Read(p []byte) (int, error) {
+	if r.rest == "" {
+		return 0, io.EOF
+	}
+	n := len(r.rest)
+	if i := strings.Index(r.rest, "\n\n"); i >= 0 {
+		n = i + 2
+	}
+	n = copy(p, r.rest[:n])
+	r.rest = r.rest[n:]
+	return n, nil
 }
 
 const anthropicText = "../testdata/captures/anthropic/text.sse"

@@ -1,14 +1,12 @@
 package cmd
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sseinspect/sseinspect/parser"
 	"github.com/sseinspect/sseinspect/report"
-	"github.com/sseinspect/sseinspect/sse"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
 
@@ -117,39 +115,33 @@ inside an event, 2 when it could not be read.`,
 }
 
 func (o *eventsOptions) run(env *Env, in *input) (int, error) {
-	ti, err := detectTimed(in)
+	cp, err := o.openCapture(env, in)
 	if err != nil {
 		return ExitError, err
 	}
-	now, start := ti.clock(env, in, o.noTiming)
-	if ti.eventsUntimed() {
-		now = nil // a HAR file: no time for each event
-	}
-	op, err := parser.Open(ti.r)
-	if err != nil {
-		return ExitError, fmt.Errorf("%s: %w", in.name, err)
-	}
-	if op.Kind == parser.BodyJSON {
+	timed := o.timed(cp) && !cp.EventsUntimed // a HAR file: no time for each event
+	body := parser.OpenInput(cp)
+	if body.Kind == parser.BodyJSON {
 		fmt.Fprintf(env.Stderr, "sseinspect: %s: the body is JSON, not an event stream: no events\n", in.name)
 	}
-	s := sse.NewScanner(op.Body())
-	s.SetMaxLineSize(o.maxLineSize)
 	code := ExitOK
-	for s.Scan() {
-		ev := s.Event()
+	for ev, err := range body.Events(o.maxLineSize) {
+		if err != nil {
+			return ExitError, fmt.Errorf("%s: %w", in.name, explain(err))
+		}
 		e := report.Event{
 			Event:      ev.TypeName(),
 			Data:       string(ev.Data),
 			ID:         ev.ID,
-			Line:       ev.Line + op.HeaderLines,
+			Line:       ev.Line,
 			Incomplete: ev.Incomplete,
 		}
 		if ev.Retry >= 0 {
 			r := ev.Retry
 			e.Retry = &r
 		}
-		if now != nil {
-			ms := now().Sub(start).Milliseconds()
+		if timed && !ev.At.IsZero() {
+			ms := ev.At.Sub(cp.Start).Milliseconds()
 			e.TMs = &ms
 		}
 		if ev.Incomplete {
@@ -164,13 +156,6 @@ func (o *eventsOptions) run(env *Env, in *input) (int, error) {
 		if werr != nil {
 			return ExitError, werr
 		}
-	}
-	if err := s.Err(); err != nil {
-		var le *sse.LineError
-		if errors.As(err, &le) {
-			le.Line += op.HeaderLines
-		}
-		return ExitError, fmt.Errorf("%s: %w", in.name, explain(err))
 	}
 	return code, nil
 }

@@ -159,7 +159,7 @@ ttfb_ms, ttft_ms and total_ms are left out of the comparison unless
 				budget = startPrintBudget()
 				defer budget.stop()
 			}
-			work := func(in *input) (*capture, error) {
+			work := func(in *input) (*replayed, error) {
 				opts := streamctx.Options{CollectText: o.json, TextParts: o.json}
 				var kept atomic.Int64
 				if budget != nil {
@@ -178,7 +178,7 @@ ttfb_ms, ttft_ms and total_ms are left out of the comparison unless
 				c.keptBytes = kept.Load()
 				return c, nil
 			}
-			err := eachInputOrdered(env, args, o.dirs, runtime.GOMAXPROCS(0), progress, work, func(c *capture) (int, error) {
+			err := eachInputOrdered(env, args, o.dirs, runtime.GOMAXPROCS(0), progress, work, func(c *replayed) (int, error) {
 				var err error
 				if budget != nil {
 					defer budget.add(-c.keptBytes) // printed: its text and tool calls may go

@@ -2,6 +2,7 @@ package cmd_test
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,8 +30,12 @@ func (d inDir) run(t *testing.T, args ...string) (stdout, stderr string, code in
 	}
 	var out, errb bytes.Buffer
 	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	stdin := io.Reader(strings.NewReader(d.stdin))
+	if d.live {
+		stdin = &eventPerRead{rest: d.stdin}
+	}
 	code = cmd.Run(args, cmd.Env{
-		Stdin:       strings.NewReader(d.stdin),
+		Stdin:       stdin,
 		Stdout:      &out,
 		Stderr:      &errb,
 		StdinIsLive: d.live,
@@ -128,9 +133,9 @@ func TestSummarizeGoldenTiming(t *testing.T) {
 	assert.Equal(t, 0, code, stdout)
 	stdout, _, code = d.run(t, "summarize", "--golden", "$DIR/a.golden.json", "--golden-timing", "-")
 	assert.Equal(t, 1, code)
-	assert.Equal(t, "--- $DIR/a.golden.json\n+++ stdin\n- ttfb_ms: null\n+ ttfb_ms: 10\n- ttft_ms: null\n+ ttft_ms: 30\n- total_ms: null\n+ total_ms: 40\n"+
+	assert.Equal(t, "--- $DIR/a.golden.json\n+++ stdin\n- ttfb_ms: null\n+ ttfb_ms: 10\n- ttft_ms: null\n+ ttft_ms: 10\n- total_ms: null\n+ total_ms: 30\n"+
 		`- latency: {"ttfb_ms":null,"ttf_event_ms":null,"ttft_ms":null,"ttf_output_ms":null,"total_ms":null,"gaps_ms":null,"stalls":null,"stall_threshold_ms":2000,"tpot_ms":null,"output_tokens_per_s":null,"tokens_source":null}`+"\n"+
-		`+ latency: {"ttfb_ms":10,"ttf_event_ms":20,"ttft_ms":30,"ttf_output_ms":30,"total_ms":40,"gaps_ms":{"p50":null,"p90":null,"p99":null,"max":null,"count":0},"stalls":0,"stall_threshold_ms":2000,"tpot_ms":0,"output_tokens_per_s":null,"tokens_source":"provider"}`+"\n", stdout)
+		`+ latency: {"ttfb_ms":10,"ttf_event_ms":10,"ttft_ms":10,"ttf_output_ms":10,"total_ms":30,"gaps_ms":{"p50":null,"p90":null,"p99":null,"max":null,"count":0},"stalls":0,"stall_threshold_ms":2000,"tpot_ms":0,"output_tokens_per_s":null,"tokens_source":"provider"}`+"\n", stdout)
 
 	// --golden-timing --update keeps them.
 	_, _, code = d.run(t, "summarize", "--golden", "$DIR/timed.golden.json", "--golden-timing", "--update", "-")

@@ -161,8 +161,10 @@ func TestTimedCaptureTiming(t *testing.T) {
 	assert.Equal(t, 0, code, stderr)
 	assert.Equal(t, "[OK] abc | m | openai | TTFB: 100ms\n      Total: 460ms | in:5 out:3\n", stdout)
 
-	// Live standard input that is a timed capture: the recorded timing wins.
-	stdout, _, _ = recRun(t, []string{"summarize"}, strings.NewReader(recCapture), true, never)
+	// Live standard input that is a timed capture: the recorded timing
+	// wins over the clock of its reads.
+	later := func() time.Time { return recordStart.Add(100 * time.Hour) }
+	stdout, _, _ = recRun(t, []string{"summarize"}, strings.NewReader(recCapture), true, later)
 	assert.Equal(t, "[OK] abc | m | openai | TTFB: 100ms\n      Total: 460ms | in:5 out:3\n", stdout)
 
 	stdout, _, code = recRun(t, []string{"summarize", "--json", path}, nil, false, never)

@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -15,7 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sseinspect/sseinspect/timing"
+	"github.com/sseinspect/sseinspect/capture"
 )
 
 type replayOptions struct {
@@ -105,46 +104,47 @@ type player struct {
 // playFile opens the capture and plays it to w, calling flush (when not
 // nil) after each write. A capture without timing is written at once, with
 // a note on warn (when not nil). With a preamble function, the HTTP status
-// lines and headers at the start of a capture recorded with curl -i are
-// not written but handed to it, when they are due.
+// and header of a capture recorded with curl -i are not written but handed
+// to it, when they are due.
 func (p *player) playFile(ctx context.Context, w io.Writer, flush func(), warn io.Writer, preamble func(status int, h http.Header)) error {
 	f, err := os.Open(p.path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	tr, src, err := timing.Detect(f)
+	c, err := capture.Open(f, capture.Options{})
 	if err != nil {
 		return fmt.Errorf("%s: %w", p.path, err)
 	}
 	t0 := p.now()
-	if preamble != nil {
-		br := bufio.NewReaderSize(src, 64<<10)
-		status, h, ok, err := readPreamble(br)
-		if err != nil {
-			return fmt.Errorf("%s: %w", p.path, err)
-		}
-		if ok {
-			if tr != nil {
-				if err := p.due(ctx, t0, tr.Elapsed()); err != nil {
-					return err
-				}
+	timed := !c.Start.IsZero()
+	if c.Head != nil {
+		if timed {
+			if err := p.due(ctx, t0, c.FirstByte().Sub(c.Start)); err != nil {
+				return err
 			}
-			preamble(status, h)
 		}
-		src = br
+		if preamble != nil {
+			h := http.Header(c.Header).Clone()
+			for _, k := range framingHeaders {
+				h.Del(k)
+			}
+			preamble(c.StatusCode, h)
+		} else if _, err := w.Write(c.Head); err != nil {
+			return err
+		}
 	}
-	if tr == nil {
+	if !timed {
 		if warn != nil {
 			fmt.Fprintf(warn, "sseinspect: %s: not a timed capture (see sseinspect record): written at once\n", p.path)
 		}
-		_, err := io.Copy(w, src)
+		_, err := io.Copy(w, c)
 		if flush != nil {
 			flush()
 		}
 		return err
 	}
-	return p.play(ctx, t0, w, flush, src, tr)
+	return p.play(ctx, t0, w, flush, c)
 }
 
 // due waits until offset at of the recording, divided by the speed, is due
@@ -156,15 +156,15 @@ func (p *player) due(ctx context.Context, t0 time.Time, at time.Duration) error 
 	return p.wait(ctx, time.Duration(float64(at)/p.speed)-p.now().Sub(t0))
 }
 
-// play writes the original stream read from src (tr, or a buffered reader
-// of it) to w, each part when it is due (see due). It returns when the
-// recorded end is due, or with ctx's error when ctx is done.
-func (p *player) play(ctx context.Context, t0 time.Time, w io.Writer, flush func(), src io.Reader, tr *timing.Reader) error {
+// play writes the body of c to w, each read when it is due (see due). It
+// returns when the recorded end is due, or with ctx's error when ctx is
+// done.
+func (p *player) play(ctx context.Context, t0 time.Time, w io.Writer, flush func(), c *capture.Capture) error {
 	buf := make([]byte, 64<<10)
 	for {
-		n, err := src.Read(buf)
+		n, at, err := c.ReadTimed(buf)
 		if n > 0 {
-			if err := p.due(ctx, t0, tr.Elapsed()); err != nil {
+			if err := p.due(ctx, t0, at.Sub(c.Start)); err != nil {
 				return err
 			}
 			if _, err := w.Write(buf[:n]); err != nil {
@@ -175,7 +175,7 @@ func (p *player) play(ctx context.Context, t0 time.Time, w io.Writer, flush func
 			}
 		}
 		if errors.Is(err, io.EOF) {
-			return p.due(ctx, t0, tr.Elapsed()) // the recorded end
+			return p.due(ctx, t0, at.Sub(c.Start)) // the recorded end
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", p.path, err)
@@ -187,51 +187,6 @@ func (p *player) play(ctx context.Context, t0 time.Time, w io.Writer, flush func
 // does not send: the server frames the response itself, and curl recorded
 // the body decoded.
 var framingHeaders = []string{"Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Content-Encoding"}
-
-// readPreamble reads the "HTTP/x NNN reason" status lines and headers at
-// the start of br (several, as after a 100 Continue), if any, and returns
-// the last status and its headers; ok is false when br does not start with
-// a status line.
-func readPreamble(br *bufio.Reader) (status int, h http.Header, ok bool, err error) {
-	for {
-		b, err := br.Peek(5)
-		if err != nil && !errors.Is(err, io.EOF) {
-			return 0, nil, false, err
-		}
-		if string(b) != "HTTP/" {
-			return status, h, ok, nil
-		}
-		line, err := br.ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return 0, nil, false, err
-		}
-		fields := strings.Fields(line)
-		code := 0
-		if len(fields) >= 2 {
-			code, _ = strconv.Atoi(fields[1])
-		}
-		if code < 100 || code > 999 {
-			return 0, nil, false, fmt.Errorf("malformed HTTP status line %q", strings.TrimSpace(line))
-		}
-		status, h, ok = code, http.Header{}, true
-		for {
-			line, err := br.ReadString('\n')
-			if err != nil && !errors.Is(err, io.EOF) {
-				return 0, nil, false, err
-			}
-			line = strings.TrimRight(line, "\r\n")
-			if line == "" {
-				break
-			}
-			if name, value, found := strings.Cut(line, ":"); found {
-				h.Add(strings.TrimSpace(name), strings.TrimSpace(value))
-			}
-		}
-		for _, k := range framingHeaders {
-			h.Del(k)
-		}
-	}
-}
 
 // sleepCtx waits for d, or until ctx is done.
 func sleepCtx(ctx context.Context, d time.Duration) error {

@@ -158,8 +158,8 @@ func open(env *Env, arg string) (*input, error) {
 	return &input{name: arg, r: f, c: f}, nil
 }
 
-// capture is one replayed capture.
-type capture struct {
+// replayed is one replayed capture.
+type replayed struct {
 	sc   *streamctx.Context
 	snap streamctx.Snapshot
 	res  parser.Result
@@ -174,7 +174,7 @@ type capture struct {
 }
 
 // code is the exit code this capture calls for.
-func (c *capture) code() int {
+func (c *replayed) code() int {
 	if c.snap.Status != streamctx.StatusOK || c.snap.BadEvents > 0 {
 		return ExitFailed
 	}
@@ -182,7 +182,7 @@ func (c *capture) code() int {
 }
 
 // replay reads one input into a new stream context.
-func (o *commonOptions) replay(env *Env, in *input, scOpts streamctx.Options) (*capture, error) {
+func (o *commonOptions) replay(env *Env, in *input, scOpts streamctx.Options) (*replayed, error) {
 	return o.replayNoting(env, in, scOpts, false)
 }
 
@@ -190,17 +190,17 @@ func (o *commonOptions) replay(env *Env, in *input, scOpts streamctx.Options) (*
 // to its end (capture.readErr) is not said so on stderr at once: the caller
 // prints it (printNote) when its output comes (a worker of
 // eachInputOrdered), or makes it an error (replayWhole).
-func (o *commonOptions) replayNoting(env *Env, in *input, scOpts streamctx.Options, deferNote bool) (*capture, error) {
-	ti, err := detectTimed(in)
+func (o *commonOptions) replayNoting(env *Env, in *input, scOpts streamctx.Options, deferNote bool) (*replayed, error) {
+	cp, err := o.openCapture(env, in)
 	if err != nil {
 		return nil, err
 	}
-	ti.setClock(env, in, o.noTiming, &scOpts)
+	o.setTiming(cp, &scOpts)
 	scOpts.Stall = o.stall
 	sc := streamctx.New(scOpts)
 	sc.RequestID = o.requestID
 	sc.ProviderName = o.provider
-	res, err := parser.Replay(ti.r, sc, parser.Options{Format: o.format, MaxLineSize: o.maxLineSize})
+	res, err := parser.ReplayCapture(cp, sc, parser.Options{Format: o.format, MaxLineSize: o.maxLineSize})
 	var partial *parser.PartialError
 	var readErr error
 	switch {
@@ -213,12 +213,12 @@ func (o *commonOptions) replayNoting(env *Env, in *input, scOpts streamctx.Optio
 	case err != nil:
 		return nil, fmt.Errorf("%s: %w", in.name, explain(err))
 	}
-	ti.warn(sc)
+	warnCapture(sc, cp)
 	provider := o.provider
 	if provider == "" {
 		provider = res.Format.Vendor
 	}
-	c := &capture{sc: sc, snap: sc.Snapshot(res.Format.Name, provider), res: res, readErr: readErr}
+	c := &replayed{sc: sc, snap: sc.Snapshot(res.Format.Name, provider), res: res, readErr: readErr}
 	if !deferNote {
 		c.printNote(env)
 	}
@@ -228,7 +228,7 @@ func (o *commonOptions) replayNoting(env *Env, in *input, scOpts streamctx.Optio
 // replayWhole is replay for the commands that decide on a whole stream
 // (check, diff): assertions or comparisons on part of one decide nothing,
 // so a capture not read to its end is an error.
-func (o *commonOptions) replayWhole(env *Env, in *input, scOpts streamctx.Options) (*capture, error) {
+func (o *commonOptions) replayWhole(env *Env, in *input, scOpts streamctx.Options) (*replayed, error) {
 	c, err := o.replayNoting(env, in, scOpts, true)
 	if err == nil && c.readErr != nil {
 		return nil, c.readErr
@@ -238,7 +238,7 @@ func (o *commonOptions) replayWhole(env *Env, in *input, scOpts streamctx.Option
 
 // printNote says on stderr, once, that the capture could not be read to its
 // end, if so.
-func (c *capture) printNote(env *Env) {
+func (c *replayed) printNote(env *Env) {
 	if c.readErr != nil && !c.noted {
 		fmt.Fprintf(env.Stderr, "sseinspect: %v (what was read before is reported)\n", c.readErr)
 		c.noted = true

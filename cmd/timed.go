@@ -3,71 +3,47 @@ package cmd
 import (
 	"errors"
 	"fmt"
-	"io"
-	"time"
 
+	"github.com/sseinspect/sseinspect/capture"
 	"github.com/sseinspect/sseinspect/streamctx"
 	"github.com/sseinspect/sseinspect/timing"
 )
 
-// timedInput is an input read through timed-capture detection.
-type timedInput struct {
-	// r reads the original stream: the input itself, or, for a timed
-	// capture, the stream without its timing lines.
-	r io.Reader
-	// tr is the timed capture's reader, nil when the input is not one.
-	tr *timing.Reader
-}
-
-// detectTimed looks at the first bytes of in for the header of a timed
-// capture (see package timing).
-func detectTimed(in *input) (*timedInput, error) {
-	tr, r, err := timing.Detect(in.r)
+// openCapture opens in (see capture.Open). Live standard input is timed
+// by the clock of env, from the start of sseinspect; a timed capture, a
+// curl trace or a HAR file carries its own times. --no-timing drops them
+// all.
+func (o *commonOptions) openCapture(env *Env, in *input) (*capture.Capture, error) {
+	var opts capture.Options
+	if in.live && !o.noTiming && env.Now != nil {
+		opts = capture.Options{Clock: env.Now, Start: env.Start}
+	}
+	c, err := capture.Open(in.r, opts)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", in.name, err)
 	}
-	return &timedInput{r: r, tr: tr}, nil
+	return c, nil
 }
 
-// clock returns the clock that times in, and its start: the recorded
-// arrival times of a timed capture, else the arrival times of live standard
-// input measured from the start of sseinspect, else none (nil). noTiming
-// turns both off.
-func (t *timedInput) clock(env *Env, in *input, noTiming bool) (now func() time.Time, start time.Time) {
-	switch {
-	case noTiming:
-		return nil, time.Time{}
-	case t.tr != nil && t.tr.Timed():
-		return t.tr.Now, t.tr.Start()
-	case t.tr != nil:
-		return nil, time.Time{}
-	case in.live && env.Now != nil:
-		return env.Now, env.Start
-	}
-	return nil, time.Time{}
+// timed reports whether the times of c are used.
+func (o *commonOptions) timed(c *capture.Capture) bool {
+	return !o.noTiming && !c.Start.IsZero()
 }
 
-// setClock sets the clock of scOpts for in.
-func (t *timedInput) setClock(env *Env, in *input, noTiming bool, scOpts *streamctx.Options) {
-	if now, start := t.clock(env, in, noTiming); now != nil {
-		scOpts.Now, scOpts.Start = now, start
-		scOpts.EventsUntimed = t.eventsUntimed()
+// setTiming sets the timing options of a stream context that replays c.
+func (o *commonOptions) setTiming(c *capture.Capture, scOpts *streamctx.Options) {
+	if o.timed(c) {
+		scOpts.Start, scOpts.EventsUntimed = c.Start, c.EventsUntimed
 	}
 }
 
-// eventsUntimed reports that only the first byte and the end of the input
-// are timed (a HAR file).
-func (t *timedInput) eventsUntimed() bool { return t.tr != nil && t.tr.EventsUntimed() }
-
-// warn records in sc what the timing of the input leaves uncertain.
-func (t *timedInput) warn(sc *streamctx.Context) {
-	if t.tr == nil {
-		return
-	}
-	for _, n := range t.tr.Notes() {
+// warnCapture records in sc what the input could not keep: the notes of a
+// conversion, a timed capture cut short.
+func warnCapture(sc *streamctx.Context, c *capture.Capture) {
+	for _, n := range c.Notes {
 		sc.Warn("%s", n)
 	}
-	if t.tr.Truncated() {
+	if c.Truncated() {
 		sc.Warn("the timed capture has no end line (the recording was cut short): total is the arrival of its last line")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sseinspect/sseinspect/capture"
 	"github.com/sseinspect/sseinspect/parser"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
@@ -57,8 +58,10 @@ func TestEventsTimedAsTheyArrive(t *testing.T) {
 				chunks = append([]string{"\xef", "\xbb\xbf"}, chunks[1:]...)
 			}
 			a := &arrivals{chunks: chunks}
-			sc := streamctx.New(streamctx.Options{Now: a.now, Start: epoch})
-			_, err := parser.Replay(a, sc, parser.Options{})
+			c, err := capture.Open(a, capture.Options{Clock: a.now, Start: epoch})
+			require.NoError(t, err)
+			sc := streamctx.New(streamctx.Options{Start: epoch})
+			_, err = parser.ReplayCapture(c, sc, parser.Options{})
 			require.NoError(t, err)
 			tm := sc.Timing()
 			ms := time.Millisecond

@@ -1,13 +1,15 @@
 package parser
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
-	"fmt"
-	"io"
-	"strconv"
+	"iter"
+	"net/textproto"
 	"strings"
+	"time"
+
+	"github.com/sseinspect/sseinspect/capture"
+	"github.com/sseinspect/sseinspect/sse"
 )
 
 // BodyKind says what a capture's body is.
@@ -23,52 +25,31 @@ const (
 // ErrEmpty is returned for a capture with no body.
 var ErrEmpty = errors.New("empty input")
 
-// Input is a capture opened for reading: an optional HTTP status line and
-// headers (a curl -i capture) have been consumed, and the kind of body is
-// known.
+// Input is the body of a capture, opened for framing: its kind is known.
 type Input struct {
-	// StatusCode is the HTTP status of the last status line, 0 when the
-	// capture has none.
-	StatusCode int
-	// Headers are the response headers, names in lower case.
-	Headers map[string]string
-	// HeaderLines is the number of lines taken by the status lines and
-	// headers: body line N is capture line N+HeaderLines.
-	HeaderLines int
+	// Capture is the capture the body is read from.
+	Capture *capture.Capture
 	// Kind is the kind of body.
 	Kind BodyKind
 
-	br   *bufio.Reader
-	head []byte // a copy of the first bytes of the body read so far
+	head    []byte // a copy of the first bytes of the body read so far
+	scanner *sse.Scanner
+	at      time.Time // the arrival time of the last body bytes read
 }
-
-// Body returns the reader of the body, positioned after any preamble.
-func (in *Input) Body() io.Reader { return headReader{in} }
 
 // peekSize is how much of the body is looked at to tell its kind.
 const peekSize = 4096
 
-// Open reads the HTTP preamble of a capture, if any, and peeks at its body.
-// Read errors are returned as they are.
-func Open(r io.Reader) (*Input, error) {
-	in := &Input{br: bufio.NewReaderSize(&stickyReader{r: r}, 64<<10)}
-	if err := in.readPreamble(); err != nil {
-		return nil, err
-	}
-	in.classify()
-	return in, nil
-}
-
-// classify tells the kind of body from its first bytes other than a BOM and
-// white space (up to peekSize of them). It reads no more of the body than
-// it takes to tell, so that a live stream is not held up waiting for
-// peekSize bytes, and its events are handed on, and timed, as they arrive.
-// A read error here is not returned: it comes again, in place, when the
-// body is read (stickyReader), after the bytes that did arrive.
-func (in *Input) classify() {
+// OpenInput looks at the first bytes of c's body to tell its kind,
+// reading no more of it than it takes to tell, so that a live stream is
+// not held up waiting for peekSize bytes, and its events are handed on as
+// they arrive. A read error here is not returned: it comes again, in
+// place, when the body is read, after the bytes that did arrive.
+func OpenInput(c *capture.Capture) *Input {
+	in := &Input{Capture: c}
 	n := 1
 	for {
-		head, err := in.br.Peek(n)
+		head, err := c.Peek(n)
 		t := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n")
 		partBOM := len(head) < 3 && bytes.HasPrefix([]byte("\xef\xbb\xbf"), head)
 		switch {
@@ -77,99 +58,89 @@ func (in *Input) classify() {
 			if t[0] == '{' || t[0] == '[' {
 				in.Kind = BodyJSON
 			}
-			return
+			return in
 		case len(head) >= peekSize:
 			in.Kind = BodySSE
-			return
+			return in
 		case err != nil:
 			in.Kind = BodyEmpty
-			return
+			return in
 		}
-		n = min(peekSize, max(in.br.Buffered(), n+1))
+		n = min(peekSize, max(c.Buffered(), n+1))
 	}
 }
 
-// headReader reads the body and keeps a copy of its first peekSize bytes
-// in head, for messages about a body that is not a stream.
-type headReader struct{ in *Input }
-
-func (h headReader) Read(p []byte) (int, error) {
-	n, err := h.in.br.Read(p)
-	if k := min(n, peekSize-len(h.in.head)); k > 0 {
-		h.in.head = append(h.in.head, p[:k]...)
+// Events returns the SSE events of the body, in order, each borrowed until
+// the next (the sse.Scanner contract): its Line counted in the capture
+// (after the HTTP preamble), its At the arrival time of the read that
+// completed it. A scanning error ends the sequence as a final (nil, err),
+// an *sse.LineError with its line counted in the capture. maxLine caps a
+// line (0: sse.DefaultMaxLineSize). Stats tells what the scanner saw.
+func (in *Input) Events(maxLine int) iter.Seq2[*sse.Event, error] {
+	return func(yield func(*sse.Event, error) bool) {
+		s := sse.NewScanner(bodyReader{in})
+		if maxLine > 0 {
+			s.SetMaxLineSize(maxLine)
+		}
+		in.scanner = s
+		off := in.Capture.HeaderLines
+		for s.Scan() {
+			ev := s.Event()
+			ev.Line += off
+			if !yield(ev, nil) {
+				return
+			}
+		}
+		if err := s.Err(); err != nil {
+			var le *sse.LineError
+			if errors.As(err, &le) {
+				le.Line += off
+			}
+			yield(nil, err)
+		}
 	}
+}
+
+// Stats returns what the scanner of Events saw.
+func (in *Input) Stats() sse.Stats {
+	if in.scanner == nil {
+		return sse.Stats{}
+	}
+	return in.scanner.Stats()
+}
+
+// bodyReader reads the body with its times (an sse.TimedReader), keeping
+// a copy of its first peekSize bytes in head, for messages about a body
+// that is not a stream.
+type bodyReader struct{ in *Input }
+
+func (b bodyReader) ReadTimed(p []byte) (int, time.Time, error) {
+	n, at, err := b.in.Capture.ReadTimed(p)
+	if n > 0 || err != nil {
+		b.in.at = at
+	}
+	if k := min(n, peekSize-len(b.in.head)); k > 0 {
+		b.in.head = append(b.in.head, p[:k]...)
+	}
+	return n, at, err
+}
+
+func (b bodyReader) Read(p []byte) (int, error) {
+	n, _, err := b.ReadTimed(p)
 	return n, err
 }
 
-// readPreamble consumes "HTTP/x NNN reason" status lines and their headers
-// (several, as after a 100 Continue or a proxy CONNECT).
-func (in *Input) readPreamble() error {
-	for {
-		b, err := in.br.Peek(5)
-		if err != nil && !errors.Is(err, io.EOF) {
-			return err
-		}
-		if !bytes.Equal(b, []byte("HTTP/")) {
-			return nil
-		}
-		line, err := in.readLine()
-		if err != nil {
-			return err
-		}
-		fields := strings.Fields(line)
-		if len(fields) < 2 {
-			return fmt.Errorf("line %d: malformed HTTP status line %q", in.HeaderLines, line)
-		}
-		code, cerr := strconv.Atoi(fields[1])
-		if cerr != nil || code < 100 || code > 999 {
-			return fmt.Errorf("line %d: malformed HTTP status line %q", in.HeaderLines, line)
-		}
-		in.StatusCode = code
-		in.Headers = map[string]string{}
-		for {
-			h, err := in.readLine()
-			if err != nil {
-				return err
-			}
-			if h == "" {
-				break
-			}
-			name, value, ok := strings.Cut(h, ":")
-			if !ok {
-				continue
-			}
-			in.Headers[strings.ToLower(strings.TrimSpace(name))] = strings.TrimSpace(value)
+// lowerHeader returns h as the stream context keeps response headers:
+// names in lower case, the last value of each.
+func lowerHeader(h textproto.MIMEHeader) map[string]string {
+	if h == nil {
+		return nil
+	}
+	m := make(map[string]string, len(h))
+	for k, vs := range h {
+		if len(vs) > 0 {
+			m[strings.ToLower(k)] = vs[len(vs)-1]
 		}
 	}
-}
-
-// readLine reads one preamble line without its CRLF or LF; at EOF it
-// returns what there was.
-func (in *Input) readLine() (string, error) {
-	s, err := in.br.ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return "", err
-	}
-	if s == "" && errors.Is(err, io.EOF) {
-		return "", nil
-	}
-	in.HeaderLines++
-	return strings.TrimRight(s, "\r\n"), nil
-}
-
-// stickyReader returns the first error of r again on every later read
-// instead of calling r after it failed, so that a read error seen while
-// peeking is seen again, in place, by the reader of the body.
-type stickyReader struct {
-	r   io.Reader
-	err error
-}
-
-func (s *stickyReader) Read(p []byte) (int, error) {
-	if s.err != nil {
-		return 0, s.err
-	}
-	n, err := s.r.Read(p)
-	s.err = err
-	return n, err
+	return m
 }

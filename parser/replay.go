@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/sseinspect/sseinspect/capture"
 	"github.com/sseinspect/sseinspect/sse"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
@@ -45,25 +46,38 @@ type PartialError struct {
 func (e *PartialError) Error() string { return e.Err.Error() }
 func (e *PartialError) Unwrap() error { return e.Err }
 
-// Replay reads a capture from r and replays it into sc. It returns an error
-// when there is nothing to report: the input cannot be read, is empty,
-// exceeds the line cap, or its format cannot be recognized. When reading
-// stops that way after events were replayed, the error is a *PartialError,
-// and sc and the Result are as complete as for a stream that ended there.
-// Everything else (bad events, in-band errors, cut-off streams) is
-// recorded in sc.
+// Replay reads a capture from r, the response itself (see
+// capture.OpenResponse), and replays it into sc: ReplayCapture without
+// times.
 func Replay(r io.Reader, sc *streamctx.Context, opts Options) (Result, error) {
+	if _, _, err := Lookup(opts.Format); err != nil {
+		return Result{}, err
+	}
+	c, err := capture.OpenResponse(r)
+	if err != nil {
+		return Result{}, err
+	}
+	return ReplayCapture(c, sc, opts)
+}
+
+// ReplayCapture replays the body of c into sc: framing, then the wire
+// format's parser, each event at its arrival time; the first-byte and end
+// times come from c. It returns an error when there is nothing to report:
+// the input cannot be read, is empty, exceeds the line cap, or its format
+// cannot be recognized. When reading stops that way after events were
+// replayed, the error is a *PartialError, and sc and the Result are as
+// complete as for a stream that ended there. Everything else (bad events,
+// in-band errors, cut-off streams) is recorded in sc.
+func ReplayCapture(c *capture.Capture, sc *streamctx.Context, opts Options) (Result, error) {
 	forced, isForced, err := Lookup(opts.Format)
 	if err != nil {
 		return Result{}, err
 	}
-	in, err := Open(&timedReader{r: r, sc: sc})
-	if err != nil {
-		return Result{}, err
-	}
-	sc.StatusCode = in.StatusCode
-	if in.Headers != nil {
-		sc.ResponseHeaders = in.Headers
+	in := OpenInput(c)
+	sc.RecordFirstByte(c.FirstByte())
+	sc.StatusCode = c.StatusCode
+	if c.Header != nil {
+		sc.ResponseHeaders = lowerHeader(c.Header)
 	}
 	rp := &replayer{sc: sc, in: in}
 	if isForced {
@@ -72,10 +86,10 @@ func Replay(r io.Reader, sc *streamctx.Context, opts Options) (Result, error) {
 	}
 	switch in.Kind {
 	case BodyEmpty:
-		if in.StatusCode >= 400 {
+		if c.StatusCode >= 400 {
 			rp.ensureFormat()
-			sc.SetError("http_error", fmt.Sprintf("HTTP %d with an empty body", in.StatusCode))
-			sc.RecordEnd()
+			sc.SetError("http_error", fmt.Sprintf("HTTP %d with an empty body", c.StatusCode))
+			sc.RecordEnd(c.End())
 			return Result{Format: rp.format}, nil
 		}
 		return Result{}, ErrEmpty
@@ -84,7 +98,7 @@ func Replay(r io.Reader, sc *streamctx.Context, opts Options) (Result, error) {
 	default:
 		err = rp.sse(opts.MaxLineSize)
 	}
-	sc.RecordEnd()
+	sc.RecordEnd(c.End())
 	var partial *PartialError
 	if err != nil && !errors.As(err, &partial) {
 		return Result{}, err
@@ -107,15 +121,13 @@ func (rp *replayer) setFormat(f Format) {
 	rp.format = f
 	rp.parser = f.New()
 	rp.sc.APIFormat = f.Name
-	rp.sc.ResponseIDPrefixes = f.responseIDPrefixes
-	rp.sc.InputExcludesCache = f.inputExcludesCache
 }
 
 // ensureFormat picks a format for a capture that has nothing to detect from
-// (an error body): the one the table marks for that.
+// (an error body): OpenAI-compatible chat, whose vendor is the most common.
 func (rp *replayer) ensureFormat() {
 	if rp.parser == nil {
-		rp.setFormat(formatWith(func(f *Format) bool { return f.errorBody }))
+		rp.setFormat(mustLookup("openai-chat"))
 	}
 }
 
@@ -129,25 +141,25 @@ func (rp *replayer) check(ev *sse.Event) {
 		return
 	}
 	rp.checked = true
-	if d.Name != rp.format.Name {
-		rp.sc.Mismatch("this does not look like a %s stream: line %d is a %s event; parsed as %s as --format asked", rp.format.Name, ev.Line, d.Name, rp.format.Name)
+	if d != rp.format.Name {
+		rp.sc.Mismatch("this does not look like a %s stream: line %d is a %s event; parsed as %s as --format asked", rp.format.Name, ev.Line, d, rp.format.Name)
 	}
 }
 
 func (rp *replayer) sse(maxLine int) error {
-	s := sse.NewScanner(rp.in.Body())
-	if maxLine > 0 {
-		s.SetMaxLineSize(maxLine)
-	}
 	var pending []sse.Event // copies, while detecting
-	off := rp.in.HeaderLines
-	for s.Scan() {
-		ev := s.Event()
-		ev.Line += off
+	for ev, err := range rp.in.Events(maxLine) {
+		if err != nil {
+			if rp.parser == nil || rp.sc.Events() == 0 {
+				return err // nothing to report
+			}
+			rp.tolerations(rp.in.Stats())
+			return &PartialError{Err: err}
+		}
 		if rp.parser == nil {
 			pending = append(pending, copyEvent(ev))
-			if f, ok := detect(ev); ok {
-				rp.setFormat(f)
+			if name, ok := detect(ev); ok {
+				rp.setFormat(mustLookup(name))
 				rp.checked = true
 				for i := range pending {
 					rp.dispatch(&pending[i])
@@ -163,18 +175,7 @@ func (rp *replayer) sse(maxLine int) error {
 		}
 		rp.dispatch(ev)
 	}
-	if err := s.Err(); err != nil {
-		var le *sse.LineError
-		if errors.As(err, &le) {
-			le.Line += off
-		}
-		if rp.parser == nil || rp.sc.Events() == 0 {
-			return err // nothing to report
-		}
-		rp.tolerations(s.Stats())
-		return &PartialError{Err: err}
-	}
-	st := s.Stats()
+	st := rp.in.Stats()
 	if rp.parser == nil {
 		if len(pending) > 0 {
 			return fmt.Errorf("%w: none of its %d events is of a known wire format (use --format)", ErrUnrecognized, len(pending))
@@ -191,7 +192,7 @@ func (rp *replayer) sse(maxLine int) error {
 }
 
 func (rp *replayer) dispatch(ev *sse.Event) {
-	rp.sc.CountEvent(ev.DataLines)
+	rp.sc.CountEvent(ev.DataLines, ev.At)
 	if ev.Incomplete {
 		rp.sc.Warn("line %d: the input ended inside this event (no blank line after it); it was read anyway", ev.Line)
 	}
@@ -233,9 +234,9 @@ func (rp *replayer) tolerations(st sse.Stats) {
 // text or HTML is recorded as the error when the status says so, anything
 // else is unrecognizable.
 func (rp *replayer) notSSE(st sse.Stats) error {
-	if rp.in.StatusCode >= 400 {
+	if code := rp.in.Capture.StatusCode; code >= 400 {
 		rp.ensureFormat()
-		rp.sc.SetError("http_error", fmt.Sprintf("HTTP %d: %s", rp.in.StatusCode, rp.bodySummary()))
+		rp.sc.SetError("http_error", fmt.Sprintf("HTTP %d: %s", code, rp.bodySummary()))
 		return nil
 	}
 	if st.UnknownFields+st.NoColonLines == 0 {
@@ -268,16 +269,17 @@ func (rp *replayer) bodySummary() string {
 }
 
 // json handles a body that is JSON instead of a stream: an HTTP error
-// object, a JSON array of events (Format.jsonArray), or a single response
-// object.
+// object, the JSON array that Gemini sends without alt=sse, or a single
+// response object.
 func (rp *replayer) json() error {
-	dec := json.NewDecoder(rp.in.Body())
+	body := bodyReader{rp.in}
+	dec := json.NewDecoder(body)
 	dec.UseNumber()
 	tok, err := dec.Token()
 	if err != nil {
 		return rp.badJSON(err)
 	}
-	line := rp.in.HeaderLines + 1
+	line := rp.in.Capture.HeaderLines + 1
 	if tok == json.Delim('[') {
 		n := 0
 		for dec.More() {
@@ -286,16 +288,17 @@ func (rp *replayer) json() error {
 				return rp.badJSON(err)
 			}
 			n++
-			ev := sse.Event{Data: validUTF8(raw), Retry: -1, Line: line, DataLines: 1}
+			// The decoder reads only when the bytes it holds do not
+			// complete a value: the last read completed this one.
+			ev := sse.Event{Data: validUTF8(raw), Retry: -1, Line: line, DataLines: 1, At: rp.in.at}
 			if n == 1 {
-				array := formatWith(func(f *Format) bool { return f.jsonArray != "" })
-				rp.sc.Warn("not SSE: the body is a JSON array (%s); its elements were read as events", array.jsonArray)
+				rp.sc.Warn("not SSE: the body is a JSON array (Gemini streamGenerateContent without alt=sse); its elements were read as events")
 				if rp.parser == nil {
-					f, ok := detect(&ev)
+					name, ok := detect(&ev)
 					if !ok {
-						f = array
+						name = "gemini"
 					}
-					rp.setFormat(f)
+					rp.setFormat(mustLookup(name))
 					rp.checked = true
 				}
 			}
@@ -311,10 +314,10 @@ func (rp *replayer) json() error {
 		if _, err := dec.Token(); err != nil {
 			return rp.badJSON(err)
 		}
-		return rp.trailing(dec)
+		return rp.trailing(dec, body)
 	}
 	// A single object: decode the rest of it.
-	rest, err := io.ReadAll(io.MultiReader(dec.Buffered(), rp.in.Body()))
+	rest, err := io.ReadAll(io.MultiReader(dec.Buffered(), body))
 	if err != nil {
 		return err
 	}
@@ -324,16 +327,16 @@ func (rp *replayer) json() error {
 		rp.ensureFormat()
 		err := json.Unmarshal(obj, new(json.RawMessage))
 		rp.sc.BadEvent(line, "JSON body", err)
-		if rp.in.StatusCode >= 400 {
-			rp.sc.SetError("http_error", fmt.Sprintf("HTTP %d: %s", rp.in.StatusCode, rp.bodySummary()))
+		if code := rp.in.Capture.StatusCode; code >= 400 {
+			rp.sc.SetError("http_error", fmt.Sprintf("HTTP %d: %s", code, rp.bodySummary()))
 		}
 		return nil
 	}
-	ev := sse.Event{Data: obj, Retry: -1, Line: line, DataLines: 1}
+	ev := sse.Event{Data: obj, Retry: -1, Line: line, DataLines: 1, At: rp.in.at}
 	if typ, msg, ok := errorInfo(obj); ok {
 		if rp.parser == nil {
-			if f, ok := detect(&ev); ok {
-				rp.setFormat(f)
+			if name, ok := detect(&ev); ok {
+				rp.setFormat(mustLookup(name))
 			}
 		}
 		rp.ensureFormat()
@@ -342,11 +345,11 @@ func (rp *replayer) json() error {
 		return nil
 	}
 	if rp.parser == nil {
-		f, ok := detect(&ev)
+		name, ok := detect(&ev)
 		if !ok {
 			return fmt.Errorf("%w: the body is a JSON object of no known wire format", ErrUnrecognized)
 		}
-		rp.setFormat(f)
+		rp.setFormat(mustLookup(name))
 	}
 	rp.sc.Warn("not SSE: the body is a single JSON object; it was read as one event")
 	rp.dispatch(&ev)
@@ -355,12 +358,12 @@ func (rp *replayer) json() error {
 
 func (rp *replayer) badJSON(err error) error {
 	rp.ensureFormat()
-	rp.sc.BadEvent(rp.in.HeaderLines+1, "JSON body", err)
+	rp.sc.BadEvent(rp.in.Capture.HeaderLines+1, "JSON body", err)
 	return nil
 }
 
-func (rp *replayer) trailing(dec *json.Decoder) error {
-	rest, err := io.ReadAll(io.MultiReader(dec.Buffered(), rp.in.Body()))
+func (rp *replayer) trailing(dec *json.Decoder, body io.Reader) error {
+	rest, err := io.ReadAll(io.MultiReader(dec.Buffered(), body))
 	if err != nil {
 		return err
 	}
@@ -368,20 +371,4 @@ func (rp *replayer) trailing(dec *json.Decoder) error {
 		rp.sc.Warn("%d bytes after the JSON body were ignored", len(rest))
 	}
 	return nil
-}
-
-// timedReader records the first byte on the stream context's clock.
-type timedReader struct {
-	r    io.Reader
-	sc   *streamctx.Context
-	seen bool
-}
-
-func (t *timedReader) Read(p []byte) (int, error) {
-	n, err := t.r.Read(p)
-	if n > 0 && !t.seen {
-		t.seen = true
-		t.sc.RecordFirstByte()
-	}
-	return n, err
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sseinspect/sseinspect/capture"
 	"github.com/sseinspect/sseinspect/internal/benchgen"
 	"github.com/sseinspect/sseinspect/parser"
 	"github.com/sseinspect/sseinspect/sse"
@@ -346,24 +347,53 @@ data: {"type":"response.completed","response":{"id":"resp_1","model":"gpt-4o","s
 		require.NoError(t, benchgen.Generate(&buf, format, 1<<20, 1))
 		inputs["benchgen "+format] = buf.Bytes()
 	}
-	// A clock that ticks at every reading, so that the timings (first
+	// Every line arrives at its own time, so that the timings (first
 	// content above all) differ if one mode marks content where the other
 	// does not.
-	ticking := func() func() time.Time {
-		now := time.Unix(0, 0)
-		return func() time.Time { now = now.Add(time.Millisecond); return now }
-	}
 	for path, b := range inputs {
-		full := streamctx.New(streamctx.Options{CollectText: true, Now: ticking()})
-		_, err := parser.Replay(bytes.NewReader(b), full, parser.Options{})
+		full := streamctx.New(streamctx.Options{CollectText: true, Start: epoch})
+		_, err := parser.ReplayCapture(lineByLine(t, b), full, parser.Options{})
 		require.NoError(t, err)
-		lean := streamctx.New(streamctx.Options{Now: ticking()})
-		res, err := parser.Replay(bytes.NewReader(b), lean, parser.Options{})
+		lean := streamctx.New(streamctx.Options{Start: epoch})
+		res, err := parser.ReplayCapture(lineByLine(t, b), lean, parser.Options{})
 		require.NoError(t, err)
 		want := withoutText(full.Snapshot(res.Format.Name, res.Format.Vendor))
 		assert.Equal(t, want, withoutText(lean.Snapshot(res.Format.Name, res.Format.Vendor)), path)
 	}
 }
+
+// lineByLine opens b as a live capture whose lines arrive one per read, a
+// millisecond apart.
+func lineByLine(tb testing.TB, b []byte) *capture.Capture {
+	tb.Helper()
+	r := &linesReader{b: b}
+	c, err := capture.Open(r, capture.Options{Clock: r.now, Start: epoch})
+	require.NoError(tb, err)
+	return c
+}
+
+// linesReader returns one line per read; its clock reads a millisecond
+// per read.
+type linesReader struct {
+	b     []byte
+	reads int
+}
+
+func (r *linesReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, io.EOF
+	}
+	r.reads++
+	n := len(r.b)
+	if i := bytes.IndexByte(r.b, '\n'); i >= 0 {
+		n = i + 1
+	}
+	n = copy(p, r.b[:n])
+	r.b = r.b[n:]
+	return n, nil
+}
+
+func (r *linesReader) now() time.Time { return epoch.Add(time.Duration(r.reads) * time.Millisecond) }
 
 func captureFiles(tb testing.TB) []string {
 	tb.Helper()

@@ -18,6 +18,7 @@ package sse
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // DefaultMaxLineSize is the default cap on the length of one line, and on the
@@ -66,6 +67,20 @@ type Event struct {
 	// (no blank line after it). The spec discards such an event; the
 	// scanner hands it out flagged so that nothing that arrived is lost.
 	Incomplete bool
+	// At is the arrival time of the read that completed the event: the
+	// read that brought the line terminator that dispatched it, or the end
+	// of input for an Incomplete event. The zero Time when the reader is
+	// not a TimedReader, or does not know.
+	At time.Time
+}
+
+// A TimedReader reads bytes with their arrival time. A Scanner that reads
+// from one gives every event the time it was complete (Event.At).
+type TimedReader interface {
+	// ReadTimed is Read that also returns the arrival time of the bytes
+	// read (bytes of one arrival time per call), or, with an error such
+	// as io.EOF, the time the input ended; the zero Time when unknown.
+	ReadTimed(p []byte) (n int, at time.Time, err error)
 }
 
 // TypeName returns the event type as the spec reports it: "message" when no

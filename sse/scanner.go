@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"time"
 	"unicode/utf8"
 )
 
@@ -120,6 +121,8 @@ type Scanner struct {
 	OnComment func(line int, text []byte)
 
 	r       io.Reader
+	tr      TimedReader // r, when it is one
+	at      time.Time   // the arrival time of the last read
 	maxLine int
 	buf     []byte // read buffer; buf[pos:end] is unconsumed input
 	pos     int
@@ -166,7 +169,8 @@ type finder struct {
 }
 
 // NewScanner returns a Scanner that reads from r with the cap on line and
-// event data length set to DefaultMaxLineSize.
+// event data length set to DefaultMaxLineSize. When r is also a
+// TimedReader, the Scanner reads through ReadTimed and times its events.
 func NewScanner(r io.Reader) *Scanner {
 	s := &Scanner{}
 	s.reset(r)
@@ -180,9 +184,11 @@ func (s *Scanner) reset(r io.Reader) {
 	if maxLine == 0 {
 		maxLine = DefaultMaxLineSize
 	}
+	tr, _ := r.(TimedReader)
 	*s = Scanner{
 		OnComment: onComment,
 		r:         r,
+		tr:        tr,
 		maxLine:   maxLine,
 		buf:       buf,
 		lf:        finder{at: -1},
@@ -216,7 +222,9 @@ func (s *Scanner) SetMaxLineSize(n int) {
 //
 // Scan reads from the reader only when the bytes it holds contain no whole
 // line, so on a live stream an event is returned as soon as its blank line
-// has arrived (a final CR is not held back waiting for a possible LF).
+// has arrived (a final CR is not held back waiting for a possible LF), and
+// the line terminator that dispatches an event is always in the last read:
+// the event's At is that read's arrival time.
 func (s *Scanner) Scan() bool {
 	s.started = true
 	if s.done {
@@ -381,13 +389,13 @@ func (s *Scanner) fill() error {
 		s.grow(min(len(s.buf)*2, readBufSize))
 	}
 	for range maxEmptyReads {
-		n, err := s.r.Read(s.buf[s.end:])
+		n, err := s.read(s.buf[s.end:])
 		if n < 0 || n > len(s.buf)-s.end {
 			return &LineError{Line: s.line + 1, Err: errInvalidRead}
 		}
 		s.readFull = s.end+n == len(s.buf)
 		s.end += n
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			s.eof = true
 			return nil
 		}
@@ -400,6 +408,19 @@ func (s *Scanner) fill() error {
 		}
 	}
 	return &LineError{Line: s.line + 1, Err: io.ErrNoProgress}
+}
+
+// read reads once from the reader, keeping the arrival time of what it
+// returns.
+func (s *Scanner) read(p []byte) (int, error) {
+	if s.tr == nil {
+		return s.r.Read(p)
+	}
+	n, at, err := s.tr.ReadTimed(p)
+	if n > 0 || err != nil {
+		s.at = at
+	}
+	return n, err
 }
 
 // grow replaces the read buffer by a larger one of size n.
@@ -561,6 +582,7 @@ func (s *Scanner) dispatch() {
 	ev.Line = s.evLine
 	ev.DataLines = s.nData
 	ev.Incomplete = false
+	ev.At = s.at
 	s.stats.Events++
 	s.typ = s.typ[:0]
 	s.data = s.data[:0]

@@ -3,10 +3,11 @@
 // where Aether is wrong (see the usage merging rules on UpdateUsage).
 //
 // A Context is filled by a wire-format parser, one event at a time, and read
-// through Snapshot. It owns the clock: timings are taken from the injected
-// Now function, never from time.Now, so a scripted clock makes them
-// deterministic and a nil clock leaves them unknown. A Context is not safe for
-// concurrent use.
+// through Snapshot. It reads no clock: times come with what it is told (the
+// arrival time of each event, of the first byte, of the end), so a
+// recorded or scripted time makes timings deterministic, and a stream
+// without times (Options.Start zero) leaves them unknown. A Context is not
+// safe for concurrent use.
 package streamctx
 
 import (
@@ -42,8 +43,7 @@ func (c Count) Or(o Count) Count {
 
 // Usage is one usage report from a stream, in sseinspect's semantics (see
 // DESIGN.md): Output includes reasoning tokens; Input is the provider's own
-// input count (which, in some formats, excludes cache reads and writes: see
-// Context.InputExcludesCache).
+// input count (for Anthropic it excludes cache reads and writes).
 // Absent fields are left alone by UpdateUsage.
 type Usage struct {
 	Input         Count
@@ -86,11 +86,9 @@ func unknownTiming() Timing {
 
 // Options configure a new Context.
 type Options struct {
-	// Now is the clock. Nil means the capture carries no timing: all
-	// timings stay unknown.
-	Now func() time.Time
-	// Start is the time the request started (offsets are taken from it).
-	// The zero value means Now() at New.
+	// Start is the time the request started: timings are offsets from
+	// it. The zero Time means the stream carries no timing: all timings
+	// stay unknown, whatever times the Context is told.
 	Start time.Time
 	// CollectText keeps the text, the thinking and the tool calls (id,
 	// name, arguments). Without it the Context keeps none of them, so its
@@ -124,8 +122,8 @@ type Options struct {
 	// Stall is the gap between content events above which Latency counts
 	// a stall. Zero means DefaultStall.
 	Stall time.Duration
-	// EventsUntimed says that the clock times only the first byte and the
-	// end (a HAR file): the times of events and content stay unknown.
+	// EventsUntimed says that only the first byte and the end are timed
+	// (a HAR file): the times of events and content stay unknown.
 	EventsUntimed bool
 }
 
@@ -154,12 +152,8 @@ type Context struct {
 	StatusCode int
 
 	// InputExcludesCache says that Input does not count cache reads and
-	// writes, so the total input adds them. The wire format decides.
+	// writes (Anthropic), so the total input adds them.
 	InputExcludesCache bool
-	// ResponseIDPrefixes are the type prefixes of the wire format's
-	// response ids ("chatcmpl-"): a request id made from the response id
-	// leaves its prefix out.
-	ResponseIDPrefixes []string
 
 	usage      Usage
 	usageSeen  bool
@@ -186,6 +180,7 @@ type Context struct {
 	dropped   int
 	mismatch  bool
 	start     time.Time
+	now       time.Time // the last time observed; zero before the first
 	timing    Timing
 
 	// gaps between content events (see Latency); contentEvent is the
@@ -212,8 +207,8 @@ func New(opts Options) *Context {
 // empty.
 func (sc *Context) CollectsText() bool { return sc.opts.CollectText }
 
-// Timed reports whether the Context has a clock.
-func (sc *Context) Timed() bool { return sc.opts.Now != nil }
+// Timed reports whether the stream carries timing (Options.Start is set).
+func (sc *Context) Timed() bool { return !sc.opts.Start.IsZero() }
 
 func (sc *Context) resetState() {
 	sc.usage = Usage{}
@@ -235,31 +230,46 @@ func (sc *Context) resetState() {
 	sc.ProviderRequestBody = nil
 	sc.timing = unknownTiming()
 	sc.gaps, sc.contentEvent = gapStats{stallUs: sc.stall().Microseconds()}, 0
-	sc.start = sc.opts.Start
-	if sc.opts.Now != nil && sc.start.IsZero() {
-		sc.start = sc.opts.Now()
+	if sc.start.IsZero() {
+		sc.start = sc.opts.Start
 	}
 }
 
 // ResetForRetry clears everything a failed attempt left, as Aether does
 // before a failover retry: usage, text, tool calls, errors, counters, chunks,
 // headers, response id, timings. It keeps the model, formats, request id and
-// provider information, and restarts the clock.
+// provider information, and restarts the clock: timings count from the
+// last time observed.
 func (sc *Context) ResetForRetry() {
-	sc.opts.Start = time.Time{}
+	if sc.Timed() && !sc.now.IsZero() {
+		sc.start = sc.now
+	}
 	sc.resetState()
 }
 
-func (sc *Context) since() (time.Duration, bool) {
-	if sc.opts.Now == nil {
-		return -1, false
+// Observe tells the Context the time now, as the stream tells it: the
+// arrival time of what is being handled. Content added until the next
+// time is timed at it. The zero Time (unknown) is ignored.
+func (sc *Context) Observe(at time.Time) {
+	if !at.IsZero() {
+		sc.now = at
 	}
-	return sc.opts.Now().Sub(sc.start), true
 }
 
-// RecordFirstByte records the first-byte time; only the first call counts.
-func (sc *Context) RecordFirstByte() {
-	if sc.timing.FirstByte >= 0 {
+// since returns the offset of the time last observed from the start; false
+// when the stream carries no timing or no time was observed.
+func (sc *Context) since() (time.Duration, bool) {
+	if !sc.Timed() || sc.now.IsZero() {
+		return -1, false
+	}
+	return sc.now.Sub(sc.start), true
+}
+
+// RecordFirstByte observes at, the arrival time of the first byte of the
+// response, and records it; only the first call counts.
+func (sc *Context) RecordFirstByte(at time.Time) {
+	sc.Observe(at)
+	if sc.timing.FirstByte >= 0 || at.IsZero() {
 		return
 	}
 	if d, ok := sc.since(); ok {
@@ -267,19 +277,25 @@ func (sc *Context) RecordFirstByte() {
 	}
 }
 
-// RecordEnd records the time of the last byte; the last call counts.
-func (sc *Context) RecordEnd() {
+// RecordEnd observes at, the time the stream ended (its last byte), and
+// records it; the last call counts.
+func (sc *Context) RecordEnd(at time.Time) {
+	sc.Observe(at)
+	if at.IsZero() {
+		return
+	}
 	if d, ok := sc.since(); ok {
 		sc.timing.End = d
 	}
 }
 
-// CountEvent counts one dispatched SSE event carrying dataLines data lines,
-// and records the first-event time.
-func (sc *Context) CountEvent(dataLines int) {
+// CountEvent observes at, the arrival time of a dispatched event carrying
+// dataLines data lines, counts it, and records the first-event time.
+func (sc *Context) CountEvent(dataLines int, at time.Time) {
+	sc.Observe(at)
 	sc.events++
 	sc.dataCount += dataLines
-	if sc.timing.FirstEvent < 0 && !sc.opts.EventsUntimed {
+	if sc.timing.FirstEvent < 0 && !sc.opts.EventsUntimed && !at.IsZero() {
 		if d, ok := sc.since(); ok {
 			sc.timing.FirstEvent = d
 		}
@@ -373,7 +389,7 @@ func (sc *Context) ToolDelta(key, id, name, args string) {
 }
 
 // SetToolArguments replaces the arguments of the call identified by key with
-// the complete string (a "done" event, a call that arrives whole), creating the
+// the complete string (a "done" event, a Gemini functionCall), creating the
 // call if needed. Without CollectText it does nothing.
 func (sc *Context) SetToolArguments(key, args string) {
 	if !sc.opts.CollectText {

@@ -112,15 +112,30 @@ func TestTotalInputTokens(t *testing.T) {
 	assert.Equal(t, int64(6+6289+3337), sc.Snapshot("x", "x").TotalInputTokens)
 }
 
-// clock is a scripted clock.
-type clock struct{ t time.Time }
+// clock is a scripted clock: each time it moves, it tells the Context it
+// is attached to (Observe), as the arrival of the next read would.
+type clock struct {
+	t  time.Time
+	sc *streamctx.Context
+}
 
-func (c *clock) now() time.Time          { return c.t }
-func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
-func newClock() *clock                   { return &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)} }
-func ms(n int64) *int64                  { return &n }
+func (c *clock) now() time.Time { return c.t }
+func (c *clock) advance(d time.Duration) {
+	c.t = c.t.Add(d)
+	if c.sc != nil {
+		c.sc.Observe(c.t)
+	}
+}
+
+// attach makes c tell sc the time, and returns sc.
+func (c *clock) attach(sc *streamctx.Context) *streamctx.Context {
+	c.sc = sc
+	return sc
+}
+func newClock() *clock  { return &clock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)} }
+func ms(n int64) *int64 { return &n }
 func timedContext(c *clock) *streamctx.Context {
-	return streamctx.New(streamctx.Options{Now: c.now, CollectText: true})
+	return c.attach(streamctx.New(streamctx.Options{Start: c.now(), CollectText: true}))
 }
 
 func TestTimingMilestones(t *testing.T) {
@@ -128,10 +143,10 @@ func TestTimingMilestones(t *testing.T) {
 	c := newClock()
 	sc := timedContext(c)
 	c.advance(250 * time.Millisecond)
-	sc.RecordFirstByte()
-	sc.CountEvent(1)
+	sc.RecordFirstByte(c.now())
+	sc.CountEvent(1, c.now())
 	c.advance(50 * time.Millisecond)
-	sc.RecordFirstByte() // only the first counts
+	sc.RecordFirstByte(c.now()) // only the first counts
 	sc.AppendThinking("")
 	sc.AppendText("") // empty deltas are no content
 	c.advance(50 * time.Millisecond)
@@ -139,7 +154,7 @@ func TestTimingMilestones(t *testing.T) {
 	c.advance(100 * time.Millisecond)
 	sc.AppendText("Hi")
 	c.advance(1100 * time.Millisecond)
-	sc.RecordEnd()
+	sc.RecordEnd(c.now())
 
 	tm := sc.Timing()
 	assert.Equal(t, 250*time.Millisecond, tm.FirstByte)
@@ -155,12 +170,12 @@ func TestTimingMilestones(t *testing.T) {
 	assert.Equal(t, ms(1550), s.TotalMs)
 }
 
-func TestNoClockMeansUnknownTiming(t *testing.T) {
+func TestNoStartMeansUnknownTiming(t *testing.T) {
 	t.Parallel()
 	sc := streamctx.New(streamctx.Options{CollectText: true})
-	sc.RecordFirstByte()
+	sc.RecordFirstByte(newClock().now())
 	sc.AppendText("x")
-	sc.RecordEnd()
+	sc.RecordEnd(newClock().now())
 	s := sc.Snapshot("openai-chat", "openai")
 	assert.Nil(t, s.TTFBMs)
 	assert.Nil(t, s.TTFTMs)
@@ -191,15 +206,15 @@ func TestToolCallsAssembleInOrder(t *testing.T) {
 func TestCollectTextOff(t *testing.T) {
 	t.Parallel()
 	c := newClock()
-	sc := streamctx.New(streamctx.Options{Now: c.now})
-	sc.CountEvent(1)
+	sc := c.attach(streamctx.New(streamctx.Options{Start: c.now()}))
+	sc.CountEvent(1, c.now())
 	sc.AppendText("hello")
 	sc.AppendThinking("hmm")
 	c.advance(10 * time.Millisecond)
-	sc.CountEvent(1)
+	sc.CountEvent(1, c.now())
 	sc.ToolDelta("0", "id", "f", "")
 	c.advance(10 * time.Millisecond)
-	sc.CountEvent(1)
+	sc.CountEvent(1, c.now())
 	sc.ToolDelta("0", "", "", "{}")
 	sc.SetToolArguments("1", "{}")
 	s := sc.Snapshot("x", "x")
@@ -264,30 +279,25 @@ func TestIsSuccessIsAethersRule(t *testing.T) {
 
 func TestRequestID(t *testing.T) {
 	t.Parallel()
-	chat := []string{"chatcmpl-", "cmpl-", "gen-"}
 	cases := []struct {
 		name, flag, header, xheader, responseID, want string
-		prefixes                                      []string
 	}{
 		{name: "flag_wins", flag: "abc123456789", header: "req_1", responseID: "msg_1", want: "abc123456789"},
 		{name: "request_id_header", header: "req_011CZ", xheader: "x", responseID: "msg_1", want: "req_011CZ"},
 		{name: "x_request_id_header", xheader: "7f1e", responseID: "msg_1", want: "7f1e"},
-		{name: "chat_prefix_stripped", responseID: "chatcmpl-Dx0Xq5Xx9rHB", prefixes: chat, want: "Dx0Xq5Xx9rHB"},
-		{name: "anthropic_prefix_stripped", responseID: "msg_017A4s3HAsrqf5d2WvBmrpLr", prefixes: []string{"msg_"}, want: "017A4s3HAsrqf5d2WvBmrpLr"},
-		{name: "responses_prefix_stripped", responseID: "resp_00592e63", prefixes: []string{"resp_", "gen-"}, want: "00592e63"},
-		{name: "openrouter_prefix_stripped", responseID: "gen-1762064096-m5Vx", prefixes: chat, want: "1762064096-m5Vx"},
-		{name: "other_prefix_kept", responseID: "msg_017A4s3H", prefixes: chat, want: "msg_017A4s3H"},
-		{name: "prefix_alone_kept", responseID: "msg_", prefixes: []string{"msg_"}, want: "msg_"},
-		{name: "uuid_kept", responseID: "33be18fc-3842-486c", prefixes: chat, want: "33be18fc-3842-486c"},
+		{name: "chat_prefix_stripped", responseID: "chatcmpl-Dx0Xq5Xx9rHB", want: "Dx0Xq5Xx9rHB"},
+		{name: "anthropic_prefix_stripped", responseID: "msg_017A4s3HAsrqf5d2WvBmrpLr", want: "017A4s3HAsrqf5d2WvBmrpLr"},
+		{name: "responses_prefix_stripped", responseID: "resp_00592e63", want: "00592e63"},
+		{name: "openrouter_prefix_stripped", responseID: "gen-1762064096-m5Vx", want: "1762064096-m5Vx"},
+		{name: "uuid_kept", responseID: "33be18fc-3842-486c", want: "33be18fc-3842-486c"},
 		{name: "gemini_id_kept", responseID: "w1peaMz6INOvnvgPgYfPiQY", want: "w1peaMz6INOvnvgPgYfPiQY"},
-		{name: "none", prefixes: chat, want: ""},
+		{name: "none", want: ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			sc := streamctx.New(streamctx.Options{})
 			sc.RequestID = tc.flag
-			sc.ResponseIDPrefixes = tc.prefixes
 			sc.ResponseHeaders = map[string]string{}
 			if tc.header != "" {
 				sc.ResponseHeaders["request-id"] = tc.header
@@ -310,9 +320,9 @@ func TestSummaryFields(t *testing.T) {
 	sc.UpdateUsage(streamctx.Usage{Input: of(25), Output: of(12)}, nil)
 	sc.MarkComplete()
 	c.advance(250 * time.Millisecond)
-	sc.RecordFirstByte()
+	sc.RecordFirstByte(c.now())
 	c.advance(1250 * time.Millisecond)
-	sc.RecordEnd()
+	sc.RecordEnd(c.now())
 	s := sc.Snapshot("anthropic", "anthropic")
 	assert.Equal(t, streamctx.StatusOK, s.Status)
 	assert.Equal(t, "a1b2c3d4e5f6", s.RequestID, "cut by the renderer, not here")
@@ -338,14 +348,14 @@ func TestSummaryFieldsWithoutTimingOrIDs(t *testing.T) {
 func TestResetForRetry(t *testing.T) {
 	t.Parallel()
 	c := newClock()
-	sc := streamctx.New(streamctx.Options{Now: c.now, CollectText: true, RecordChunks: true})
+	sc := c.attach(streamctx.New(streamctx.Options{Start: c.now(), CollectText: true, RecordChunks: true}))
 	sc.SetModel("gpt-4o")
 	sc.RequestID = "req-1"
 	sc.StatusCode = 500
 	sc.ResponseHeaders = map[string]string{"x-request-id": "h"}
 	c.advance(time.Second)
-	sc.RecordFirstByte()
-	sc.CountEvent(1)
+	sc.RecordFirstByte(c.now())
+	sc.CountEvent(1, c.now())
 	sc.AddChunk([]byte(`{}`))
 	sc.AppendText("partial")
 	sc.ToolDelta("0", "id", "f", "{")
@@ -355,7 +365,7 @@ func TestResetForRetry(t *testing.T) {
 
 	sc.ResetForRetry()
 	c.advance(100 * time.Millisecond)
-	sc.RecordFirstByte()
+	sc.RecordFirstByte(c.now())
 	s := sc.Snapshot("openai-chat", "openai")
 	assert.Equal(t, "gpt-4o", *s.Model, "model is kept")
 	assert.Equal(t, "req-1", s.RequestID, "request id is kept")

@@ -14,15 +14,28 @@ import (
 	"github.com/sseinspect/sseinspect/streamctx"
 )
 
-// manualClock is a scripted clock: it reads what the test set.
+// manualClock is a scripted clock: it is where the test set it, and tells
+// the Context it is attached to each time it is set (Observe).
 type manualClock struct {
 	start time.Time
 	at    time.Duration
+	sc    *streamctx.Context
 }
 
 func (c *manualClock) now() time.Time { return c.start.Add(c.at) }
 
-func (c *manualClock) set(ms float64) { c.at = time.Duration(ms * float64(time.Millisecond)) }
+func (c *manualClock) set(ms float64) {
+	c.at = time.Duration(ms * float64(time.Millisecond))
+	if c.sc != nil {
+		c.sc.Observe(c.now())
+	}
+}
+
+// attach makes c tell sc the time, and returns sc.
+func (c *manualClock) attach(sc *streamctx.Context) *streamctx.Context {
+	c.sc = sc
+	return sc
+}
 
 func latencyJSON(tb testing.TB, l streamctx.Latency) string {
 	tb.Helper()
@@ -34,11 +47,12 @@ func latencyJSON(tb testing.TB, l streamctx.Latency) string {
 func TestLatencyUntimed(t *testing.T) {
 	t.Parallel()
 	sc := streamctx.New(streamctx.Options{})
-	sc.RecordFirstByte()
-	sc.CountEvent(1)
+	untimed := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) // told, but the stream has no timing
+	sc.RecordFirstByte(untimed)
+	sc.CountEvent(1, untimed)
 	sc.AppendText("hi")
 	sc.UpdateUsage(streamctx.Usage{Output: of(5)}, nil)
-	sc.RecordEnd()
+	sc.RecordEnd(untimed)
 	s := sc.Snapshot("openai-chat", "openai")
 	assert.JSONEq(t, `{"ttfb_ms":null,"ttf_event_ms":null,"ttft_ms":null,"ttf_output_ms":null,"total_ms":null,
 		"gaps_ms":null,"stalls":null,"stall_threshold_ms":2000,"tpot_ms":null,"output_tokens_per_s":null,"tokens_source":null}`,
@@ -54,7 +68,7 @@ func stream(clock *manualClock, sc *streamctx.Context, events []struct {
 }) {
 	for _, e := range events {
 		clock.set(e.ms)
-		sc.CountEvent(1)
+		sc.CountEvent(1, clock.now())
 		switch e.what {
 		case "think":
 			sc.AppendThinking("hmm")
@@ -73,9 +87,9 @@ func stream(clock *manualClock, sc *streamctx.Context, events []struct {
 func TestLatencyTimed(t *testing.T) {
 	t.Parallel()
 	clock := &manualClock{start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	sc := streamctx.New(streamctx.Options{Now: clock.now, Stall: 100 * time.Millisecond})
+	sc := clock.attach(streamctx.New(streamctx.Options{Start: clock.now(), Stall: 100 * time.Millisecond}))
 	clock.set(12.5)
-	sc.RecordFirstByte()
+	sc.RecordFirstByte(clock.now())
 	stream(clock, sc, []struct {
 		ms   float64
 		what string
@@ -90,7 +104,7 @@ func TestLatencyTimed(t *testing.T) {
 	})
 	sc.UpdateUsage(streamctx.Usage{Output: of(6)}, nil)
 	clock.set(400.125)
-	sc.RecordEnd()
+	sc.RecordEnd(clock.now())
 	s := sc.Snapshot("openai-chat", "openai")
 	// tpot = (305.25 − 50) / (6 − 1) = 51.05
 	assert.JSONEq(t, `{"ttfb_ms":12.5,"ttf_event_ms":20,"ttft_ms":50,"ttf_output_ms":90,"total_ms":400.125,
@@ -101,7 +115,7 @@ func TestLatencyTimed(t *testing.T) {
 func TestLatencyPercentiles(t *testing.T) {
 	t.Parallel()
 	clock := &manualClock{start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	sc := streamctx.New(streamctx.Options{Now: clock.now})
+	sc := clock.attach(streamctx.New(streamctx.Options{Start: clock.now()}))
 	// 101 content events, gaps 1ms..100ms in a shuffled order.
 	at := 0.0
 	for i := range 101 {
@@ -109,7 +123,7 @@ func TestLatencyPercentiles(t *testing.T) {
 			at += float64((i*37)%100 + 1)
 		}
 		clock.set(at)
-		sc.CountEvent(1)
+		sc.CountEvent(1, clock.now())
 		sc.AppendText("x")
 	}
 	s := sc.Snapshot("openai-chat", "openai")
@@ -128,9 +142,9 @@ func TestLatencyPercentiles(t *testing.T) {
 func TestLatencyTPOTNeedsTwoTokens(t *testing.T) {
 	t.Parallel()
 	clock := &manualClock{start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	sc := streamctx.New(streamctx.Options{Now: clock.now})
+	sc := clock.attach(streamctx.New(streamctx.Options{Start: clock.now()}))
 	clock.set(5)
-	sc.CountEvent(1)
+	sc.CountEvent(1, clock.now())
 	sc.AppendText("x")
 	sc.UpdateUsage(streamctx.Usage{Output: of(1)}, nil)
 	s := sc.Snapshot("openai-chat", "openai")
@@ -140,7 +154,7 @@ func TestLatencyTPOTNeedsTwoTokens(t *testing.T) {
 
 	// Reset for a retry forgets the gaps.
 	clock.set(10)
-	sc.CountEvent(1)
+	sc.CountEvent(1, clock.now())
 	sc.AppendText("y")
 	sc.ResetForRetry()
 	s = sc.Snapshot("openai-chat", "openai")
@@ -150,16 +164,16 @@ func TestLatencyTPOTNeedsTwoTokens(t *testing.T) {
 func TestLatencyEventsUntimed(t *testing.T) {
 	t.Parallel()
 	clock := &manualClock{start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	sc := streamctx.New(streamctx.Options{Now: clock.now, EventsUntimed: true})
+	sc := clock.attach(streamctx.New(streamctx.Options{Start: clock.now(), EventsUntimed: true}))
 	clock.set(40)
-	sc.RecordFirstByte()
-	sc.CountEvent(1)
+	sc.RecordFirstByte(clock.now())
+	sc.CountEvent(1, clock.now())
 	sc.AppendText("a")
-	sc.CountEvent(1)
+	sc.CountEvent(1, clock.now())
 	sc.AppendText("b")
 	sc.UpdateUsage(streamctx.Usage{Output: of(2)}, nil)
 	clock.set(90)
-	sc.RecordEnd()
+	sc.RecordEnd(clock.now())
 	s := sc.Snapshot("openai-chat", "openai")
 	assert.JSONEq(t, `{"ttfb_ms":40,"ttf_event_ms":null,"ttft_ms":null,"ttf_output_ms":null,"total_ms":90,
 		"gaps_ms":null,"stalls":null,"stall_threshold_ms":2000,"tpot_ms":null,"output_tokens_per_s":null,"tokens_source":null}`,
@@ -174,14 +188,14 @@ func TestLatencyEventsUntimed(t *testing.T) {
 func TestLatencyLongStream(t *testing.T) {
 	t.Parallel()
 	clock := &manualClock{start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
-	sc := streamctx.New(streamctx.Options{Now: clock.now})
+	sc := clock.attach(streamctx.New(streamctx.Options{Start: clock.now()}))
 	rng := rand.New(rand.NewPCG(5, 6))
 	var gaps []int64 // µs
 	at := time.Duration(0)
 	event := func(gap time.Duration) {
 		at += gap
 		clock.at = at
-		sc.CountEvent(1)
+		sc.CountEvent(1, clock.now())
 		sc.AppendText("x")
 	}
 	event(0)

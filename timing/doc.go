@@ -47,25 +47,8 @@
 // the original. Line numbers do change: read a timed capture through Reader
 // to see the original lines.
 //
-// # curl traces
-//
-// Detect also recognizes the output of curl --trace-ascii FILE (with
-// --trace-time for timing) and converts the response it shows into a timed
-// capture in memory: the received header blocks become the status line and
-// headers of a curl -i capture, the received data blocks the body (a chunked
-// transfer encoding removed), each timed by its block's time of day, from the
-// first line of the trace (past midnight, the day is added). The ASCII dump
-// does not keep every byte: it shows a byte that is not printable ASCII as
-// '.'; a '.' followed by an SSE line (a field name and ':', a comment, a
-// blank line) or by the end is taken for a line feed, other ones stay '.'
-// (Notes says so). curl --trace (hex) keeps every byte but is not read yet.
-//
-// # HAR files
-//
-// Detect also recognizes a HAR file (a JSON object whose first member is
-// "log") and reads its text/event-stream entry (see fromHAR): a HAR file
-// keeps no per-event timing, so its Reader times only the first byte and the
-// end (EventsUntimed).
+// Package capture detects a timed capture among other inputs, and also
+// reads curl --trace-ascii output and HAR files, which carry times too.
 //
 // Recording keeps in memory the line being received (a line is written once
 // it is complete), so memory is bounded by the longest line, not by the

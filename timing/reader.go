@@ -18,10 +18,9 @@ const bufSize = 64 << 10
 // stream, exactly, and the arrival time of the bytes it last returned.
 //
 // One call to Read returns bytes of one arrival time only (the lines between
-// two time lines of the capture), so that a consumer which reads only when
-// it needs more bytes (sse.Scanner does) sees Now advance as the recorded
-// stream did. Read does not block for more input while it holds bytes to
-// return.
+// two time lines of the capture), which Elapsed then returns: a reader
+// of the capture (package capture) hands each read on with its time. Read
+// does not block for more input while it holds bytes to return.
 //
 // A Reader is not safe for concurrent use.
 type Reader struct {
@@ -38,10 +37,6 @@ type Reader struct {
 	trunc bool
 	err   error
 	line  int // capture lines consumed, for error messages
-
-	untimed       bool     // converted from an input without times
-	eventsUntimed bool     // only the first byte and the end are timed (HAR)
-	notes         []string // what the conversion could not keep
 }
 
 const (
@@ -123,26 +118,6 @@ func (r *Reader) Start() time.Time { return r.start }
 // that the last call to Read returned; once Read has returned io.EOF, the
 // time the stream ended. Before the first byte it is negative.
 func (r *Reader) Elapsed() time.Duration { return r.cur }
-
-// Now returns Start plus Elapsed: a clock for streamctx.Options.Now that
-// reads the recorded time.
-func (r *Reader) Now() time.Time {
-	return r.start.Add(max(r.cur, 0))
-}
-
-// Timed reports whether the input carried times. Only a Reader of an
-// input converted from another tool's output (a curl trace without
-// --trace-time) is untimed; its Elapsed is then always 0.
-func (r *Reader) Timed() bool { return !r.untimed }
-
-// EventsUntimed reports that only the first byte and the end of the input
-// are timed (a HAR file): all its bytes come at the first byte's time, and
-// the times of events are unknown (streamctx.Options.EventsUntimed).
-func (r *Reader) EventsUntimed() bool { return r.eventsUntimed }
-
-// Notes says what the conversion of another tool's output into a timed
-// capture could not keep, for warnings; nil for a timed capture.
-func (r *Reader) Notes() []string { return r.notes }
 
 // Truncated reports, once Read has returned io.EOF, whether the capture
 // lacked its end line (the recording was cut short); Elapsed is then the
@@ -350,44 +325,6 @@ func Strip(capture []byte) ([]byte, error) {
 		return nil, err
 	}
 	return io.ReadAll(r)
-}
-
-// Detect looks at the first bytes of r, reading no more of it than it takes
-// to tell, and returns a Reader of the original stream when r is a timed
-// capture, curl --trace-ascii output or a HAR file (read whole and
-// converted; see Notes); otherwise a nil Reader and a reader that returns all of r's
-// bytes. A read error is left for the returned reader to return.
-func Detect(r io.Reader) (*Reader, io.Reader, error) {
-	br := bufio.NewReaderSize(r, bufSize)
-	k := 1
-	for {
-		b, err := br.Peek(k)
-		if IsTimed(b) {
-			tr, err := NewReader(br)
-			if err != nil {
-				return nil, nil, err
-			}
-			return tr, tr, nil
-		}
-		if isCurlTrace(b) {
-			tr, err := fromCurlTrace(br)
-			if err != nil {
-				return nil, nil, err
-			}
-			return tr, tr, nil
-		}
-		if isHAR(b) {
-			tr, err := fromHAR(br)
-			if err != nil {
-				return nil, nil, err
-			}
-			return tr, tr, nil
-		}
-		if err != nil || !MayBeTimed(b) && !mayBeCurlTrace(b) && !mayBeHAR(b) {
-			return nil, br, nil
-		}
-		k = max(br.Buffered(), k+1)
-	}
 }
 
 // A FormatError is a malformed timed capture, at a line of the capture.
