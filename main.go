@@ -21,7 +21,7 @@
 //	sseinspect record [-o FILE]        record live standard input as a timed capture
 //	sseinspect replay FILE             play a timed capture back (--speed, --listen)
 //
-// Common flags: -f/--format auto|openai-chat|openai-responses|anthropic|gemini,
+// Common flags: -f/--format auto or a wire format (--help lists them),
 // --provider NAME, --request-id ID, --color auto|always|never.
 //
 // Exit status: 0 when the stream is complete and error-free; 1 when a report

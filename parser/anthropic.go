@@ -3,7 +3,6 @@ package parser
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +11,40 @@ import (
 	"github.com/sseinspect/sseinspect/sse"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
+
+// anthropicFormat is the Anthropic Messages stream. Its input_tokens
+// leave cache reads and writes out.
+var anthropicFormat = Format{
+	Name: "anthropic", Vendor: "anthropic", Aliases: []string{"claude", "CLAUDE", "CLAUDE_CLI"},
+	New: newAnthropic, detect: detectAnthropic,
+	responseIDPrefixes: []string{"msg_"},
+	inputExcludesCache: true,
+}
+
+// anthropicTypes are the event types of the Anthropic Messages stream.
+var anthropicTypes = map[string]bool{
+	"message_start": true, "message_delta": true, "message_stop": true,
+	"content_block_start": true, "content_block_delta": true, "content_block_stop": true,
+	"ping": true,
+}
+
+// anthropicProbe holds the member that detectAnthropic reads.
+type anthropicProbe struct {
+	Type string `json:"type"`
+}
+
+// detectAnthropic matches an Anthropic event type, as the SSE event type
+// or the data's type, or a data type "error".
+func detectAnthropic(ev *sse.Event) match {
+	if anthropicTypes[string(ev.Type)] {
+		return matchEventType
+	}
+	var p anthropicProbe
+	if probeData(ev, &p) && (anthropicTypes[p.Type] || p.Type == "error") {
+		return matchDataType
+	}
+	return noMatch
+}
 
 // anthropic parses the Anthropic Messages stream: message_start, then
 // content blocks (content_block_start, content_block_delta...,
@@ -33,7 +66,7 @@ import (
 //     field replaces, so the last explicit value wins (a later
 //     input_tokens of 10423 replaces 2039; a message_delta with only
 //     output_tokens keeps message_start's input). input_tokens excludes
-//     cache reads and writes (sc.InputExcludesCache). The per-TTL
+//     cache reads and writes (anthropicFormat.inputExcludesCache). The per-TTL
 //     cache_creation breakdown is not counted again.
 //     output_tokens_details.thinking_tokens, a part of output_tokens, is
 //     the reasoning count when the API reports it.
@@ -178,11 +211,8 @@ type anthropicBlockState struct {
 	orphan bool
 }
 
-var errNotObject = errors.New("data is not a JSON object")
-
 // Event handles one SSE event.
 func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) {
-	sc.InputExcludesCache = true
 	data := bytes.TrimSpace(ev.Data)
 	if len(data) == 0 || data[0] != '{' {
 		err := errNotObject
@@ -210,7 +240,7 @@ func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) {
 				return
 			}
 		}
-		sc.BadEvent(ev.Line, p.what(ev, ""), err)
+		sc.BadEvent(ev.Line, p.what(ev, ""), decodeError("", err))
 		return
 	}
 	sc.AddChunk(data)
@@ -232,7 +262,7 @@ func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) {
 	case "message_start":
 		p.msg = anthropicMessage{}
 		if err := unmarshal(e.Message, &p.msg); err != nil && len(e.Message) > 0 {
-			sc.BadEvent(ev.Line, p.what(ev, typ)+": message", err)
+			sc.BadEvent(ev.Line, p.what(ev, typ), decodeError("message", err))
 			return
 		}
 		m := &p.msg
@@ -272,7 +302,6 @@ func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) {
 
 // End is called at the end of input.
 func (p *anthropic) End(sc *streamctx.Context) {
-	sc.InputExcludesCache = true
 	if !sc.Complete() && !sc.Failed() && sc.Events() > 0 {
 		sc.Warn("the stream ended without message_stop: it was cut off")
 	}
@@ -310,7 +339,7 @@ func (p *anthropic) updateUsage(sc *streamctx.Context, ev *sse.Event, raw json.R
 	}
 	p.usage = anthropicUsage{}
 	if err := unmarshal(raw, &p.usage); err != nil {
-		sc.BadEvent(ev.Line, p.what(ev, p.ev.Type)+": usage", err)
+		sc.BadEvent(ev.Line, p.what(ev, p.ev.Type), decodeError("usage", err))
 		return
 	}
 	u := streamctx.Usage{
@@ -337,7 +366,7 @@ func (p *anthropic) iterations(sc *streamctx.Context, ev *sse.Event) {
 	}
 	var its []*anthropicIteration
 	if err := unmarshal(raw, &its); err != nil {
-		p.warned.warn(sc, "iterations", "line %d: usage.iterations not read: %v", ev.Line, err)
+		p.warned.warn(sc, "iterations", "line %d: usage.iterations not read: %v", ev.Line, decodeError("usage.iterations", err))
 		return
 	}
 	p.compaction = anthropicCompaction{}

@@ -284,7 +284,7 @@ func TestAnthropic(t *testing.T) {
 				aev("message_delta", `{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"input_tokens":181,"output_tokens":8,"iterations":[{"type":"compaction","input_tokens":100,"output_tokens":83.0}]}}`) +
 				aev("message_stop", aEnd),
 			want: anthWant{Status: "ok", Complete: true, Stop: "end_turn", ID: "msg_01abc", Model: "claude-x", Text: "x", In: 181, Out: 8, Total: 181,
-				Warnings: []string{"line 13: usage.iterations not read: json: cannot unmarshal number 83.0 into Go struct field anthropicIteration.output_tokens of type int64"}},
+				Warnings: []string{"line 13: usage.iterations not read: usage.iterations.output_tokens is a JSON number 83.0, not an integer"}},
 		},
 		{
 			name: "usage_message_delta_cumulative_values_replace_message_start",
@@ -330,7 +330,7 @@ func TestAnthropic(t *testing.T) {
 			want: func() anthWant {
 				w := okText("x")
 				w.Out = 1
-				w.Warnings = []string{`line 13: message_delta event: usage: json: cannot unmarshal string into Go struct field anthropicUsage.output_tokens of type int64`}
+				w.Warnings = []string{`line 13: message_delta event: usage.output_tokens is a JSON string, not an integer`}
 				w.Bad = 1
 				return w
 			}(),

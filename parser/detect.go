@@ -2,70 +2,54 @@ package parser
 
 import (
 	"bytes"
-	"encoding/json"
-	"strings"
 
 	"github.com/sseinspect/sseinspect/sse"
 )
 
-// anthropicTypes are the event types of the Anthropic Messages stream.
-var anthropicTypes = map[string]bool{
-	"message_start": true, "message_delta": true, "message_stop": true,
-	"content_block_start": true, "content_block_delta": true, "content_block_stop": true,
-	"ping": true,
-}
+// A match is how surely an event is of a format, from the weakest evidence
+// to the strongest. Each format answers for itself (Format.detect);
+// detection asks every format in turn and takes the surest answer, the
+// earlier row of the table on a tie.
+type match int
 
-// probe holds the members that tell the wire formats apart.
-type probe struct {
-	Type           string          `json:"type"`
-	Object         string          `json:"object"`
-	SequenceNumber json.RawMessage `json:"sequence_number"`
-	Choices        json.RawMessage `json:"choices"`
-	Candidates     json.RawMessage `json:"candidates"`
-	UsageMetadata  json.RawMessage `json:"usageMetadata"`
-	PromptFeedback json.RawMessage `json:"promptFeedback"`
-	ModelVersion   json.RawMessage `json:"modelVersion"`
-	Error          *struct {
-		Status string `json:"status"`
-	} `json:"error"`
-}
+const (
+	noMatch match = iota
+	// matchCommonError: the data is an error object of the shape that
+	// any OpenAI-compatible server sends.
+	matchCommonError
+	// matchOwnError: the data is an error object of the format's own
+	// shape.
+	matchOwnError
+	// matchCommonPayload: the data has the members of the payloads that
+	// OpenAI-compatible servers copy.
+	matchCommonPayload
+	// matchOwnPayload: the data has members of the format's own payloads.
+	matchOwnPayload
+	// matchDataType: the data's "type" names one of the format's events.
+	matchDataType
+	// matchEventType: the SSE event type is one of the format's events.
+	matchEventType
+)
 
 // detect tells the wire format of one event, from its type and its data.
 // ok is false when the event does not tell ([DONE], a ping without type,
 // data that is not JSON).
-func detect(ev *sse.Event) (name string, ok bool) {
-	typ := string(ev.Type)
-	switch {
-	case anthropicTypes[typ]:
-		return "anthropic", true
-	case strings.HasPrefix(typ, "response."):
-		return "openai-responses", true
+func detect(ev *sse.Event) (f Format, ok bool) {
+	best := noMatch
+	for _, g := range formats {
+		if m := g.detect(ev); m > best {
+			f, best = g, m
+		}
 	}
+	return f, best > noMatch
+}
+
+// probeData decodes an event's data into v, a format's detection probe.
+// It reports false when the data is not a JSON object that decodes into v.
+func probeData(ev *sse.Event, v any) bool {
 	data := bytes.TrimSpace(ev.Data)
 	if len(data) == 0 || data[0] != '{' {
-		return "", false
+		return false
 	}
-	var p probe
-	if unmarshal(data, &p) != nil {
-		return "", false
-	}
-	switch {
-	case strings.HasPrefix(p.Type, "response."):
-		return "openai-responses", true
-	case anthropicTypes[p.Type]:
-		return "anthropic", true
-	case p.Type == "error" && p.SequenceNumber != nil:
-		return "openai-responses", true
-	case p.Type == "error":
-		return "anthropic", true
-	case p.Candidates != nil || p.UsageMetadata != nil || p.PromptFeedback != nil || p.ModelVersion != nil:
-		return "gemini", true
-	case p.Object == "chat.completion.chunk" || p.Object == "chat.completion" || p.Choices != nil:
-		return "openai-chat", true
-	case p.Error != nil && p.Error.Status != "":
-		return "gemini", true
-	case p.Error != nil:
-		return "openai-chat", true
-	}
-	return "", false
+	return unmarshal(data, v) == nil
 }

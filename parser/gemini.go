@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"reflect"
 	"strconv"
 	"strings"
 
@@ -13,6 +11,40 @@ import (
 	"github.com/sseinspect/sseinspect/sse"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
+
+// geminiFormat is the Gemini API and Vertex AI streamGenerateContent
+// stream; without alt=sse it is a JSON array.
+var geminiFormat = Format{
+	Name: "gemini", Vendor: "gemini", Aliases: []string{"GEMINI", "GEMINI_CLI", "vertex"},
+	New: newGemini, detect: detectGemini,
+	jsonArray: "Gemini streamGenerateContent without alt=sse",
+}
+
+// geminiProbe holds the members that detectGemini reads.
+type geminiProbe struct {
+	Candidates     json.RawMessage `json:"candidates"`
+	UsageMetadata  json.RawMessage `json:"usageMetadata"`
+	PromptFeedback json.RawMessage `json:"promptFeedback"`
+	ModelVersion   json.RawMessage `json:"modelVersion"`
+	Error          *struct {
+		Status string `json:"status"`
+	} `json:"error"`
+}
+
+// detectGemini matches the members of a GenerateContentResponse, else an
+// error object with a status (Google's error shape).
+func detectGemini(ev *sse.Event) match {
+	var p geminiProbe
+	switch {
+	case !probeData(ev, &p):
+		return noMatch
+	case p.Candidates != nil || p.UsageMetadata != nil || p.PromptFeedback != nil || p.ModelVersion != nil:
+		return matchOwnPayload
+	case p.Error != nil && p.Error.Status != "":
+		return matchOwnError
+	}
+	return noMatch
+}
 
 // newGemini returns a parser for the Gemini API and Vertex AI
 // streamGenerateContent stream.
@@ -139,9 +171,8 @@ type geminiUsage struct {
 const geminiWhat = "GenerateContentResponse"
 
 var (
-	errGeminiEmpty     = errors.New("empty data")
-	errGeminiNotObject = errors.New("not a JSON object")
-	errGeminiDone      = errors.New("[DONE] is not part of the Gemini stream (it has no terminator)")
+	errGeminiEmpty = errors.New("empty data")
+	errGeminiDone  = errors.New("[DONE] is not part of the Gemini stream (it has no terminator)")
 )
 
 // Event handles one GenerateContentResponse.
@@ -159,7 +190,7 @@ func (p *gemini) Event(sc *streamctx.Context, ev *sse.Event) {
 		sc.BadEvent(ev.Line, geminiWhat, errGeminiDone)
 		return
 	case data[0] != '{':
-		err := errGeminiNotObject
+		err := errNotObject
 		if !json.Valid(data) {
 			err = unmarshal(data, new(json.RawMessage))
 		}
@@ -333,41 +364,15 @@ func (p *gemini) End(sc *streamctx.Context) {
 	}
 }
 
-// geminiDecodeError words a type mismatch in the JSON terms of the payload
-// ("candidates: a JSON string where an array was expected") rather than in
-// the parser's Go types; other errors are returned as they are. root names
-// the decoded member ("" for the whole response).
-func geminiDecodeError(root string, err error) error {
+// geminiDecodeError is decodeError for the members of a
+// GenerateContentResponse: the path of a type error names the
+// geminiResponse that geminiEnvelope embeds, which is no member.
+func geminiDecodeError(path string, err error) error {
 	var te *json.UnmarshalTypeError
-	if !errors.As(err, &te) {
-		return err
+	if errors.As(err, &te) {
+		te.Field = strings.TrimPrefix(strings.ReplaceAll(te.Field, "geminiResponse.", ""), "geminiResponse")
 	}
-	field := strings.TrimPrefix(strings.ReplaceAll(te.Field, "geminiResponse.", ""), "geminiResponse")
-	switch {
-	case field == "":
-		field = root
-	case root != "":
-		field = root + "." + field
-	}
-	if field == "" {
-		field = "response"
-	}
-	want := "a value of another type"
-	switch te.Type.Kind() {
-	case reflect.Slice, reflect.Array:
-		want = "an array"
-	case reflect.Struct, reflect.Map:
-		want = "an object"
-	case reflect.String:
-		want = "a string"
-	case reflect.Bool:
-		want = "a boolean"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		want = "an integer"
-	case reflect.Float32, reflect.Float64:
-		want = "a number"
-	}
-	return fmt.Errorf("%s: a JSON %s where %s was expected", field, te.Value, want)
+	return decodeError(path, err)
 }
 
 // geminiLine returns the "line N: " prefix of a warning, or "" when the line is

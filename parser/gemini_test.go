@@ -220,7 +220,7 @@ func TestGeminiSemantics(t *testing.T) {
 			),
 			want: geminiView{
 				Status: "ok", Complete: true, Stop: "STOP", Usage: "none", Text: "a", Bad: 1,
-				Warnings: []string{"line 1: GenerateContentResponse: usageMetadata.promptTokenCount: a JSON string where an integer was expected"},
+				Warnings: []string{"line 1: GenerateContentResponse: usageMetadata.promptTokenCount is a JSON string, not an integer"},
 			},
 		},
 		{
@@ -488,8 +488,8 @@ func TestGeminiSemantics(t *testing.T) {
 			want: geminiView{
 				Status: "ok", Complete: true, Stop: "STOP", Usage: "none", Bad: 2,
 				Warnings: []string{
-					"line 3: GenerateContentResponse: not a JSON object",
-					"line 5: GenerateContentResponse: not a JSON object",
+					"line 3: GenerateContentResponse: data is not a JSON object",
+					"line 5: GenerateContentResponse: data is not a JSON object",
 				},
 			},
 		},
@@ -506,7 +506,7 @@ func TestGeminiSemantics(t *testing.T) {
 			input: geminiSSE(`{"candidates": "none"}`, gemStop),
 			want: geminiView{
 				Status: "ok", Complete: true, Stop: "STOP", Usage: "none", Bad: 1,
-				Warnings: []string{"line 1: GenerateContentResponse: candidates: a JSON string where an array was expected"},
+				Warnings: []string{"line 1: GenerateContentResponse: candidates is a JSON string, not an array"},
 			},
 		},
 		{
@@ -521,10 +521,10 @@ func TestGeminiSemantics(t *testing.T) {
 			want: geminiView{
 				Status: "ok", Complete: true, Stop: "STOP", Usage: "none", Bad: 4,
 				Warnings: []string{
-					"line 1: GenerateContentResponse: candidates.index: a JSON string where an integer was expected",
-					"line 3: GenerateContentResponse: response.candidates: a JSON number where an array was expected",
-					"line 5: GenerateContentResponse: usageMetadata: a JSON number where an object was expected",
-					"line 7: GenerateContentResponse: candidates.content.parts.thought: a JSON string where a boolean was expected",
+					"line 1: GenerateContentResponse: candidates.index is a JSON string, not an integer",
+					"line 3: GenerateContentResponse: response.candidates is a JSON number, not an array",
+					"line 5: GenerateContentResponse: usageMetadata is a JSON number, not an object",
+					"line 7: GenerateContentResponse: candidates.content.parts.thought is a JSON string, not a boolean",
 				},
 			},
 		},

@@ -14,6 +14,40 @@ import (
 	"github.com/sseinspect/sseinspect/streamctx"
 )
 
+// openAIChatFormat is OpenAI Chat Completions, the shape that every
+// OpenAI-compatible server copies: its members and its error object are
+// the weakest evidence of their kind, and an HTTP error body with nothing
+// to detect from is read as chat.
+var openAIChatFormat = Format{
+	Name: "openai-chat", Vendor: "openai", Aliases: []string{"openai", "chat", "OPENAI"},
+	New: newOpenAIChat, detect: detectOpenAIChat,
+	// OpenAI chat and legacy completions, OpenRouter generations.
+	responseIDPrefixes: []string{"chatcmpl-", "cmpl-", "gen-"},
+	errorBody:          true,
+}
+
+// chatProbe holds the members that detectOpenAIChat reads.
+type chatProbe struct {
+	Object  string          `json:"object"`
+	Choices json.RawMessage `json:"choices"`
+	Error   *struct{}       `json:"error"`
+}
+
+// detectOpenAIChat matches a chat.completion.chunk (or a whole
+// chat.completion, or any object with choices), else an error object.
+func detectOpenAIChat(ev *sse.Event) match {
+	var p chatProbe
+	switch {
+	case !probeData(ev, &p):
+		return noMatch
+	case p.Object == "chat.completion.chunk" || p.Object == "chat.completion" || p.Choices != nil:
+		return matchCommonPayload
+	case p.Error != nil:
+		return matchCommonError
+	}
+	return noMatch
+}
+
 // openAIChat parses OpenAI Chat Completions streams and those of every
 // OpenAI-compatible provider (Azure OpenAI, DeepSeek, Groq, Mistral,
 // OpenRouter, Together, vLLM, xAI, Z.ai...): `data: <chat.completion.chunk>`
@@ -226,9 +260,8 @@ const (
 )
 
 var (
-	chatDone         = []byte("[DONE]")
-	chatNull         = []byte("null")
-	errChatNotObject = errors.New("data is not a JSON object")
+	chatDone = []byte("[DONE]")
+	chatNull = []byte("null")
 )
 
 // Event handles one SSE event.
@@ -258,7 +291,7 @@ func (p *openAIChat) Event(sc *streamctx.Context, ev *sse.Event) {
 		p.warned.warn(sc, "after-done", "line %d: data after [DONE] (read anyway)", ev.Line)
 	}
 	if data[0] != '{' {
-		err := errChatNotObject
+		err := errNotObject
 		if !json.Valid(data) {
 			err = unmarshal(data, new(json.RawMessage))
 		}
@@ -281,7 +314,7 @@ func (p *openAIChat) Event(sc *streamctx.Context, ev *sse.Event) {
 	}
 	sc.AddChunk(data)
 	if err != nil {
-		sc.BadEvent(ev.Line, "chat completion chunk", err)
+		sc.BadEvent(ev.Line, "chat completion chunk", decodeError("", err))
 		// Whatever else is wrong, an error the chunk carries counts.
 		if typ, msg, ok := errorInfo(data); ok {
 			sc.SetError(typ, msg)
@@ -526,7 +559,7 @@ func (p *openAIChat) updateUsage(sc *streamctx.Context, ev *sse.Event, raw json.
 	}
 	p.usage = chatUsage{}
 	if err := unmarshal(raw, &p.usage); err != nil {
-		sc.BadEvent(ev.Line, "chat completion chunk: usage", err)
+		sc.BadEvent(ev.Line, "chat completion chunk", decodeError("usage", err))
 		return
 	}
 	u := &p.usage

@@ -417,7 +417,7 @@ func TestOpenAIChat(t *testing.T) {
 			name:  "wrong_member_type_is_bad_event",
 			input: hello + `data: {"choices":"nope"}` + "\n\n" + stop + chatDoneEvent,
 			want: ok(chatResult{Text: "Hello", Stop: "stop", Usage: "none", Bad: 1, Warnings: []string{
-				"line 5: chat completion chunk: json: cannot unmarshal string into Go struct field chatChunk.choices of type []parser.chatChoice",
+				"line 5: chat completion chunk: choices is a JSON string, not an array",
 			}}),
 		},
 		{
@@ -426,14 +426,14 @@ func TestOpenAIChat(t *testing.T) {
 			want: chatResult{
 				Text: "Hello", Model: "m", ID: "chatcmpl-1", Status: "failed", Usage: "none", Bad: 1,
 				ErrType: "server_error", ErrMsg: "boom",
-				Warnings: []string{"line 5: chat completion chunk: json: cannot unmarshal string into Go struct field chatChunk.choices of type []parser.chatChoice"},
+				Warnings: []string{"line 5: chat completion chunk: choices is a JSON string, not an array"},
 			},
 		},
 		{
 			name:  "bad_usage_is_bad_event_rest_of_chunk_read",
 			input: hello + chatChunk(chatDelta(`{}`, `"stop"`), `"usage":{"prompt_tokens":"5"}`) + chatDoneEvent,
 			want: ok(chatResult{Text: "Hello", Stop: "stop", Usage: "none", Bad: 1, Warnings: []string{
-				"line 5: chat completion chunk: usage: json: cannot unmarshal string into Go struct field chatUsage.prompt_tokens of type int64",
+				"line 5: chat completion chunk: usage.prompt_tokens is a JSON string, not an integer",
 			}}),
 		},
 		{

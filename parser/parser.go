@@ -1,9 +1,11 @@
 // Package parser replays the events of a captured LLM stream through the
 // parser of its wire format into a stream context.
 //
-// Each wire format is one file in this package and one entry in the formats
-// table; detection, HTTP preambles (curl -i), HTTP error bodies and the
-// Gemini JSON-array body are handled once, in Replay, for all of them.
+// Each wire format is one file in this package, which declares its Format
+// (names, vendor, detection, response-id prefixes, token semantics,
+// decoders, error translation), and one entry in the formats table;
+// detection, HTTP preambles (curl -i), HTTP error bodies and JSON-array
+// bodies are handled once, in Replay, for all of them.
 package parser
 
 import (
@@ -44,7 +46,8 @@ type Parser interface {
 	End(sc *streamctx.Context)
 }
 
-// Format describes one wire format.
+// Format describes one wire format. Each format's file declares its Format;
+// the formats table lists them.
 type Format struct {
 	// Name is the canonical name, as --format takes it.
 	Name string
@@ -54,15 +57,27 @@ type Format struct {
 	Aliases []string
 	// New returns a parser for one stream.
 	New func() Parser
+
+	// detect tells how surely an event is of this format.
+	detect func(ev *sse.Event) match
+	// responseIDPrefixes are the type prefixes of the format's response
+	// ids ("msg_"), which the request id made from a response id leaves
+	// out.
+	responseIDPrefixes []string
+	// inputExcludesCache says that the format's input token count leaves
+	// cache reads and writes out, so that the total input adds them.
+	inputExcludesCache bool
+	// errorBody marks the format of a capture that has nothing to detect
+	// from (an HTTP error body): the one whose vendor is the most common.
+	errorBody bool
+	// jsonArray, when set, says which API sends the format as a JSON
+	// array instead of a stream; a JSON-array body whose first element
+	// does not tell its format is read as this format.
+	jsonArray string
 }
 
-// formats is the table of wire formats, in detection-independent order.
-var formats = [...]Format{
-	{Name: "openai-chat", Vendor: "openai", Aliases: []string{"openai", "chat", "OPENAI"}, New: newOpenAIChat},
-	{Name: "openai-responses", Vendor: "openai", Aliases: []string{"OPENAI_CLI", "codex", "responses"}, New: newResponses},
-	{Name: "anthropic", Vendor: "anthropic", Aliases: []string{"claude", "CLAUDE", "CLAUDE_CLI"}, New: newAnthropic},
-	{Name: "gemini", Vendor: "gemini", Aliases: []string{"GEMINI", "GEMINI_CLI", "vertex"}, New: newGemini},
-}
+// formats is the table of wire formats, in the order --help lists them.
+var formats = [...]Format{openAIChatFormat, responsesFormat, anthropicFormat, geminiFormat}
 
 // ErrUnknownFormat is wrapped by Lookup for a name that names no format.
 var ErrUnknownFormat = errors.New("unknown format")
@@ -95,10 +110,13 @@ func Lookup(name string) (f Format, ok bool, err error) {
 	return Format{}, false, fmt.Errorf("%w %q (valid: %s)", ErrUnknownFormat, name, strings.Join(Names(), ", "))
 }
 
-func mustLookup(name string) Format {
-	f, ok, err := Lookup(name)
-	if !ok || err != nil {
-		panic("parser: no format " + name)
+// formatWith returns the first format of the table that has a property
+// (errorBody, jsonArray); TestFormatTable keeps exactly one row with each.
+func formatWith(has func(*Format) bool) Format {
+	for i := range formats {
+		if has(&formats[i]) {
+			return formats[i]
+		}
 	}
-	return f
+	return formats[0]
 }

@@ -121,13 +121,15 @@ func (rp *replayer) setFormat(f Format) {
 	rp.format = f
 	rp.parser = f.New()
 	rp.sc.APIFormat = f.Name
+	rp.sc.ResponseIDPrefixes = f.responseIDPrefixes
+	rp.sc.InputExcludesCache = f.inputExcludesCache
 }
 
 // ensureFormat picks a format for a capture that has nothing to detect from
-// (an error body): OpenAI-compatible chat, whose vendor is the most common.
+// (an error body): the one the table marks for that.
 func (rp *replayer) ensureFormat() {
 	if rp.parser == nil {
-		rp.setFormat(mustLookup("openai-chat"))
+		rp.setFormat(formatWith(func(f *Format) bool { return f.errorBody }))
 	}
 }
 
@@ -141,8 +143,8 @@ func (rp *replayer) check(ev *sse.Event) {
 		return
 	}
 	rp.checked = true
-	if d != rp.format.Name {
-		rp.sc.Mismatch("this does not look like a %s stream: line %d is a %s event; parsed as %s as --format asked", rp.format.Name, ev.Line, d, rp.format.Name)
+	if d.Name != rp.format.Name {
+		rp.sc.Mismatch("this does not look like a %s stream: line %d is a %s event; parsed as %s as --format asked", rp.format.Name, ev.Line, d.Name, rp.format.Name)
 	}
 }
 
@@ -158,8 +160,8 @@ func (rp *replayer) sse(maxLine int) error {
 		}
 		if rp.parser == nil {
 			pending = append(pending, copyEvent(ev))
-			if name, ok := detect(ev); ok {
-				rp.setFormat(mustLookup(name))
+			if f, ok := detect(ev); ok {
+				rp.setFormat(f)
 				rp.checked = true
 				for i := range pending {
 					rp.dispatch(&pending[i])
@@ -269,8 +271,8 @@ func (rp *replayer) bodySummary() string {
 }
 
 // json handles a body that is JSON instead of a stream: an HTTP error
-// object, the JSON array that Gemini sends without alt=sse, or a single
-// response object.
+// object, a JSON array of events (Format.jsonArray), or a single response
+// object.
 func (rp *replayer) json() error {
 	body := bodyReader{rp.in}
 	dec := json.NewDecoder(body)
@@ -292,13 +294,14 @@ func (rp *replayer) json() error {
 			// complete a value: the last read completed this one.
 			ev := sse.Event{Data: validUTF8(raw), Retry: -1, Line: line, DataLines: 1, At: rp.in.at}
 			if n == 1 {
-				rp.sc.Warn("not SSE: the body is a JSON array (Gemini streamGenerateContent without alt=sse); its elements were read as events")
+				array := formatWith(func(f *Format) bool { return f.jsonArray != "" })
+				rp.sc.Warn("not SSE: the body is a JSON array (%s); its elements were read as events", array.jsonArray)
 				if rp.parser == nil {
-					name, ok := detect(&ev)
+					f, ok := detect(&ev)
 					if !ok {
-						name = "gemini"
+						f = array
 					}
-					rp.setFormat(mustLookup(name))
+					rp.setFormat(f)
 					rp.checked = true
 				}
 			}
@@ -335,8 +338,8 @@ func (rp *replayer) json() error {
 	ev := sse.Event{Data: obj, Retry: -1, Line: line, DataLines: 1, At: rp.in.at}
 	if typ, msg, ok := errorInfo(obj); ok {
 		if rp.parser == nil {
-			if name, ok := detect(&ev); ok {
-				rp.setFormat(mustLookup(name))
+			if f, ok := detect(&ev); ok {
+				rp.setFormat(f)
 			}
 		}
 		rp.ensureFormat()
@@ -345,11 +348,11 @@ func (rp *replayer) json() error {
 		return nil
 	}
 	if rp.parser == nil {
-		name, ok := detect(&ev)
+		f, ok := detect(&ev)
 		if !ok {
 			return fmt.Errorf("%w: the body is a JSON object of no known wire format", ErrUnrecognized)
 		}
-		rp.setFormat(mustLookup(name))
+		rp.setFormat(f)
 	}
 	rp.sc.Warn("not SSE: the body is a single JSON object; it was read as one event")
 	rp.dispatch(&ev)

@@ -4,15 +4,43 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"reflect"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/sseinspect/sseinspect/internal/jsonscan"
 	"github.com/sseinspect/sseinspect/sse"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
+
+// responsesFormat is the OpenAI Responses API stream. Its error event has
+// the same type as Anthropic's, and a row before Anthropic's to win it
+// when it carries a sequence_number.
+var responsesFormat = Format{
+	Name: "openai-responses", Vendor: "openai", Aliases: []string{"OPENAI_CLI", "codex", "responses"},
+	New: newResponses, detect: detectResponses,
+	// OpenAI responses, OpenRouter generations.
+	responseIDPrefixes: []string{"resp_", "gen-"},
+}
+
+// respProbe holds the members that detectResponses reads.
+type respProbe struct {
+	Type           string          `json:"type"`
+	SequenceNumber json.RawMessage `json:"sequence_number"`
+}
+
+// detectResponses matches a "response." event type, as the SSE event type
+// or the data's type, or a data type "error" with a sequence_number.
+func detectResponses(ev *sse.Event) match {
+	if bytes.HasPrefix(ev.Type, []byte("response.")) {
+		return matchEventType
+	}
+	var p respProbe
+	if probeData(ev, &p) && (strings.HasPrefix(p.Type, "response.") || p.Type == "error" && p.SequenceNumber != nil) {
+		return matchDataType
+	}
+	return noMatch
+}
 
 // responses parses the OpenAI Responses API stream ("openai-responses") and
 // the compatible servers that speak it (DeepSeek, OpenRouter, AWS Bedrock
@@ -303,42 +331,7 @@ func respTypeName(raw []byte) (string, error) {
 	return respString(raw)
 }
 
-var (
-	errRespNotObject = errors.New("the data is not a JSON object")
-	errRespNoItem    = errors.New("no item")
-)
-
-// respJSONErr describes a JSON type mismatch at path (a member name, possibly
-// dotted) in user terms; other errors (syntax) are returned as they are.
-func respJSONErr(path string, err error) error {
-	var te *json.UnmarshalTypeError
-	if !errors.As(err, &te) {
-		if path == "" {
-			return err
-		}
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	switch {
-	case te.Field != "" && path != "":
-		path += "." + te.Field
-	case te.Field != "":
-		path = te.Field
-	case path == "":
-		path = "the value"
-	}
-	want := te.Type.String()
-	switch te.Type.Kind() {
-	case reflect.String:
-		want = "a string"
-	case reflect.Int, reflect.Int64, reflect.Int32:
-		want = "an integer"
-	case reflect.Struct, reflect.Map:
-		want = "an object"
-	case reflect.Slice, reflect.Array:
-		want = "an array"
-	}
-	return fmt.Errorf("%s is a JSON %s, not %s", path, te.Value, want)
-}
+var errRespNoItem = errors.New("no item")
 
 // Event handles one SSE event.
 func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) {
@@ -358,7 +351,7 @@ func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) {
 	e := &p.ev
 	e.reset()
 	if data[0] != '{' {
-		err := errRespNotObject
+		err := errNotObject
 		if !json.Valid(data) {
 			err = unmarshal(data, new(json.RawMessage)) // the syntax error
 		}
@@ -373,7 +366,7 @@ func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) {
 	sc.AddChunk(data)
 	typ, err := respTypeName(e.Type)
 	if err != nil {
-		sc.BadEvent(ev.Line, p.what(ev), respJSONErr("type", err))
+		sc.BadEvent(ev.Line, p.what(ev), decodeError("type", err))
 		return
 	}
 	if len(ev.Type) > 0 {
@@ -487,7 +480,7 @@ func (p *responses) what(ev *sse.Event) string {
 func (p *responses) str(sc *streamctx.Context, ev *sse.Event, field string, raw []byte) (string, bool) {
 	s, err := respString(raw)
 	if err != nil {
-		sc.BadEvent(ev.Line, p.what(ev), respJSONErr(field, err))
+		sc.BadEvent(ev.Line, p.what(ev), decodeError(field, err))
 		return "", false
 	}
 	return s, true
@@ -642,7 +635,7 @@ func (p *responses) response(sc *streamctx.Context, line int, typ string, termin
 	r.reset()
 	if len(raw) > 0 && !bytes.Equal(raw, []byte("null")) {
 		if err := unmarshal(raw, r); err != nil {
-			sc.BadEvent(line, typ+" event", respJSONErr("response", err))
+			sc.BadEvent(line, typ+" event", decodeError("response", err))
 			r.reset()
 		}
 	}
@@ -696,7 +689,7 @@ func (p *responses) usage(sc *streamctx.Context, line int, typ string) {
 	}
 	var u respUsage
 	if err := unmarshal(raw, &u); err != nil {
-		sc.BadEvent(line, typ+" event", respJSONErr("response.usage", err))
+		sc.BadEvent(line, typ+" event", decodeError("response.usage", err))
 		return
 	}
 	su := streamctx.Usage{
@@ -726,7 +719,7 @@ func (p *responses) finalOutput(sc *streamctx.Context, line int, typ string) {
 	}
 	var items []json.RawMessage
 	if err := unmarshal(out, &items); err != nil {
-		sc.BadEvent(line, typ+" event", respJSONErr("response.output", err))
+		sc.BadEvent(line, typ+" event", decodeError("response.output", err))
 		return
 	}
 	tools := p.tools
@@ -735,7 +728,7 @@ func (p *responses) finalOutput(sc *streamctx.Context, line int, typ string) {
 		it.reset()
 		if err := unmarshal(raw, it); err != nil {
 			if it.Type == "message" || it.Type == "reasoning" || respClientTool(it.Type) {
-				sc.BadEvent(line, typ+" event", respJSONErr("response.output["+strconv.Itoa(i)+"]", err))
+				sc.BadEvent(line, typ+" event", decodeError("response.output["+strconv.Itoa(i)+"]", err))
 			}
 			continue
 		}
@@ -767,7 +760,7 @@ func (p *responses) outputItem(sc *streamctx.Context, ev *sse.Event, typ string)
 		// Only the members of the types below are read: an odd member of
 		// another type does not matter.
 		if it.Type == "message" || it.Type == "reasoning" || respClientTool(it.Type) {
-			sc.BadEvent(ev.Line, typ+" event", respJSONErr("item", err))
+			sc.BadEvent(ev.Line, typ+" event", decodeError("item", err))
 			return
 		}
 	}
@@ -868,7 +861,7 @@ func (p *responses) parts(sc *streamctx.Context, line int, typ, field string, ra
 	}
 	var parts []respPart
 	if err := unmarshal(raw, &parts); err != nil {
-		sc.BadEvent(line, typ+" event", respJSONErr("item."+field, err))
+		sc.BadEvent(line, typ+" event", decodeError("item."+field, err))
 		return nil, false
 	}
 	return parts, true

@@ -403,7 +403,7 @@ func TestResponses(t *testing.T) {
 			name:  "json_that_is_not_an_object_is_a_bad_event",
 			input: "event: response.output_text.delta\ndata: [1,2]\n\n" + respData(respCompleted),
 			want: respCompletedSummary(respSummary{BadEvents: 1, Warnings: []string{
-				"line 1: response.output_text.delta event: the data is not a JSON object",
+				"line 1: response.output_text.delta event: data is not a JSON object",
 			}}),
 		},
 		{

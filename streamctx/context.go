@@ -43,7 +43,8 @@ func (c Count) Or(o Count) Count {
 
 // Usage is one usage report from a stream, in sseinspect's semantics (see
 // DESIGN.md): Output includes reasoning tokens; Input is the provider's own
-// input count (for Anthropic it excludes cache reads and writes).
+// input count (which, in some formats, excludes cache reads and writes: see
+// Context.InputExcludesCache).
 // Absent fields are left alone by UpdateUsage.
 type Usage struct {
 	Input         Count
@@ -152,8 +153,12 @@ type Context struct {
 	StatusCode int
 
 	// InputExcludesCache says that Input does not count cache reads and
-	// writes (Anthropic), so the total input adds them.
+	// writes, so the total input adds them. The wire format decides.
 	InputExcludesCache bool
+	// ResponseIDPrefixes are the type prefixes of the wire format's
+	// response ids ("chatcmpl-"): a request id made from the response id
+	// leaves its prefix out.
+	ResponseIDPrefixes []string
 
 	usage      Usage
 	usageSeen  bool
@@ -389,7 +394,7 @@ func (sc *Context) ToolDelta(key, id, name, args string) {
 }
 
 // SetToolArguments replaces the arguments of the call identified by key with
-// the complete string (a "done" event, a Gemini functionCall), creating the
+// the complete string (a "done" event, a call that arrives whole), creating the
 // call if needed. Without CollectText it does nothing.
 func (sc *Context) SetToolArguments(key, args string) {
 	if !sc.opts.CollectText {

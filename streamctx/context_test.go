@@ -279,25 +279,30 @@ func TestIsSuccessIsAethersRule(t *testing.T) {
 
 func TestRequestID(t *testing.T) {
 	t.Parallel()
+	chat := []string{"chatcmpl-", "cmpl-", "gen-"}
 	cases := []struct {
 		name, flag, header, xheader, responseID, want string
+		prefixes                                      []string
 	}{
 		{name: "flag_wins", flag: "abc123456789", header: "req_1", responseID: "msg_1", want: "abc123456789"},
 		{name: "request_id_header", header: "req_011CZ", xheader: "x", responseID: "msg_1", want: "req_011CZ"},
 		{name: "x_request_id_header", xheader: "7f1e", responseID: "msg_1", want: "7f1e"},
-		{name: "chat_prefix_stripped", responseID: "chatcmpl-Dx0Xq5Xx9rHB", want: "Dx0Xq5Xx9rHB"},
-		{name: "anthropic_prefix_stripped", responseID: "msg_017A4s3HAsrqf5d2WvBmrpLr", want: "017A4s3HAsrqf5d2WvBmrpLr"},
-		{name: "responses_prefix_stripped", responseID: "resp_00592e63", want: "00592e63"},
-		{name: "openrouter_prefix_stripped", responseID: "gen-1762064096-m5Vx", want: "1762064096-m5Vx"},
-		{name: "uuid_kept", responseID: "33be18fc-3842-486c", want: "33be18fc-3842-486c"},
+		{name: "chat_prefix_stripped", responseID: "chatcmpl-Dx0Xq5Xx9rHB", prefixes: chat, want: "Dx0Xq5Xx9rHB"},
+		{name: "anthropic_prefix_stripped", responseID: "msg_017A4s3HAsrqf5d2WvBmrpLr", prefixes: []string{"msg_"}, want: "017A4s3HAsrqf5d2WvBmrpLr"},
+		{name: "responses_prefix_stripped", responseID: "resp_00592e63", prefixes: []string{"resp_", "gen-"}, want: "00592e63"},
+		{name: "openrouter_prefix_stripped", responseID: "gen-1762064096-m5Vx", prefixes: chat, want: "1762064096-m5Vx"},
+		{name: "other_prefix_kept", responseID: "msg_017A4s3H", prefixes: chat, want: "msg_017A4s3H"},
+		{name: "prefix_alone_kept", responseID: "msg_", prefixes: []string{"msg_"}, want: "msg_"},
+		{name: "uuid_kept", responseID: "33be18fc-3842-486c", prefixes: chat, want: "33be18fc-3842-486c"},
 		{name: "gemini_id_kept", responseID: "w1peaMz6INOvnvgPgYfPiQY", want: "w1peaMz6INOvnvgPgYfPiQY"},
-		{name: "none", want: ""},
+		{name: "none", prefixes: chat, want: ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			sc := streamctx.New(streamctx.Options{})
 			sc.RequestID = tc.flag
+			sc.ResponseIDPrefixes = tc.prefixes
 			sc.ResponseHeaders = map[string]string{}
 			if tc.header != "" {
 				sc.ResponseHeaders["request-id"] = tc.header

@@ -60,11 +60,6 @@ type Snapshot struct {
 	ThinkingParts []string `json:"-"`
 }
 
-// responseIDPrefixes are the type prefixes stripped from a response id to
-// make a request id: OpenAI chat and legacy completions, Anthropic
-// messages, OpenAI Responses, OpenRouter generations.
-var responseIDPrefixes = []string{"chatcmpl-", "cmpl-", "msg_", "resp_", "gen-"}
-
 // failedOrIncomplete reports whether the stream counts as failed: an error was
 // recorded, the HTTP status is an error, or the stream did not complete.
 func (sc *Context) failedOrIncomplete() bool { return sc.Failed() || !sc.complete }
@@ -146,7 +141,8 @@ func (sc *Context) Snapshot(format, provider string) Snapshot {
 }
 
 // requestID is --request-id, else the request-id or x-request-id header,
-// else the response id without its type prefix, else "".
+// else the response id without its type prefix (ResponseIDPrefixes), else
+// "".
 func (sc *Context) requestID() string {
 	if sc.RequestID != "" {
 		return sc.RequestID
@@ -157,7 +153,7 @@ func (sc *Context) requestID() string {
 		}
 	}
 	id := sc.ResponseID
-	for _, p := range responseIDPrefixes {
+	for _, p := range sc.ResponseIDPrefixes {
 		if strings.HasPrefix(id, p) && len(id) > len(p) {
 			return id[len(p):]
 		}
