@@ -6,12 +6,12 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sseinspect/sseinspect/internal/version"
 	"github.com/sseinspect/sseinspect/parser"
 	"github.com/sseinspect/sseinspect/sse"
 	"github.com/sseinspect/sseinspect/streamctx"
@@ -88,7 +88,7 @@ unrecognizable format).`,
 		Example: `  sseinspect summarize capture.sse
   curl -N https://api.example.com/v1/chat/completions ... | sseinspect summarize
   sseinspect summarize --json testdata/captures/*/*.sse`,
-		Version:       version(),
+		Version:       version.Get().String(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
@@ -99,12 +99,14 @@ unrecognizable format).`,
 	return root
 }
 
-func version() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok || bi.Main.Version == "" {
-		return "(devel)"
-	}
-	return bi.Main.Version
+// NewRootCommand returns the command tree that Run executes, with cobra's
+// completion command added, for tools that document it (the man pages and
+// the command reference). It runs nothing; env is only kept for a later
+// Execute.
+func NewRootCommand(env Env) *cobra.Command {
+	root := newRootCmd(&env)
+	root.InitDefaultCompletionCmd()
+	return root
 }
 
 // input is one capture named on the command line.
