@@ -21,11 +21,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-// capturesDir holds the real captures, one folder per provider.
+// capturesDir holds the real captures, one folder per provider, each
+// <capture>.sse next to its golden file <capture>.golden.json (the layout
+// that `sseinspect golden` reads).
 const capturesDir = "../testdata/captures"
-
-// goldenDir holds testdata/golden/<provider>/<capture>.json.
-const goldenDir = "testdata/golden"
 
 // summarize replays input with the given format ("" detects it) and returns
 // the snapshot as it would be printed. A Replay error is returned as is.
@@ -92,7 +91,7 @@ func TestGolden(t *testing.T) {
 			whole, err := summarize(t, bytes.NewReader(input), "")
 			require.NoError(t, err)
 			got := marshal(t, whole)
-			golden := filepath.Join(goldenDir, name+".json")
+			golden := filepath.Join(capturesDir, name+".golden.json")
 			if *update {
 				require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
 				require.NoError(t, os.WriteFile(golden, got, 0o644))

@@ -162,8 +162,8 @@ func TestGoldenFilesMatchSchema(t *testing.T) {
 	t.Parallel()
 	s := loadSchema(t)
 	n := 0
-	err := filepath.WalkDir("../parser/testdata/golden", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || filepath.Ext(path) != ".json" {
+	err := filepath.WalkDir("../testdata/captures", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".golden.json") {
 			return err
 		}
 		n++
@@ -228,7 +228,7 @@ func objectKeys(tb testing.TB, b []byte) []string {
 func TestSchemaValidator(t *testing.T) {
 	t.Parallel()
 	s := loadSchema(t)
-	b, err := os.ReadFile("../parser/testdata/golden/anthropic/text.json")
+	b, err := os.ReadFile("../testdata/captures/anthropic/text.golden.json")
 	require.NoError(t, err)
 	cases := map[string]struct {
 		edit func(m map[string]any)
