@@ -152,7 +152,7 @@ func TestRun(t *testing.T) {
 		"directory_without_captures": {
 			args:   []string{"summarize", "../testdata"},
 			code:   2,
-			stderr: "sseinspect: no captures in ../testdata\n",
+			stderr: "sseinspect: no captures in ../testdata (its subdirectories have captures: use -r)\n",
 		},
 		"directory_is_an_error_for_one_capture_commands": {
 			args:   []string{"text", "../testdata"},

@@ -47,9 +47,23 @@ func (d dirOptions) expand(arg string) ([]string, error) {
 		return nil, err
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("no captures in %s", arg)
+		return nil, fmt.Errorf("no captures in %s%s", arg, recursiveHint(arg, d.recursive, captureExts))
 	}
 	return files, nil
+}
+
+// recursiveHint says, for a directory without captures of its own, that
+// its subdirectories have some when -r was not given: " (its
+// subdirectories have captures: use -r)"; else "".
+func recursiveHint(dir string, recursive bool, exts []string) string {
+	if recursive {
+		return ""
+	}
+	deeper, err := captureFiles(dir, true, exts)
+	if err != nil || len(deeper) == 0 {
+		return ""
+	}
+	return " (its subdirectories have captures: use -r)"
 }
 
 // anyDir reports whether one of args names a directory.

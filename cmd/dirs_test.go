@@ -64,6 +64,11 @@ func TestDirectories(t *testing.T) {
 			stdout: a,
 			stderr: "sseinspect: no captures in $DIR/empty\n",
 		},
+		"captures_only_in_subdirectories": {
+			args:   []string{"summarize", "$DIR"},
+			code:   2,
+			stderr: "sseinspect: no captures in $DIR (its subdirectories have captures: use -r)\n",
+		},
 		"check_directory": {
 			args:   []string{"check", "-r", "--min-output-tokens", "20", "$DIR/caps"},
 			code:   1,

@@ -125,7 +125,7 @@ func (o *goldenCmdOptions) run(env *Env, args []string) error {
 			return err
 		}
 		if len(found) == 0 {
-			fmt.Fprintf(env.Stderr, "sseinspect: no captures (*.sse) in %s\n", a)
+			fmt.Fprintf(env.Stderr, "sseinspect: no captures (*.sse) in %s%s\n", a, recursiveHint(a, o.recursive, []string{".sse"}))
 			worst = ExitError
 		}
 		files = append(files, found...)

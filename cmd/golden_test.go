@@ -183,6 +183,12 @@ func TestGoldenCommand(t *testing.T) {
 	assert.Equal(t, "sseinspect: no captures (*.sse) in $DIR/empty\n", stderr)
 	assert.Equal(t, "0 passed, 0 failed\n", stdout)
 
+	// Captures only in subdirectories: the error says to use -r.
+	writeFiles(t, d.dir, map[string]string{"nested/deep/x.sse": captureA})
+	_, stderr, code = d.run(t, "golden", "$DIR/nested")
+	assert.Equal(t, 2, code)
+	assert.Equal(t, "sseinspect: no captures (*.sse) in $DIR/nested (its subdirectories have captures: use -r)\n", stderr)
+
 	_, stderr, code = d.run(t, "golden")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "requires at least 1 arg")
