@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sseinspect/sseinspect/frame"
 	"github.com/sseinspect/sseinspect/parser"
 	"github.com/sseinspect/sseinspect/report"
 	"github.com/sseinspect/sseinspect/streamctx"
@@ -121,7 +122,7 @@ func (o *eventsOptions) run(env *Env, in *input) (int, error) {
 	}
 	timed := o.timed(cp) && !cp.EventsUntimed // a HAR file: no time for each event
 	body := parser.OpenInput(cp)
-	if body.Kind == parser.BodyJSON {
+	if body.Kind == frame.JSON {
 		fmt.Fprintf(env.Stderr, "sseinspect: %s: the body is JSON, not an event stream: no events\n", in.name)
 	}
 	code := ExitOK

@@ -1,8 +1,6 @@
 package parser
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/sseinspect/sseinspect/capture"
+	"github.com/sseinspect/sseinspect/frame"
 	"github.com/sseinspect/sseinspect/sse"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
@@ -85,7 +84,7 @@ func ReplayCapture(c *capture.Capture, sc *streamctx.Context, opts Options) (Res
 		rp.setFormat(forced)
 	}
 	switch in.Kind {
-	case BodyEmpty:
+	case frame.Empty:
 		if c.StatusCode >= 400 {
 			rp.ensureFormat()
 			sc.SetError("http_error", fmt.Sprintf("HTTP %d with an empty body", c.StatusCode))
@@ -93,7 +92,7 @@ func ReplayCapture(c *capture.Capture, sc *streamctx.Context, opts Options) (Res
 			return Result{Format: rp.format}, nil
 		}
 		return Result{}, ErrEmpty
-	case BodyJSON:
+	case frame.JSON:
 		err = rp.json()
 	default:
 		err = rp.sse(opts.MaxLineSize)
@@ -270,108 +269,87 @@ func (rp *replayer) bodySummary() string {
 	return ""
 }
 
-// json handles a body that is JSON instead of a stream: an HTTP error
+// json replays a body that is JSON instead of a stream: an HTTP error
 // object, a JSON array of events (Format.jsonArray), or a single response
 // object.
 func (rp *replayer) json() error {
-	body := bodyReader{rp.in}
-	dec := json.NewDecoder(body)
-	dec.UseNumber()
-	tok, err := dec.Token()
-	if err != nil {
-		return rp.badJSON(err)
-	}
-	line := rp.in.Capture.HeaderLines + 1
-	if tok == json.Delim('[') {
-		n := 0
-		for dec.More() {
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
-				return rp.badJSON(err)
-			}
-			n++
-			// The decoder reads only when the bytes it holds do not
-			// complete a value: the last read completed this one.
-			ev := sse.Event{Data: validUTF8(raw), Retry: -1, Line: line, DataLines: 1, At: rp.in.at}
-			if n == 1 {
-				array := formatWith(func(f *Format) bool { return f.jsonArray != "" })
-				rp.sc.Warn("not SSE: the body is a JSON array (%s); its elements were read as events", array.jsonArray)
-				if rp.parser == nil {
-					f, ok := detect(&ev)
-					if !ok {
-						f = array
-					}
-					rp.setFormat(f)
-					rp.checked = true
+	body := frame.NewJSON(bodyReader{rp.in}, rp.in.Capture.HeaderLines+1)
+	for ev, err := range body.Events() {
+		if err != nil {
+			return rp.badJSON(body, err)
+		}
+		if body.Object() {
+			return rp.jsonObject(ev)
+		}
+		if body.Len() == 1 {
+			array := formatWith(func(f *Format) bool { return f.jsonArray != "" })
+			rp.sc.Warn("not SSE: the body is a JSON array (%s); its elements were read as events", array.jsonArray)
+			if rp.parser == nil {
+				f, ok := detect(ev)
+				if !ok {
+					f = array
 				}
+				rp.setFormat(f)
+				rp.checked = true
 			}
-			if rp.forced {
-				rp.check(&ev)
-			}
-			rp.dispatch(&ev)
 		}
-		if n == 0 {
-			rp.ensureFormat()
-			rp.sc.Warn("the body is an empty JSON array")
+		if rp.forced {
+			rp.check(ev)
 		}
-		if _, err := dec.Token(); err != nil {
-			return rp.badJSON(err)
-		}
-		return rp.trailing(dec, body)
+		rp.dispatch(ev)
 	}
-	// A single object: decode the rest of it.
-	rest, err := io.ReadAll(io.MultiReader(dec.Buffered(), body))
-	if err != nil {
-		return err
-	}
-	obj := append([]byte("{"), rest...)
-	obj = validUTF8(bytes.TrimRight(obj, " \t\r\n"))
-	if !json.Valid(obj) {
+	if body.Len() == 0 {
 		rp.ensureFormat()
-		err := json.Unmarshal(obj, new(json.RawMessage))
-		rp.sc.BadEvent(line, "JSON body", err)
-		if code := rp.in.Capture.StatusCode; code >= 400 {
-			rp.sc.SetError("http_error", fmt.Sprintf("HTTP %d: %s", code, rp.bodySummary()))
-		}
-		return nil
+		rp.sc.Warn("the body is an empty JSON array")
 	}
-	ev := sse.Event{Data: obj, Retry: -1, Line: line, DataLines: 1, At: rp.in.at}
-	if typ, msg, ok := errorInfo(obj); ok {
+	trailing, err := body.End()
+	if err != nil {
+		return rp.badJSON(body, err)
+	}
+	if trailing > 0 {
+		rp.sc.Warn("%d bytes after the JSON body were ignored", trailing)
+	}
+	return nil
+}
+
+// jsonObject replays a body that is one JSON object: an HTTP error, or a
+// response of a known format read as one event.
+func (rp *replayer) jsonObject(ev *sse.Event) error {
+	if typ, msg, ok := errorInfo(ev.Data); ok {
 		if rp.parser == nil {
-			if f, ok := detect(&ev); ok {
+			if f, ok := detect(ev); ok {
 				rp.setFormat(f)
 			}
 		}
 		rp.ensureFormat()
-		rp.sc.AddChunk(obj)
+		rp.sc.AddChunk(ev.Data)
 		rp.sc.SetError(typ, msg)
 		return nil
 	}
 	if rp.parser == nil {
-		f, ok := detect(&ev)
+		f, ok := detect(ev)
 		if !ok {
 			return fmt.Errorf("%w: the body is a JSON object of no known wire format", ErrUnrecognized)
 		}
 		rp.setFormat(f)
 	}
 	rp.sc.Warn("not SSE: the body is a single JSON object; it was read as one event")
-	rp.dispatch(&ev)
+	rp.dispatch(ev)
 	return nil
 }
 
-func (rp *replayer) badJSON(err error) error {
-	rp.ensureFormat()
-	rp.sc.BadEvent(rp.in.Capture.HeaderLines+1, "JSON body", err)
-	return nil
-}
-
-func (rp *replayer) trailing(dec *json.Decoder, body io.Reader) error {
-	rest, err := io.ReadAll(io.MultiReader(dec.Buffered(), body))
-	if err != nil {
+// badJSON records a JSON body that is not valid JSON (a *frame.Error) as a
+// bad event, and an object as the HTTP error its status says; other errors
+// are returned.
+func (rp *replayer) badJSON(body *frame.JSONBody, err error) error {
+	var fe *frame.Error
+	if !errors.As(err, &fe) {
 		return err
 	}
-	if len(bytes.TrimSpace(rest)) > 0 {
-		rp.sc.Warn("%d bytes after the JSON body were ignored", len(rest))
+	rp.ensureFormat()
+	rp.sc.BadEvent(fe.Line, "JSON body", fe.Err)
+	if code := rp.in.Capture.StatusCode; body.Object() && code >= 400 {
+		rp.sc.SetError("http_error", fmt.Sprintf("HTTP %d: %s", code, rp.bodySummary()))
 	}
 	return nil
 }

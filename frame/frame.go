@@ -1,0 +1,65 @@
+// Package frame holds the framings below the wire formats: each splits a
+// response body into events, so that a wire format's parser receives
+// events (sse.Event) whatever the framing. SSE is package sse; a body that
+// is JSON instead of a stream is framed by JSON. Each event carries the
+// arrival time of the read that completed it.
+//
+// Adding a framing (NDJSON, AWS event-stream, the Vercel AI SDK line
+// protocol) is one file here and one Kind.
+package frame
+
+import (
+	"bytes"
+)
+
+// Kind is the framing of a body.
+type Kind int
+
+// The framings.
+const (
+	Empty Kind = iota // no bytes (or only white space): no framing
+	SSE               // an event stream (or text that is not JSON)
+	JSON              // a JSON object or array instead of a stream
+)
+
+// A Peeker shows the first bytes of a body without consuming them;
+// capture.Capture is one.
+type Peeker interface {
+	// Peek returns the next n bytes, or fewer and the error that ended
+	// the input.
+	Peek(n int) ([]byte, error)
+	// Buffered returns the number of bytes that can be peeked without
+	// reading.
+	Buffered() int
+}
+
+// peekSize is how much of a body Detect looks at.
+const peekSize = 4096
+
+var bom = []byte("\xef\xbb\xbf")
+
+// Detect tells the framing of a body from its first bytes other than a BOM
+// and white space (up to 4096 of them). It reads no more of the body than
+// it takes to tell, so that a live stream is not held up, and its events
+// are handed on as they arrive. A read error is not returned: the body's
+// reader returns it again, in place, after the bytes that did arrive.
+func Detect(p Peeker) Kind {
+	n := 1
+	for {
+		head, err := p.Peek(n)
+		t := bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
+		partBOM := len(head) < len(bom) && bytes.HasPrefix(bom, head)
+		switch {
+		case len(t) > 0 && (!partBOM || err != nil):
+			if t[0] == '{' || t[0] == '[' {
+				return JSON
+			}
+			return SSE
+		case len(head) >= peekSize:
+			return SSE
+		case err != nil:
+			return Empty
+		}
+		n = min(peekSize, max(p.Buffered(), n+1))
+	}
+}
