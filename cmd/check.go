@@ -54,7 +54,7 @@ Durations are Go durations: 250ms, 1.5s, 2m. A DIR checks every capture in
 it (*.sse, *.txt, *.har), -r also in its subdirectories.`,
 		Example: `  sseinspect check --complete --no-error --min-output-tokens 1 capture.sse
   sseinspect check --expect-format anthropic --model '^claude-' --tool get_weather capture.sse
-  curl -N ... | sseinspect check --no-error --max-ttfb 2s --max-total 30s
+  sseinspect check --no-error --max-ttfb 2s --max-total 30s cap.sse   # a timed capture
   sseinspect check -r --complete --no-error testdata/captures`,
 		RunE: func(c *cobra.Command, args []string) error {
 			if err := o.validate(); err != nil {

@@ -151,7 +151,8 @@ ttfb_ms, ttft_ms and total_ms are left out of the comparison unless
   sseinspect summarize --json a.sse b.sse
   sseinspect summarize -r testdata/captures
   sseinspect summarize --json --golden capture.golden.json capture.sse
-  curl -N ... | sseinspect summarize`,
+  curl -N ... | sseinspect summarize
+  sseinspect summarize --latency cap.sse         # a timed capture (see record)`,
 		RunE: func(c *cobra.Command, args []string) error {
 			if err := o.validate(); err != nil {
 				return err

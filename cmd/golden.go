@@ -92,7 +92,7 @@ file written (new or changed).
 
 Exit status: 0 when every capture matches its golden file, 1 when one does
 not (or has none), 2 when a capture cannot be read or no capture is found.`,
-		Example: `  sseinspect golden testdata/captures
+		Example: `  sseinspect golden -r testdata/captures
   sseinspect golden -r --update testdata/captures`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {

@@ -12,7 +12,8 @@ import (
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"sseinspect": func() { os.Exit(cmd.Main()) },
+		"sseinspect":              func() { os.Exit(cmd.Main()) },
+		"sseinspect-example-curl": func() { os.Exit(exampleCurl()) },
 	})
 }
 
