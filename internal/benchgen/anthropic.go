@@ -1,5 +1,8 @@
 package benchgen
 
+// Anthropic is the format anthropicWriter writes, as sseinspect names it.
+const Anthropic = "anthropic"
+
 // anthropicWriter writes an Anthropic Messages stream shaped like
 // testdata/captures/anthropic/*.sse: an event: line and a data: line per
 // event, JSON padded with spaces before its closing brace as Anthropic
@@ -20,8 +23,11 @@ const anthropicModel = "claude-sonnet-4-5-20250929"
 
 var pingEvent = []byte("event: ping\ndata: {\"type\": \"ping\"}\n\n")
 
-func (w *anthropicWriter) thinking() bool   { return true }
-func (w *anthropicWriter) wholeTools() bool { return false }
+func (w *anthropicWriter) thinking() bool           { return true }
+func (w *anthropicWriter) wholeTools() bool         { return false }
+func (w *anthropicWriter) spacedArgs() bool         { return true }
+func (w *anthropicWriter) compactsArgs() bool       { return false }
+func (w *anthropicWriter) inputExcludesCache() bool { return true }
 
 func (w *anthropicWriter) deltaTokens(g *gen, _ segKind) int {
 	switch p := g.r.intn(100); {

@@ -84,21 +84,29 @@ func ChecksumUpdate(crc uint32, s string) uint32 {
 	return crc32.Update(crc, castagnoli, []byte(s))
 }
 
-// The wire formats, as sseinspect names them.
-const (
-	OpenAIChat      = "openai-chat"
-	OpenAIResponses = "openai-responses"
-	Anthropic       = "anthropic"
-	Gemini          = "gemini"
-)
-
 // ErrUnknownFormat is wrapped by the generators for a format they do not
 // write.
 var ErrUnknownFormat = errors.New("unknown format")
 
+// generators are the format writers, one per file, by the name of the
+// format they write.
+var generators = []struct {
+	format string
+	new    func() formatWriter
+}{
+	{OpenAIChat, func() formatWriter { return &chatWriter{} }},
+	{OpenAIResponses, func() formatWriter { return &responsesWriter{} }},
+	{Anthropic, func() formatWriter { return &anthropicWriter{} }},
+	{Gemini, func() formatWriter { return &geminiWriter{} }},
+}
+
 // Formats returns the names of the formats the generators write.
 func Formats() []string {
-	return []string{OpenAIChat, OpenAIResponses, Anthropic, Gemini}
+	names := make([]string, len(generators))
+	for i, gw := range generators {
+		names[i] = gw.format
+	}
+	return names
 }
 
 // Generate writes to w a capture in format of at least size bytes,
@@ -115,16 +123,12 @@ func Generate(w io.Writer, format string, size, seed int64) error {
 // seed. The error is that of the first failed write, or ErrUnknownFormat.
 func GenerateStats(w io.Writer, format string, size, seed int64) (Stats, error) {
 	var fw formatWriter
-	switch format {
-	case OpenAIChat:
-		fw = &chatWriter{}
-	case OpenAIResponses:
-		fw = &responsesWriter{}
-	case Anthropic:
-		fw = &anthropicWriter{}
-	case Gemini:
-		fw = &geminiWriter{}
-	default:
+	for _, gw := range generators {
+		if gw.format == format {
+			fw = gw.new()
+		}
+	}
+	if fw == nil {
 		return Stats{}, fmt.Errorf("%w %q (valid: %s)", ErrUnknownFormat, format, strings.Join(Formats(), ", "))
 	}
 	g := newGen(w, size, seed)
@@ -135,7 +139,7 @@ func GenerateStats(w io.Writer, format string, size, seed int64) (Stats, error) 
 	}
 	g.st.Bytes = g.n
 	g.st.TotalInputTokens = g.st.InputTokens
-	if format == Anthropic {
+	if fw.inputExcludesCache() {
 		g.st.TotalInputTokens += g.st.CachedTokens + g.st.CacheCreationTokens
 	}
 	return g.st, g.err

@@ -146,6 +146,13 @@ type formatWriter interface {
 	// wholeTools reports whether tool calls come whole (blockStart writes
 	// them) rather than as argument fragments.
 	wholeTools() bool
+	// spacedArgs reports whether tool-call arguments are JSON with spaces;
+	// compactsArgs, whether sseinspect reports them compacted.
+	spacedArgs() bool
+	compactsArgs() bool
+	// inputExcludesCache reports whether the input token count leaves
+	// cache reads and writes out (sseinspect's total input adds them).
+	inputExcludesCache() bool
 	// deltaTokens returns the number of tokens of the next delta.
 	deltaTokens(g *gen, k segKind) int
 	// blockStart opens a block (content block, output item).
@@ -316,21 +323,17 @@ func (g *gen) addToolArgs(s []byte) {
 	g.st.ToolArgsChecksum = crc32.Update(g.st.ToolArgsChecksum, castagnoli, s)
 }
 
-// newTool makes the next tool call (reusing g.tool), with arguments as fw's format sends
-// them (Gemini: a JSON object with spaces, which sseinspect compacts), and
-// records the arguments as sseinspect reports them.
+// newTool makes the next tool call (reusing g.tool), with arguments as fw's
+// format sends them (fw.spacedArgs), and records the arguments as
+// sseinspect reports them (fw.compactsArgs).
 func (g *gen) newTool(fw formatWriter) *toolCall {
 	tc := &g.tool
 	tc.index, tc.name = g.tools, toolNames[g.r.intn(len(toolNames))]
 	g.tools++
 	g.st.ToolCalls++
-	_, spaced := fw.(*anthropicWriter)
-	if _, ok := fw.(*geminiWriter); ok {
-		spaced = true
-	}
-	tc.args = g.toolArgs(g.args[:0], tc.name, spaced)
+	tc.args = g.toolArgs(g.args[:0], tc.name, fw.spacedArgs())
 	g.args = tc.args
-	if _, ok := fw.(*geminiWriter); ok {
+	if fw.compactsArgs() {
 		g.compact = compactJSON(g.compact[:0], tc.args)
 		g.addToolArgs(g.compact)
 	} else {

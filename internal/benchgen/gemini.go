@@ -1,5 +1,8 @@
 package benchgen
 
+// Gemini is the format geminiWriter writes, as sseinspect names it.
+const Gemini = "gemini"
+
 // geminiWriter writes a Gemini streamGenerateContent?alt=sse stream shaped
 // like testdata/captures/gemini/*.sse: CRLF line endings, one
 // GenerateContentResponse per data line with the Python-style spacing of
@@ -15,8 +18,11 @@ type geminiWriter struct {
 
 const geminiModel = "gemini-2.5-pro"
 
-func (w *geminiWriter) thinking() bool   { return true }
-func (w *geminiWriter) wholeTools() bool { return true }
+func (w *geminiWriter) thinking() bool           { return true }
+func (w *geminiWriter) wholeTools() bool         { return true }
+func (w *geminiWriter) spacedArgs() bool         { return true }
+func (w *geminiWriter) compactsArgs() bool       { return true }
+func (w *geminiWriter) inputExcludesCache() bool { return false }
 
 func (w *geminiWriter) deltaTokens(g *gen, k segKind) int {
 	if k == segThinking {

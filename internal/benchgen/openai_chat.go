@@ -1,5 +1,8 @@
 package benchgen
 
+// OpenAIChat is the format chatWriter writes, as sseinspect names it.
+const OpenAIChat = "openai-chat"
+
 // chatWriter writes an OpenAI Chat Completions stream with
 // stream_options.include_usage, shaped like
 // testdata/captures/openai/chat-text-include-usage.sse: one
@@ -15,8 +18,11 @@ type chatWriter struct {
 
 const chatModel = "gpt-4o-2024-08-06"
 
-func (w *chatWriter) thinking() bool   { return false }
-func (w *chatWriter) wholeTools() bool { return false }
+func (w *chatWriter) thinking() bool           { return false }
+func (w *chatWriter) wholeTools() bool         { return false }
+func (w *chatWriter) spacedArgs() bool         { return false }
+func (w *chatWriter) compactsArgs() bool       { return false }
+func (w *chatWriter) inputExcludesCache() bool { return false }
 
 func (w *chatWriter) deltaTokens(g *gen, _ segKind) int { return openAIDeltaTokens(g) }
 

@@ -1,5 +1,8 @@
 package benchgen
 
+// OpenAIResponses is the format responsesWriter writes, as sseinspect names it.
+const OpenAIResponses = "openai-responses"
+
 // responsesWriter writes an OpenAI Responses API stream shaped like
 // testdata/captures/openai/responses-*.sse: response.created and
 // .in_progress, then output items (message items with output_text deltas,
@@ -29,8 +32,11 @@ const responsesModel = "gpt-5.5-2026-04-23"
 // partSeparator is what sseinspect puts between two reasoning parts.
 var partSeparator = []byte("\n\n")
 
-func (w *responsesWriter) thinking() bool   { return true }
-func (w *responsesWriter) wholeTools() bool { return false }
+func (w *responsesWriter) thinking() bool           { return true }
+func (w *responsesWriter) wholeTools() bool         { return false }
+func (w *responsesWriter) spacedArgs() bool         { return false }
+func (w *responsesWriter) compactsArgs() bool       { return false }
+func (w *responsesWriter) inputExcludesCache() bool { return false }
 
 func (w *responsesWriter) deltaTokens(g *gen, _ segKind) int { return openAIDeltaTokens(g) }
 

@@ -5,11 +5,11 @@
 //
 //	sseinspect-benchgen -format anthropic -size 1GiB [-seed N] [-o FILE] [-stats]
 //
-// -format is one of openai-chat, openai-responses, anthropic, gemini; -size
-// takes a number of bytes with an optional unit (KiB, MiB, GiB, KB, MB, GB);
-// the capture is at least that large. Without -o it goes to standard
-// output. -stats prints what the capture carries (text length, tokens, ...)
-// as JSON on standard error.
+// -format names a wire format (-h lists those it writes); -size takes a
+// number of bytes with an optional unit (KiB, MiB, GiB, KB, MB, GB); the
+// capture is at least that large. Without -o it goes to standard output.
+// -stats prints what the capture carries (text length, tokens, ...) as JSON
+// on standard error.
 package main
 
 import (
