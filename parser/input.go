@@ -12,9 +12,6 @@ import (
 	"github.com/sseinspect/sseinspect/sse"
 )
 
-// ErrEmpty is returned for a capture with no body.
-var ErrEmpty = errors.New("empty input")
-
 // Input is the body of a capture, opened for framing: its framing is
 // known.
 type Input struct {

@@ -13,8 +13,12 @@ import (
 	"github.com/sseinspect/sseinspect/streamctx"
 )
 
-// ErrUnrecognized is wrapped by Replay when the format cannot be detected.
-var ErrUnrecognized = errors.New("unrecognizable format")
+// Replay's errors when there is nothing to report: a capture with no body,
+// and one whose format cannot be recognized (wrapped).
+var (
+	errEmpty        = errors.New("empty input")
+	errUnrecognized = errors.New("unrecognizable format")
+)
 
 // Options configure Replay.
 type Options struct {
@@ -91,7 +95,7 @@ func ReplayCapture(c *capture.Capture, sc *streamctx.Context, opts Options) (Res
 			sc.RecordEnd(c.End())
 			return Result{Format: rp.format}, nil
 		}
-		return Result{}, ErrEmpty
+		return Result{}, errEmpty
 	case frame.JSON:
 		err = rp.json()
 	default:
@@ -167,7 +171,7 @@ func (rp *replayer) sse(maxLine int) error {
 				}
 				pending = nil
 			} else if len(pending) >= maxDetectEvents {
-				return fmt.Errorf("%w: none of the first %d events is of a known wire format (use --format)", ErrUnrecognized, len(pending))
+				return fmt.Errorf("%w: none of the first %d events is of a known wire format (use --format)", errUnrecognized, len(pending))
 			}
 			continue
 		}
@@ -179,7 +183,7 @@ func (rp *replayer) sse(maxLine int) error {
 	st := rp.in.Stats()
 	if rp.parser == nil {
 		if len(pending) > 0 {
-			return fmt.Errorf("%w: none of its %d events is of a known wire format (use --format)", ErrUnrecognized, len(pending))
+			return fmt.Errorf("%w: none of its %d events is of a known wire format (use --format)", errUnrecognized, len(pending))
 		}
 		return rp.notSSE(st)
 	}
@@ -244,9 +248,9 @@ func (rp *replayer) notSSE(st sse.Stats) error {
 		if rp.parser != nil {
 			return nil
 		}
-		return fmt.Errorf("%w: no SSE events (no data; %d comment lines)", ErrUnrecognized, st.Comments)
+		return fmt.Errorf("%w: no SSE events (no data; %d comment lines)", errUnrecognized, st.Comments)
 	}
-	return fmt.Errorf("%w: not an SSE stream nor a JSON body (starts %q)", ErrUnrecognized, rp.bodySummary())
+	return fmt.Errorf("%w: not an SSE stream nor a JSON body (starts %q)", errUnrecognized, rp.bodySummary())
 }
 
 var titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
@@ -329,7 +333,7 @@ func (rp *replayer) jsonObject(ev *sse.Event) error {
 	if rp.parser == nil {
 		f, ok := detect(ev)
 		if !ok {
-			return fmt.Errorf("%w: the body is a JSON object of no known wire format", ErrUnrecognized)
+			return fmt.Errorf("%w: the body is a JSON object of no known wire format", errUnrecognized)
 		}
 		rp.setFormat(f)
 	}

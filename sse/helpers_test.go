@@ -24,7 +24,7 @@ type record struct {
 	Incomplete bool
 }
 
-// comment is one OnComment call.
+// comment is one comment line, as the reference parser sees it.
 type comment struct {
 	Line int
 	Text string
@@ -32,12 +32,9 @@ type comment struct {
 
 // result is everything a Scanner reports about one input.
 type result struct {
-	Events   []record
-	Comments []comment
-	Stats    Stats
-	Lines    int
-	Offset   int64
-	Err      string
+	Events []record
+	Stats  Stats
+	Err    string
 }
 
 // scanAll scans r to its end with the given cap (0: the default) and
@@ -48,9 +45,6 @@ func scanAll(tb testing.TB, r io.Reader, maxLine int) result {
 	s := NewScanner(r)
 	if maxLine > 0 {
 		s.SetMaxLineSize(maxLine)
-	}
-	s.OnComment = func(line int, text []byte) {
-		res.Comments = append(res.Comments, comment{line, string(text)})
 	}
 	for s.Scan() {
 		ev := s.Event()
@@ -68,8 +62,6 @@ func scanAll(tb testing.TB, r io.Reader, maxLine int) result {
 		res.Err = err.Error()
 	}
 	res.Stats = s.Stats()
-	res.Lines = s.Line()
-	res.Offset = s.Offset()
 	return res
 }
 

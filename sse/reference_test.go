@@ -256,14 +256,12 @@ func assertMatchesReference(tb testing.TB, in []byte, maxLine int, got result) b
 	tb.Helper()
 	events, comments, stats, errLine := refParse(in, maxLine)
 	ok := assert.Equal(tb, events, got.Events, "events") &&
-		assert.Equal(tb, comments, got.Comments, "comments")
+		assert.Len(tb, comments, got.Stats.Comments, "comments")
 	if errLine != 0 {
 		return ok && assert.Contains(tb, got.Err, fmt.Sprintf("line %d: line too long", errLine))
 	}
 	return ok && assert.Empty(tb, got.Err) &&
-		assert.Equal(tb, stats, got.Stats, "stats") &&
-		assert.Equal(tb, int64(len(in)), got.Offset, "offset") &&
-		assert.Equal(tb, stats.Lines, got.Lines, "lines")
+		assert.Equal(tb, stats, got.Stats, "stats")
 }
 
 func TestRefDecodeMaximalSubparts(t *testing.T) {

@@ -39,7 +39,9 @@ var errInvalidRead = errors.New("sse: reader returned an invalid count")
 // CRLF).
 type Stats struct {
 	// Lines is the number of lines consumed (a final line without a line
-	// terminator included); it equals Scanner.Line.
+	// terminator included). Right after Scan returns an event, it is the
+	// line number of the blank line that dispatched it (or of the last
+	// line, for an incomplete final event).
 	Lines int
 	// Events is the number of events dispatched, the incomplete final one
 	// included.
@@ -113,13 +115,6 @@ type Stats struct {
 //
 // A Scanner is not safe for concurrent use.
 type Scanner struct {
-	// OnComment, when non-nil, is called for every comment line with its
-	// 1-based line number and the text after the ':' (nothing stripped,
-	// decoded as UTF-8 like the rest of the stream). The text is borrowed:
-	// it is valid only during the call. OnComment is called from Scan, in
-	// stream order, before the event the comment belongs to is returned.
-	OnComment func(line int, text []byte)
-
 	r       io.Reader
 	tr      TimedReader // r, when it is one
 	at      time.Time   // the arrival time of the last read
@@ -127,7 +122,6 @@ type Scanner struct {
 	buf     []byte // read buffer; buf[pos:end] is unconsumed input
 	pos     int
 	end     int
-	dropped int64 // bytes discarded from the front of buf by compaction
 
 	lf, cr finder // cached searches for line terminators in buf[pos:end]
 
@@ -179,24 +173,23 @@ func NewScanner(r io.Reader) *Scanner {
 
 // reset makes s scan r from the start, keeping its buffers and cap.
 func (s *Scanner) reset(r io.Reader) {
-	onComment, maxLine := s.OnComment, s.maxLine
+	maxLine := s.maxLine
 	buf, typ, data, scratch := s.buf, s.typ[:0], s.data[:0], s.scratch[:0]
 	if maxLine == 0 {
 		maxLine = DefaultMaxLineSize
 	}
 	tr, _ := r.(TimedReader)
 	*s = Scanner{
-		OnComment: onComment,
-		r:         r,
-		tr:        tr,
-		maxLine:   maxLine,
-		buf:       buf,
-		lf:        finder{at: -1},
-		cr:        finder{at: -1},
-		retry:     -1,
-		typ:       typ,
-		data:      data,
-		scratch:   scratch,
+		r:       r,
+		tr:      tr,
+		maxLine: maxLine,
+		buf:     buf,
+		lf:      finder{at: -1},
+		cr:      finder{at: -1},
+		retry:   -1,
+		typ:     typ,
+		data:    data,
+		scratch: scratch,
 	}
 }
 
@@ -441,7 +434,6 @@ func (s *Scanner) compact() {
 	copy(s.buf, s.buf[k:s.end])
 	s.end -= k
 	s.pos = 0
-	s.dropped += int64(k)
 	s.lf.shift(k, 0)
 	s.cr.shift(k, 0)
 	s.validUpto = max(s.validUpto-k, 0)
@@ -474,9 +466,6 @@ func (s *Scanner) processLine(line []byte, start int) bool {
 	}
 	if line[0] == ':' {
 		s.stats.Comments++
-		if s.OnComment != nil {
-			s.OnComment(s.line, line[1:])
-		}
 		return false
 	}
 	var name, value []byte
@@ -750,19 +739,6 @@ func (s *Scanner) Event() *Event { return &s.ev }
 // io.ErrNoProgress) when reading failed. On an error, the pending event and
 // the partial line are not handed out.
 func (s *Scanner) Err() error { return s.err }
-
-// Line returns the number of lines consumed so far. Right after Scan returns
-// an event, it is the line number of the blank line that dispatched it (or of
-// the last line, for an incomplete final event).
-func (s *Scanner) Line() int { return s.line }
-
-// Offset returns the number of bytes of input consumed so far: the BOM, the
-// lines and their terminators. Right after Scan returns an event, it is the
-// offset just past the blank line that dispatched it, except that the LF of a
-// CRLF read after its CR is counted with the next line. After a
-// *LineError, it is the offset of the start of a line over the cap, or of the
-// end (line end excluded) of the line that took an event's data over it.
-func (s *Scanner) Offset() int64 { return s.dropped + int64(s.pos) }
 
 // Stats returns the counts of what the Scanner has seen so far.
 func (s *Scanner) Stats() Stats {

@@ -210,32 +210,24 @@ func TestScannerCases(t *testing.T) {
 			assert.Equal(t, tc.want, got.Events)
 			assert.Equal(t, tc.stats, got.Stats)
 			assert.Empty(t, got.Err)
-			assert.Equal(t, int64(len(tc.in)), got.Offset)
 			assertMatchesReference(t, []byte(tc.in), 0, got)
 		})
 	}
 }
 
-func TestScannerLinesAndStatsAgree(t *testing.T) {
+func TestScannerEventsAndStatsAgree(t *testing.T) {
 	t.Parallel()
 	for _, tc := range scannerCases {
 		got := scanAll(t, strings.NewReader(tc.in), 0)
-		assert.Equal(t, got.Lines, got.Stats.Lines, tc.name)
-		assert.Equal(t, len(got.Events), got.Stats.Events, tc.name)
+		assert.Len(t, got.Events, got.Stats.Events, tc.name)
 	}
 }
 
-func TestOnComment(t *testing.T) {
+func TestComments(t *testing.T) {
 	t.Parallel()
 	in := ":\n: OPENROUTER PROCESSING\r\n:  two spaces\rdata: x\n:\xFF\n\n"
 	got := assertSameEverywhere(t, []byte(in), 0)
-	want := []comment{
-		{1, ""},
-		{2, " OPENROUTER PROCESSING"},
-		{3, "  two spaces"},
-		{5, "\uFFFD"},
-	}
-	assert.Equal(t, want, got.Comments)
+	assert.Equal(t, 4, got.Stats.Comments)
 	assert.Equal(t, []record{msg("x", 1, 1)}, got.Events)
 }
 
@@ -254,20 +246,17 @@ func TestEventIsBorrowedUntilNextScan(t *testing.T) {
 	require.NoError(t, s.Err())
 }
 
-func TestLineAndOffset(t *testing.T) {
+func TestStatsLines(t *testing.T) {
 	t.Parallel()
 	in := "\xEF\xBB\xBFdata: a\r\n\r\n: c\ndata: b\n\ndata: c"
 	s := NewScanner(strings.NewReader(in))
 	require.True(t, s.Scan())
-	assert.Equal(t, 2, s.Line())
-	assert.Equal(t, int64(len("\xEF\xBB\xBFdata: a\r\n\r\n")), s.Offset())
+	assert.Equal(t, 2, s.Stats().Lines)
 	require.True(t, s.Scan())
-	assert.Equal(t, 5, s.Line())
-	assert.Equal(t, int64(len("\xEF\xBB\xBFdata: a\r\n\r\n: c\ndata: b\n\n")), s.Offset())
+	assert.Equal(t, 5, s.Stats().Lines)
 	require.True(t, s.Scan())
 	assert.True(t, s.Event().Incomplete)
-	assert.Equal(t, 6, s.Line())
-	assert.Equal(t, int64(len(in)), s.Offset())
+	assert.Equal(t, 6, s.Stats().Lines)
 	assert.False(t, s.Scan())
 }
 
@@ -281,7 +270,6 @@ func TestCRAtEndOfReadDispatchesAtOnce(t *testing.T) {
 	require.True(t, s.Scan())
 	assert.Equal(t, "a", string(s.Event().Data))
 	assert.Equal(t, 1, r.reads, "no read beyond the CR that ended the event")
-	assert.Equal(t, int64(10), s.Offset())
 	require.True(t, s.Scan())
 	assert.Equal(t, "b", string(s.Event().Data))
 	assert.Equal(t, 3, s.Event().Line, "the LF after the CR is not an extra blank line")
@@ -377,14 +365,13 @@ func TestEventDataTooLong(t *testing.T) {
 func TestDecodedDataTooLong(t *testing.T) {
 	t.Parallel()
 	// 10 invalid bytes fit a 16-byte line cap but become 30 bytes of U+FFFD.
-	// After the error, Stats and Offset stop at the end of the failing
-	// line, before its line end (whose CR may have arrived without its LF),
-	// so that they too are the same however the input is split.
+	// After the error, Stats stop at the end of the failing line, before
+	// its line end (whose CR may have arrived without its LF), so that
+	// they too are the same however the input is split.
 	for _, term := range []string{"\n", "\r", "\r\n", ""} {
 		in := []byte("data:" + strings.Repeat("\xFF", 10) + term + term)
 		got := assertSameEverywhere(t, in, 16)
 		assert.Contains(t, got.Err, "line 1: line too long (data of the event starting at line 1 over 16 bytes", "%q", term)
-		assert.Equal(t, int64(15), got.Offset, "%q", term)
 		assert.Equal(t, Stats{Lines: 1, InvalidUTF8: 10}, got.Stats, "%q", term)
 		assertMatchesReference(t, in, 16, got)
 	}
@@ -491,7 +478,6 @@ func TestZeroAllocsPerEvent(t *testing.T) {
 			// Enough events to wrap the read buffer many times, so that
 			// events straddling a refill are measured too.
 			s := NewScanner(&cycleReader{data: []byte(tc.event)})
-			s.OnComment = func(int, []byte) {}
 			for range 100_000 {
 				require.True(t, s.Scan())
 			}

@@ -318,15 +318,6 @@ func (r *Reader) fail(err error) {
 	r.err = err
 }
 
-// Strip returns the original stream of a timed capture.
-func Strip(capture []byte) ([]byte, error) {
-	r, err := NewReader(bytes.NewReader(capture))
-	if err != nil {
-		return nil, err
-	}
-	return io.ReadAll(r)
-}
-
 // A FormatError is a malformed timed capture, at a line of the capture.
 type FormatError struct {
 	Line int   // 1-based line of the timed capture

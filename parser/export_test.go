@@ -1,0 +1,8 @@
+package parser
+
+// The kinds of error Replay returns when there is nothing to report, for
+// the tests: cmd tells no kind from another (all exit 2).
+var (
+	ErrEmpty        = errEmpty
+	ErrUnrecognized = errUnrecognized
+)
