@@ -98,8 +98,8 @@ func MayBeTimed(head []byte) bool {
 	return bytes.HasPrefix([]byte(headerPrefix), head)
 }
 
-// appendMs appends d in milliseconds with three decimals; negative
-// durations are written as 0.
+// appendMs appends us, a time in microseconds, in milliseconds with three
+// decimals; a negative time is written as 0.
 func appendMs(b []byte, us int64) []byte {
 	if us < 0 {
 		us = 0
