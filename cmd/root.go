@@ -3,9 +3,6 @@ package cmd
 import (
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
 	"strings"
 	"time"
 
@@ -107,57 +104,6 @@ func NewRootCommand(env Env) *cobra.Command {
 	root := newRootCmd(&env)
 	root.InitDefaultCompletionCmd()
 	return root
-}
-
-// input is one capture named on the command line.
-type input struct {
-	name string // as shown in messages: the path, or "stdin"
-	r    io.Reader
-	live bool
-	c    io.Closer
-}
-
-// inputs turns the arguments into inputs; no argument means stdin. Standard
-// input may be named once.
-func inputs(args []string) ([]string, error) {
-	if len(args) == 0 {
-		return []string{"-"}, nil
-	}
-	n := 0
-	for _, a := range args {
-		if a == "-" {
-			n++
-		}
-	}
-	if n > 1 {
-		return nil, usagef("standard input (-) named %d times", n)
-	}
-	return args, nil
-}
-
-// open opens one argument. A directory is an error here.
-func open(env *Env, arg string) (*input, error) {
-	if arg == "-" {
-		return &input{name: "stdin", r: env.Stdin, live: env.StdinIsLive}, nil
-	}
-	f, err := os.Open(arg)
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("%s: %w", arg, pe.Err)
-		}
-		return nil, err
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("%s: %w", arg, err)
-	}
-	if fi.IsDir() {
-		f.Close()
-		return nil, fmt.Errorf("%s: is a directory", arg)
-	}
-	return &input{name: arg, r: f, c: f}, nil
 }
 
 // replayed is one replayed capture.
