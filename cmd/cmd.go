@@ -55,6 +55,9 @@ type Env struct {
 	// input are measured from it).
 	Now   func() time.Time
 	Start time.Time
+	// Wait, when not nil, waits for d or until ctx is done, and then
+	// returns ctx's error (replay's pacing); nil means a timer.
+	Wait func(ctx context.Context, d time.Duration) error
 	// Context, when not nil, is the parent context of the run: cancelling
 	// it stops the commands that run until stopped (replay --listen).
 	Context context.Context

@@ -55,7 +55,7 @@ func TestCheckTimed(t *testing.T) {
 	as := []compare.Assertion{compare.MaxTTFB(100 * time.Millisecond), compare.MaxTotal(time.Second), compare.MaxGap(10 * time.Millisecond)}
 	_, err := compare.Check(s, as)
 	require.ErrorIs(t, err, compare.ErrUntimed, "an untimed capture decides nothing")
-	assert.EqualError(t, err, "--max-ttfb 100ms: the capture carries no timing")
+	require.EqualError(t, err, "--max-ttfb 100ms: the capture carries no timing")
 
 	s.Timed = true
 	s.Timing = streamctx.Timing{FirstByte: 150 * time.Millisecond, FirstEvent: -1, FirstContent: -1, FirstOutput: -1, LastContent: -1, End: -1}

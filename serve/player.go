@@ -1,0 +1,158 @@
+// Package serve plays a timed capture back with its recorded timing: to a
+// writer (replay to standard output) or as the response to every request
+// of an HTTP server (replay --listen). The clock is injected, so that
+// tests check the order of writes, flushes and waits, not durations.
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/textproto"
+	"os"
+	"time"
+
+	"github.com/sseinspect/sseinspect/capture"
+)
+
+// A Player plays a capture file with its recorded timing. It is safe for
+// concurrent use when Now and Wait are: each play opens the file anew.
+type Player struct {
+	// Path is the capture file.
+	Path string
+	// Speed divides the recorded times: 2 plays twice as fast; 0 does
+	// not wait at all.
+	Speed float64
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Wait waits for d (always positive), or until ctx is done and then
+	// returns ctx's error; nil means a timer.
+	Wait func(ctx context.Context, d time.Duration) error
+}
+
+// Play writes the original stream of the capture to w, each part when it
+// is due: the first byte after the recorded TTFB, each line when it
+// arrived, and returns at the recorded end (or with ctx's error when ctx
+// is done first). A capture without timing is written at once, with a
+// note on warn (when not nil).
+func (p *Player) Play(ctx context.Context, w io.Writer, warn io.Writer) error {
+	return p.play(ctx, w, nil, warn, nil)
+}
+
+// play is Play, calling flush (when not nil) after each write. With a
+// preamble function, the HTTP status and header of a capture recorded with
+// curl -i are not written but handed to it, when they are due.
+func (p *Player) play(ctx context.Context, w io.Writer, flush func(), warn io.Writer, preamble func(status int, h http.Header)) error {
+	f, err := os.Open(p.Path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	c, err := capture.Open(f, capture.Options{})
+	if err != nil {
+		return fmt.Errorf("%s: %w", p.Path, err)
+	}
+	t0 := p.now()
+	timed := !c.Start.IsZero()
+	if c.Head != nil {
+		if timed {
+			if err := p.due(ctx, t0, c.FirstByte().Sub(c.Start)); err != nil {
+				return err
+			}
+		}
+		if preamble != nil {
+			preamble(c.StatusCode, responseHeader(c.Header))
+		} else if _, err := w.Write(c.Head); err != nil {
+			return err
+		}
+	}
+	if !timed {
+		if warn != nil {
+			fmt.Fprintf(warn, "sseinspect: %s: not a timed capture (see sseinspect record): written at once\n", p.Path)
+		}
+		_, err := io.Copy(w, c)
+		if flush != nil {
+			flush()
+		}
+		return err
+	}
+	return p.playTimed(ctx, t0, w, flush, c)
+}
+
+// playTimed writes the body of c to w, each read when it is due (see due).
+// It returns when the recorded end is due, or with ctx's error when ctx is
+// done.
+func (p *Player) playTimed(ctx context.Context, t0 time.Time, w io.Writer, flush func(), c *capture.Capture) error {
+	buf := make([]byte, 64<<10)
+	for {
+		n, at, err := c.ReadTimed(buf)
+		if n > 0 {
+			if err := p.due(ctx, t0, at.Sub(c.Start)); err != nil {
+				return err
+			}
+			if _, err := w.Write(buf[:n]); err != nil {
+				return err
+			}
+			if flush != nil {
+				flush()
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return p.due(ctx, t0, at.Sub(c.Start)) // the recorded end
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.Path, err)
+		}
+	}
+}
+
+// due waits until offset at of the recording, divided by the speed, is due
+// (counting from t0), or until ctx is done.
+func (p *Player) due(ctx context.Context, t0 time.Time, at time.Duration) error {
+	if p.Speed == 0 {
+		return ctx.Err()
+	}
+	d := time.Duration(float64(at)/p.Speed) - p.now().Sub(t0)
+	if d <= 0 {
+		return ctx.Err()
+	}
+	if p.Wait == nil {
+		return sleep(ctx, d)
+	}
+	return p.Wait(ctx, d)
+}
+
+func (p *Player) now() time.Time {
+	if p.Now == nil {
+		return time.Now()
+	}
+	return p.Now()
+}
+
+// sleep waits for d, or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// framingHeaders are the recorded response headers that are not sent: the
+// server frames the response itself, and curl recorded the body decoded.
+var framingHeaders = []string{"Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Content-Encoding"}
+
+// responseHeader returns a recorded header as it is sent: without the
+// framing headers.
+func responseHeader(recorded textproto.MIMEHeader) http.Header {
+	h := http.Header(recorded).Clone()
+	for _, k := range framingHeaders {
+		h.Del(k)
+	}
+	return h
+}
