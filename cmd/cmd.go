@@ -11,7 +11,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -43,10 +45,12 @@ type Env struct {
 	// StderrIsTerminal says whether standard error is a terminal (progress
 	// is shown only there).
 	StderrIsTerminal bool
-	// TuneGC lets a command change the Go collector's settings for its
-	// own run (summarize --json bounds its memory: see printBudget). Main
-	// sets it; tests that run commands in parallel in one process do not.
-	TuneGC bool
+	// SetMemoryLimit, when not nil, bounds the memory of summarize --json
+	// (see package membudget): each call sets the Go collector's memory
+	// limit, its percentage-based pacing off. Main sets it unless the user
+	// set GOGC or GOMEMLIMIT; tests that run commands in parallel in one
+	// process do not.
+	SetMemoryLimit func(limit int64)
 	// StdinIsLive says whether standard input is a live stream (a pipe or
 	// socket), whose arrival times are measured; a file redirected to
 	// standard input has no timing.
@@ -79,7 +83,7 @@ func Main() int {
 		Getenv:           os.Getenv,
 		StdoutIsTerminal: isatty.IsTerminal(os.Stdout.Fd()) || isatty.IsCygwinTerminal(os.Stdout.Fd()),
 		StderrIsTerminal: isatty.IsTerminal(os.Stderr.Fd()) || isatty.IsCygwinTerminal(os.Stderr.Fd()),
-		TuneGC:           true,
+		SetMemoryLimit:   memoryLimit(),
 		StdinIsLive:      isLive(os.Stdin),
 		Now:              time.Now,
 		Start:            start,
@@ -88,6 +92,20 @@ func Main() int {
 		},
 	}
 	return Run(os.Args[1:], env)
+}
+
+// memoryLimit returns the setter of Env.SetMemoryLimit: the collector's
+// settings are changed here only, and only when the user left them alone.
+// The process ends after Run, so nothing is put back.
+func memoryLimit() func(limit int64) {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return nil
+	}
+	var gcOff sync.Once
+	return func(limit int64) {
+		gcOff.Do(func() { debug.SetGCPercent(-1) })
+		debug.SetMemoryLimit(limit)
+	}
 }
 
 func isLive(f *os.File) bool {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sseinspect/sseinspect/membudget"
 	"github.com/sseinspect/sseinspect/report"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
@@ -169,10 +170,9 @@ ttfb_ms, ttft_ms and total_ms are left out of the comparison unless
 			// JSON (eachInputOrdered shows it for several captures or
 			// a large one).
 			progress := env.StderrIsTerminal && !o.json
-			var budget *printBudget
-			if o.json && usePrintBudget(env) {
-				budget = startPrintBudget()
-				defer budget.stop()
+			var budget *membudget.Budget
+			if o.json && env.SetMemoryLimit != nil {
+				budget = membudget.New(env.SetMemoryLimit)
 			}
 			work := func(in *input) (*replayed, error) {
 				opts := streamctx.Options{CollectText: o.json, TextParts: o.json}
@@ -180,13 +180,13 @@ ttfb_ms, ttft_ms and total_ms are left out of the comparison unless
 				if budget != nil {
 					opts.OnKeep = func(n int) {
 						kept.Add(int64(n))
-						budget.add(int64(n))
+						budget.Keep(int64(n))
 					}
 				}
 				c, err := o.replayNoting(env, in, opts, true)
 				if err != nil {
 					if budget != nil {
-						budget.add(-kept.Load())
+						budget.Keep(-kept.Load())
 					}
 					return nil, err
 				}
@@ -196,7 +196,7 @@ ttfb_ms, ttft_ms and total_ms are left out of the comparison unless
 			err := eachInputOrdered(env, args, o.dirs, runtime.GOMAXPROCS(0), progress, work, func(c *replayed) (int, error) {
 				var err error
 				if budget != nil {
-					defer budget.add(-c.keptBytes) // printed: its text and tool calls may go
+					defer budget.Keep(-c.keptBytes) // printed: its text and tool calls may go
 				}
 				c.printNote(env)
 				t.Add(&c.snap, c.code() != ExitOK)

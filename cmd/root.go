@@ -112,7 +112,7 @@ type replayed struct {
 	snap streamctx.Snapshot
 	res  parser.Result
 	// keptBytes is the memory its text and tool calls take
-	// (streamctx.Options.OnKeep), when a printBudget counts it.
+	// (streamctx.Options.OnKeep), when a membudget.Budget counts it.
 	keptBytes int64
 	// readErr, when not nil, is the error that stopped reading after
 	// events were read: only what came before is reported. noted says
