@@ -14,6 +14,7 @@ import (
 	"github.com/sseinspect/sseinspect/streamctx"
 )
 
+// checkOptions are the flags of check.
 type checkOptions struct {
 	commonOptions
 	dirs dirOptions
@@ -31,6 +32,8 @@ type checkOptions struct {
 	tools           []string
 }
 
+// newCheckCmd is the check command: assertions on captures
+// (compare.Check).
 func newCheckCmd(env *Env) *cobra.Command {
 	o := &checkOptions{}
 	c := &cobra.Command{
@@ -57,20 +60,7 @@ it (*.sse, *.txt, *.har), -r also in its subdirectories.`,
   sseinspect check --no-error --max-ttfb 2s --max-total 30s cap.sse   # a timed capture
   sseinspect check -r --complete --no-error testdata/captures`,
 		RunE: func(c *cobra.Command, args []string) error {
-			if err := o.validate(); err != nil {
-				return err
-			}
-			checks, err := o.assertions(c)
-			if err != nil {
-				return err
-			}
-			return eachInputIn(env, args, o.dirs, func(in *input) (int, error) {
-				capt, err := o.replayWhole(env, in, streamctx.Options{CollectText: true})
-				if err != nil {
-					return ExitError, err
-				}
-				return runChecks(env.Stdout, in.name, &capt.snap, checks)
-			})
+			return o.run(env, c.Flags().Changed, args)
 		},
 	}
 	o.bind(c)
@@ -95,8 +85,7 @@ it (*.sse, *.txt, *.har), -r also in its subdirectories.`,
 
 // assertions builds the assertions given on the command line, in a fixed
 // order (the order of --help), and validates their values.
-func (o *checkOptions) assertions(c *cobra.Command) ([]compare.Assertion, error) {
-	set := c.Flags().Changed
+func (o *checkOptions) assertions(set func(flag string) bool) ([]compare.Assertion, error) {
 	var as []compare.Assertion
 	if set("complete") && o.complete {
 		as = append(as, compare.Complete())
@@ -170,4 +159,21 @@ func runChecks(w io.Writer, name string, s *streamctx.Snapshot, checks []compare
 		return ExitFailed, nil
 	}
 	return ExitOK, nil
+}
+
+func (o *checkOptions) run(env *Env, set func(flag string) bool, args []string) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	checks, err := o.assertions(set)
+	if err != nil {
+		return err
+	}
+	return eachInputIn(env, args, o.dirs, func(in *input) (int, error) {
+		capt, err := o.replayWhole(env, in, streamctx.Options{CollectText: true})
+		if err != nil {
+			return ExitError, err
+		}
+		return runChecks(env.Stdout, in.name, &capt.snap, checks)
+	})
 }

@@ -117,26 +117,6 @@ func isLive(f *os.File) bool {
 	return m&os.ModeNamedPipe != 0 || m&os.ModeSocket != 0
 }
 
-// errUsage marks usage errors (exit 2, with a hint to --help).
-var errUsage = errors.New("usage")
-
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-func (e *usageError) Is(t error) bool {
-	return t == errUsage
-}
-
-func usagef(format string, args ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, args...)}
-}
-
-// exitError carries an exit code chosen by a command after it has printed
-// its reports (and its per-input errors).
-type exitError struct{ code int }
-
-func (e *exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
-
 // Run runs sseinspect with args (without the program name) and returns the
 // exit code. It never calls os.Exit.
 func Run(args []string, env Env) int {
@@ -164,16 +144,4 @@ func Run(args []string, env Env) int {
 		fmt.Fprintln(env.Stderr, "Run 'sseinspect --help' for usage.")
 	}
 	return ExitError
-}
-
-// isCobraUsage tells cobra's own argument and flag errors, which carry no
-// type.
-func isCobraUsage(err error) bool {
-	msg := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "accepts ", "requires ", "invalid argument", "flag needs an argument", "bad flag syntax"} {
-		if strings.Contains(msg, p) {
-			return true
-		}
-	}
-	return false
 }

@@ -8,11 +8,13 @@ import (
 	"github.com/sseinspect/sseinspect/streamctx"
 )
 
+// diffOptions are the flags of diff.
 type diffOptions struct {
 	commonOptions
 	json bool
 }
 
+// newDiffCmd is the diff command: two captures compared (compare.Captures).
 func newDiffCmd(env *Env) *cobra.Command {
 	o := &diffOptions{}
 	c := &cobra.Command{
@@ -41,46 +43,50 @@ With --json, print one object: {"a", "b", "differ", "differs_in",
 			return nil
 		},
 		RunE: func(_ *cobra.Command, args []string) error {
-			if err := o.validate(); err != nil {
-				return err
-			}
-			if _, err := inputs(args); err != nil {
-				return err
-			}
-			var snaps [2]*streamctx.Snapshot
-			var names [2]string
-			for i, a := range args {
-				err := eachInput(env, []string{a}, func(in *input) (int, error) {
-					c, err := o.replayWhole(env, in, streamctx.Options{CollectText: true})
-					if err != nil {
-						return ExitError, err
-					}
-					snaps[i], names[i] = &c.snap, in.name
-					return ExitOK, nil
-				})
-				if err != nil {
-					return err
-				}
-			}
-			d, err := compare.Captures(snaps[0], snaps[1])
-			if err != nil {
-				return err
-			}
-			if o.json {
-				err = report.DiffJSON(env.Stdout, names[0], names[1], d)
-			} else {
-				err = report.Diff(env.Stdout, names[0], names[1], d)
-			}
-			if err != nil {
-				return err
-			}
-			if d.Differ() {
-				return &exitError{code: ExitFailed}
-			}
-			return nil
+			return o.run(env, args)
 		},
 	}
 	o.bind(c)
 	c.Flags().BoolVar(&o.json, "json", false, "print the comparison as one JSON object")
 	return c
+}
+
+func (o *diffOptions) run(env *Env, args []string) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	if _, err := inputs(args); err != nil {
+		return err
+	}
+	var snaps [2]*streamctx.Snapshot
+	var names [2]string
+	for i, a := range args {
+		err := eachInput(env, []string{a}, func(in *input) (int, error) {
+			c, err := o.replayWhole(env, in, streamctx.Options{CollectText: true})
+			if err != nil {
+				return ExitError, err
+			}
+			snaps[i], names[i] = &c.snap, in.name
+			return ExitOK, nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	d, err := compare.Captures(snaps[0], snaps[1])
+	if err != nil {
+		return err
+	}
+	if o.json {
+		err = report.DiffJSON(env.Stdout, names[0], names[1], d)
+	} else {
+		err = report.Diff(env.Stdout, names[0], names[1], d)
+	}
+	if err != nil {
+		return err
+	}
+	if d.Differ() {
+		return &exitError{code: ExitFailed}
+	}
+	return nil
 }

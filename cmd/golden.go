@@ -69,12 +69,15 @@ func (g *goldenOptions) compare(file string, s *streamctx.Snapshot) (fields []co
 	return fields, false, nil
 }
 
+// goldenCmdOptions are the flags of golden.
 type goldenCmdOptions struct {
 	commonOptions
 	golden    goldenOptions
 	recursive bool
 }
 
+// newGoldenCmd is the golden command: captures compared with their golden
+// files (compare.Golden).
 func newGoldenCmd(env *Env) *cobra.Command {
 	o := &goldenCmdOptions{}
 	c := &cobra.Command{
@@ -96,9 +99,6 @@ not (or has none), 2 when a capture cannot be read or no capture is found.`,
   sseinspect golden -r --update testdata/captures`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			if err := o.validate(); err != nil {
-				return err
-			}
 			return o.run(env, args)
 		},
 	}
@@ -109,6 +109,9 @@ not (or has none), 2 when a capture cannot be read or no capture is found.`,
 }
 
 func (o *goldenCmdOptions) run(env *Env, args []string) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
 	var files []string
 	worst := ExitOK
 	for _, a := range args {

@@ -12,10 +12,13 @@ import (
 	"github.com/sseinspect/sseinspect/timing"
 )
 
+// recordOptions are the flags of record.
 type recordOptions struct {
 	output string
 }
 
+// newRecordCmd is the record command: live standard input written as a
+// timed capture.
 func newRecordCmd(env *Env) *cobra.Command {
 	o := &recordOptions{}
 	c := &cobra.Command{

@@ -13,11 +13,14 @@ import (
 	"github.com/sseinspect/sseinspect/serve"
 )
 
+// replayOptions are the flags of replay.
 type replayOptions struct {
 	speed  string
 	listen string
 }
 
+// newReplayCmd is the replay command: a timed capture played back
+// (package serve).
 func newReplayCmd(env *Env) *cobra.Command {
 	o := &replayOptions{}
 	c := &cobra.Command{
@@ -49,24 +52,7 @@ Stop the server with Ctrl-C (SIGINT) or SIGTERM.`,
 			return nil
 		},
 		RunE: func(_ *cobra.Command, args []string) error {
-			speed, err := parseSpeed(o.speed)
-			if err != nil {
-				return err
-			}
-			ctx := env.Context
-			if ctx == nil {
-				ctx = context.Background()
-			}
-			p := &serve.Player{Path: args[0], Speed: speed, Now: env.Now, Wait: env.Wait}
-			if o.listen != "" {
-				if env.Interrupts != nil {
-					var stop context.CancelFunc
-					ctx, stop = env.Interrupts(ctx)
-					defer stop()
-				}
-				return o.serve(ctx, env, p)
-			}
-			return p.Play(ctx, env.Stdout, env.Stderr)
+			return o.run(env, args[0])
 		},
 	}
 	c.Flags().StringVar(&o.speed, "speed", "1", "play `N` times as fast as recorded (a positive number), or max: no waiting")
@@ -101,4 +87,25 @@ func (o *replayOptions) serve(ctx context.Context, env *Env, p *serve.Player) er
 	}
 	fmt.Fprintf(env.Stderr, "sseinspect: serving %s on http://%s/ (Ctrl-C to stop)\n", p.Path, ln.Addr())
 	return p.Serve(ctx, ln)
+}
+
+func (o *replayOptions) run(env *Env, path string) error {
+	speed, err := parseSpeed(o.speed)
+	if err != nil {
+		return err
+	}
+	ctx := env.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	p := &serve.Player{Path: path, Speed: speed, Now: env.Now, Wait: env.Wait}
+	if o.listen != "" {
+		if env.Interrupts != nil {
+			var stop context.CancelFunc
+			ctx, stop = env.Interrupts(ctx)
+			defer stop()
+		}
+		return o.serve(ctx, env, p)
+	}
+	return p.Play(ctx, env.Stdout, env.Stderr)
 }

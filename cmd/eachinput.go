@@ -80,3 +80,19 @@ func openAndWork[T any](env *Env, name string, p *ordered.Progress, work func(in
 	in.r = p.Reader(in.r)
 	return work(in)
 }
+
+// eachInput runs fn on every argument in order, printing each input's error
+// on stderr, and returns the worst exit code as an error (nil for 0). A
+// directory argument is an error.
+func eachInput(env *Env, args []string, fn func(in *input) (int, error)) error {
+	return eachInputIn(env, args, dirOptions{}, fn)
+}
+
+// eachInputIn is eachInput where, when dirs allows it, a directory argument
+// stands for the captures in it, in sorted order (see captureFiles); a
+// directory without captures is an error. fn handles one capture at a
+// time, in order: it is eachInputOrdered with one worker.
+func eachInputIn(env *Env, args []string, dirs dirOptions, fn func(in *input) (int, error)) error {
+	emit := func(code int) (int, error) { return code, nil }
+	return eachInputOrdered(env, args, dirs, 1, false, fn, emit)
+}

@@ -8,71 +8,7 @@ import (
 	"github.com/sseinspect/sseinspect/frame"
 	"github.com/sseinspect/sseinspect/parser"
 	"github.com/sseinspect/sseinspect/report"
-	"github.com/sseinspect/sseinspect/streamctx"
 )
-
-func newBodyCmd(env *Env) *cobra.Command {
-	o := &commonOptions{}
-	c := &cobra.Command{
-		Use:   "body [FILE|-]",
-		Short: "Print the JSON response body (Aether's build_response_body shape)",
-		Long: `Print the response body as the Aether gateway records it:
-{"chunks": [...], "metadata": {"stream", "total_chunks", "data_count",
-"has_completion", "response_time_ms"}}. Chunks are echoed byte for byte, one
-per line, as they are read.`,
-		Example: `  sseinspect body capture.sse | jq .metadata`,
-		Args:    maxArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
-			if err := o.validate(); err != nil {
-				return err
-			}
-			return eachInput(env, args, func(in *input) (int, error) {
-				bw := report.NewBodyWriter(env.Stdout)
-				c, err := o.replay(env, in, streamctx.Options{OnChunk: bw.Chunk})
-				if err != nil {
-					return ExitError, err
-				}
-				return c.code(), bw.Close(&c.snap)
-			})
-		},
-	}
-	o.bind(c)
-	return c
-}
-
-type textOptions struct {
-	commonOptions
-	thinking bool
-}
-
-func newTextCmd(env *Env) *cobra.Command {
-	o := &textOptions{}
-	c := &cobra.Command{
-		Use:   "text [FILE|-]",
-		Short: "Print the reconstructed assistant text",
-		Long: `Print the visible answer text of the stream (choice or candidate 0), with a
-final newline added when it has none. With --thinking, the reasoning text is
-printed first, between <thinking> and </thinking> lines.`,
-		Example: `  sseinspect text capture.sse
-  sseinspect text --thinking capture.sse`,
-		Args: maxArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
-			if err := o.validate(); err != nil {
-				return err
-			}
-			return eachInput(env, args, func(in *input) (int, error) {
-				c, err := o.replay(env, in, streamctx.Options{CollectText: true})
-				if err != nil {
-					return ExitError, err
-				}
-				return c.code(), report.Text(env.Stdout, &c.snap, o.thinking)
-			})
-		},
-	}
-	o.bind(c)
-	c.Flags().BoolVar(&o.thinking, "thinking", false, "also print the reasoning text")
-	return c
-}
 
 // eventsOptions: the common options are accepted and checked as for the
 // other commands; only --max-line-size and --no-timing change the events.
@@ -81,6 +17,7 @@ type eventsOptions struct {
 	json bool
 }
 
+// newEventsCmd is the events command: the SSE events, in order.
 func newEventsCmd(env *Env) *cobra.Command {
 	o := &eventsOptions{}
 	c := &cobra.Command{
@@ -102,12 +39,7 @@ inside an event, 2 when it could not be read.`,
 		Example: `  sseinspect events --json capture.sse | jq -r .event | sort | uniq -c`,
 		Args:    maxArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			if err := o.validate(); err != nil {
-				return err
-			}
-			return eachInput(env, args, func(in *input) (int, error) {
-				return o.run(env, in)
-			})
+			return o.run(env, args)
 		},
 	}
 	o.bind(c)
@@ -115,7 +47,17 @@ inside an event, 2 when it could not be read.`,
 	return c
 }
 
-func (o *eventsOptions) run(env *Env, in *input) (int, error) {
+func (o *eventsOptions) run(env *Env, args []string) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	return eachInput(env, args, func(in *input) (int, error) {
+		return o.one(env, in)
+	})
+}
+
+// one prints the events of one input.
+func (o *eventsOptions) one(env *Env, in *input) (int, error) {
 	cp, err := o.openCapture(env, in)
 	if err != nil {
 		return ExitError, err
@@ -159,14 +101,4 @@ func (o *eventsOptions) run(env *Env, in *input) (int, error) {
 		}
 	}
 	return code, nil
-}
-
-// maxArgs is cobra.MaximumNArgs with a usage error.
-func maxArgs(n int) cobra.PositionalArgs {
-	return func(_ *cobra.Command, args []string) error {
-		if len(args) > n {
-			return usagef("accepts at most %d file, got %d", n, len(args))
-		}
-		return nil
-	}
 }

@@ -1,0 +1,77 @@
+package cmd
+
+import (
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sseinspect/sseinspect/parser"
+	"github.com/sseinspect/sseinspect/sse"
+)
+
+// commonOptions are the flags every command shares.
+type commonOptions struct {
+	format      string
+	provider    string
+	requestID   string
+	color       string
+	noTiming    bool
+	maxLineSize int
+	stall       time.Duration // --stall, where a command has it
+}
+
+func (o *commonOptions) bind(c *cobra.Command) {
+	f := c.Flags()
+	f.StringVarP(&o.format, "format", "f", "auto", "wire format: "+strings.Join(parser.Names(), "|")+" (aliases accepted)")
+	f.StringVar(&o.provider, "provider", "", "provider name to show (default: the format's vendor)")
+	f.StringVar(&o.requestID, "request-id", "", "request id to show (default: the request-id header, else the response id)")
+	f.StringVar(&o.color, "color", "auto", "colour: auto|always|never")
+	f.BoolVar(&o.noTiming, "no-timing", false, "ignore arrival times, of live standard input or recorded in a timed capture (deterministic output)")
+	f.IntVar(&o.maxLineSize, "max-line-size", sse.DefaultMaxLineSize, "longest line accepted, in bytes")
+	_ = c.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return parser.Names(), cobra.ShellCompDirectiveNoFileComp
+	})
+	_ = c.RegisterFlagCompletionFunc("color", cobra.FixedCompletions([]string{"auto", "always", "never"}, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// validate checks the flag values before any input is read.
+func (o *commonOptions) validate() error {
+	if _, _, err := parser.Lookup(o.format); err != nil {
+		return usagef("--format: %v", err)
+	}
+	switch o.color {
+	case "auto", "always", "never":
+	default:
+		return usagef("--color: invalid value %q (valid: auto, always, never)", o.color)
+	}
+	if o.maxLineSize <= 0 {
+		return usagef("--max-line-size: must be positive, got %d", o.maxLineSize)
+	}
+	return nil
+}
+
+// useColor decides colour once: --color, else NO_COLOR and TERM=dumb,
+// else whether stdout is a terminal.
+func (o *commonOptions) useColor(env *Env) bool {
+	switch o.color {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if env.Getenv("NO_COLOR") != "" || env.Getenv("TERM") == "dumb" {
+		return false
+	}
+	return env.StdoutIsTerminal
+}
+
+// maxArgs is cobra.MaximumNArgs with a usage error.
+func maxArgs(n int) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) > n {
+			return usagef("accepts at most %d file, got %d", n, len(args))
+		}
+		return nil
+	}
+}

@@ -1,0 +1,96 @@
+package cmd
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/sseinspect/sseinspect/parser"
+	"github.com/sseinspect/sseinspect/streamctx"
+)
+
+// replayed is one replayed capture.
+type replayed struct {
+	sc   *streamctx.Context
+	snap streamctx.Snapshot
+	res  parser.Result
+	// keptBytes is the memory its text and tool calls take
+	// (streamctx.Options.OnKeep), when a membudget.Budget counts it.
+	keptBytes int64
+	// readErr, when not nil, is the error that stopped reading after
+	// events were read: only what came before is reported. noted says
+	// that printNote said so.
+	readErr error
+	noted   bool
+}
+
+// code is the exit code this capture calls for.
+func (c *replayed) code() int {
+	if c.snap.Status != streamctx.StatusOK || c.snap.BadEvents > 0 {
+		return ExitFailed
+	}
+	return ExitOK
+}
+
+// replay reads one input into a new stream context.
+func (o *commonOptions) replay(env *Env, in *input, scOpts streamctx.Options) (*replayed, error) {
+	return o.replayNoting(env, in, scOpts, false)
+}
+
+// replayNoting is replay; with deferNote, a capture that could not be read
+// to its end (capture.readErr) is not said so on stderr at once: the caller
+// prints it (printNote) when its output comes (a worker of
+// eachInputOrdered), or makes it an error (replayWhole).
+func (o *commonOptions) replayNoting(env *Env, in *input, scOpts streamctx.Options, deferNote bool) (*replayed, error) {
+	cp, err := o.openCapture(env, in)
+	if err != nil {
+		return nil, err
+	}
+	o.setTiming(cp, &scOpts)
+	scOpts.Stall = o.stall
+	sc := streamctx.New(scOpts)
+	sc.RequestID = o.requestID
+	sc.ProviderName = o.provider
+	res, err := parser.ReplayCapture(cp, sc, parser.Options{Format: o.format, MaxLineSize: o.maxLineSize})
+	var partial *parser.PartialError
+	var readErr error
+	switch {
+	case errors.As(err, &partial):
+		// What arrived before is reported; the error counts as an
+		// undecodable event (exit 1) and is said on stderr too.
+		cause := explain(partial.Err)
+		sc.BadEvent(0, "the input could not be read to its end", cause)
+		readErr = fmt.Errorf("%s: %w", in.name, cause)
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w", in.name, explain(err))
+	}
+	warnCapture(sc, cp)
+	provider := o.provider
+	if provider == "" {
+		provider = res.Format.Vendor
+	}
+	c := &replayed{sc: sc, snap: sc.Snapshot(res.Format.Name, provider), res: res, readErr: readErr}
+	if !deferNote {
+		c.printNote(env)
+	}
+	return c, nil
+}
+
+// replayWhole is replay for the commands that decide on a whole stream
+// (check, diff): assertions or comparisons on part of one decide nothing,
+// so a capture not read to its end is an error.
+func (o *commonOptions) replayWhole(env *Env, in *input, scOpts streamctx.Options) (*replayed, error) {
+	c, err := o.replayNoting(env, in, scOpts, true)
+	if err == nil && c.readErr != nil {
+		return nil, c.readErr
+	}
+	return c, err
+}
+
+// printNote says on stderr, once, that the capture could not be read to its
+// end, if so.
+func (c *replayed) printNote(env *Env) {
+	if c.readErr != nil && !c.noted {
+		fmt.Fprintf(env.Stderr, "sseinspect: %v (what was read before is reported)\n", c.readErr)
+		c.noted = true
+	}
+}

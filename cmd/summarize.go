@@ -1,0 +1,162 @@
+package cmd
+
+import (
+	"runtime"
+	"sync/atomic"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sseinspect/sseinspect/membudget"
+	"github.com/sseinspect/sseinspect/report"
+	"github.com/sseinspect/sseinspect/streamctx"
+)
+
+// summarizeOptions are the flags of summarize.
+type summarizeOptions struct {
+	commonOptions
+	dirs    dirOptions
+	json    bool
+	golden  goldenOptions
+	latency bool
+}
+
+// newSummarizeCmd is the summarize command: two-line or JSON summaries of
+// files, standard input and directories (with a totals line), and
+// golden-file comparison.
+func newSummarizeCmd(env *Env) *cobra.Command {
+	o := &summarizeOptions{}
+	c := &cobra.Command{
+		Use:   "summarize [FILE|DIR|-]...",
+		Short: "Print the two-line summary (or a JSON summary) of each capture",
+		Long: `Print the two-line summary that the Aether gateway logs for each capture:
+
+  [OK] a1b2c3d4 | claude-sonnet-4 | anthropic | TTFB: 250ms
+        Total: 1500ms | in:25 out:12
+
+With --json, print one JSON summary object per capture, one per line.
+No FILE, or -, reads standard input; from a live pipe, timings are measured
+from the start of sseinspect.
+
+A DIR stands for every capture in it (*.sse, *.txt, *.har), in sorted order; with
+-r also those in its subdirectories. When a DIR is given and more than one
+capture was summarized, the two-line summaries are followed by a totals line:
+
+  captures: 12  failed: 1  incomplete: 1  in: 5310  out: 877
+
+(failed counts the captures that would exit 1 on their own, incomplete
+those that did not complete; ttfb p50/p99 is added when captures are
+timed). --json prints the JSON Lines and nothing else.
+
+With --golden FILE, the JSON summary of the one capture is compared with
+FILE (an indented JSON summary) instead of printed: the fields that differ
+are listed, "- key: golden value" then "+ key: actual value" (text and
+thinking as a unified line diff), and the exit status is 1 when they differ.
+ttfb_ms, ttft_ms and total_ms are left out of the comparison unless
+--golden-timing. --update writes FILE instead.`,
+		Example: `  sseinspect summarize capture.sse
+  sseinspect summarize --json a.sse b.sse
+  sseinspect summarize -r testdata/captures
+  sseinspect summarize --json --golden capture.golden.json capture.sse
+  curl -N ... | sseinspect summarize
+  sseinspect summarize --latency cap.sse         # a timed capture (see record)`,
+		RunE: func(c *cobra.Command, args []string) error {
+			return o.run(env, c.Flags().Changed, args)
+		},
+	}
+	o.bind(c)
+	o.dirs.bind(c)
+	c.Flags().BoolVar(&o.json, "json", false, "print one JSON summary object per capture (JSON Lines)")
+	o.golden.bind(c, true)
+	bindLatency(c, &o.latency, &o.stall)
+	return c
+}
+
+func (o *summarizeOptions) run(env *Env, set func(flag string) bool, args []string) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	if o.golden.file != "" {
+		return o.runGolden(env, args)
+	}
+	if set("update") || set("golden-timing") {
+		return usagef("--update and --golden-timing need --golden FILE")
+	}
+	useColor := o.useColor(env)
+	var totals report.Totals
+	// Progress only for people: on a terminal, never with JSON
+	// (eachInputOrdered shows it for several captures or a large one).
+	progress := env.StderrIsTerminal && !o.json
+	var budget *membudget.Budget
+	if o.json && env.SetMemoryLimit != nil {
+		budget = membudget.New(env.SetMemoryLimit)
+	}
+	err := eachInputOrdered(env, args, o.dirs, runtime.GOMAXPROCS(0), progress, func(in *input) (*replayed, error) {
+		return o.replayKept(env, in, budget)
+	}, func(c *replayed) (int, error) {
+		if budget != nil {
+			defer budget.Keep(-c.keptBytes) // printed: its text and tool calls may go
+		}
+		c.printNote(env)
+		totals.Add(&c.snap, c.code() != ExitOK)
+		return c.code(), o.print(env, &c.snap, useColor)
+	})
+	if !o.json && totals.Captures() > 1 && anyDir(args) {
+		if werr := totals.Write(env.Stdout); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	return err
+}
+
+// replayKept replays one input (on a worker of eachInputOrdered), counting
+// in budget, when not nil, the text and tool calls kept until printed.
+func (o *summarizeOptions) replayKept(env *Env, in *input, budget *membudget.Budget) (*replayed, error) {
+	opts := streamctx.Options{CollectText: o.json, TextParts: o.json}
+	var kept atomic.Int64
+	if budget != nil {
+		opts.OnKeep = func(n int) {
+			kept.Add(int64(n))
+			budget.Keep(int64(n))
+		}
+	}
+	c, err := o.replayNoting(env, in, opts, true)
+	if err != nil {
+		if budget != nil {
+			budget.Keep(-kept.Load())
+		}
+		return nil, err
+	}
+	c.keptBytes = kept.Load()
+	return c, nil
+}
+
+// print prints the summary of one capture.
+func (o *summarizeOptions) print(env *Env, s *streamctx.Snapshot, useColor bool) error {
+	if o.json {
+		return report.JSON(env.Stdout, s)
+	}
+	if err := report.Summary(env.Stdout, s, useColor); err != nil || !o.latency {
+		return err
+	}
+	return report.Latency(env.Stdout, s)
+}
+
+func (o *summarizeOptions) runGolden(env *Env, args []string) error {
+	if len(args) > 1 {
+		return usagef("--golden compares one capture, got %d", len(args))
+	}
+	return eachInput(env, args, func(in *input) (int, error) {
+		c, err := o.replay(env, in, streamctx.Options{CollectText: true})
+		if err != nil {
+			return ExitError, err
+		}
+		fields, _, err := o.golden.compare(o.golden.file, &c.snap)
+		if err != nil {
+			return ExitError, err
+		}
+		if len(fields) == 0 {
+			return ExitOK, nil
+		}
+		return ExitFailed, report.GoldenDiff(env.Stdout, o.golden.file, in.name, fields)
+	})
+}
