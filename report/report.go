@@ -1,6 +1,7 @@
 // Package report renders stream snapshots: the two-line summary that the
 // Aether gateway logs and its latency line, the totals line, the JSON
-// summary, the JSON response body, the events and the reconstructed text.
+// summary, the JSON response body, the events and the reconstructed text;
+// and the verdicts of package compare: the golden, diff and check output.
 // It is the only package that knows about colour; the caller decides
 // whether to use it.
 package report
