@@ -83,6 +83,23 @@ it (*.sse, *.txt, *.har), -r also in its subdirectories.`,
 	return c
 }
 
+func (o *checkOptions) run(env *Env, set func(flag string) bool, args []string) error {
+	if err := o.validate(); err != nil {
+		return err
+	}
+	checks, err := o.assertions(set)
+	if err != nil {
+		return err
+	}
+	return eachInputIn(env, args, o.dirs, func(in *input) (int, error) {
+		capt, err := o.replayWhole(env, in, streamctx.Options{CollectText: true})
+		if err != nil {
+			return ExitError, err
+		}
+		return runChecks(env.Stdout, in.name, &capt.snap, checks)
+	})
+}
+
 // assertions builds the assertions given on the command line, in a fixed
 // order (the order of --help), and validates their values.
 func (o *checkOptions) assertions(set func(flag string) bool) ([]compare.Assertion, error) {
@@ -159,21 +176,4 @@ func runChecks(w io.Writer, name string, s *streamctx.Snapshot, checks []compare
 		return ExitFailed, nil
 	}
 	return ExitOK, nil
-}
-
-func (o *checkOptions) run(env *Env, set func(flag string) bool, args []string) error {
-	if err := o.validate(); err != nil {
-		return err
-	}
-	checks, err := o.assertions(set)
-	if err != nil {
-		return err
-	}
-	return eachInputIn(env, args, o.dirs, func(in *input) (int, error) {
-		capt, err := o.replayWhole(env, in, streamctx.Options{CollectText: true})
-		if err != nil {
-			return ExitError, err
-		}
-		return runChecks(env.Stdout, in.name, &capt.snap, checks)
-	})
 }

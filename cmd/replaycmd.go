@@ -60,6 +60,27 @@ Stop the server with Ctrl-C (SIGINT) or SIGTERM.`,
 	return c
 }
 
+func (o *replayOptions) run(env *Env, path string) error {
+	speed, err := parseSpeed(o.speed)
+	if err != nil {
+		return err
+	}
+	ctx := env.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	p := &serve.Player{Path: path, Speed: speed, Now: env.Now, Wait: env.Wait}
+	if o.listen != "" {
+		if env.Interrupts != nil {
+			var stop context.CancelFunc
+			ctx, stop = env.Interrupts(ctx)
+			defer stop()
+		}
+		return o.serve(ctx, env, p)
+	}
+	return p.Play(ctx, env.Stdout, env.Stderr)
+}
+
 // parseSpeed parses --speed: a positive number, or "max" (0: no waiting).
 func parseSpeed(s string) (float64, error) {
 	if strings.EqualFold(s, "max") {
@@ -87,25 +108,4 @@ func (o *replayOptions) serve(ctx context.Context, env *Env, p *serve.Player) er
 	}
 	fmt.Fprintf(env.Stderr, "sseinspect: serving %s on http://%s/ (Ctrl-C to stop)\n", p.Path, ln.Addr())
 	return p.Serve(ctx, ln)
-}
-
-func (o *replayOptions) run(env *Env, path string) error {
-	speed, err := parseSpeed(o.speed)
-	if err != nil {
-		return err
-	}
-	ctx := env.Context
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	p := &serve.Player{Path: path, Speed: speed, Now: env.Now, Wait: env.Wait}
-	if o.listen != "" {
-		if env.Interrupts != nil {
-			var stop context.CancelFunc
-			ctx, stop = env.Interrupts(ctx)
-			defer stop()
-		}
-		return o.serve(ctx, env, p)
-	}
-	return p.Play(ctx, env.Stdout, env.Stderr)
 }
