@@ -9,9 +9,9 @@ import (
 	"github.com/sseinspect/sseinspect/streamctx"
 )
 
-// TimingKeys are the JSON summary keys that Golden leaves out unless asked
+// timingKeys are the JSON summary keys that Golden leaves out unless asked
 // to compare timing: they differ on every live run.
-var TimingKeys = []string{"ttfb_ms", "ttft_ms", "total_ms", "latency"}
+var timingKeys = []string{"ttfb_ms", "ttft_ms", "total_ms", "latency"}
 
 // GoldenSnapshot returns s as its golden file holds it: with timing, as it
 // is; without, with ttfb_ms, ttft_ms and total_ms null.
@@ -26,8 +26,8 @@ func GoldenSnapshot(s *streamctx.Snapshot, timing bool) streamctx.Snapshot {
 // Golden compares s with golden, the contents of its golden file (a JSON
 // summary object, indented or not), and returns the keys whose values
 // differ: those of s in the order of the JSON summary, then the keys only
-// the golden file has, sorted; none when they agree. Without timing the
-// TimingKeys are left out. A golden value is equal when it is the same
+// the golden file has, sorted; none when they agree. Without timing,
+// ttfb_ms, ttft_ms, total_ms and latency are left out. A golden value is equal when it is the same
 // JSON value, however it is spaced or escaped. The error says that golden
 // is not a JSON object (null counts as an empty one).
 func Golden(golden []byte, s *streamctx.Snapshot, timing bool) ([]Field, error) {
@@ -39,7 +39,7 @@ func Golden(golden []byte, s *streamctx.Snapshot, timing bool) ([]Field, error) 
 	seen := make(map[string]bool, len(want))
 	for _, f := range summaryFields(s) {
 		seen[f.key] = true
-		if !timing && slices.Contains(TimingKeys, f.key) {
+		if !timing && slices.Contains(timingKeys, f.key) {
 			continue
 		}
 		got, err := encode(f.value)
@@ -67,7 +67,7 @@ func Golden(golden []byte, s *streamctx.Snapshot, timing bool) ([]Field, error) 
 	}
 	slices.Sort(extra)
 	for _, k := range extra {
-		if !timing && slices.Contains(TimingKeys, k) {
+		if !timing && slices.Contains(timingKeys, k) {
 			continue
 		}
 		fields = append(fields, Field{Key: k, A: compact(want[k]), Matters: true})
