@@ -10,11 +10,13 @@ import (
 
 // Check writes the verdict of check on the capture name: "FAIL <flag>:
 // <what was found>" for each failed assertion, then "PASS name (N
-// assertions)" or "FAIL name (N of M assertions failed)".
+// assertions)" or "FAIL name (N of M assertions failed)". What was found
+// is printed with its control characters escaped, so that a capture cannot
+// forge a line.
 func Check(w io.Writer, name string, r *compare.CheckResult) error {
 	var b strings.Builder
 	for _, f := range r.Failures {
-		fmt.Fprintf(&b, "FAIL %s: %s\n", f.Flag, f.Why)
+		fmt.Fprintf(&b, "FAIL %s: %s\n", escapeControls(f.Flag), escapeControls(f.Why))
 	}
 	if r.Passed() {
 		fmt.Fprintf(&b, "PASS %s (%s)\n", name, plural(r.Assertions, "assertion"))

@@ -69,3 +69,11 @@ func TestCheckOutput(t *testing.T) {
 	require.NoError(t, report.Check(&b, "b.sse", &compare.CheckResult{Assertions: 3, Failures: []compare.Failure{{Flag: "--complete", Why: "it did not"}}}))
 	assert.Equal(t, "PASS a.sse (1 assertion)\nFAIL --complete: it did not\nFAIL b.sse (1 of 3 assertions failed)\n", b.String())
 }
+
+func TestCheckOutputCannotBeForged(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	r := &compare.CheckResult{Assertions: 1, Failures: []compare.Failure{{Flag: "--model x", Why: "model is m\nPASS a.sse (1 assertion)"}}}
+	require.NoError(t, report.Check(&b, "a.sse", r))
+	assert.Equal(t, "FAIL --model x: model is m\\nPASS a.sse (1 assertion)\nFAIL a.sse (1 of 1 assertion failed)\n", b.String())
+}

@@ -19,8 +19,10 @@ import (
 //
 // The request id is cut to its first 8 characters ("-" when there is none),
 // the model is "unknown" when none, TTFB appears only when known, and the
-// total is "n/a" when the capture carries no timing. With colour, only the
-// status tag is coloured: [OK] green, [FAIL] red.
+// total is "n/a" when the capture carries no timing. The request id, model
+// and provider are printed with their control characters escaped, so that
+// a capture cannot forge a line. With colour, only the status tag is
+// coloured: [OK] green, [FAIL] red.
 func Summary(w io.Writer, s *streamctx.Snapshot, useColor bool) error {
 	tag := "[FAIL]"
 	if s.Status == streamctx.StatusOK {
@@ -48,11 +50,11 @@ func Summary(w io.Writer, s *streamctx.Snapshot, useColor bool) error {
 		model = *s.Model
 	}
 	b.WriteString(" ")
-	b.WriteString(rid)
+	b.WriteString(escapeControls(rid))
 	b.WriteString(" | ")
-	b.WriteString(model)
+	b.WriteString(escapeControls(model))
 	b.WriteString(" | ")
-	b.WriteString(s.Provider)
+	b.WriteString(escapeControls(s.Provider))
 	if s.TTFBMs != nil {
 		b.WriteString(" | TTFB: ")
 		b.WriteString(strconv.FormatInt(*s.TTFBMs, 10))

@@ -85,3 +85,11 @@ func TestTotalsLine(t *testing.T) {
 	timed.Add(&streamctx.Snapshot{Complete: true}, false) // untimed: not in the percentiles
 	assert.Equal(t, "captures: 4  failed: 0  incomplete: 0  in: 0  out: 0  ttfb p50/p99: 120ms/250ms\n", line(&timed))
 }
+
+// TestSummaryCannotBeForged: strings from a capture are printed with their
+// control characters escaped: a model cannot end the line or colour it.
+func TestSummaryCannotBeForged(t *testing.T) {
+	t.Parallel()
+	s := &streamctx.Snapshot{Provider: "p", RequestID: "\x1b[2Kid", Model: ptr("m\n[OK] forged\r"), Status: streamctx.StatusFailed}
+	assert.Equal(t, "[FAIL] \\x1b[2Kid | m\\n[OK] forged\\r | p\n      Total: n/a | in:0 out:0\n", summaryOf(t, s, false))
+}
