@@ -6,7 +6,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/sseinspect/sseinspect/internal/jsonscan"
 	"github.com/sseinspect/sseinspect/sse"
@@ -99,6 +98,7 @@ type responses struct {
 	ev   respEvent
 	resp respResponse
 	item respItem
+	fast respFast // decodeFastRespResponse's state
 
 	// textSrc and thinkSrc are the source the text (thinking) came from;
 	// see the respSrc constants.
@@ -132,13 +132,60 @@ const (
 // newResponses returns a parser for one openai-responses stream.
 func newResponses() Parser { return &responses{} }
 
-// respEvent holds the members of an event that the parser reads. Members
-// whose JSON type differs between event types (delta is an object in
-// response.shell_call_output_content.delta) or between servers (error
-// codes are numbers at OpenRouter) are kept raw and decoded by the handler
-// of the event type that reads them. The buffers are reused from event to
-// event.
+// respEvent holds the members of an event that the parser reads, as JSON
+// values: a slice of the event data (the fast path) or of encoding/json's
+// copy, valid for the event's call. Members whose JSON type differs between
+// event types (delta is an object in response.shell_call_output_content.delta)
+// or between servers (error codes are numbers at OpenRouter) are decoded by
+// the handler of the event type that reads them. Setting set to 0 resets it:
+// nothing is zeroed per event.
 type respEvent struct {
+	set uint32             // the members present, bit 1<<field
+	raw [respFields][]byte // their values, where set
+}
+
+// The members of respEvent, in the order of respFieldNames.
+const (
+	rfType respField = iota
+	rfSeq
+	rfResponse
+	rfItem
+	rfItemID
+	rfOutputIndex
+	rfContentIndex
+	rfSummaryIndex
+	rfDelta
+	rfText
+	rfRefusal
+	rfArguments
+	rfInput
+	rfName
+	rfCode
+	rfMessage
+	rfError
+	respFields
+)
+
+// respField names a member of an event (see respEvent).
+type respField uint8
+
+// respFieldNames are the JSON names of the respFields.
+var respFieldNames = [respFields]string{
+	"type", "sequence_number", "response", "item", "item_id", "output_index",
+	"content_index", "summary_index", "delta", "text", "refusal", "arguments",
+	"input", "name", "code", "message", "error",
+}
+
+// get returns the value of member f, nil when the event has none.
+func (e *respEvent) get(f respField) []byte {
+	if e.set&(1<<f) == 0 {
+		return nil
+	}
+	return e.raw[f]
+}
+
+// respEventJSON is respEvent for encoding/json, the general path.
+type respEventJSON struct {
 	Type         json.RawMessage `json:"type"`
 	Seq          json.RawMessage `json:"sequence_number"`
 	Response     json.RawMessage `json:"response"`
@@ -158,15 +205,33 @@ type respEvent struct {
 	Error        json.RawMessage `json:"error"`
 }
 
-func (e *respEvent) reset() {
-	*e = respEvent{
-		Type: e.Type[:0], Seq: e.Seq[:0], Response: e.Response[:0], Item: e.Item[:0],
-		ItemID: e.ItemID[:0], OutputIndex: e.OutputIndex[:0],
-		ContentIndex: e.ContentIndex[:0], SummaryIndex: e.SummaryIndex[:0],
-		Delta: e.Delta[:0], Text: e.Text[:0], Refusal: e.Refusal[:0],
-		Arguments: e.Arguments[:0], Input: e.Input[:0], Name: e.Name[:0],
-		Code: e.Code[:0], Message: e.Message[:0], Error: e.Error[:0],
+// members returns the members of j in respField order.
+func (j *respEventJSON) members() [respFields]*json.RawMessage {
+	return [...]*json.RawMessage{
+		&j.Type, &j.Seq, &j.Response, &j.Item, &j.ItemID, &j.OutputIndex,
+		&j.ContentIndex, &j.SummaryIndex, &j.Delta, &j.Text, &j.Refusal, &j.Arguments,
+		&j.Input, &j.Name, &j.Code, &j.Message, &j.Error,
 	}
+}
+
+// decodeEvent decodes an event's data (a JSON object) into p.ev: by the
+// fast path, else by unmarshal. All members are raw: only a syntax error
+// can fail.
+func (p *responses) decodeEvent(data []byte) error {
+	e := &p.ev
+	if decodeFastResponses(data, e) {
+		return nil
+	}
+	var j respEventJSON
+	err := unmarshal(data, &j)
+	e.set = 0
+	for f, m := range j.members() {
+		if *m != nil {
+			e.set |= 1 << f
+			e.raw[f] = *m
+		}
+	}
+	return err
 }
 
 // respResponse is the response object of the lifecycle events.
@@ -178,13 +243,6 @@ type respResponse struct {
 	Error             json.RawMessage `json:"error"`
 	IncompleteDetails json.RawMessage `json:"incomplete_details"`
 	Output            json.RawMessage `json:"output"`
-}
-
-func (r *respResponse) reset() {
-	*r = respResponse{
-		Usage: r.Usage[:0], Error: r.Error[:0],
-		IncompleteDetails: r.IncompleteDetails[:0], Output: r.Output[:0],
-	}
 }
 
 // respUsage is response.usage.
@@ -211,10 +269,6 @@ type respItem struct {
 	EncryptedContent respPresent     `json:"encrypted_content"`
 	Content          json.RawMessage `json:"content"`
 	Summary          json.RawMessage `json:"summary"`
-}
-
-func (it *respItem) reset() {
-	*it = respItem{Content: it.Content[:0], Summary: it.Summary[:0]}
 }
 
 // respPart is a content part of a message (output_text, refusal) or of a
@@ -349,7 +403,7 @@ func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) {
 	p.events = true
 	p.typ = ""
 	e := &p.ev
-	e.reset()
+	e.set = 0
 	if data[0] != '{' {
 		err := errNotObject
 		if !json.Valid(data) {
@@ -358,13 +412,12 @@ func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) {
 		sc.BadEvent(ev.Line, p.what(ev), err)
 		return
 	}
-	// All members are raw: only a syntax error can fail.
-	if err := unmarshal(data, e); err != nil {
+	if err := p.decodeEvent(data); err != nil {
 		sc.BadEvent(ev.Line, p.what(ev), err)
 		return
 	}
 	sc.AddChunk(data)
-	typ, err := respTypeName(e.Type)
+	typ, err := respTypeName(e.get(rfType))
 	if err != nil {
 		sc.BadEvent(ev.Line, p.what(ev), decodeError("type", err))
 		return
@@ -392,45 +445,45 @@ func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) {
 	case "error":
 		p.errorEvent(sc, "error")
 	case "response.output_text.delta", "response.refusal.delta":
-		if s, ok := p.text(sc, ev, "delta", e.Delta); ok && s != "" {
+		if s, ok := p.text(sc, ev, "delta", e.get(rfDelta)); ok && s != "" {
 			p.textSrc = respSrcDelta
 			sc.AppendText(s)
 		}
 	case "response.output_text.done":
-		if s, ok := p.str(sc, ev, "text", e.Text); ok {
+		if s, ok := p.strIf(sc, ev, "text", e.get(rfText), p.accepts(p.textSrc, respSrcDone)); ok {
 			p.appendText(sc, respSrcDone, s)
 		}
 	case "response.refusal.done":
-		if s, ok := p.str(sc, ev, "refusal", e.Refusal); ok {
+		if s, ok := p.strIf(sc, ev, "refusal", e.get(rfRefusal), p.accepts(p.textSrc, respSrcDone)); ok {
 			p.appendText(sc, respSrcDone, s)
 		}
 	case "response.reasoning_summary_text.delta", "response.reasoning_text.delta":
-		if s, ok := p.text(sc, ev, "delta", e.Delta); ok && s != "" {
+		if s, ok := p.text(sc, ev, "delta", e.get(rfDelta)); ok && s != "" {
 			p.thinkSrc = respSrcDelta
 			p.appendThinking(sc, p.partKey(typ), s)
 		}
 	case "response.reasoning_summary_text.done", "response.reasoning_text.done":
-		if s, ok := p.str(sc, ev, "text", e.Text); ok && p.accepts(p.thinkSrc, respSrcDone) && s != "" {
+		if s, ok := p.strIf(sc, ev, "text", e.get(rfText), p.accepts(p.thinkSrc, respSrcDone)); ok && p.accepts(p.thinkSrc, respSrcDone) && s != "" {
 			p.thinkSrc = respSrcDone
 			p.appendThinking(sc, p.partKey(typ), s)
 		}
 	case "response.output_item.added", "response.output_item.done":
 		p.outputItem(sc, ev, typ)
 	case "response.function_call_arguments.delta", "response.custom_tool_call_input.delta":
-		if s, ok := p.text(sc, ev, "delta", e.Delta); ok {
+		if s, ok := p.text(sc, ev, "delta", e.get(rfDelta)); ok {
 			p.tools = true
 			sc.ToolDelta(p.toolKey(), "", "", s)
 		}
 	case "response.function_call_arguments.done", "response.custom_tool_call_input.done":
-		field, raw := "arguments", e.Arguments
+		field, raw := "arguments", e.get(rfArguments)
 		if typ == "response.custom_tool_call_input.done" {
-			field, raw = "input", e.Input
+			field, raw = "input", e.get(rfInput)
 		}
-		args, ok := p.str(sc, ev, field, raw)
+		args, ok := p.strIf(sc, ev, field, raw, sc.CollectsText()) // only kept text is set
 		if !ok {
 			return
 		}
-		name, ok := p.str(sc, ev, "name", e.Name)
+		name, ok := p.str(sc, ev, "name", e.get(rfName))
 		if !ok {
 			return
 		}
@@ -486,21 +539,29 @@ func (p *responses) str(sc *streamctx.Context, ev *sse.Event, field string, raw 
 	return s, true
 }
 
-// respString decodes a JSON string token without reflection when it has no
-// escapes. null and empty input give "".
+// strIf is str when need is set; else it only checks that the member is
+// a string, null or absent, as str does, and returns "" without decoding
+// it (the event was validated whole).
+func (p *responses) strIf(sc *streamctx.Context, ev *sse.Event, field string, raw []byte, need bool) (string, bool) {
+	if !need && (len(raw) == 0 || raw[0] == '"') {
+		return "", true
+	}
+	return p.str(sc, ev, field, raw)
+}
+
+// respString decodes a JSON string value with the scanner, else (another
+// type) with unmarshal, for its error. null and empty input give "".
 func respString(raw []byte) (string, error) {
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+	if len(raw) == 0 {
 		return "", nil
 	}
-	if n := len(raw); n >= 2 && raw[0] == '"' && raw[n-1] == '"' {
-		in := raw[1 : n-1]
-		if bytes.IndexByte(in, '\\') < 0 && utf8.Valid(in) {
-			return string(in), nil
-		}
+	var str string
+	if s := jsonscan.New(raw); s.String(&str, nil) && s.End() {
+		return str, nil
 	}
-	var s string
-	err := unmarshal(raw, &s)
-	return s, err
+	var other string // escapes, as unmarshal's argument
+	err := unmarshal(raw, &other)
+	return other, err
 }
 
 // accepts reports whether text from source src may be appended when the
@@ -533,13 +594,13 @@ func (p *responses) appendThinking(sc *streamctx.Context, key []byte, s string) 
 // current event: item id, kind, and summary or content index.
 func (p *responses) partKey(typ string) []byte {
 	e := &p.ev
-	k := append(p.key[:0], e.ItemID...)
+	k := append(p.key[:0], e.get(rfItemID)...)
 	if typ == "response.reasoning_summary_text.delta" || typ == "response.reasoning_summary_text.done" {
 		k = append(k, "\x00s"...)
-		k = append(k, respIndex(e.SummaryIndex)...)
+		k = append(k, respIndex(e.get(rfSummaryIndex))...)
 	} else {
 		k = append(k, "\x00c"...)
-		k = append(k, respIndex(e.ContentIndex)...)
+		k = append(k, respIndex(e.get(rfContentIndex))...)
 	}
 	p.key = k
 	return k
@@ -569,8 +630,8 @@ func respIndex(raw []byte) []byte {
 // toolKey is the key of the tool call of the current event: its item id,
 // else the key registered for its output_index.
 func (p *responses) toolKey() string {
-	id, _ := respString(p.ev.ItemID)
-	return p.itemKey(id, p.ev.OutputIndex)
+	id, _ := respString(p.ev.get(rfItemID))
+	return p.itemKey(id, p.ev.get(rfOutputIndex))
 }
 
 func (p *responses) itemKey(id string, outputIndex []byte) string {
@@ -587,7 +648,7 @@ func (p *responses) itemKey(id string, outputIndex []byte) string {
 // checkSeq warns once when sequence_number does not go up by one from an
 // event to the next (an event without one breaks the chain).
 func (p *responses) checkSeq(sc *streamctx.Context, line int) {
-	n, ok := respUint(p.ev.Seq)
+	n, ok := respUint(p.ev.get(rfSeq))
 	if !ok {
 		p.seqSeen = false
 		return
@@ -619,8 +680,8 @@ func respUint(raw []byte) (int64, bool) {
 // one.
 func (p *responses) errorEvent(sc *streamctx.Context, typ string) bool {
 	e := &p.ev
-	msg, _ := respString(e.Message)
-	ep := errorPayload{Type: typ, Code: e.Code, Message: msg, Error: e.Error}
+	msg, _ := respString(e.get(rfMessage))
+	ep := errorPayload{Type: typ, Code: e.get(rfCode), Message: msg, Error: e.get(rfError)}
 	et, m, ok := ep.info()
 	if ok {
 		sc.SetError(et, m)
@@ -630,13 +691,13 @@ func (p *responses) errorEvent(sc *streamctx.Context, typ string) bool {
 
 // response handles a lifecycle event and its response object.
 func (p *responses) response(sc *streamctx.Context, line int, typ string, terminal bool) {
-	raw := bytes.TrimSpace(p.ev.Response)
+	raw := bytes.TrimSpace(p.ev.get(rfResponse))
 	r := &p.resp
-	r.reset()
+	*r = respResponse{}
 	if len(raw) > 0 && !bytes.Equal(raw, []byte("null")) {
-		if err := unmarshal(raw, r); err != nil {
+		if err := p.decodeResponse(raw); err != nil {
 			sc.BadEvent(line, typ+" event", decodeError("response", err))
-			r.reset()
+			*r = respResponse{}
 		}
 	}
 	sc.SetModel(r.Model)
@@ -725,8 +786,7 @@ func (p *responses) finalOutput(sc *streamctx.Context, line int, typ string) {
 	tools := p.tools
 	for i, raw := range items {
 		it := &p.item
-		it.reset()
-		if err := unmarshal(raw, it); err != nil {
+		if err := p.decodeItem(raw); err != nil {
 			if it.Type == "message" || it.Type == "reasoning" || respClientTool(it.Type) {
 				sc.BadEvent(line, typ+" event", decodeError("response.output["+strconv.Itoa(i)+"]", err))
 			}
@@ -750,13 +810,13 @@ func (p *responses) finalOutput(sc *streamctx.Context, line int, typ string) {
 func (p *responses) outputItem(sc *streamctx.Context, ev *sse.Event, typ string) {
 	done := typ == "response.output_item.done"
 	it := &p.item
-	it.reset()
-	raw := bytes.TrimSpace(p.ev.Item)
+	*it = respItem{}
+	raw := bytes.TrimSpace(p.ev.get(rfItem))
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
 		sc.BadEvent(ev.Line, typ+" event", errRespNoItem)
 		return
 	}
-	if err := unmarshal(raw, it); err != nil {
+	if err := p.decodeItem(raw); err != nil {
 		// Only the members of the types below are read: an odd member of
 		// another type does not matter.
 		if it.Type == "message" || it.Type == "reasoning" || respClientTool(it.Type) {
@@ -778,7 +838,7 @@ func (p *responses) outputItem(sc *streamctx.Context, ev *sse.Event, typ string)
 		}
 	case respClientTool(it.Type):
 		p.tools = true
-		idx := respIndex(p.ev.OutputIndex)
+		idx := respIndex(p.ev.get(rfOutputIndex))
 		key := p.itemKey(it.ID, idx)
 		if it.ID != "" {
 			if p.toolKeys == nil {
@@ -865,4 +925,210 @@ func (p *responses) parts(sc *streamctx.Context, line int, typ, field string, ra
 		return nil, false
 	}
 	return parts, true
+}
+
+// decodeResponse decodes a response object into p.resp (zero on entry),
+// by the fast path, else by unmarshal.
+func (p *responses) decodeResponse(raw []byte) error {
+	if decodeFastRespResponse(raw, &p.resp, &p.fast) {
+		return nil
+	}
+	p.resp = respResponse{}
+	return unmarshal(raw, &p.resp)
+}
+
+// decodeItem decodes an output item into p.item, by the fast path, else by
+// unmarshal.
+func (p *responses) decodeItem(raw []byte) error {
+	p.item = respItem{}
+	if decodeFastRespItem(raw, &p.item) {
+		return nil
+	}
+	p.item = respItem{}
+	return unmarshal(raw, &p.item)
+}
+
+// respFast is what decodeFastRespResponse keeps from one response object
+// to the next: the last id and model, shared rather than copied again.
+type respFast struct {
+	id, model string
+}
+
+// decodeFastResponses decodes an event's data into e exactly as unmarshal
+// decodes it into a respEventJSON, or returns false. The values are
+// slices of data (every member is kept raw). Unknown members are skipped,
+// validated; an escaped key, a repeated member or one that differs from a
+// member name only in case gives up.
+func decodeFastResponses(data []byte, e *respEvent) bool {
+	s := jsonscan.New(data)
+	e.set = 0
+	ok := s.Object(func(key []byte) bool {
+		f, known := respFieldOf(key)
+		if !known {
+			return s.Unknown(key, respFieldNames[:]...)
+		}
+		if e.set&(1<<f) != 0 {
+			return false
+		}
+		v, ok := s.Value()
+		e.set |= 1 << f
+		e.raw[f] = v
+		return ok
+	})
+	return ok && s.End()
+}
+
+// respFieldOf returns the member a key names.
+func respFieldOf(key []byte) (respField, bool) {
+	switch string(key) {
+	case "type":
+		return rfType, true
+	case "sequence_number":
+		return rfSeq, true
+	case "response":
+		return rfResponse, true
+	case "item":
+		return rfItem, true
+	case "item_id":
+		return rfItemID, true
+	case "output_index":
+		return rfOutputIndex, true
+	case "content_index":
+		return rfContentIndex, true
+	case "summary_index":
+		return rfSummaryIndex, true
+	case "delta":
+		return rfDelta, true
+	case "text":
+		return rfText, true
+	case "refusal":
+		return rfRefusal, true
+	case "arguments":
+		return rfArguments, true
+	case "input":
+		return rfInput, true
+	case "name":
+		return rfName, true
+	case "code":
+		return rfCode, true
+	case "message":
+		return rfMessage, true
+	case "error":
+		return rfError, true
+	}
+	return 0, false
+}
+
+// decodeFastRespResponse decodes a response object into r (zero on entry)
+// exactly as unmarshal would, or returns false, leaving r to be reset. Its
+// raw members are slices of data; its id and model are shared through st.
+// Only the few members the parser reads are decoded: the rest (the
+// request's echo, tools, instructions) are only validated.
+func decodeFastRespResponse(data []byte, r *respResponse, st *respFast) bool {
+	s := jsonscan.New(data)
+	var seen jsonscan.Seen
+	value := func(bit uint32, dst *json.RawMessage) bool {
+		if !seen.First(bit) {
+			return false
+		}
+		v, ok := s.Value()
+		*dst = v
+		return ok
+	}
+	ok := s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "id":
+			return seen.First(1<<0) && s.String(&r.ID, func(b []byte) string { return jsonscan.Same(b, &st.id) })
+		case "model":
+			return seen.First(1<<1) && s.String(&r.Model, func(b []byte) string { return jsonscan.Same(b, &st.model) })
+		case "status":
+			return seen.First(1<<2) && s.String(&r.Status, internRespStatus)
+		case "usage":
+			return value(1<<3, &r.Usage)
+		case "error":
+			return value(1<<4, &r.Error)
+		case "incomplete_details":
+			return value(1<<5, &r.IncompleteDetails)
+		case "output":
+			return value(1<<6, &r.Output)
+		}
+		return s.Unknown(key, "id", "model", "status", "usage", "error", "incomplete_details", "output")
+	})
+	return ok && s.End()
+}
+
+// internRespStatus returns the constant for a known response status.
+func internRespStatus(b []byte) string {
+	switch string(b) {
+	case "in_progress":
+		return "in_progress"
+	case "completed":
+		return "completed"
+	case "incomplete":
+		return "incomplete"
+	case "failed":
+		return "failed"
+	case "queued":
+		return "queued"
+	}
+	return string(b)
+}
+
+// decodeFastRespItem decodes an output item into it (zero on entry)
+// exactly as unmarshal would, or returns false, leaving it to be reset.
+// Its content and summary are slices of data.
+func decodeFastRespItem(data []byte, it *respItem) bool {
+	s := jsonscan.New(data)
+	var seen jsonscan.Seen
+	value := func(bit uint32, dst *json.RawMessage) bool {
+		if !seen.First(bit) {
+			return false
+		}
+		v, ok := s.Value()
+		*dst = v
+		return ok
+	}
+	ok := s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "type":
+			return seen.First(1<<0) && s.String(&it.Type, internRespItemType)
+		case "id":
+			return seen.First(1<<1) && s.String(&it.ID, nil)
+		case "call_id":
+			return seen.First(1<<2) && s.String(&it.CallID, nil)
+		case "name":
+			return seen.First(1<<3) && s.String(&it.Name, nil)
+		case "arguments":
+			return seen.First(1<<4) && s.String(&it.Arguments, nil)
+		case "input":
+			return seen.First(1<<5) && s.String(&it.Input, nil)
+		case "encrypted_content":
+			var v json.RawMessage
+			if !value(1<<6, &v) {
+				return false
+			}
+			return it.EncryptedContent.UnmarshalJSON(v) == nil
+		case "content":
+			return value(1<<7, &it.Content)
+		case "summary":
+			return value(1<<8, &it.Summary)
+		}
+		return s.Unknown(key, "type", "id", "call_id", "name", "arguments", "input", "encrypted_content", "content", "summary")
+	})
+	return ok && s.End()
+}
+
+// internRespItemType returns the constant for a common output item type.
+func internRespItemType(b []byte) string {
+	switch string(b) {
+	case "message":
+		return "message"
+	case "reasoning":
+		return "reasoning"
+	case "function_call":
+		return "function_call"
+	case "custom_tool_call":
+		return "custom_tool_call"
+	}
+	return string(b)
 }

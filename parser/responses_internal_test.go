@@ -1,0 +1,158 @@
+package parser
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// decodeFastResponsesJSON is decodeFastResponses into a respEventJSON, to
+// compare with encoding/json.
+func decodeFastResponsesJSON(data []byte, j *respEventJSON) bool {
+	var e respEvent
+	if !decodeFastResponses(data, &e) {
+		return false
+	}
+	for f, m := range j.members() {
+		if v := e.get(respField(f)); v != nil {
+			*m = v
+		}
+	}
+	return true
+}
+
+func decodeFastRespResponseTwice(data []byte, r *respResponse) bool {
+	var st respFast
+	decodeFastRespResponse(data, new(respResponse), &st)
+	return decodeFastRespResponse(data, r, &st)
+}
+
+// FuzzFastResponses holds decodeFastResponses, decodeFastRespResponse and
+// decodeFastRespItem to unmarshal; the last two also on the response and
+// item of each event.
+func FuzzFastResponses(f *testing.F) {
+	fastSeeds(f, "openai-responses", append(fastEdgeCases,
+		`{"type":"response.output_text.delta","TYPE":"x"}`, `{"type":"a","delta":"b","delta":"c"}`, `{"del\u0074a":"x"}`,
+		`{"type":"response.completed","response":{"id":"r","status":"completed","usage":null,"output":[],"error":null,"incomplete_details":{"reason":"max_output_tokens"}}}`,
+		`{"response":{"id":1}}`, `{"response":{"Status":"x"}}`, `{"response":null}`, `{"response":{"model":"m","model":"n"}}`,
+		`{"item":{"type":"reasoning","encrypted_content":"","summary":[{"type":"summary_text","text":"t"}]}}`,
+		`{"item":{"type":"reasoning","encrypted_content":null}}`, `{"item":{"type":"reasoning","encrypted_content":{"a":1}}}`,
+		`{"item":{"type":"function_call","id":"fc","call_id":"c","name":"f","arguments":"{\"a\":1}","status":"completed"}}`,
+		`{"item":{"type":"custom_tool_call","input":"x","arguments":1}}`,
+	)...)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkFastAliasing(t, data, decodeFastResponsesJSON)
+		checkFastAliasing(t, data, decodeFastRespResponseTwice)
+		checkFastAliasing(t, data, decodeFastRespItem)
+		var e respEvent
+		if decodeFastResponses(data, &e) {
+			for _, f := range []respField{rfResponse, rfItem} {
+				if v := e.get(f); v != nil {
+					checkFastAliasing(t, v, decodeFastRespResponseTwice)
+					checkFastAliasing(t, v, decodeFastRespItem)
+				}
+			}
+		}
+	})
+}
+
+// TestRespFieldNames: the members of respEventJSON are in respField order
+// and named as respFieldNames, which respFieldOf inverts.
+func TestRespFieldNames(t *testing.T) {
+	t.Parallel()
+	var j respEventJSON
+	ms := j.members()
+	v := reflect.ValueOf(&j).Elem()
+	require.Equal(t, int(respFields), v.NumField())
+	for i := range v.NumField() {
+		assert.Same(t, v.Field(i).Addr().Interface(), ms[i], "member %d", i)
+		assert.Equal(t, respFieldNames[i], v.Type().Field(i).Tag.Get("json"))
+		f, ok := respFieldOf([]byte(respFieldNames[i]))
+		assert.True(t, ok)
+		assert.Equal(t, respField(i), f)
+	}
+}
+
+// TestFastResponsesTaken: the fast paths decode every event of the
+// benchmark corpus and of the captures, their response objects and their
+// output items.
+func TestFastResponsesTaken(t *testing.T) {
+	t.Parallel()
+	var st respFast
+	n, responses, items := 0, 0, 0
+	check := func(what string, d []byte) {
+		t.Helper()
+		if bytes.Equal(d, []byte("[DONE]")) || d[0] != '{' {
+			return
+		}
+		var e respEvent
+		if !assert.True(t, decodeFastResponses(d, &e), "%s: %s", what, d) {
+			return
+		}
+		n++
+		if r := e.get(rfResponse); r != nil && !isJSONNull(r) {
+			responses++
+			assert.True(t, decodeFastRespResponse(r, new(respResponse), &st), "%s: %s", what, r)
+		}
+		if it := e.get(rfItem); it != nil && !isJSONNull(it) {
+			items++
+			assert.True(t, decodeFastRespItem(it, new(respItem)), "%s: %s", what, it)
+		}
+	}
+	for _, d := range benchEvents(t, "openai-responses", 512<<10) {
+		check("benchgen", d)
+	}
+	require.Greater(t, n, 1000)
+	require.Greater(t, responses, 2)
+	require.Greater(t, items, 10)
+	for _, dir := range []string{"openai", "openrouter", "bedrock-mantle", "deepseek", "lmstudio"} {
+		files, err := filepath.Glob("../testdata/captures/" + dir + "/responses*.sse")
+		require.NoError(t, err)
+		for _, file := range files {
+			b, err := os.ReadFile(file)
+			require.NoError(t, err)
+			for _, d := range dataLines(b) {
+				check(file, d)
+			}
+		}
+	}
+}
+
+// BenchmarkDecodeResponses decodes the events of the benchmark corpus with
+// the fast path and with unmarshal.
+func BenchmarkDecodeResponses(b *testing.B) {
+	events := benchEvents(b, "openai-responses", 1<<20)
+	var size int64
+	for _, d := range events {
+		size += int64(len(d))
+	}
+	b.Run("fast", func(b *testing.B) {
+		b.SetBytes(size)
+		b.ReportAllocs()
+		var e respEvent
+		for b.Loop() {
+			for _, d := range events {
+				if !decodeFastResponses(d, &e) {
+					b.Fatalf("slow path: %s", d)
+				}
+			}
+		}
+	})
+	b.Run("unmarshal", func(b *testing.B) {
+		b.SetBytes(size)
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, d := range events {
+				var j respEventJSON
+				if err := unmarshal(d, &j); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}
