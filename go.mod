@@ -4,7 +4,6 @@ go 1.26.8
 
 require (
 	github.com/fatih/color v1.19.0
-	github.com/goccy/go-json v0.12.0
 	github.com/mattn/go-isatty v0.0.24
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/spf13/cobra v1.10.2

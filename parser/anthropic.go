@@ -217,7 +217,7 @@ func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) {
 	if len(data) == 0 || data[0] != '{' {
 		err := errNotObject
 		if !json.Valid(data) {
-			err = unmarshal(data, new(json.RawMessage))
+			err = json.Unmarshal(data, new(json.RawMessage))
 		}
 		sc.BadEvent(ev.Line, p.what(ev, ""), err)
 		return
@@ -226,7 +226,7 @@ func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) {
 	var err error
 	if !decodeFastAnthropic(data, &p.ev, !sc.CollectsText()) {
 		p.ev = anthropicEvent{}
-		err = unmarshal(data, &p.ev)
+		err = json.Unmarshal(data, &p.ev)
 	}
 	if err != nil {
 		syntax := isSyntaxError(err)
@@ -261,7 +261,7 @@ func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) {
 	switch typ {
 	case "message_start":
 		p.msg = anthropicMessage{}
-		if err := unmarshal(e.Message, &p.msg); err != nil && len(e.Message) > 0 {
+		if err := json.Unmarshal(e.Message, &p.msg); err != nil && len(e.Message) > 0 {
 			sc.BadEvent(ev.Line, p.what(ev, typ), decodeError("message", err))
 			return
 		}
@@ -338,7 +338,7 @@ func (p *anthropic) updateUsage(sc *streamctx.Context, ev *sse.Event, raw json.R
 		return
 	}
 	p.usage = anthropicUsage{}
-	if err := unmarshal(raw, &p.usage); err != nil {
+	if err := json.Unmarshal(raw, &p.usage); err != nil {
 		sc.BadEvent(ev.Line, p.what(ev, p.ev.Type), decodeError("usage", err))
 		return
 	}
@@ -365,7 +365,7 @@ func (p *anthropic) iterations(sc *streamctx.Context, ev *sse.Event) {
 		return
 	}
 	var its []*anthropicIteration
-	if err := unmarshal(raw, &its); err != nil {
+	if err := json.Unmarshal(raw, &its); err != nil {
 		p.warned.warn(sc, "iterations", "line %d: usage.iterations not read: %v", ev.Line, decodeError("usage.iterations", err))
 		return
 	}
@@ -514,7 +514,7 @@ func (p *anthropic) finish(sc *streamctx.Context, b *anthropicBlockState) {
 // a top-level "message", else the data itself.
 func (p *anthropic) setError(sc *streamctx.Context, data []byte) {
 	var ep errorPayload
-	_ = unmarshal(data, &ep) // a cut-off error leaves ep empty: data is the message
+	_ = json.Unmarshal(data, &ep) // a cut-off error leaves ep empty: data is the message
 	ep.Type = "error"
 	typ, msg, _ := ep.info()
 	if msg == "" && len(bytes.TrimSpace(ep.Error)) == 0 {
@@ -563,8 +563,8 @@ func compactJSON(raw []byte) string {
 }
 
 // decodeFastAnthropic decodes an Anthropic event into e (zero on entry)
-// exactly as unmarshal would, or returns false, leaving e to be reset: a
-// whole message's content array is left to unmarshal. With skipText, the
+// exactly as encoding/json would, or returns false, leaving e to be reset: a
+// whole message's content array is left to encoding/json. With skipText, the
 // text, thinking and partial_json of deltas and content blocks are not
 // decoded, only told empty or not (see jsonscan.Scanner.Text).
 func decodeFastAnthropic(data []byte, e *anthropicEvent, skipText bool) bool {

@@ -2,6 +2,7 @@ package parser
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -96,7 +97,7 @@ func TestFastAnthropicTaken(t *testing.T) {
 }
 
 // BenchmarkDecodeAnthropic decodes the events of the benchmark corpus
-// with the fast path and with unmarshal.
+// with the fast path and with encoding/json.
 func BenchmarkDecodeAnthropic(b *testing.B) {
 	events := benchEvents(b, "anthropic", 1<<20)
 	var size int64
@@ -123,7 +124,7 @@ func BenchmarkDecodeAnthropic(b *testing.B) {
 		for b.Loop() {
 			for _, d := range events {
 				e = anthropicEvent{}
-				if err := unmarshal(d, &e); err != nil {
+				if err := json.Unmarshal(d, &e); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -2,6 +2,7 @@ package parser
 
 import (
 	"bytes"
+	"encoding/json"
 
 	"github.com/sseinspect/sseinspect/sse"
 )
@@ -51,5 +52,5 @@ func probeData(ev *sse.Event, v any) bool {
 	if len(data) == 0 || data[0] != '{' {
 		return false
 	}
-	return unmarshal(data, v) == nil
+	return json.Unmarshal(data, v) == nil
 }

@@ -40,7 +40,7 @@ type errorPayload struct {
 // status (Gemini), else its code.
 func errorInfo(data []byte) (typ, msg string, ok bool) {
 	var p errorPayload
-	if unmarshal(data, &p) != nil {
+	if json.Unmarshal(data, &p) != nil {
 		return "", "", false
 	}
 	return p.info()
@@ -51,13 +51,13 @@ func (p *errorPayload) info() (typ, msg string, ok bool) {
 	switch {
 	case len(e) > 0 && e[0] == '{':
 		var o errorObject
-		if unmarshal(e, &o) != nil {
+		if json.Unmarshal(e, &o) != nil {
 			return "error", string(e), true
 		}
 		return o.typeName(), o.message(), true
 	case len(e) > 0 && e[0] == '"':
 		var s string
-		_ = unmarshal(e, &s)
+		_ = json.Unmarshal(e, &s)
 		return "error", s, true
 	case len(e) > 0 && !bytes.Equal(e, []byte("null")):
 		return "error", string(e), true
@@ -75,7 +75,7 @@ func (o *errorObject) message() string {
 		return o.Message
 	}
 	var raw string
-	if unmarshal(o.Metadata.Raw, &raw) != nil || raw == "" {
+	if json.Unmarshal(o.Metadata.Raw, &raw) != nil || raw == "" {
 		return o.Message
 	}
 	who := "upstream"
@@ -106,7 +106,7 @@ func codeString(raw json.RawMessage) string {
 	}
 	if raw[0] == '"' {
 		var s string
-		if unmarshal(raw, &s) == nil {
+		if json.Unmarshal(raw, &s) == nil {
 			return s
 		}
 	}

@@ -192,7 +192,7 @@ func (p *gemini) Event(sc *streamctx.Context, ev *sse.Event) {
 	case data[0] != '{':
 		err := errNotObject
 		if !json.Valid(data) {
-			err = unmarshal(data, new(json.RawMessage))
+			err = json.Unmarshal(data, new(json.RawMessage))
 		}
 		sc.BadEvent(ev.Line, geminiWhat, err)
 		return
@@ -202,7 +202,7 @@ func (p *gemini) Event(sc *streamctx.Context, ev *sse.Event) {
 	var err error
 	if !decodeFastGemini(data, &p.chunk, &p.fast) {
 		p.chunk = geminiEnvelope{}
-		err = unmarshal(data, &p.chunk)
+		err = json.Unmarshal(data, &p.chunk)
 	}
 	if err != nil {
 		var te *json.UnmarshalTypeError
@@ -334,7 +334,7 @@ func (p *gemini) usageMetadata(sc *streamctx.Context, ev *sse.Event, raw json.Ra
 	p.usage = geminiUsage{}
 	if !decodeFastGeminiUsage(raw, &p.usage, &p.counts) {
 		p.usage = geminiUsage{}
-		if err := unmarshal(raw, &p.usage); err != nil {
+		if err := json.Unmarshal(raw, &p.usage); err != nil {
 			sc.BadEvent(ev.Line, geminiWhat, geminiDecodeError("usageMetadata", err))
 			return
 		}
@@ -443,9 +443,9 @@ func (st *geminiFast) take(what uint8) bool {
 }
 
 // decodeFastGemini decodes a GenerateContentResponse into r (zero on entry)
-// exactly as unmarshal would, or returns false, leaving r to be reset.
+// exactly as encoding/json would, or returns false, leaving r to be reset.
 // Text, thought and function-call parts are the fast path; prompt feedback
-// and the Code Assist envelope are left to unmarshal.
+// and the Code Assist envelope are left to encoding/json.
 func decodeFastGemini(data []byte, r *geminiEnvelope, st *geminiFast) bool {
 	s := jsonscan.New(data)
 	var seen jsonscan.Seen
@@ -610,7 +610,7 @@ func internGeminiFinish(b []byte) string {
 }
 
 // decodeFastGeminiUsage decodes usageMetadata into u (zero on entry)
-// exactly as unmarshal would, or returns false, leaving u to be reset. Its
+// exactly as encoding/json would, or returns false, leaving u to be reset. Its
 // pointers point into *store, valid until the next call.
 func decodeFastGeminiUsage(data []byte, u *geminiUsage, store *[4]int64) bool {
 	s := jsonscan.New(data)

@@ -2,6 +2,7 @@ package parser
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -26,12 +27,12 @@ func decodeFastGeminiUsageFresh(data []byte, u *geminiUsage) bool {
 }
 
 // FuzzFastGemini holds decodeFastGemini and decodeFastGeminiUsage to
-// unmarshal.
+// encoding/json.
 func FuzzFastGemini(f *testing.F) {
 	var usages []string
 	for _, d := range benchEvents(f, "gemini", 64<<10)[:20] {
 		var r geminiEnvelope
-		require.NoError(f, unmarshal(d, &r))
+		require.NoError(f, json.Unmarshal(d, &r))
 		usages = append(usages, string(r.UsageMetadata))
 	}
 	fastSeeds(f, "gemini", append(usages,
@@ -97,7 +98,7 @@ func TestFastGeminiTaken(t *testing.T) {
 }
 
 // BenchmarkDecodeGemini decodes the chunks of the benchmark corpus and
-// their usage with the fast paths and with unmarshal.
+// their usage with the fast paths and with encoding/json.
 func BenchmarkDecodeGemini(b *testing.B) {
 	events := benchEvents(b, "gemini", 1<<20)
 	var size int64
@@ -115,7 +116,7 @@ func BenchmarkDecodeGemini(b *testing.B) {
 				u := geminiUsage{}
 				if !decodeFastGemini(d, &r, &st) {
 					r = geminiEnvelope{}
-					if err := unmarshal(d, &r); err != nil {
+					if err := json.Unmarshal(d, &r); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -132,7 +133,7 @@ func BenchmarkDecodeGemini(b *testing.B) {
 			for _, d := range events {
 				r := geminiEnvelope{}
 				u := geminiUsage{}
-				if unmarshal(d, &r) != nil || unmarshal(r.UsageMetadata, &u) != nil {
+				if json.Unmarshal(d, &r) != nil || json.Unmarshal(r.UsageMetadata, &u) != nil {
 					b.Fatal(d)
 				}
 			}

@@ -209,9 +209,9 @@ var errChatContent = errors.New("content is neither a string nor an array of par
 func (c *chatContent) UnmarshalJSON(b []byte) error {
 	switch b[0] {
 	case '"':
-		return unmarshal(b, &c.text)
+		return json.Unmarshal(b, &c.text)
 	case '[':
-		return unmarshal(b, &c.parts)
+		return json.Unmarshal(b, &c.parts)
 	case 'n':
 		return nil
 	}
@@ -228,7 +228,7 @@ func (t *chatText) UnmarshalJSON(b []byte) error {
 	switch b[0] {
 	case '"':
 		var s string
-		err := unmarshal(b, &s)
+		err := json.Unmarshal(b, &s)
 		*t = chatText(s)
 		return err
 	case 'n':
@@ -293,7 +293,7 @@ func (p *openAIChat) Event(sc *streamctx.Context, ev *sse.Event) {
 	if data[0] != '{' {
 		err := errNotObject
 		if !json.Valid(data) {
-			err = unmarshal(data, new(json.RawMessage))
+			err = json.Unmarshal(data, new(json.RawMessage))
 		}
 		sc.BadEvent(ev.Line, "chat completion chunk", err)
 		return
@@ -306,7 +306,7 @@ func (p *openAIChat) Event(sc *streamctx.Context, ev *sse.Event) {
 	if !decodeFastChat(data, &p.chunk, &p.fast) {
 		clear(p.chunk.Choices[:cap(p.chunk.Choices)])
 		p.chunk = chatChunk{Choices: p.chunk.Choices[:0]}
-		err = unmarshal(data, &p.chunk)
+		err = json.Unmarshal(data, &p.chunk)
 	}
 	if err != nil && isSyntaxError(err) {
 		sc.BadEvent(ev.Line, "chat completion chunk", err)
@@ -364,7 +364,7 @@ func (p *openAIChat) errorEvent(sc *streamctx.Context, ev *sse.Event, data []byt
 			Type    string `json:"type"`
 			Message string `json:"message"`
 		}
-		_ = unmarshal(data, &e)
+		_ = json.Unmarshal(data, &e)
 		if e.Message != "" {
 			sc.SetError(cmp.Or(e.Type, "error"), e.Message)
 			return
@@ -392,9 +392,9 @@ func (p *openAIChat) inBandError(sc *streamctx.Context, c *chatChunk) {
 		return
 	}
 	var o errorObject
-	_ = unmarshal(c.Message, &o.Message)
+	_ = json.Unmarshal(c.Message, &o.Message)
 	if !typeError {
-		_ = unmarshal(c.Type, &o.Type)
+		_ = json.Unmarshal(c.Type, &o.Type)
 	}
 	o.Code = c.Code
 	sc.SetError(o.typeName(), o.Message)
@@ -471,13 +471,13 @@ func (p *openAIChat) part(sc *streamctx.Context, part *chatPart) {
 		}
 		if th[0] == '"' {
 			var s string
-			if unmarshal(th, &s) == nil {
+			if json.Unmarshal(th, &s) == nil {
 				sc.AppendThinking(s)
 			}
 			return
 		}
 		var inner []chatPart
-		if unmarshal(th, &inner) != nil {
+		if json.Unmarshal(th, &inner) != nil {
 			p.warned.warn(sc, "thinking-shape", "a thinking content part is neither text nor a list of parts; ignored")
 			return
 		}
@@ -558,7 +558,7 @@ func (p *openAIChat) updateUsage(sc *streamctx.Context, ev *sse.Event, raw json.
 		return
 	}
 	p.usage = chatUsage{}
-	if err := unmarshal(raw, &p.usage); err != nil {
+	if err := json.Unmarshal(raw, &p.usage); err != nil {
 		sc.BadEvent(ev.Line, "chat completion chunk", decodeError("usage", err))
 		return
 	}
@@ -629,13 +629,13 @@ type chatFast struct {
 }
 
 // decodeFastChat decodes a chat.completion.chunk into c exactly as
-// unmarshal would, or returns false, leaving c to be reset. c is zero on
+// encoding/json would, or returns false, leaving c to be reset. c is zero on
 // entry, but for its Choices, empty (their backing array zeroed). The
 // delta of the first choice may be st.delta (its tool calls in st's
 // storage), and the usage shares st.usage: all are valid until the next
 // decode with st. Content and tool-call chunks are the fast path;
 // function_call, arguments that are not a string, content arrays, whole
-// messages and x_groq are left to unmarshal.
+// messages and x_groq are left to encoding/json.
 func decodeFastChat(data []byte, c *chatChunk, st *chatFast) bool {
 	s := jsonscan.New(data)
 	var seen jsonscan.Seen
@@ -812,7 +812,7 @@ func fastChatToolCall(s *jsonscan.Scanner, tc *chatToolCall, index *int, skipTex
 
 // fastChatFunction decodes a tool call's function: its name, and its
 // arguments when they are a string or null (chatText keeps any other
-// value's JSON text: left to unmarshal).
+// value's JSON text: left to encoding/json).
 func fastChatFunction(s *jsonscan.Scanner, f *chatFunction, skipText bool) bool {
 	var seen jsonscan.Seen
 	return s.Object(func(key []byte) bool {

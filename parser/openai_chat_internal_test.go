@@ -2,6 +2,7 @@ package parser
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -127,7 +128,7 @@ func TestFastChatTaken(t *testing.T) {
 }
 
 // BenchmarkDecodeChat decodes the chunks of the benchmark corpus with the
-// fast path (falling back) and with unmarshal.
+// fast path (falling back) and with encoding/json.
 func BenchmarkDecodeChat(b *testing.B) {
 	var events [][]byte
 	var size int64
@@ -149,7 +150,7 @@ func BenchmarkDecodeChat(b *testing.B) {
 				if !decodeFastChat(d, &c, &st) {
 					clear(c.Choices[:cap(c.Choices)])
 					c = chatChunk{Choices: c.Choices[:0]}
-					if err := unmarshal(d, &c); err != nil {
+					if err := json.Unmarshal(d, &c); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -164,7 +165,7 @@ func BenchmarkDecodeChat(b *testing.B) {
 			for _, d := range events {
 				clear(c.Choices[:cap(c.Choices)])
 				c = chatChunk{Choices: c.Choices[:0]}
-				if err := unmarshal(d, &c); err != nil {
+				if err := json.Unmarshal(d, &c); err != nil {
 					b.Fatal(err)
 				}
 			}

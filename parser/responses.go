@@ -215,7 +215,7 @@ func (j *respEventJSON) members() [respFields]*json.RawMessage {
 }
 
 // decodeEvent decodes an event's data (a JSON object) into p.ev: by the
-// fast path, else by unmarshal. All members are raw: only a syntax error
+// fast path, else by encoding/json. All members are raw: only a syntax error
 // can fail.
 func (p *responses) decodeEvent(data []byte) error {
 	e := &p.ev
@@ -223,7 +223,7 @@ func (p *responses) decodeEvent(data []byte) error {
 		return nil
 	}
 	var j respEventJSON
-	err := unmarshal(data, &j)
+	err := json.Unmarshal(data, &j)
 	e.set = 0
 	for f, m := range j.members() {
 		if *m != nil {
@@ -407,7 +407,7 @@ func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) {
 	if data[0] != '{' {
 		err := errNotObject
 		if !json.Valid(data) {
-			err = unmarshal(data, new(json.RawMessage)) // the syntax error
+			err = json.Unmarshal(data, new(json.RawMessage)) // the syntax error
 		}
 		sc.BadEvent(ev.Line, p.what(ev), err)
 		return
@@ -550,7 +550,7 @@ func (p *responses) strIf(sc *streamctx.Context, ev *sse.Event, field string, ra
 }
 
 // respString decodes a JSON string value with the scanner, else (another
-// type) with unmarshal, for its error. null and empty input give "".
+// type) with encoding/json, for its error. null and empty input give "".
 func respString(raw []byte) (string, error) {
 	if len(raw) == 0 {
 		return "", nil
@@ -559,8 +559,8 @@ func respString(raw []byte) (string, error) {
 	if s := jsonscan.New(raw); s.String(&str, nil) && s.End() {
 		return str, nil
 	}
-	var other string // escapes, as unmarshal's argument
-	err := unmarshal(raw, &other)
+	var other string // escapes, as encoding/json's argument
+	err := json.Unmarshal(raw, &other)
 	return other, err
 }
 
@@ -729,7 +729,7 @@ func (p *responses) response(sc *streamctx.Context, line int, typ string, termin
 		var d struct {
 			Reason string `json:"reason"`
 		}
-		_ = unmarshal(r.IncompleteDetails, &d) // absent, null or odd: no reason
+		_ = json.Unmarshal(r.IncompleteDetails, &d) // absent, null or odd: no reason
 		if d.Reason == "" {
 			d.Reason = "no reason given"
 		}
@@ -749,7 +749,7 @@ func (p *responses) usage(sc *streamctx.Context, line int, typ string) {
 		return
 	}
 	var u respUsage
-	if err := unmarshal(raw, &u); err != nil {
+	if err := json.Unmarshal(raw, &u); err != nil {
 		sc.BadEvent(line, typ+" event", decodeError("response.usage", err))
 		return
 	}
@@ -779,7 +779,7 @@ func (p *responses) finalOutput(sc *streamctx.Context, line int, typ string) {
 		return
 	}
 	var items []json.RawMessage
-	if err := unmarshal(out, &items); err != nil {
+	if err := json.Unmarshal(out, &items); err != nil {
 		sc.BadEvent(line, typ+" event", decodeError("response.output", err))
 		return
 	}
@@ -920,7 +920,7 @@ func (p *responses) parts(sc *streamctx.Context, line int, typ, field string, ra
 		return nil, true
 	}
 	var parts []respPart
-	if err := unmarshal(raw, &parts); err != nil {
+	if err := json.Unmarshal(raw, &parts); err != nil {
 		sc.BadEvent(line, typ+" event", decodeError("item."+field, err))
 		return nil, false
 	}
@@ -928,24 +928,24 @@ func (p *responses) parts(sc *streamctx.Context, line int, typ, field string, ra
 }
 
 // decodeResponse decodes a response object into p.resp (zero on entry),
-// by the fast path, else by unmarshal.
+// by the fast path, else by encoding/json.
 func (p *responses) decodeResponse(raw []byte) error {
 	if decodeFastRespResponse(raw, &p.resp, &p.fast) {
 		return nil
 	}
 	p.resp = respResponse{}
-	return unmarshal(raw, &p.resp)
+	return json.Unmarshal(raw, &p.resp)
 }
 
 // decodeItem decodes an output item into p.item, by the fast path, else by
-// unmarshal.
+// encoding/json.
 func (p *responses) decodeItem(raw []byte) error {
 	p.item = respItem{}
 	if decodeFastRespItem(raw, &p.item) {
 		return nil
 	}
 	p.item = respItem{}
-	return unmarshal(raw, &p.item)
+	return json.Unmarshal(raw, &p.item)
 }
 
 // respFast is what decodeFastRespResponse keeps from one response object
@@ -954,7 +954,7 @@ type respFast struct {
 	id, model string
 }
 
-// decodeFastResponses decodes an event's data into e exactly as unmarshal
+// decodeFastResponses decodes an event's data into e exactly as encoding/json
 // decodes it into a respEventJSON, or returns false. The values are
 // slices of data (every member is kept raw). Unknown members are skipped,
 // validated; an escaped key, a repeated member or one that differs from a
@@ -1020,7 +1020,7 @@ func respFieldOf(key []byte) (respField, bool) {
 }
 
 // decodeFastRespResponse decodes a response object into r (zero on entry)
-// exactly as unmarshal would, or returns false, leaving r to be reset. Its
+// exactly as encoding/json would, or returns false, leaving r to be reset. Its
 // raw members are slices of data; its id and model are shared through st.
 // Only the few members the parser reads are decoded: the rest (the
 // request's echo, tools, instructions) are only validated.
@@ -1075,7 +1075,7 @@ func internRespStatus(b []byte) string {
 }
 
 // decodeFastRespItem decodes an output item into it (zero on entry)
-// exactly as unmarshal would, or returns false, leaving it to be reset.
+// exactly as encoding/json would, or returns false, leaving it to be reset.
 // Its content and summary are slices of data.
 func decodeFastRespItem(data []byte, it *respItem) bool {
 	s := jsonscan.New(data)

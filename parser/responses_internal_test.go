@@ -2,6 +2,7 @@ package parser
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -33,7 +34,7 @@ func decodeFastRespResponseTwice(data []byte, r *respResponse) bool {
 }
 
 // FuzzFastResponses holds decodeFastResponses, decodeFastRespResponse and
-// decodeFastRespItem to unmarshal; the last two also on the response and
+// decodeFastRespItem to encoding/json; the last two also on the response and
 // item of each event.
 func FuzzFastResponses(f *testing.F) {
 	fastSeeds(f, "openai-responses", append(fastEdgeCases,
@@ -124,7 +125,7 @@ func TestFastResponsesTaken(t *testing.T) {
 }
 
 // BenchmarkDecodeResponses decodes the events of the benchmark corpus with
-// the fast path and with unmarshal.
+// the fast path and with encoding/json.
 func BenchmarkDecodeResponses(b *testing.B) {
 	events := benchEvents(b, "openai-responses", 1<<20)
 	var size int64
@@ -149,7 +150,7 @@ func BenchmarkDecodeResponses(b *testing.B) {
 		for b.Loop() {
 			for _, d := range events {
 				var j respEventJSON
-				if err := unmarshal(d, &j); err != nil {
+				if err := json.Unmarshal(d, &j); err != nil {
 					b.Fatal(err)
 				}
 			}
