@@ -1,5 +1,5 @@
 // Package jsonbytes holds the word-at-a-time byte test that the JSON
-// decoder's fast path (parser) and the JSON writer (report) share: where,
+// scanner (internal/jsonscan) and the JSON writer (report) share: where,
 // in eight bytes of a string, the next byte that JSON escapes is.
 package jsonbytes
 
