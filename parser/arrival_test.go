@@ -78,3 +78,34 @@ func TestEventsTimedAsTheyArrive(t *testing.T) {
 		})
 	}
 }
+
+// TestEventsKeepTheirTimeThroughDetection: events held while the format is
+// not known yet, and events that arrive in one read with others, keep the
+// arrival time of the read that completed them; so do the elements of a
+// JSON array body.
+func TestEventsKeepTheirTimeThroughDetection(t *testing.T) {
+	t.Parallel()
+	ms := time.Millisecond
+	replay := func(chunks ...string) streamctx.Timing {
+		a := &arrivals{chunks: chunks}
+		c, err := capture.Open(a, capture.Options{Clock: a.now, Start: epoch})
+		require.NoError(t, err)
+		sc := streamctx.New(streamctx.Options{Start: epoch})
+		_, err = parser.ReplayCapture(c, sc, parser.Options{})
+		require.NoError(t, err)
+		return sc.Timing()
+	}
+	tm := replay(
+		"data: {}\n\n", // of no format: held until one is known
+		"data: {}\n\n"+`data: {"id":"chatcmpl-1","model":"m","choices":[{"index":0,"delta":{"role":"assistant"}}]}`+"\n\n",
+		`data: {"id":"chatcmpl-1","model":"m","choices":[{"index":0,"delta":{"content":"Hi"}}]}`+"\n\n"+
+			`data: {"id":"chatcmpl-1","model":"m","choices":[{"index":0,"delta":{"content":"!"}}]}`+"\n\ndata: [DONE]\n\n",
+	)
+	assert.Equal(t, streamctx.Timing{FirstByte: 10 * ms, FirstEvent: 10 * ms, FirstContent: 30 * ms, FirstOutput: 30 * ms, LastContent: 30 * ms, End: 30 * ms}, tm)
+
+	tm = replay(
+		`[{"candidates":[{"content":{"parts":[{"text":"Hi"}]}}]}`,
+		`,{"candidates":[{"content":{"parts":[{"text":"!"}]},"finishReason":"STOP"}]}]`,
+	)
+	assert.Equal(t, streamctx.Timing{FirstByte: 10 * ms, FirstEvent: 10 * ms, FirstContent: 10 * ms, FirstOutput: 10 * ms, LastContent: 20 * ms, End: 20 * ms}, tm)
+}
