@@ -3,6 +3,7 @@ package cmd_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -11,6 +12,10 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// A binary built with -race sleeps a second before it exits (GORACE
+	// atexit_sleep_ms, 1000 by default), and the scripts run this one as
+	// sseinspect dozens of times. The user's own GORACE settings still win.
+	_ = os.Setenv("GORACE", strings.TrimSpace("atexit_sleep_ms=10 "+os.Getenv("GORACE")))
 	testscript.Main(m, map[string]func(){
 		"sseinspect":              func() { os.Exit(cmd.Main()) },
 		"sseinspect-example-curl": func() { os.Exit(exampleCurl()) },
