@@ -478,8 +478,10 @@ func TestZeroAllocsPerEvent(t *testing.T) {
 			// Enough events to wrap the read buffer many times, so that
 			// events straddling a refill are measured too.
 			s := NewScanner(&cycleReader{data: []byte(tc.event)})
-			for range 100_000 {
-				require.True(t, s.Scan())
+			for range 10_000 {
+				if !s.Scan() {
+					t.Fatal("Scan returned false")
+				}
 			}
 			allocs := testing.AllocsPerRun(10_000, func() {
 				if !s.Scan() {
