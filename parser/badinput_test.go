@@ -67,7 +67,10 @@ func TestBadInputCutAfterUsage(t *testing.T) {
 
 func TestBadInputHugeEvent(t *testing.T) {
 	t.Parallel()
-	big := strings.Repeat("abcdefgh", 3<<20) // 24 MiB of text in one delta
+	// 4 MiB of text in one delta: far over the first buffers of the
+	// scanner (4 KiB) and of bufio.Scanner (64 KiB), and over several of
+	// the 1 MiB chunks a long text is kept in.
+	big := strings.Repeat("abcdefgh", 1<<19)
 	s := mustSummarize(t, contentChunk(big)+chatEnd, "")
 	assert.Len(t, s.Text, len(big))
 	assert.True(t, s.Complete)

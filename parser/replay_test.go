@@ -344,7 +344,7 @@ data: {"type":"response.completed","response":{"id":"resp_1","model":"gpt-4o","s
 `)
 	for _, format := range benchgen.Formats() { // long streams, tool calls included
 		var buf bytes.Buffer
-		require.NoError(t, benchgen.Generate(&buf, format, 1<<20, 1))
+		require.NoError(t, benchgen.Generate(&buf, format, 256<<10, 1))
 		inputs["benchgen "+format] = buf.Bytes()
 	}
 	// Every line arrives at its own time, so that the timings (first

@@ -184,9 +184,8 @@ func split(text string, seed uint) []string {
 func TestJSONFromPartsMatchesJoined(t *testing.T) {
 	t.Parallel()
 	for _, text := range trickyStrings {
+		want := encodingJSON(t, &streamctx.Snapshot{Text: text, Thinking: text + "x"}, "  ")
 		for seed := range uint(13) {
-			s := streamctx.Snapshot{Text: text, Thinking: text + "x"}
-			want := encodingJSON(t, &s, "  ")
 			lazy := streamctx.Snapshot{TextParts: split(text, seed), ThinkingParts: split(text+"x", seed+1)}
 			var got bytes.Buffer
 			require.NoError(t, report.JSONIndent(&got, &lazy))

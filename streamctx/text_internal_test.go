@@ -19,7 +19,7 @@ func TestTextBufMatchesBuilder(t *testing.T) {
 	var tb textBuf
 	var want strings.Builder
 	var earlier []string // strings returned before later writes
-	for i := range 100 {
+	for i := range 40 {
 		size := textSizes[rng.IntN(len(textSizes))]
 		if rng.IntN(2) == 0 {
 			size = rng.IntN(300)
@@ -28,7 +28,7 @@ func TestTextBufMatchesBuilder(t *testing.T) {
 		tb.WriteString(s)
 		want.WriteString(s)
 		require.Equal(t, want.Len(), tb.Len())
-		if i%17 == 0 {
+		if i%7 == 0 {
 			got := tb.String()
 			require.Equal(t, want.String(), got)
 			earlier = append(earlier, got)
@@ -43,7 +43,7 @@ func TestTextBufMatchesBuilder(t *testing.T) {
 func TestTextBufHoldsTextOnce(t *testing.T) { // not parallel: AllocsPerRun
 	var tb textBuf
 	piece := strings.Repeat("x", 777)
-	const n = 20 * textChunk / 777
+	const n = 5 * textChunk / 777 // 5 MiB: a doubling buffer would hold 8
 	for range n {
 		tb.WriteString(piece)
 	}
