@@ -187,7 +187,7 @@ func (rp *replayer) sse(maxLine int) error {
 		}
 		return rp.notSSE(st)
 	}
-	if rp.sc.Events() == 0 && st.UnknownFields+st.NoColonLines > 0 {
+	if rp.sc.Events() == 0 && st.UnknownFields > 0 {
 		if err := rp.notSSE(st); err != nil {
 			rp.sc.Mismatch("no SSE events: %v", err)
 		}
@@ -218,7 +218,7 @@ func (rp *replayer) tolerations(st sse.Stats) {
 	if st.CRLines > 0 {
 		sc.Warn("%d lines end with a lone CR (valid SSE, but rare)", st.CRLines)
 	}
-	if n := st.UnknownFields + st.NoColonLines; n > 0 {
+	if n := st.UnknownFields; n > 0 {
 		sc.Warn("%d lines are not SSE fields (data, event, id, retry) nor comments and were ignored", n)
 	}
 	if st.NoSpaceFields > 0 {
@@ -244,7 +244,7 @@ func (rp *replayer) notSSE(st sse.Stats) error {
 		rp.sc.SetError("http_error", fmt.Sprintf("HTTP %d: %s", code, rp.bodySummary()))
 		return nil
 	}
-	if st.UnknownFields+st.NoColonLines == 0 {
+	if st.UnknownFields == 0 {
 		if rp.parser != nil {
 			return nil
 		}

@@ -60,7 +60,9 @@ type Stats struct {
 	// whole line is a field name with an empty value).
 	NoColonLines int
 	// UnknownFields counts fields other than data, event, id and retry,
-	// which the spec ignores.
+	// which the spec ignores: every line that is neither a known field nor
+	// a comment, once (a line without a colon too, when its whole line is
+	// not a known name; NoColonLines counts it as well).
 	UnknownFields int
 	// IgnoredIDs counts id fields ignored because their value contains NUL.
 	IgnoredIDs int
