@@ -73,8 +73,13 @@ func detectOpenAIChat(ev *sse.Event) match {
 //     sync while it renamed the field (vllm-project/vllm#27752, #34030), so
 //     when both are present reasoning_content alone is read (a different
 //     reasoning is warned about once).
-//     OpenRouter's reasoning_details repeat the reasoning text or carry it
-//     encrypted: they only mark generated content.
+//     reasoning_details (OpenRouter's format) is a list of entries:
+//     reasoning.text carries text, reasoning.summary a summary,
+//     reasoning.encrypted only data. OpenRouter repeats there the text of
+//     reasoning; Snowflake Cortex sends its reasoning only there. So the
+//     entries' text and summary are read when no other field of the same
+//     delta carries reasoning, and are never counted twice; encrypted
+//     entries only mark generated content.
 //   - Together (DeepSeek-R1) sends its reasoning inline as <think>...</think>
 //     in delta.content; that is the content the provider sent, and it stays
 //     in the text verbatim. Its choice.text duplicates delta.content and is
@@ -123,6 +128,8 @@ type openAIChat struct {
 	tools []chatTool
 	// last is the index in tools of the call the last fragment went to.
 	last int
+	// details is reused to decode reasoning_details.
+	details []chatReasoningDetail
 	// warned holds the oddities already warned about (one warning each).
 	warned onceWarnings
 }
@@ -440,6 +447,8 @@ func (p *openAIChat) delta(sc *streamctx.Context, d *chatDelta, whole bool) {
 		sc.AppendThinking(d.ReasoningContent)
 	case d.Reasoning != "":
 		sc.AppendThinking(d.Reasoning)
+	case sc.CollectsText() && chatNonEmpty(d.ReasoningDetails):
+		p.reasoningDetails(sc, d.ReasoningDetails)
 	}
 	if chatNonEmpty(d.ReasoningDetails) {
 		sc.MarkContent()
@@ -456,6 +465,33 @@ func (p *openAIChat) delta(sc *streamctx.Context, d *chatDelta, whole bool) {
 		// The legacy function_call: one call, never indexed.
 		t := &p.tools[p.toolAt(chatFunctionCallIndex)]
 		sc.ToolDelta(t.key, "", f.Name, string(f.Arguments))
+	}
+}
+
+// chatReasoningDetail is one entry of delta.reasoning_details.
+type chatReasoningDetail struct {
+	Type    string `json:"type"`
+	Text    string `json:"text"`
+	Summary string `json:"summary"`
+}
+
+// reasoningDetails appends the reasoning of a delta's reasoning_details,
+// read only when no other field of the delta carries reasoning (and only
+// with CollectsText: without it, the entries only mark content).
+func (p *openAIChat) reasoningDetails(sc *streamctx.Context, raw json.RawMessage) {
+	clear(p.details[:cap(p.details)])
+	p.details = p.details[:0]
+	if err := json.Unmarshal(raw, &p.details); err != nil {
+		p.warned.warn(sc, "reasoning-details", "reasoning_details is not a list of reasoning entries; its text was not read")
+		return
+	}
+	for i := range p.details {
+		switch e := &p.details[i]; e.Type {
+		case "reasoning.text":
+			sc.AppendThinking(e.Text)
+		case "reasoning.summary":
+			sc.AppendThinking(e.Summary)
+		}
 	}
 }
 

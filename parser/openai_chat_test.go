@@ -310,12 +310,43 @@ func TestOpenAIChat(t *testing.T) {
 		},
 		{
 			// OpenRouter: reasoning_details repeat `reasoning` (or carry it
-			// encrypted); only `reasoning` is text.
-			name: "reasoning_details_not_double_counted",
+			// encrypted); the text is read once, from `reasoning`.
+			name: "openrouter_reasoning_and_reasoning_details_counted_once",
 			input: chatChunk(chatDelta(`{"content":"","reasoning":"We need","reasoning_details":[{"type":"reasoning.text","text":"We need","index":0}]}`, "null"), "") +
 				chatChunk(chatDelta(`{"content":"","reasoning":null,"reasoning_details":[{"type":"reasoning.encrypted","data":"B7oH"}]}`, "null"), "") +
 				chatChunk(chatDelta(`{"content":"Hi"}`, `"stop"`), "") + chatDoneEvent,
 			want: ok(chatResult{Text: "Hi", Thinking: "We need", Stop: "stop", Usage: "none"}),
+		},
+		{
+			// Snowflake Cortex: reasoning only in reasoning_details.
+			name: "snowflake_reasoning_only_in_reasoning_details",
+			input: chatChunk(chatDelta(`{"content":"","reasoning_details":[{"format":"anthropic-claude-v1","id":"r1","index":0,"text":"15","type":"reasoning.text"}],"refusal":"","tool_calls":null}`, "null"), "") +
+				chatChunk(chatDelta(`{"content":"","reasoning_details":[{"type":"reasoning.text","text":" * 27"},{"type":"reasoning.encrypted","data":"B7oH"}]}`, "null"), "") +
+				chatChunk(chatDelta(`{"content":"405"}`, `"stop"`), "") + chatDoneEvent,
+			want: ok(chatResult{Text: "405", Thinking: "15 * 27", Stop: "stop", Usage: "none"}),
+		},
+		{
+			name: "reasoning_details_summary_is_reasoning",
+			input: chatChunk(chatDelta(`{"reasoning":null,"reasoning_details":[{"type":"reasoning.summary","summary":"**Plan**","format":"openai-responses-v1"}]}`, "null"), "") +
+				chatChunk(chatDelta(`{"content":"ok"}`, `"stop"`), "") + chatDoneEvent,
+			want: ok(chatResult{Text: "ok", Thinking: "**Plan**", Stop: "stop", Usage: "none"}),
+		},
+		{
+			// reasoning_content is read, reasoning_details of the same
+			// delta are not; in the next delta they are the only ones.
+			name: "reasoning_details_read_only_when_alone_in_their_delta",
+			input: chatChunk(chatDelta(`{"reasoning_content":"a","reasoning_details":[{"type":"reasoning.text","text":"a"}]}`, "null"), "") +
+				chatChunk(chatDelta(`{"reasoning_details":[{"type":"reasoning.text","text":"b"}]}`, "null"), "") +
+				chatChunk(chatDelta(`{"content":"ok"}`, `"stop"`), "") + chatDoneEvent,
+			want: ok(chatResult{Text: "ok", Thinking: "ab", Stop: "stop", Usage: "none"}),
+		},
+		{
+			name: "reasoning_details_not_a_list_warns_once",
+			input: chatChunk(chatDelta(`{"reasoning_details":{"text":"x"}}`, "null"), "") +
+				chatChunk(chatDelta(`{"reasoning_details":[{"type":"reasoning.text","text":1}]}`, "null"), "") +
+				chatChunk(chatDelta(`{"content":"ok"}`, `"stop"`), "") + chatDoneEvent,
+			want: ok(chatResult{Text: "ok", Stop: "stop", Usage: "none",
+				Warnings: []string{"reasoning_details is not a list of reasoning entries; its text was not read"}}),
 		},
 		{
 			name: "mistral_content_parts",
