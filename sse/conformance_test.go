@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/rogpeppe/go-internal/txtar"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -72,9 +72,14 @@ func TestConformance(t *testing.T) {
 // loadConformanceCase reads one testdata/conformance file.
 func loadConformanceCase(tb testing.TB, file string) conformanceCase {
 	tb.Helper()
-	raw, err := os.ReadFile(file)
+	ar, err := txtar.ParseFile(file)
 	require.NoError(tb, err)
-	sections := parseTxtar(raw)
+	sections := map[string][]byte{}
+	for _, f := range ar.Files {
+		_, dup := sections[f.Name]
+		require.False(tb, dup, "%s: two %s sections", file, f.Name)
+		sections[f.Name] = f.Data
+	}
 	var tc conformanceCase
 
 	in, ok := sections["input"]
@@ -158,26 +163,6 @@ func assertStatsSubset(tb testing.TB, want map[string]json.RawMessage, got Stats
 			assert.JSONEq(tb, string(v), string(g), "Stats.%s", k)
 		}
 	}
-}
-
-// parseTxtar splits a txtar archive into its named sections; the comment
-// before the first section is dropped. (A few lines rather than a
-// dependency: golang.org/x/tools/txtar is not in go.mod.)
-func parseTxtar(data []byte) map[string][]byte {
-	sections := map[string][]byte{}
-	var name string
-	for line := range bytes.Lines(data) {
-		trimmed := bytes.TrimRight(line, "\n")
-		if bytes.HasPrefix(trimmed, []byte("-- ")) && bytes.HasSuffix(trimmed, []byte(" --")) && len(trimmed) >= 6 {
-			name = strings.TrimSpace(string(trimmed[3 : len(trimmed)-3]))
-			sections[name] = []byte{}
-			continue
-		}
-		if name != "" {
-			sections[name] = append(sections[name], line...)
-		}
-	}
-	return sections
 }
 
 func nonEmptyLines(b []byte) []string {
