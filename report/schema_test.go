@@ -3,7 +3,6 @@ package report_test
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -21,139 +21,66 @@ import (
 // schemaFile is the published JSON Schema of the JSON summary.
 const schemaFile = "../schema/summary.v1.schema.json"
 
-// schema is the subset of JSON Schema 2020-12 that summary.v1 uses: type
-// (a name or a list of names), enum (of strings), required, properties,
-// additionalProperties false, items. Annotations ($schema, $id, title,
-// description) are read and ignored; any other keyword fails the test, so
-// the validator cannot silently skip what the schema asks for.
-type schema struct {
-	Type                 typeList           `json:"type"`
-	Enum                 []string           `json:"enum"`
-	Required             []string           `json:"required"`
-	Properties           map[string]*schema `json:"properties"`
-	AdditionalProperties *bool              `json:"additionalProperties"`
-	Items                *schema            `json:"items"`
-
-	Schema      string `json:"$schema"`
-	ID          string `json:"$id"`
-	Title       string `json:"title"`
-	Description string `json:"description"`
+// loadSchema compiles the published schema with a full JSON Schema
+// validator, which also checks the schema itself against the 2020-12
+// metaschema.
+func loadSchema(tb testing.TB) *jsonschema.Schema {
+	tb.Helper()
+	s, err := jsonschema.NewCompiler().Compile(schemaFile)
+	require.NoError(tb, err)
+	return s
 }
 
-// typeList is "type": a single name or a list of names.
-type typeList []string
-
-func (t *typeList) UnmarshalJSON(b []byte) error {
-	var one string
-	if err := json.Unmarshal(b, &one); err == nil {
-		*t = typeList{one}
-		return nil
-	}
-	var many []string
-	if err := json.Unmarshal(b, &many); err != nil {
-		return err
-	}
-	*t = many
-	return nil
+// schemaKeys is what the tests read of the schema themselves: its draft
+// and its top-level keys.
+type schemaKeys struct {
+	Schema     string                     `json:"$schema"`
+	Required   []string                   `json:"required"`
+	Properties map[string]json.RawMessage `json:"properties"`
 }
 
-func loadSchema(tb testing.TB) *schema {
+func loadSchemaKeys(tb testing.TB) schemaKeys {
 	tb.Helper()
 	b, err := os.ReadFile(schemaFile)
 	require.NoError(tb, err)
-	var s schema
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields() // a keyword the validator does not know
-	require.NoError(tb, dec.Decode(&s))
-	require.Equal(tb, "https://json-schema.org/draft/2020-12/schema", s.Schema)
-	return &s
+	var k schemaKeys
+	require.NoError(tb, json.Unmarshal(b, &k))
+	require.Equal(tb, "https://json-schema.org/draft/2020-12/schema", k.Schema)
+	return k
 }
 
-// validate returns the ways v (decoded with UseNumber) breaks s, each as
-// "path: what".
-func (s *schema) validate(path string, v any) []string {
-	if len(s.Type) > 0 && !slices.ContainsFunc(s.Type, func(t string) bool { return hasType(v, t) }) {
-		return []string{fmt.Sprintf("%s: %s is not of type %s", path, jsonTypeOf(v), strings.Join(s.Type, " or "))}
-	}
-	var errs []string
-	if s.Enum != nil {
-		if str, ok := v.(string); !ok || !slices.Contains(s.Enum, str) {
-			errs = append(errs, fmt.Sprintf("%s: %v is not one of %q", path, v, s.Enum))
-		}
-	}
-	switch v := v.(type) {
-	case map[string]any:
-		for _, k := range s.Required {
-			if _, ok := v[k]; !ok {
-				errs = append(errs, fmt.Sprintf("%s: missing required key %q", path, k))
-			}
-		}
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			p, ok := s.Properties[k]
-			if !ok {
-				if s.AdditionalProperties != nil && !*s.AdditionalProperties {
-					errs = append(errs, fmt.Sprintf("%s: key %q is not allowed", path, k))
-				}
-				continue
-			}
-			errs = append(errs, p.validate(path+"."+k, v[k])...)
-		}
-	case []any:
-		if s.Items != nil {
-			for i, e := range v {
-				errs = append(errs, s.Items.validate(fmt.Sprintf("%s[%d]", path, i), e)...)
-			}
-		}
-	}
-	return errs
-}
-
-func hasType(v any, t string) bool {
-	switch t {
-	case "integer":
-		n, ok := v.(json.Number)
-		if !ok {
-			return false
-		}
-		_, err := n.Int64()
-		return err == nil
-	case "number":
-		_, ok := v.(json.Number)
-		return ok
-	}
-	return jsonTypeOf(v) == t
-}
-
-func jsonTypeOf(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "boolean"
-	case string:
-		return "string"
-	case json.Number:
-		return "number"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
-	}
-	return fmt.Sprintf("%T", v)
-}
-
-func decode(tb testing.TB, b []byte) any {
+// validate returns the error of validating the JSON document b against s.
+func validate(tb testing.TB, s *jsonschema.Schema, b []byte) error {
 	tb.Helper()
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	require.NoError(tb, dec.Decode(&v))
-	return v
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	require.NoError(tb, err)
+	return s.Validate(v)
+}
+
+// violations returns the ways the JSON document b breaks s, each as the
+// JSON pointer of the value and the keyword it breaks
+// ("/tool_calls/0: required"), sorted; none when b is valid.
+func violations(tb testing.TB, s *jsonschema.Schema, b []byte) []string {
+	tb.Helper()
+	err := validate(tb, s, b)
+	if err == nil {
+		return nil
+	}
+	var ve *jsonschema.ValidationError
+	require.ErrorAs(tb, err, &ve)
+	var out []string
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) == 0 {
+			out = append(out, "/"+strings.Join(e.InstanceLocation, "/")+": "+strings.Join(e.ErrorKind.KeywordPath(), "/"))
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	slices.Sort(out)
+	return out
 }
 
 // TestGoldenFilesMatchSchema validates every golden JSON summary of the
@@ -169,7 +96,7 @@ func TestGoldenFilesMatchSchema(t *testing.T) {
 		n++
 		b, err := os.ReadFile(path)
 		require.NoError(t, err)
-		assert.Empty(t, s.validate("$", decode(t, b)), path)
+		assert.NoError(t, validate(t, s, b), path)
 		return nil
 	})
 	require.NoError(t, err)
@@ -181,7 +108,7 @@ func TestGoldenFilesMatchSchema(t *testing.T) {
 // optional value set (and one with none) validates.
 func TestSchemaMatchesSnapshot(t *testing.T) {
 	t.Parallel()
-	s := loadSchema(t)
+	s, keys := loadSchema(t), loadSchemaKeys(t)
 	str := func(v string) *string { return &v }
 	i64 := func(v int64) *int64 { return &v }
 	code := 429
@@ -196,16 +123,16 @@ func TestSchemaMatchesSnapshot(t *testing.T) {
 	for name, snap := range map[string]streamctx.Snapshot{"full": full, "empty": empty} {
 		var b bytes.Buffer
 		require.NoError(t, report.JSONIndent(&b, &snap))
-		assert.Empty(t, s.validate("$", decode(t, b.Bytes())), name)
+		assert.NoError(t, validate(t, s, b.Bytes()), name)
 		if name == "full" {
-			assert.Equal(t, s.Required, objectKeys(t, b.Bytes()), "schema keys and Snapshot keys, in order")
+			assert.Equal(t, keys.Required, objectKeys(t, b.Bytes()), "schema keys and Snapshot keys, in order")
 		}
 	}
 	var props []string
-	for k := range s.Properties {
+	for k := range keys.Properties {
 		props = append(props, k)
 	}
-	assert.ElementsMatch(t, s.Required, props, "every key is required")
+	assert.ElementsMatch(t, keys.Required, props, "every key is required")
 }
 
 func objectKeys(tb testing.TB, b []byte) []string {
@@ -224,7 +151,8 @@ func objectKeys(tb testing.TB, b []byte) []string {
 	return keys
 }
 
-// TestSchemaValidator checks that the validator rejects what it must.
+// TestSchemaValidator checks that the validator rejects what the schema
+// forbids: each case edits a valid golden summary.
 func TestSchemaValidator(t *testing.T) {
 	t.Parallel()
 	s := loadSchema(t)
@@ -232,33 +160,34 @@ func TestSchemaValidator(t *testing.T) {
 	require.NoError(t, err)
 	cases := map[string]struct {
 		edit func(m map[string]any)
-		want string
+		want []string
 	}{
-		"valid":               {func(map[string]any) {}, ""},
-		"missing_key":         {func(m map[string]any) { delete(m, "model") }, `$: missing required key "model"`},
-		"extra_key":           {func(m map[string]any) { m["cost"] = json.Number("1") }, `$: key "cost" is not allowed`},
-		"null_not_allowed":    {func(m map[string]any) { m["text"] = nil }, "$.text: null is not of type string"},
-		"nullable":            {func(m map[string]any) { m["model"] = nil }, ""},
-		"not_an_integer":      {func(m map[string]any) { m["output_tokens"] = json.Number("1.5") }, "$.output_tokens: number is not of type integer"},
-		"nullable_wrong_type": {func(m map[string]any) { m["ttfb_ms"] = "12" }, "$.ttfb_ms: string is not of type integer or null"},
-		"enum":                {func(m map[string]any) { m["status"] = "meh" }, `$.status: meh is not one of ["ok" "failed"]`},
-		"items":               {func(m map[string]any) { m["warnings"] = []any{json.Number("1")} }, "$.warnings[0]: number is not of type string"},
-		"nested_object":       {func(m map[string]any) { m["tool_calls"] = []any{map[string]any{"id": "1", "name": "f"}} }, `$.tool_calls[0]: missing required key "arguments"`},
+		"valid":               {func(map[string]any) {}, nil},
+		"missing_key":         {func(m map[string]any) { delete(m, "model") }, []string{"/: required"}},
+		"extra_key":           {func(m map[string]any) { m["cost"] = json.Number("1") }, []string{"/: additionalProperties"}},
+		"null_not_allowed":    {func(m map[string]any) { m["text"] = nil }, []string{"/text: type"}},
+		"nullable":            {func(m map[string]any) { m["model"] = nil }, nil},
+		"not_an_integer":      {func(m map[string]any) { m["output_tokens"] = json.Number("1.5") }, []string{"/output_tokens: type"}},
+		"nullable_wrong_type": {func(m map[string]any) { m["ttfb_ms"] = "12" }, []string{"/ttfb_ms: type"}},
+		"enum":                {func(m map[string]any) { m["status"] = "meh" }, []string{"/status: enum"}},
+		"items":               {func(m map[string]any) { m["warnings"] = []any{json.Number("1")} }, []string{"/warnings/0: type"}},
+		"nested_object":       {func(m map[string]any) { m["tool_calls"] = []any{map[string]any{"id": "1", "name": "f"}} }, []string{"/tool_calls/0: required"}},
 		"nested_additional_key": {func(m map[string]any) {
 			m["tool_calls"] = []any{map[string]any{"id": "1", "name": "f", "arguments": "", "x": true}}
-		}, `$.tool_calls[0]: key "x" is not allowed`},
+		}, []string{"/tool_calls/0: additionalProperties"}},
+		"two_faults": {func(m map[string]any) { m["events"] = "3"; delete(m, "latency") }, []string{"/: required", "/events: type"}},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			m := decode(t, b).(map[string]any)
+			dec := json.NewDecoder(bytes.NewReader(b))
+			dec.UseNumber()
+			var m map[string]any
+			require.NoError(t, dec.Decode(&m))
 			c.edit(m)
-			errs := s.validate("$", m)
-			if c.want == "" {
-				assert.Empty(t, errs)
-			} else {
-				assert.Equal(t, []string{c.want}, errs)
-			}
+			edited, err := json.Marshal(m)
+			require.NoError(t, err)
+			assert.Equal(t, c.want, violations(t, s, edited))
 		})
 	}
 }
