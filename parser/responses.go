@@ -48,7 +48,7 @@ func detectResponses(ev *sse.Event) match {
 // The wire format, as checked against openai-python's generated types
 // (src/openai/types/responses/response_stream_event.py and the event
 // classes it lists) and the captures: every event is a JSON object whose
-// "type" names it; "event:" lines, when respPresent, repeat that type
+// "type" names it; "event:" lines, when present, repeat that type
 // (OpenRouter sends none, Bedrock sends them after "data:"), so the JSON
 // type decides and a differing "event:" line is warned about once.
 // OpenRouter ends with "data: [DONE]", accepted silently. Every event
@@ -288,8 +288,8 @@ func (p *respPresent) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// clientTools are the output item types whose calls the client executes
-// and whose arguments the stream assembles.
+// respClientTool reports whether typ is an output item type whose calls
+// the client executes and whose arguments the stream assembles.
 func respClientTool(typ string) bool {
 	return typ == "function_call" || typ == "custom_tool_call"
 }

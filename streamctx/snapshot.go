@@ -60,8 +60,9 @@ type Snapshot struct {
 	ThinkingParts []string `json:"-"`
 }
 
-// failedOrIncomplete reports whether the stream counts as failed: an error was
-// recorded, the HTTP status is an error, or the stream did not complete.
+// failedOrIncomplete reports whether the summary's status is failed: an
+// error was recorded, the HTTP status is an error, or the stream did not
+// complete.
 func (sc *Context) failedOrIncomplete() bool { return sc.Failed() || !sc.complete }
 
 // Snapshot returns the state of the stream. format names the wire format
