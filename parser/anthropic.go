@@ -97,6 +97,8 @@ type anthropic struct {
 	// maxStarted is the highest index of a block started so far, -1 when
 	// none: a delta for a lower index not in blocks is for a closed block.
 	maxStarted int64
+	// limit tells whether the last stop_reason was "max_tokens".
+	limit outputLimit
 	// warned holds the unknown event, block and delta types already
 	// warned about (one warning per type).
 	warned onceWarnings
@@ -269,6 +271,7 @@ func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) {
 		sc.SetResponseID(m.ID)
 		sc.SetModel(m.Model)
 		sc.SetStopReason(m.StopReason)
+		p.limit.stop(m.StopReason, "max_tokens", ev.Line)
 		p.updateUsage(sc, ev, m.Usage)
 	case "content_block_start":
 		p.blockStart(sc, ev, e.Index, &e.ContentBlock)
@@ -281,6 +284,7 @@ func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) {
 		}
 	case "message_delta":
 		sc.SetStopReason(e.Delta.StopReason)
+		p.limit.stop(e.Delta.StopReason, "max_tokens", ev.Line)
 		p.updateUsage(sc, ev, e.Usage)
 	case "message_stop":
 		p.stop(sc, ev)
@@ -305,6 +309,7 @@ func (p *anthropic) End(sc *streamctx.Context) {
 	if !sc.Complete() && !sc.Failed() && sc.Events() > 0 {
 		sc.Warn("the stream ended without message_stop: it was cut off")
 	}
+	p.limit.warn(sc)
 	if c := p.compaction; c.passes > 0 {
 		// The API documents that a compaction entry's tokens are not in
 		// the top-level usage, which the summary reports: say so, for
@@ -544,6 +549,7 @@ func (p *anthropic) message(sc *streamctx.Context, ev *sse.Event) {
 	sc.SetResponseID(e.ID)
 	sc.SetModel(e.Model)
 	sc.SetStopReason(e.StopReason)
+	p.limit.stop(e.StopReason, "max_tokens", ev.Line)
 	p.updateUsage(sc, ev, e.Usage)
 	for i := range e.Content {
 		p.blockStart(sc, ev, int64(i), &e.Content[i])

@@ -212,8 +212,11 @@ func TestAnthropic(t *testing.T) {
 				aev("content_block_delta", aJSONDelta(0, `{\"text\": \"Filing tax`)) +
 				aev("message_delta", `{"type":"message_delta","delta":{"stop_reason":"max_tokens"},"usage":{"output_tokens":124}}`) + aev("message_stop", aEnd),
 			want: anthWant{Status: "ok", Complete: true, Stop: "max_tokens", ID: "msg_01abc", Model: "claude-x", In: 10, Out: 124, Total: 10,
-				Tools:    []streamctx.ToolCallSnapshot{tool("toolu_1", "f", `{"text": "Filing tax`)},
-				Warnings: []string{"line 13: message_stop with content block 0 (tool_use) still open (no content_block_stop)"}},
+				Tools: []streamctx.ToolCallSnapshot{tool("toolu_1", "f", `{"text": "Filing tax`)},
+				Warnings: []string{
+					"line 13: message_stop with content block 0 (tool_use) still open (no content_block_stop)",
+					"line 10: the response is incomplete: max_tokens",
+				}},
 		},
 		{
 			// Cut off: nothing says the input is empty, so nothing is made up.

@@ -94,6 +94,7 @@ type gemini struct {
 	args                 bytes.Buffer
 	calls                int    // tool calls seen: the next call's key
 	open                 string // key of a streamed call awaiting more parts, or ""
+	limit                outputLimit
 	warned               onceWarnings
 }
 
@@ -179,7 +180,7 @@ var (
 func (p *gemini) Event(sc *streamctx.Context, ev *sse.Event) {
 	if len(ev.Type) > 0 && string(ev.Type) != "message" {
 		// Gemini sends no event types; read the data anyway.
-		p.warned.warn(sc, "event:"+string(ev.Type), "%sunknown event type %s", geminiLine(ev.Line), ev.Type)
+		p.warned.warn(sc, "event:"+string(ev.Type), "%sunknown event type %s", linePrefix(ev.Line), ev.Type)
 	}
 	data := bytes.TrimSpace(ev.Data)
 	switch {
@@ -245,7 +246,7 @@ func (p *gemini) response(sc *streamctx.Context, ev *sse.Event, r *geminiRespons
 	for i := range r.Candidates {
 		c := &r.Candidates[i]
 		if (c.Index != nil && *c.Index != 0) || !first {
-			p.warned.warn(sc, "candidates", "%sthe response has several candidates; only candidate 0 is reported", geminiLine(ev.Line))
+			p.warned.warn(sc, "candidates", "%sthe response has several candidates; only candidate 0 is reported", linePrefix(ev.Line))
 			continue
 		}
 		first = false
@@ -267,13 +268,14 @@ func (p *gemini) candidate(sc *streamctx.Context, ev *sse.Event, c *geminiCandid
 		return
 	case "FINISH_REASON_UNSPECIFIED":
 		// The enum's zero value: "if empty, the model has not stopped".
-		p.warned.warn(sc, "unspecified", "%sfinishReason FINISH_REASON_UNSPECIFIED was not taken as the end of the stream", geminiLine(ev.Line))
+		p.warned.warn(sc, "unspecified", "%sfinishReason FINISH_REASON_UNSPECIFIED was not taken as the end of the stream", linePrefix(ev.Line))
 		return
 	}
 	sc.MarkComplete()
 	sc.SetStopReason(c.FinishReason)
+	p.limit.stop(c.FinishReason, "MAX_TOKENS", ev.Line)
 	if c.FinishReason != "STOP" && c.FinishMessage != "" {
-		sc.Warn("%sfinishReason %s: %s", geminiLine(ev.Line), c.FinishReason, c.FinishMessage)
+		sc.Warn("%sfinishReason %s: %s", linePrefix(ev.Line), c.FinishReason, c.FinishMessage)
 	}
 }
 
@@ -362,6 +364,7 @@ func (p *gemini) End(sc *streamctx.Context) {
 	if !sc.Complete() && !sc.Failed() && sc.ChunkCount() > 0 {
 		sc.Warn("the stream ended without a finishReason (cut off?)")
 	}
+	p.limit.warn(sc)
 }
 
 // geminiDecodeError is decodeError for the members of a
@@ -373,15 +376,6 @@ func geminiDecodeError(path string, err error) error {
 		te.Field = strings.TrimPrefix(strings.ReplaceAll(te.Field, "geminiResponse.", ""), "geminiResponse")
 	}
 	return decodeError(path, err)
-}
-
-// geminiLine returns the "line N: " prefix of a warning, or "" when the line is
-// unknown.
-func geminiLine(line int) string {
-	if line <= 0 {
-		return ""
-	}
-	return "line " + strconv.Itoa(line) + ": "
 }
 
 func isJSONNull(raw json.RawMessage) bool {

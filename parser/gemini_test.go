@@ -320,12 +320,13 @@ func TestGeminiSemantics(t *testing.T) {
 			},
 		},
 		{
-			name: "finish_reason_max_tokens",
+			name: "finish_reason_max_tokens_warns",
 			input: geminiSSE(
 				`{"candidates": [{"content": {"role": "model","parts": [{"text": "We"}]}}],"usageMetadata": {"trafficType": "ON_DEMAND"}}`,
 				`{"candidates": [{"content": {"role": "model","parts": [{"text": ""}]},"finishReason": "MAX_TOKENS"}],"usageMetadata": {"promptTokenCount": 28,"candidatesTokenCount": 1,"thoughtsTokenCount": 59}}`,
 			),
-			want: geminiView{Status: "ok", Complete: true, Stop: "MAX_TOKENS", In: 28, Out: 60, Reasoning: 59, TotalIn: 28, Usage: "provider", Text: "We"},
+			want: geminiView{Status: "ok", Complete: true, Stop: "MAX_TOKENS", In: 28, Out: 60, Reasoning: 59, TotalIn: 28, Usage: "provider", Text: "We",
+				Warnings: []string{"line 3: the response is incomplete: MAX_TOKENS"}},
 		},
 		{
 			// The lead's decision: a finish other than STOP is a normal end

@@ -128,6 +128,8 @@ type openAIChat struct {
 	tools []chatTool
 	// last is the index in tools of the call the last fragment went to.
 	last int
+	// limit tells whether the last finish_reason was "length".
+	limit outputLimit
 	// details is reused to decode reasoning_details.
 	details []chatReasoningDetail
 	// warned holds the oddities already warned about (one warning each).
@@ -334,7 +336,7 @@ func (p *openAIChat) Event(sc *streamctx.Context, ev *sse.Event) {
 	sc.SetResponseID(c.ID)
 	p.inBandError(sc, c)
 	for i := range c.Choices {
-		p.choice(sc, &c.Choices[i])
+		p.choice(sc, &c.Choices[i], ev.Line)
 	}
 	p.updateUsage(sc, ev, c.XGroq.Usage)
 	p.updateUsage(sc, ev, c.Usage)
@@ -356,6 +358,7 @@ func (p *openAIChat) End(sc *streamctx.Context) {
 	if !sc.Complete() && !sc.Failed() {
 		sc.Warn("the stream ended without [DONE] and without a finish_reason: it is incomplete")
 	}
+	p.limit.warn(sc)
 }
 
 // errorEvent handles `event: error` (Groq): its data is an error payload,
@@ -407,8 +410,8 @@ func (p *openAIChat) inBandError(sc *streamctx.Context, c *chatChunk) {
 	sc.SetError(o.typeName(), o.Message)
 }
 
-// choice handles one choice of a chunk.
-func (p *openAIChat) choice(sc *streamctx.Context, ch *chatChoice) {
+// choice handles one choice of a chunk, which is on line.
+func (p *openAIChat) choice(sc *streamctx.Context, ch *chatChoice, line int) {
 	if ch.Index != 0 {
 		if p.choices == nil {
 			p.choices = make(map[int]bool)
@@ -433,6 +436,7 @@ func (p *openAIChat) choice(sc *streamctx.Context, ch *chatChoice) {
 			p.finishErr = true
 		}
 		sc.SetStopReason(ch.FinishReason)
+		p.limit.stop(ch.FinishReason, "length", line)
 		sc.MarkComplete()
 	}
 }

@@ -183,6 +183,7 @@ func TestOpenAIChat(t *testing.T) {
 			want: usage(chatResult{
 				Thinking: "hm", Model: "m", ID: "chatcmpl-1", Complete: true, Status: "failed", Stop: "length",
 				ErrType: "400", ErrMsg: "Token limit reached",
+				Warnings: []string{"line 1: the response is incomplete: length"},
 			}),
 		},
 		{
@@ -374,7 +375,7 @@ func TestOpenAIChat(t *testing.T) {
 		{
 			name:  "legacy_completions_text_without_delta",
 			input: chatChunk(`{"index":0,"text":"abc","finish_reason":null}`, "") + chatChunk(`{"index":0,"text":"","finish_reason":"length"}`, "") + chatDoneEvent,
-			want:  ok(chatResult{Text: "abc", Stop: "length", Usage: "none"}),
+			want:  ok(chatResult{Text: "abc", Stop: "length", Usage: "none", Warnings: []string{"line 3: the response is incomplete: length"}}),
 		},
 		{
 			name:  "deepseek_prompt_cache_hit_tokens",

@@ -11,6 +11,7 @@ package parser
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/sseinspect/sseinspect/sse"
@@ -119,4 +120,43 @@ func formatWith(has func(*Format) bool) Format {
 		}
 	}
 	return formats[0]
+}
+
+// outputLimit remembers whether the last stop reason of a stream was its
+// format's output-token limit (chat "length", Anthropic "max_tokens",
+// Gemini "MAX_TOKENS"), and on which line, so that End can warn that the
+// answer was cut off, in the words of Responses' response.incomplete. The
+// zero value is ready to use.
+type outputLimit struct {
+	reason string // the limit's stop reason, when it is the last one
+	line   int
+}
+
+// stop records a stop reason ("" is none: no change) that arrived on line
+// (0 when the input has no lines); limit is the format's name for the
+// output-token limit.
+func (o *outputLimit) stop(reason, limit string, line int) {
+	switch reason {
+	case "":
+	case limit:
+		o.reason, o.line = reason, line
+	default:
+		o.reason, o.line = "", 0
+	}
+}
+
+// warn warns when the last stop reason was the output-token limit.
+func (o *outputLimit) warn(sc *streamctx.Context) {
+	if o.reason != "" {
+		sc.Warn("%sthe response is incomplete: %s", linePrefix(o.line), o.reason)
+	}
+}
+
+// linePrefix is "line N: " for a warning about line N, or "" for line 0 (an
+// input without lines: a JSON-array body).
+func linePrefix(line int) string {
+	if line <= 0 {
+		return ""
+	}
+	return "line " + strconv.Itoa(line) + ": "
 }
