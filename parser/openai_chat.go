@@ -105,6 +105,10 @@ func detectOpenAIChat(ev *sse.Event) match {
 //     on the numbers, not the provider name, as gateways relay xAI under
 //     other names; OpenRouter's grok-4 usage already includes reasoning
 //     (687 + 187 = 874) and is left alone.
+//   - The response id is the first non-empty chunk id. Every chunk of a
+//     completion repeats it, but Groq's compound systems send a new id on
+//     every chunk and "stub" on the last: a changed id is warned about
+//     once, and the first is kept.
 //   - Errors: a top-level "error" member in any chunk (OpenRouter puts it
 //     next to usage, which still counts), `event: error` (Groq), vLLM's
 //     {"object":"error","message":...}. Their type and message come from
@@ -128,6 +132,8 @@ type openAIChat struct {
 	tools []chatTool
 	// last is the index in tools of the call the last fragment went to.
 	last int
+	// id is the first non-empty chunk id: the response id.
+	id string
 	// limit tells whether the last finish_reason was "length".
 	limit outputLimit
 	// details is reused to decode reasoning_details.
@@ -333,7 +339,7 @@ func (p *openAIChat) Event(sc *streamctx.Context, ev *sse.Event) {
 
 	c := &p.chunk
 	sc.SetModel(c.Model)
-	sc.SetResponseID(c.ID)
+	p.responseID(sc, c.ID, ev.Line)
 	p.inBandError(sc, c)
 	for i := range c.Choices {
 		p.choice(sc, &c.Choices[i], ev.Line)
@@ -359,6 +365,19 @@ func (p *openAIChat) End(sc *streamctx.Context) {
 		sc.Warn("the stream ended without [DONE] and without a finish_reason: it is incomplete")
 	}
 	p.limit.warn(sc)
+}
+
+// responseID takes the first non-empty chunk id, on line, as the response
+// id, and warns once when a later chunk brings another.
+func (p *openAIChat) responseID(sc *streamctx.Context, id string, line int) {
+	switch {
+	case id == "" || id == p.id:
+	case p.id == "":
+		p.id = id
+		sc.SetResponseID(id)
+	default:
+		p.warned.warn(sc, "id", "line %d: the chunk id changed from %q to %q; the first one is the response id", line, p.id, id)
+	}
 }
 
 // errorEvent handles `event: error` (Groq): its data is an error payload,

@@ -319,6 +319,17 @@ func TestOpenAIChat(t *testing.T) {
 			want: ok(chatResult{Text: "Hi", Thinking: "We need", Stop: "stop", Usage: "none"}),
 		},
 		{
+			// Groq compound: a new id on every chunk, "stub" on the last.
+			name: "groq_compound_changing_id_first_kept_warned_once",
+			input: `data: {"id":"chatcmpl-a","object":"chat.completion.chunk","model":"groq/compound","choices":[{"index":0,"delta":{"content":"x"}}]}` + "\n\n" +
+				`data: {"id":"chatcmpl-b","object":"chat.completion.chunk","model":"groq/compound","choices":[{"index":0,"delta":{"content":"y"}}]}` + "\n\n" +
+				`data: {"id":"","object":"chat.completion.chunk","model":"groq/compound","choices":[{"index":0,"delta":{"content":"z"}}]}` + "\n\n" +
+				`data: {"id":"stub","object":"chat.completion.chunk","model":"groq/compound","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}` + "\n\n" +
+				chatDoneEvent,
+			want: chatResult{Text: "xyz", Model: "groq/compound", ID: "chatcmpl-a", Status: "ok", Complete: true, Stop: "stop", Usage: "none",
+				Warnings: []string{`line 3: the chunk id changed from "chatcmpl-a" to "chatcmpl-b"; the first one is the response id`}},
+		},
+		{
 			// Snowflake Cortex: reasoning only in reasoning_details.
 			name: "snowflake_reasoning_only_in_reasoning_details",
 			input: chatChunk(chatDelta(`{"content":"","reasoning_details":[{"format":"anthropic-claude-v1","id":"r1","index":0,"text":"15","type":"reasoning.text"}],"refusal":"","tool_calls":null}`, "null"), "") +
