@@ -4,17 +4,23 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sseinspect/sseinspect/sse"
 	"github.com/sseinspect/sseinspect/timing"
 )
 
 // recordOptions are the flags of record.
 type recordOptions struct {
-	output string
+	output      string
+	maxLineSize int
+	// create opens the capture file; nil means os.Create (tests inject
+	// failing writers).
+	create func(name string) (io.WriteCloser, error)
 }
 
 // newRecordCmd is the record command: live standard input written as a
@@ -43,7 +49,13 @@ original can be recovered ("sseinspect replay --speed max FILE").
 
 Times are measured from the start of sseinspect, so start curl and record in
 the same pipe. Recording a file redirected to standard input gives times near
-zero.`,
+zero; an output that is that file is refused before anything is written.
+
+Like tee, an output that fails does not stop the others: when the capture
+cannot be written (a full disk) or a line is longer than --max-line-size
+(which bounds memory), the capture ends there, cut short, the stream keeps
+passing through to standard output to its end, and then record reports the
+error and exits with status 2.`,
 		Example: `  curl -N https://api.example.com/v1/chat/completions ... | sseinspect record -o cap.sse | sseinspect summarize
   sseinspect summarize cap.sse      # the TTFB and total measured while recording
   sseinspect replay cap.sse         # the stream again, with its timing`,
@@ -53,18 +65,28 @@ zero.`,
 			}
 			return nil
 		},
-		RunE: func(_ *cobra.Command, _ []string) error {
+		RunE: func(c *cobra.Command, _ []string) error {
+			if c.Flags().Changed("output") && o.output == "" {
+				return usagef("-o: empty file name (use -o - for standard output)")
+			}
+			if !c.Flags().Changed("output") {
+				o.output = "-"
+			}
+			if o.maxLineSize <= 0 {
+				return usagef("--max-line-size: must be positive, got %d", o.maxLineSize)
+			}
 			return o.run(env)
 		},
 	}
 	c.Flags().StringVarP(&o.output, "output", "o", "", "write the timed capture to `FILE` and pass the stream through to standard output")
+	c.Flags().IntVar(&o.maxLineSize, "max-line-size", sse.DefaultMaxLineSize, "longest line recorded, in bytes (memory stays within a few times this)")
 	return c
 }
 
 // recordBufSize is the size of the reads of standard input.
 const recordBufSize = 64 << 10
 
-func (o *recordOptions) run(env *Env) (err error) {
+func (o *recordOptions) run(env *Env) error {
 	now := env.Now
 	if now == nil {
 		now = time.Now
@@ -73,43 +95,139 @@ func (o *recordOptions) run(env *Env) (err error) {
 	if start.IsZero() {
 		start = now()
 	}
-	capture, pass := env.Stdout, io.Discard
-	name := "stdout"
-	if o.output != "" && o.output != "-" {
-		f, err := os.Create(o.output)
+	toFile := o.output != "-"
+	if err := refuseInputAsOutput(env.Stdin, env.Stdout, o.output, toFile); err != nil {
+		return err
+	}
+	captureTo, name := env.Stdout, "stdout"
+	var file io.WriteCloser
+	if toFile {
+		create := o.create
+		if create == nil {
+			create = func(name string) (io.WriteCloser, error) { return os.Create(name) }
+		}
+		f, err := create(o.output)
 		if err != nil {
 			return err
 		}
-		defer func() {
-			if cerr := f.Close(); err == nil && cerr != nil {
-				err = cerr
-			}
-		}()
-		capture, pass, name = f, env.Stdout, o.output
+		file, captureTo, name = f, f, o.output
 	}
-	w := timing.NewWriter(capture, start)
+	w := timing.NewWriter(captureTo, start)
+	w.SetMaxLineSize(o.maxLineSize)
+	capture := &recordOutput{name: name, write: w.Append}
+	outs := []*recordOutput{capture}
+	if toFile {
+		pass := &recordOutput{name: "stdout", write: func(p []byte, _ time.Duration) error {
+			_, err := env.Stdout.Write(p)
+			return err
+		}}
+		outs = []*recordOutput{pass, capture} // the stream flows on first
+	}
+	rerr := copyToOutputs(env.Stdin, outs, func() time.Duration { return now().Sub(start) })
+	// The capture is ended (and stays readable) even when reading failed.
+	if capture.err == nil {
+		capture.err = w.Close(now().Sub(start))
+		if capture.err != nil {
+			capture.err = fmt.Errorf("%s: %w", name, capture.err)
+		}
+	}
+	if file != nil {
+		if err := file.Close(); err != nil && capture.err == nil {
+			capture.err = fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	var errs []error
+	if rerr != nil {
+		errs = append(errs, fmt.Errorf("stdin: %w", rerr))
+	}
+	for _, out := range outs {
+		if out.err != nil {
+			errs = append(errs, out.err)
+		}
+	}
+	return reportAll(env, errs)
+}
+
+// recordOutput is one output of record: the capture, or the stream passed
+// through. After its first error it is written no more, and the others go
+// on.
+type recordOutput struct {
+	name  string
+	write func(p []byte, at time.Duration) error
+	err   error
+}
+
+// copyToOutputs reads r to its end and writes each read to every output
+// that has not failed, like tee: an output that fails (a full disk, a line
+// over the cap) stops only itself. It stops early when all have failed,
+// and returns r's error other than io.EOF.
+func copyToOutputs(r io.Reader, outs []*recordOutput, elapsed func() time.Duration) error {
 	buf := make([]byte, recordBufSize)
 	for {
-		n, rerr := env.Stdin.Read(buf)
+		n, err := r.Read(buf)
 		if n > 0 {
-			at := now().Sub(start)
-			if _, err := pass.Write(buf[:n]); err != nil {
-				return fmt.Errorf("stdout: %w", err)
+			at := elapsed()
+			working := 0
+			for _, out := range outs {
+				if out.err == nil {
+					if werr := out.write(buf[:n], at); werr != nil {
+						out.err = fmt.Errorf("%s: %w", out.name, werr)
+					}
+				}
+				if out.err == nil {
+					working++
+				}
 			}
-			if err := w.Append(buf[:n], at); err != nil {
-				return fmt.Errorf("%s: %w", name, err)
-			}
-		}
-		if rerr != nil {
-			// The capture is ended (and stays readable) even when reading
-			// failed.
-			if err := w.Close(now().Sub(start)); err != nil {
-				return fmt.Errorf("%s: %w", name, err)
-			}
-			if errors.Is(rerr, io.EOF) {
+			if working == 0 {
 				return nil
 			}
-			return fmt.Errorf("stdin: %w", rerr)
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
 		}
 	}
+}
+
+// reportAll prints every error but the last and returns the last (exit 2),
+// so that each is said once, on its own line.
+func reportAll(env *Env, errs []error) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	for _, err := range errs[:len(errs)-1] {
+		fmt.Fprintf(env.Stderr, "sseinspect: %v\n", err)
+	}
+	return errs[len(errs)-1]
+}
+
+// refuseInputAsOutput fails when an output of record is the regular file
+// standard input reads: writing it would truncate what is being recorded,
+// or feed the recording back into itself. It creates and truncates nothing.
+func refuseInputAsOutput(stdin io.Reader, stdout io.Writer, output string, toFile bool) error {
+	in, ok := statOf(stdin)
+	if !ok || !in.Mode().IsRegular() {
+		return nil // a pipe, a terminal, /dev/null: nothing to overwrite
+	}
+	if toFile {
+		if out, err := os.Stat(output); err == nil && os.SameFile(in, out) {
+			return fmt.Errorf("-o %s: it is standard input, which record reads; recording it would destroy it (write to another file)", output)
+		}
+	}
+	if out, ok := statOf(stdout); ok && os.SameFile(in, out) {
+		return errors.New("standard output is standard input, which record reads; recording would destroy it (write to another file)")
+	}
+	return nil
+}
+
+// statOf returns the file information of a stream that is a file.
+func statOf(v any) (fs.FileInfo, bool) {
+	s, ok := v.(interface{ Stat() (fs.FileInfo, error) })
+	if !ok {
+		return nil, false
+	}
+	fi, err := s.Stat()
+	return fi, err == nil
 }

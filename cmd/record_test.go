@@ -2,6 +2,7 @@ package cmd_test
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -281,4 +282,124 @@ func TestHARInput(t *testing.T) {
 	stdout, _, code = recRun(t, []string{"events", "--json", har}, nil, false, nil)
 	assert.Equal(t, 0, code)
 	assert.NotContains(t, stdout, "t_ms")
+}
+
+// TestRecordRefusesInputAsOutput: an output that is the file standard
+// input reads (by any name) is refused before anything is truncated; other
+// inputs and outputs, /dev/null included, are not.
+func TestRecordRefusesInputAsOutput(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.sse")
+	require.NoError(t, os.WriteFile(path, []byte(recStream()), 0o600))
+	link := filepath.Join(dir, "link.sse")
+	require.NoError(t, os.Link(path, link))
+
+	run := func(args []string, stdout func() io.Writer) (string, int) {
+		in, err := os.Open(path)
+		require.NoError(t, err)
+		defer in.Close()
+		var errb bytes.Buffer
+		code := cmd.Run(args, cmd.Env{Stdin: in, Stdout: stdout(), Stderr: &errb, Now: recClock(1), Start: recordStart})
+		return errb.String(), code
+	}
+	discard := func() io.Writer { return io.Discard }
+	for _, out := range []string{path, link} {
+		stderr, code := run([]string{"record", "-o", out}, discard)
+		assert.Equal(t, 2, code, out)
+		assert.Contains(t, stderr, "sseinspect: -o "+out+": it is standard input", out)
+	}
+	appendTo := func() io.Writer {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = f.Close() })
+		return &boundedFile{File: f, n: 1 << 20}
+	}
+	stderr, code := run([]string{"record"}, appendTo)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "standard output is standard input")
+	stderr, code = run([]string{"record", "-o", filepath.Join(dir, "other.sse")}, appendTo)
+	assert.Equal(t, 2, code, "the stream passed through would feed itself")
+	assert.Contains(t, stderr, "standard output is standard input")
+
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, recStream(), string(got), "the input is untouched")
+
+	stderr, code = run([]string{"record", "-o", filepath.Join(dir, "copy.sse")}, discard)
+	assert.Equal(t, 0, code, stderr)
+
+	null, err := os.Open(os.DevNull)
+	require.NoError(t, err)
+	defer null.Close()
+	nullOut, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	require.NoError(t, err)
+	defer nullOut.Close()
+	code = cmd.Run([]string{"record"}, cmd.Env{Stdin: null, Stdout: nullOut, Stderr: io.Discard, Now: recClock(1), Start: recordStart})
+	assert.Equal(t, 0, code, "/dev/null in and out is not one file being overwritten")
+}
+
+func TestRecordEmptyOutputName(t *testing.T) {
+	t.Parallel()
+	stdout, stderr, code := recRun(t, []string{"record", "-o", ""}, recReader(), true, recClock(recTimes...))
+	assert.Equal(t, 2, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "sseinspect: -o: empty file name")
+
+	stdout, _, code = recRun(t, []string{"record", "-o", "-"}, recReader(), true, recClock(recTimes...))
+	assert.Equal(t, 0, code)
+	assert.Equal(t, recCapture, stdout, "-o - is standard output")
+}
+
+// TestRecordLineCap: a line over --max-line-size ends the capture before
+// it (cut short), the stream passes through whole, and record exits 2.
+func TestRecordLineCap(t *testing.T) {
+	t.Parallel()
+	before := "data: {\"a\":1}\n\n"
+	stream := before + "data: " + strings.Repeat("x", 5000) + "\n\n" + "data: [DONE]\n\n"
+	var reads recChunks
+	for i := 0; i < len(stream); i += 100 {
+		reads = append(reads, stream[i:min(i+100, len(stream))])
+	}
+	path := filepath.Join(t.TempDir(), "cap.sse")
+	stdout, stderr, code := recRun(t, []string{"record", "--max-line-size", "1000", "-o", path}, &reads, true, recClock(1))
+	assert.Equal(t, 2, code)
+	assert.Equal(t, stream, stdout, "the stream passes through whole")
+	assert.Equal(t, "sseinspect: "+path+": line 3: line too long (over 1000 bytes): the capture ends before it\n", stderr)
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	r, err := timing.NewReader(bytes.NewReader(got))
+	require.NoError(t, err)
+	back, err := io.ReadAll(r)
+	require.NoError(t, err)
+	assert.Equal(t, before, string(back))
+	assert.True(t, r.Truncated(), "the capture says it was cut short")
+
+	// To standard output: the capture is all there is; it stops there.
+	reads = recChunks{stream}
+	stdout, stderr, code = recRun(t, []string{"record", "--max-line-size", "1000"}, &reads, true, recClock(1))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "line too long")
+	back, err = stripTimed(stdout)
+	require.NoError(t, err)
+	assert.Equal(t, before, string(back))
+
+	_, stderr, code = recRun(t, []string{"record", "--max-line-size", "0"}, strings.NewReader(""), true, nil)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "--max-line-size: must be positive")
+}
+
+// boundedFile is a file that fails writes past n bytes: should the refusal
+// regress, a recording that feeds itself stops instead of filling the disk.
+type boundedFile struct {
+	*os.File
+	n int
+}
+
+func (f *boundedFile) Write(p []byte) (int, error) {
+	if len(p) > f.n {
+		return 0, errors.New("boundedFile: limit reached")
+	}
+	f.n -= len(p)
+	return f.File.Write(p)
 }

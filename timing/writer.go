@@ -3,12 +3,17 @@ package timing
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"time"
 )
 
 // ErrClosed is returned by Writer methods called after Close.
 var ErrClosed = errors.New("timing: writer closed")
+
+// ErrLineTooLong is the error (wrapped) of a Writer whose line being
+// received grew past its cap (SetMaxLineSize).
+var ErrLineTooLong = errors.New("line too long")
 
 // A Writer writes a timed capture of a stream that arrives in reads: call
 // Append with the bytes of each read and its arrival time, then Close with
@@ -18,6 +23,10 @@ var ErrClosed = errors.New("timing: writer closed")
 //
 // Times are offsets from the start time given to NewWriter, truncated to
 // microseconds. A Writer is not safe for concurrent use.
+//
+// Memory: the Writer holds the line being received, up to the cap set by
+// SetMaxLineSize plus the bytes of one Append, and copies the complete lines
+// of one Append once.
 type Writer struct {
 	w       io.Writer
 	start   time.Time
@@ -29,6 +38,8 @@ type Writer struct {
 	lastAt  int64 // arrival of the last non-empty Append, in microseconds
 	closed  bool
 	err     error
+	maxLine int   // the cap on the line being received; 0: none
+	lineNo  int64 // the number of complete original lines written
 }
 
 // NewWriter returns a Writer of a timed capture to w, whose times are offsets
@@ -37,8 +48,17 @@ func NewWriter(w io.Writer, start time.Time) *Writer {
 	return &Writer{w: w, start: start}
 }
 
+// SetMaxLineSize caps the length of one original line (in bytes, line
+// terminator excluded), so that the Writer's memory stays bounded: when the
+// line being received grows past n bytes, Append drops it and fails with an
+// error wrapping ErrLineTooLong, and the capture ends with the lines before
+// it, without its end line (a reader sees a recording cut short, see
+// Reader.Truncated). n <= 0 removes the cap (the default).
+func (w *Writer) SetMaxLineSize(n int) { w.maxLine = max(n, 0) }
+
 // Append records p, the bytes of one read, as arriving at offset at from the
-// start. p is not retained.
+// start. p is not retained. An error (the underlying writer's, or a line
+// over the cap) is returned again by every later call.
 func (w *Writer) Append(p []byte, at time.Duration) error {
 	if w.err != nil {
 		return w.err
@@ -76,10 +96,30 @@ func (w *Writer) Append(p []byte, at time.Duration) error {
 	if i := bytes.LastIndexAny(w.pending[from:e], "\r\n"); i >= 0 {
 		cut := from + i + 1
 		w.stamp(us, false)
-		w.lines(w.pending[:cut])
+		long := w.lines(w.pending[:cut])
 		w.pending = w.pending[:copy(w.pending, w.pending[cut:])]
+		if long {
+			return w.tooLong()
+		}
 	}
-	return w.flush()
+	if err := w.flush(); err != nil {
+		return err
+	}
+	if w.maxLine > 0 && len(bytes.TrimSuffix(w.pending, []byte("\r"))) > w.maxLine {
+		return w.tooLong() // a final CR is the end of the line, not part of it
+	}
+	return nil
+}
+
+// tooLong fails the Writer on the line after the ones written: the lines
+// before it are written, the line and the rest are dropped.
+func (w *Writer) tooLong() error {
+	w.pending = nil
+	if err := w.flush(); err != nil {
+		return err
+	}
+	w.err = fmt.Errorf("line %d: %w (over %d bytes): the capture ends before it", w.lineNo+1, ErrLineTooLong, w.maxLine)
+	return w.err
 }
 
 // Close ends the capture: the incomplete line, if any, is written (a final
@@ -153,21 +193,26 @@ func (w *Writer) stamp(us int64, noeol bool) {
 }
 
 // lines writes complete original lines (or the final line without its
-// terminator), escaping those that begin with the format's prefix.
-func (w *Writer) lines(b []byte) {
+// terminator), escaping those that begin with the format's prefix. It
+// stops before a line over the cap, and then reports true.
+func (w *Writer) lines(b []byte) (tooLong bool) {
 	for len(b) > 0 {
 		n := bytes.IndexAny(b, "\r\n") + 1
 		if n == 0 {
 			n = len(b)
+		} else if w.maxLine > 0 && n-1 > w.maxLine {
+			return true
 		} else if b[n-1] == '\r' && n < len(b) && b[n] == '\n' {
 			n++
 		}
+		w.lineNo++
 		if bytes.HasPrefix(b, []byte(prefix)) {
 			w.out = append(w.out, escPrefix...)
 		}
 		w.out = append(w.out, b[:n]...)
 		b = b[n:]
 	}
+	return false
 }
 
 func (w *Writer) flush() error {
