@@ -72,8 +72,13 @@ func newGemini() Parser { return &gemini{} }
 //     args object as received, compacted (whitespace between tokens
 //     removed, tokens byte-exact, key order kept), "{}" when absent.
 //     Vertex AI can stream arguments (partialArgs with willContinue):
-//     those parts are merged into one call, but the partial values are
-//     not assembled (a warning says so).
+//     those parts are merged into one call, and its arguments are
+//     assembled from the pieces (each a string piece or a value at a JSON
+//     path: string pieces of one path are joined, members in order of
+//     first appearance) into compact JSON, when the call ends (a part
+//     without willContinue) or the stream does. Pieces that cannot be
+//     assembled (a path outside $.name, $['name'], [n]) are warned about
+//     once; the arguments then keep what was assembled.
 //   - executableCode, codeExecutionResult, inlineData and fileData parts are
 //     generated content that is not text; thoughtSignature is nothing.
 //   - usageMetadata is cumulative: every count present replaces the earlier
@@ -92,8 +97,9 @@ type gemini struct {
 	fast                 geminiFast // decodeFastGemini's state
 	counts               [4]int64   // the counts usage points to (decodeFastGeminiUsage)
 	args                 bytes.Buffer
-	calls                int    // tool calls seen: the next call's key
-	open                 string // key of a streamed call awaiting more parts, or ""
+	calls                int          // tool calls seen: the next call's key
+	open                 string       // key of a streamed call awaiting more parts, or ""
+	partial              *partialArgs // the arguments of the open call, when streamed
 	limit                outputLimit
 	warned               onceWarnings
 }
@@ -260,7 +266,7 @@ func (p *gemini) response(sc *streamctx.Context, ev *sse.Event, r *geminiRespons
 func (p *gemini) candidate(sc *streamctx.Context, ev *sse.Event, c *geminiCandidate) {
 	if c.Content != nil {
 		for i := range c.Content.Parts {
-			p.part(sc, &c.Content.Parts[i])
+			p.part(sc, ev.Line, &c.Content.Parts[i])
 		}
 	}
 	switch c.FinishReason {
@@ -279,10 +285,10 @@ func (p *gemini) candidate(sc *streamctx.Context, ev *sse.Event, c *geminiCandid
 	}
 }
 
-func (p *gemini) part(sc *streamctx.Context, pt *geminiPart) {
+func (p *gemini) part(sc *streamctx.Context, line int, pt *geminiPart) {
 	switch {
 	case pt.FunctionCall != nil:
-		p.functionCall(sc, pt)
+		p.functionCall(sc, line, pt)
 	case pt.Text != nil:
 		if pt.Thought {
 			sc.AppendThinking(*pt.Text)
@@ -294,8 +300,8 @@ func (p *gemini) part(sc *streamctx.Context, pt *geminiPart) {
 	}
 }
 
-// functionCall records one functionCall part as a tool call.
-func (p *gemini) functionCall(sc *streamctx.Context, pt *geminiPart) {
+// functionCall records one functionCall part, on line, as a tool call.
+func (p *gemini) functionCall(sc *streamctx.Context, line int, pt *geminiPart) {
 	fc := pt.FunctionCall
 	streamed := fc.WillContinue || (fc.PartialArgs != nil && !isJSONNull(fc.PartialArgs))
 	continued := p.open != ""
@@ -304,18 +310,32 @@ func (p *gemini) functionCall(sc *streamctx.Context, pt *geminiPart) {
 		key = strconv.Itoa(p.calls)
 		p.calls++
 	}
+	if !continued && fc.WillContinue {
+		p.partial = new(partialArgs) // a streamed call: "{}" if no piece comes
+	} else if !continued {
+		p.partial = nil
+	}
 	p.open = ""
 	if fc.WillContinue {
 		p.open = key
 	}
-	if streamed {
-		p.warned.warn(sc, "partialArgs", "streamed function call arguments (partialArgs) are not assembled; the arguments shown are incomplete")
-	}
 	sc.ToolDelta(key, fc.ID, fc.Name, "")
+	if !sc.CollectsText() {
+		// The arguments are not kept: no need to assemble or compact them.
+		return
+	}
+	if fc.PartialArgs != nil && !isJSONNull(fc.PartialArgs) {
+		if p.partial == nil {
+			p.partial = new(partialArgs)
+		}
+		if err := p.partial.add(fc.PartialArgs); err != nil {
+			p.warned.warn(sc, "partialArgs", "%sstreamed function call arguments (partialArgs) not assembled: %v; the arguments shown are incomplete", linePrefix(line), err)
+		}
+	}
 	switch {
-	case !sc.CollectsText():
-		// The arguments are not kept: no need to compact them.
 	case fc.Args != nil && !isJSONNull(fc.Args):
+		// Whole arguments: they replace whatever pieces came.
+		p.partial = nil
 		p.args.Reset()
 		if err := json.Compact(&p.args, fc.Args); err != nil {
 			// Unreachable: the whole event was validated when decoded.
@@ -323,6 +343,10 @@ func (p *gemini) functionCall(sc *streamctx.Context, pt *geminiPart) {
 			return
 		}
 		sc.SetToolArguments(key, p.args.String())
+	case p.partial != nil && p.open == "":
+		// The streamed call ends: its arguments are assembled.
+		sc.SetToolArguments(key, p.partial.JSON())
+		p.partial = nil
 	case !streamed && !continued:
 		sc.SetToolArguments(key, "{}")
 	}
@@ -363,6 +387,10 @@ func (p *gemini) usageMetadata(sc *streamctx.Context, ev *sse.Event, raw json.Ra
 func (p *gemini) End(sc *streamctx.Context) {
 	if !sc.Complete() && !sc.Failed() && sc.ChunkCount() > 0 {
 		sc.Warn("the stream ended without a finishReason (cut off?)")
+	}
+	if p.open != "" && p.partial != nil && sc.CollectsText() {
+		// A streamed call the stream never ended: what was assembled.
+		sc.SetToolArguments(p.open, p.partial.JSON())
 	}
 	p.limit.warn(sc)
 }

@@ -271,16 +271,49 @@ func TestGeminiSemantics(t *testing.T) {
 			},
 		},
 		{
-			name: "streamed_function_call_parts_merge_into_one_call_with_a_warning",
+			// Vertex AI streamFunctionCallArguments: pieces at JSON paths.
+			name: "streamed_function_call_arguments_are_assembled",
 			input: geminiSSE(
 				`{"candidates": [{"content": {"parts": [{"functionCall": {"name": "w","willContinue": true}}]}}]}`,
 				`{"candidates": [{"content": {"parts": [{"functionCall": {"partialArgs": [{"jsonPath": "$.city","stringValue": "Par","willContinue": true}],"willContinue": true}}]}}]}`,
+				`{"candidates": [{"content": {"parts": [{"functionCall": {"partialArgs": [{"jsonPath": "$.city","stringValue": "is \"\u00e9\"\n"},{"jsonPath": "$.days[1]","numberValue": 2.5}],"willContinue": true}}]}}]}`,
+				`{"candidates": [{"content": {"parts": [{"functionCall": {"partialArgs": [{"jsonPath": "$['opts'].metric","boolValue": true},{"jsonPath": "$.opts.unit","nullValue": "NULL_VALUE"},{"jsonPath": "$.days[0]","numberValue": 1}],"willContinue": true}}]}}]}`,
+				`{"candidates": [{"content": {"parts": [{"functionCall": {}}]}}]}`,
+				`{"candidates": [{"content": {"parts": [{"functionCall": {"name": "v","willContinue": true}}]}}]}`,
 				`{"candidates": [{"content": {"parts": [{"functionCall": {}}]},"finishReason": "STOP"}]}`,
 			),
 			want: geminiView{
 				Status: "ok", Complete: true, Stop: "STOP", Usage: "none",
-				Tools:    []streamctx.ToolCallSnapshot{{Name: "w"}},
-				Warnings: []string{"streamed function call arguments (partialArgs) are not assembled; the arguments shown are incomplete"},
+				Tools: []streamctx.ToolCallSnapshot{
+					{Name: "w", Arguments: `{"city":"Paris \"é\"\n","days":[1,2.5],"opts":{"metric":true,"unit":null}}`},
+					{Name: "v", Arguments: `{}`},
+				},
+			},
+		},
+		{
+			name: "streamed_function_call_cut_off_keeps_what_was_assembled",
+			input: geminiSSE(
+				`{"candidates": [{"content": {"parts": [{"functionCall": {"name": "w","willContinue": true}}]}}]}`,
+				`{"candidates": [{"content": {"parts": [{"functionCall": {"partialArgs": [{"jsonPath": "$.city","stringValue": "Par","willContinue": true}],"willContinue": true}}]}}]}`,
+			),
+			want: geminiView{
+				Status: "failed", Usage: "none",
+				Tools:    []streamctx.ToolCallSnapshot{{Name: "w", Arguments: `{"city":"Par"}`}},
+				Warnings: []string{"the stream ended without a finishReason (cut off?)"},
+			},
+		},
+		{
+			name: "streamed_function_call_unsupported_path_warns_once",
+			input: geminiSSE(
+				`{"candidates": [{"content": {"parts": [{"functionCall": {"name": "w","willContinue": true}}]}}]}`,
+				`{"candidates": [{"content": {"parts": [{"functionCall": {"partialArgs": [{"jsonPath": "$.a","stringValue": "x"}],"willContinue": true}}]}}]}`,
+				`{"candidates": [{"content": {"parts": [{"functionCall": {"partialArgs": [{"jsonPath": "$..b","stringValue": "y"}],"willContinue": true}}]}}]}`,
+				`{"candidates": [{"content": {"parts": [{"functionCall": {"partialArgs": [{"jsonPath": "$.a[0]","stringValue": "y"}]}}]},"finishReason": "STOP"}]}`,
+			),
+			want: geminiView{
+				Status: "ok", Complete: true, Stop: "STOP", Usage: "none",
+				Tools:    []streamctx.ToolCallSnapshot{{Name: "w", Arguments: `{"a":"x"}`}},
+				Warnings: []string{`line 5: streamed function call arguments (partialArgs) not assembled: unsupported JSON path "$..b"; the arguments shown are incomplete`},
 			},
 		},
 		{
