@@ -3,6 +3,7 @@ package frame
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
@@ -16,8 +17,13 @@ import (
 // element of a top-level array is an event (the array Gemini sends without
 // alt=sse), or the one object the body is (an HTTP error, a response that
 // was not streamed) is.
+//
+// Memory: one event (the object, or one array element) may be as long as
+// the cap set by SetMaxSize; beyond it, Events ends with an error wrapping
+// sse.ErrLineTooLong. The bytes after an array are counted, not kept.
 type JSONBody struct {
 	r      *lastTime
+	lim    *capped
 	line   int
 	dec    *json.Decoder
 	array  bool
@@ -41,17 +47,33 @@ func (e *Error) Unwrap() error { return e.Err }
 // line is line line of the capture.
 func NewJSON(r sse.TimedReader, line int) *JSONBody {
 	lt := &lastTime{r: r}
-	dec := json.NewDecoder(lt)
+	lim := &capped{r: lt, max: sse.DefaultMaxLineSize}
+	dec := json.NewDecoder(lim)
 	dec.UseNumber()
-	return &JSONBody{r: lt, line: line, dec: dec}
+	return &JSONBody{r: lt, lim: lim, line: line, dec: dec}
+}
+
+// SetMaxSize sets the cap on the length of one event, the object or one
+// array element, in bytes (sse.DefaultMaxLineSize by default, as for a
+// line of a stream). It must be called before Events; n < 1 panics.
+func (j *JSONBody) SetMaxSize(n int) {
+	if n < 1 {
+		panic("frame: SetMaxSize: cap must be at least 1")
+	}
+	j.lim.max = n
+}
+
+// tooLong is the error of an event over the cap.
+func (j *JSONBody) tooLong(what string) error {
+	return &sse.LineError{Line: j.line, Err: fmt.Errorf("%w (%s over %d bytes)", sse.ErrLineTooLong, what, j.lim.max)}
 }
 
 // Events yields the events of the body, each borrowed until the next: Data
 // valid UTF-8 (invalid bytes replaced by U+FFFD), Line the body's first
 // line, At the arrival of the read that completed it. A body that is not
 // valid JSON ends the sequence with (nil, *Error); so does any error
-// inside an array. A read error while reading an object ends it with
-// (nil, err).
+// inside an array. A read error ends it with (nil, err), and an event over
+// the cap with (nil, *sse.LineError) wrapping sse.ErrLineTooLong.
 func (j *JSONBody) Events() iter.Seq2[*sse.Event, error] {
 	return func(yield func(*sse.Event, error) bool) {
 		tok, err := j.dec.Token()
@@ -66,9 +88,17 @@ func (j *JSONBody) Events() iter.Seq2[*sse.Event, error] {
 			return
 		}
 		j.array = true
-		for j.dec.More() {
+		for {
+			j.lim.from(j.dec.InputOffset()) // the next element starts here
+			if !j.dec.More() {
+				break
+			}
 			var raw json.RawMessage
 			if err := j.dec.Decode(&raw); err != nil {
+				if errors.Is(err, errCapped) {
+					yield(nil, j.tooLong(fmt.Sprintf("element %d of the JSON array", j.n+1)))
+					return
+				}
 				yield(nil, j.bad(err))
 				return
 			}
@@ -84,11 +114,25 @@ func (j *JSONBody) Events() iter.Seq2[*sse.Event, error] {
 
 // readObject reads the rest of an object body, whose '{' was read.
 func (j *JSONBody) readObject() (*sse.Event, error) {
-	rest, err := io.ReadAll(io.MultiReader(j.dec.Buffered(), j.r))
-	if err != nil {
-		return nil, err
+	obj := []byte("{")
+	src := io.MultiReader(j.dec.Buffered(), j.r)
+	chunk := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(chunk)
+		obj = append(obj, chunk[:n]...)
+		if len(obj) > j.lim.max {
+			// White space may follow the object: it is not kept.
+			if obj = bytes.TrimRight(obj, " \t\r\n"); len(obj) > j.lim.max {
+				return nil, j.tooLong("JSON body")
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	obj := append([]byte("{"), rest...)
 	obj = validUTF8(bytes.TrimRight(obj, " \t\r\n"))
 	if !json.Valid(obj) {
 		return nil, j.bad(json.Unmarshal(obj, new(json.RawMessage)))
@@ -119,17 +163,60 @@ func (j *JSONBody) End() (trailing int, err error) {
 	if !j.array {
 		return 0, nil
 	}
+	j.lim.from(j.dec.InputOffset())
 	if _, err := j.dec.Token(); err != nil {
 		return 0, j.bad(err)
 	}
-	rest, err := io.ReadAll(io.MultiReader(j.dec.Buffered(), j.r))
-	if err != nil {
+	var rest trailer
+	if _, err := io.Copy(&rest, io.MultiReader(j.dec.Buffered(), j.r)); err != nil {
 		return 0, err
 	}
-	if len(bytes.TrimSpace(rest)) == 0 {
+	if !rest.text {
 		return 0, nil
 	}
-	return len(rest), nil
+	return rest.n, nil
+}
+
+// trailer counts the bytes after a JSON array without keeping them, and
+// whether any is not white space.
+type trailer struct {
+	n    int
+	text bool
+}
+
+func (t *trailer) Write(p []byte) (int, error) {
+	t.n += len(p)
+	t.text = t.text || len(bytes.TrimSpace(p)) > 0
+	return len(p), nil
+}
+
+// errCapped is capped's error when the event being read is over the cap.
+var errCapped = errors.New("event over the cap")
+
+// capped reads r for the JSON decoder, never further than max+1 bytes past
+// the start of the event being read: a decoder that needs more is reading
+// an event over the cap, and fails with errCapped instead of holding it.
+type capped struct {
+	r     io.Reader
+	max   int
+	read  int64 // bytes read so far
+	start int64 // offset of the start of the event being read
+}
+
+// from marks the start of the next event at offset off of the body.
+func (c *capped) from(off int64) { c.start = off }
+
+func (c *capped) Read(p []byte) (int, error) {
+	room := c.start + int64(c.max) + 1 - c.read
+	if room <= 0 {
+		return 0, errCapped
+	}
+	if int64(len(p)) > room {
+		p = p[:room]
+	}
+	n, err := c.r.Read(p)
+	c.read += int64(n)
+	return n, err
 }
 
 // lastTime reads a TimedReader, keeping the arrival time of the last read.

@@ -97,7 +97,7 @@ func ReplayCapture(c *capture.Capture, sc *streamctx.Context, opts Options) (Res
 		}
 		return Result{}, errEmpty
 	case frame.JSON:
-		err = rp.json()
+		err = rp.json(opts.MaxLineSize)
 	default:
 		err = rp.sse(opts.MaxLineSize)
 	}
@@ -275,9 +275,12 @@ func (rp *replayer) bodySummary() string {
 
 // json replays a body that is JSON instead of a stream: an HTTP error
 // object, a JSON array of events (Format.jsonArray), or a single response
-// object.
-func (rp *replayer) json() error {
+// object. maxSize caps one element, or the object (0: the default).
+func (rp *replayer) json(maxSize int) error {
 	body := frame.NewJSON(bodyReader{rp.in}, rp.in.Capture.HeaderLines+1)
+	if maxSize > 0 {
+		body.SetMaxSize(maxSize)
+	}
 	for ev, err := range body.Events() {
 		if err != nil {
 			return rp.badJSON(body, err)
@@ -344,10 +347,14 @@ func (rp *replayer) jsonObject(ev *sse.Event) error {
 
 // badJSON records a JSON body that is not valid JSON (a *frame.Error) as a
 // bad event, and an object as the HTTP error its status says; other errors
-// are returned.
+// (a read error, an element over the cap) are returned, as a *PartialError
+// after events.
 func (rp *replayer) badJSON(body *frame.JSONBody, err error) error {
 	var fe *frame.Error
 	if !errors.As(err, &fe) {
+		if rp.parser != nil && rp.sc.Events() > 0 {
+			return &PartialError{Err: err}
+		}
 		return err
 	}
 	rp.ensureFormat()
