@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+
+	"github.com/sseinspect/sseinspect/streamctx"
 )
 
 // errorObject is the error object of every format: OpenAI and compatible
@@ -96,6 +98,19 @@ func (o *errorObject) typeName() string {
 		return c
 	}
 	return "error"
+}
+
+// warnCodeAsType warns when the error type recorded is an integer: the error
+// object had no type and no status, and the type shown is its code
+// (OpenRouter puts the HTTP status there: "429").
+func warnCodeAsType(sc *streamctx.Context) {
+	t := sc.ErrorType()
+	if t == "" {
+		return
+	}
+	if _, err := strconv.Atoi(t); err == nil {
+		sc.Warn("error_type %q is the provider's error code: the error object has no type", t)
+	}
 }
 
 // codeString renders a JSON code, string or number, as text.

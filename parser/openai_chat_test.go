@@ -183,7 +183,10 @@ func TestOpenAIChat(t *testing.T) {
 			want: usage(chatResult{
 				Thinking: "hm", Model: "m", ID: "chatcmpl-1", Complete: true, Status: "failed", Stop: "length",
 				ErrType: "400", ErrMsg: "Token limit reached",
-				Warnings: []string{"line 1: the response is incomplete: length"},
+				Warnings: []string{
+					"line 1: the response is incomplete: length",
+					`error_type "400" is the provider's error code: the error object has no type`,
+				},
 			}),
 		},
 		{

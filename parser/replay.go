@@ -107,6 +107,7 @@ func ReplayCapture(c *capture.Capture, sc *streamctx.Context, opts Options) (Res
 		return Result{}, err
 	}
 	rp.parser.End(sc)
+	warnCodeAsType(sc)
 	return Result{Format: rp.format}, err
 }
 

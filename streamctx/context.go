@@ -483,6 +483,9 @@ func (sc *Context) SetError(typ, message string) {
 	}
 }
 
+// ErrorType returns the error type recorded by SetError, "" when none.
+func (sc *Context) ErrorType() string { return sc.errType }
+
 // Failed reports whether an error was recorded or the HTTP status is an
 // error.
 func (sc *Context) Failed() bool {
