@@ -78,7 +78,10 @@ func detectAnthropic(ev *sse.Event) match {
 //     the iterations array (billing detail) is not summed into it; what
 //     the compaction passes used is said in a warning.
 //   - Content blocks: text and thinking text go to the answer and the
-//     reasoning; tool_use blocks are the client tool calls, keyed by block
+//     reasoning, the text of several blocks joined with nothing between
+//     them, as the SDK's get_final_text does ("".join), even when a tool
+//     call separates them (decided in issue 11: the summary shows what
+//     the provider sent, adding no separator of its own); tool_use blocks are the client tool calls, keyed by block
 //     index; server tools (server_tool_use, mcp_tool_use), their
 //     *_tool_result blocks, redacted_thinking and compaction blocks are
 //     generated content but neither text nor client calls.

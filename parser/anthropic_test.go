@@ -150,6 +150,22 @@ func TestAnthropic(t *testing.T) {
 			want: okText("one two"),
 		},
 		{
+			// Decided (issue 11): text blocks are joined with nothing
+			// between them, as anthropic-sdk-python's get_final_text
+			// does ("".join), even around a tool call; the tool call
+			// stays in tool_calls.
+			name: "text_blocks_around_a_tool_call_are_joined_with_nothing_between",
+			in: aHead + aev("content_block_delta", aTextDelta(0, "Let me check.")) + aev("content_block_stop", aStop0) +
+				aev("content_block_start", toolStart(1, "toolu_1")) + stop(1) +
+				aev("content_block_start", `{"type":"content_block_start","index":2,"content_block":{"type":"text","text":""}}`) +
+				aev("content_block_delta", aTextDelta(2, "It is sunny.")) + stop(2) + aev("message_delta", aDelta) + aev("message_stop", aEnd),
+			want: func() anthWant {
+				w := okText("Let me check.It is sunny.")
+				w.Tools = []streamctx.ToolCallSnapshot{tool("toolu_1", "f", "{}")}
+				return w
+			}(),
+		},
+		{
 			name: "thinking_delta_is_thinking_and_signature_is_nothing",
 			in: aev("message_start", aStart) +
 				aev("content_block_start", `{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}`) +
