@@ -10,8 +10,12 @@
 package capture
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
 	"io"
 	"net/textproto"
+	"slices"
 	"time"
 
 	"github.com/sseinspect/sseinspect/timing"
@@ -27,7 +31,8 @@ type Capture struct {
 	// Header is the response header, nil when the input shows none.
 	Header textproto.MIMEHeader
 	// HeaderLines is the number of lines the HTTP status lines and headers
-	// take: body line N is line N+HeaderLines of the response.
+	// take, and the lines of curl -v output skipped before and after them:
+	// body line N is line N+HeaderLines of the response.
 	HeaderLines int
 	// Head is the HTTP preamble as the input shows it (curl -i): the
 	// status lines and headers, line terminators included; for a HAR
@@ -126,15 +131,54 @@ func detect(raw *reader) (*Capture, error) {
 	}
 }
 
-// readPreamble reads the HTTP preamble at the start of the body, if any.
+// readPreamble reads the HTTP preamble at the start of the body, if any,
+// and the lines of curl -v output before and after it.
 func (c *Capture) readPreamble() error {
-	lr := &lineReader{b: c.body}
-	p, err := ReadPreamble(lr)
-	if err != nil || p == nil {
+	before, err := c.skipCurlVerbose()
+	if err != nil {
 		return err
 	}
-	c.StatusCode, c.Header, c.HeaderLines, c.Head = p.StatusCode, p.Header, p.Lines, lr.read
+	lr := &lineReader{b: c.body}
+	p, err := ReadPreamble(lr)
+	if err != nil {
+		return err
+	}
+	lines, after := 0, 0
+	if p != nil {
+		c.StatusCode, c.Header, c.Head = p.StatusCode, p.Header, lr.read
+		lines = p.Lines
+		if after, err = c.skipCurlVerbose(); err != nil {
+			return err
+		}
+	}
+	c.HeaderLines = before + lines + after
+	if n := before + after; n > 0 {
+		c.Notes = append(c.Notes, fmt.Sprintf("%d lines of curl -v output (starting with \"* \", \"> \", \"< \", \"{ [\" or \"} [\") before the body were skipped", n))
+	}
 	return nil
+}
+
+// curlVerbose are the starts of the lines that curl -v writes on standard
+// error, which a capture taken with 2>&1 begins with: its progress ("* "),
+// the request ("> "), the response head ("< ") and the data it received
+// or sent ("{ [5 bytes data]", "} [...").
+var curlVerbose = []string{"* ", "> ", "< ", "{ [", "} ["}
+
+// skipCurlVerbose consumes the lines of curl -v output at the start of the
+// body and returns how many. None of them can begin a stream or a JSON
+// body. A read error is left for the body to return.
+func (c *Capture) skipCurlVerbose() (int, error) {
+	n := 0
+	for {
+		b, _ := c.body.peek(3)
+		if !slices.ContainsFunc(curlVerbose, func(p string) bool { return bytes.HasPrefix(b, []byte(p)) }) {
+			return n, nil
+		}
+		if _, err := c.body.readSlice('\n'); errors.Is(err, errLineTooLong) {
+			return n, err
+		}
+		n++
+	}
 }
 
 // ReadTimed reads body bytes into p and returns with them their arrival
