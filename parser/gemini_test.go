@@ -2,6 +2,7 @@ package parser_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -689,6 +690,10 @@ func FuzzGemini(f *testing.F) {
 		}
 		s := sc.Snapshot(res.Format.Name, res.Format.Vendor)
 		assert.False(t, s.Status == streamctx.StatusOK && !s.Complete, "status ok on an incomplete stream")
+		for _, tc := range s.ToolCalls {
+			// Whole args compacted, or streamed pieces assembled: JSON.
+			assert.True(t, tc.Arguments == "" || json.Valid([]byte(tc.Arguments)), "arguments %q", tc.Arguments)
+		}
 	})
 }
 
