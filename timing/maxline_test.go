@@ -63,3 +63,43 @@ func TestWriterMaxLineSize(t *testing.T) {
 		})
 	}
 }
+
+// FuzzWriterMaxLineSize checks the cap on any stream read in any reads:
+// either every line is within the cap and the capture gives the stream
+// back, or the Writer fails with ErrLineTooLong, having held no more than
+// the cap and one read of the line, and the capture gives back the stream
+// up to the end of a line, cut short.
+func FuzzWriterMaxLineSize(f *testing.F) {
+	f.Add([]byte("data: a\n\ndata: bbbbbbbbbb\n\n"), uint8(4), uint8(3))
+	f.Add([]byte("a\r\nbbbbbbbbbbbbbbb\rc"), uint8(5), uint8(1))
+	f.Add([]byte("x\r"), uint8(1), uint8(1))
+	f.Fuzz(func(t *testing.T, in []byte, maxLine, readSize uint8) {
+		limit, size := int(maxLine)+1, int(readSize)+1
+		var out bytes.Buffer
+		w := timing.NewWriter(&out, start)
+		w.SetMaxLineSize(limit)
+		var err error
+		fed := 0
+		for ; fed < len(in) && err == nil; fed += size {
+			err = w.Append(in[fed:min(fed+size, len(in))], ms(1))
+		}
+		if err == nil {
+			err = w.Close(ms(2))
+		}
+		r, rerr := timing.NewReader(bytes.NewReader(out.Bytes()))
+		require.NoError(t, rerr)
+		back, rerr := io.ReadAll(r)
+		require.NoError(t, rerr)
+		if err == nil {
+			assert.Equal(t, string(in), string(back))
+			return
+		}
+		require.ErrorIs(t, err, timing.ErrLineTooLong)
+		assert.True(t, r.Truncated())
+		require.True(t, bytes.HasPrefix(in, back), "the capture is a prefix of the stream")
+		if len(back) > 0 {
+			assert.Contains(t, "\r\n", string(back[len(back)-1:]), "it ends at the end of a line")
+		}
+		assert.LessOrEqual(t, fed-len(back), limit+2*size+1, "the Writer held no more than the cap and one read of the line")
+	})
+}

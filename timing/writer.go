@@ -220,6 +220,7 @@ func (w *Writer) flush() error {
 		return nil
 	}
 	_, err := w.w.Write(w.out)
+	w.out = w.out[:0]
 	if err != nil {
 		w.err = err
 	}
