@@ -247,5 +247,6 @@ func TestReadPreamble(t *testing.T) {
 		_, err := capture.ReadPreamble(bufio.NewReader(strings.NewReader(in)))
 		require.Error(t, err, in)
 		assert.Contains(t, err.Error(), want, in)
+		assert.ErrorIs(t, err, capture.ErrMalformedPreamble, in)
 	}
 }

@@ -28,6 +28,10 @@ type Preamble struct {
 	Lines int
 }
 
+// ErrMalformedPreamble is wrapped by ReadPreamble's error for a status line
+// or header that is not HTTP.
+var ErrMalformedPreamble = errors.New("malformed HTTP preamble")
+
 // A LineReader is what ReadPreamble reads from; *bufio.Reader is one.
 type LineReader interface {
 	Peek(n int) ([]byte, error)
@@ -38,7 +42,8 @@ type LineReader interface {
 // the start of r, and returns the last status and its header, parsed with
 // net/textproto; nil when r does not start with "HTTP/". It consumes the
 // preamble and nothing after it. An error is r's read error, or a
-// malformed status line or header with its line number.
+// malformed status line or header with its line number
+// (ErrMalformedPreamble).
 func ReadPreamble(r LineReader) (*Preamble, error) {
 	var p *Preamble
 	lines := 0
@@ -57,7 +62,7 @@ func ReadPreamble(r LineReader) (*Preamble, error) {
 		lines++
 		proto, code, ok := parseStatusLine(status)
 		if !ok {
-			return nil, fmt.Errorf("line %d: malformed HTTP status line %q", lines, status)
+			return nil, &preambleError{msg: fmt.Sprintf("line %d: malformed HTTP status line %q", lines, status)}
 		}
 		first := lines + 1
 		var head bytes.Buffer
@@ -78,11 +83,22 @@ func ReadPreamble(r LineReader) (*Preamble, error) {
 		head.WriteString("\r\n")
 		h, err := textproto.NewReader(bufio.NewReader(bytes.NewReader(head.Bytes()))).ReadMIMEHeader()
 		if err != nil {
-			return nil, fmt.Errorf("line %d: malformed HTTP header: %w", first+headerLine(head.Bytes(), err), err)
+			return nil, &preambleError{msg: fmt.Sprintf("line %d: malformed HTTP header: %v", first+headerLine(head.Bytes(), err), err), err: err}
 		}
 		p = &Preamble{Proto: proto, StatusCode: code, Header: h, Lines: lines}
 	}
 }
+
+// preambleError is a malformed status line or header, with its line; err
+// is textproto's error, if any.
+type preambleError struct {
+	msg string
+	err error
+}
+
+func (e *preambleError) Error() string        { return e.msg }
+func (e *preambleError) Unwrap() error        { return e.err }
+func (e *preambleError) Is(target error) bool { return target == ErrMalformedPreamble }
 
 // parseStatusLine parses "HTTP/x NNN reason".
 func parseStatusLine(line string) (proto string, code int, ok bool) {
