@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sseinspect/sseinspect/cmd"
+	"github.com/sseinspect/sseinspect/internal/gatedclock"
 )
 
 // lineSink is a writer safe for concurrent use that hands out the lines
@@ -51,53 +52,6 @@ const servedCapture = ":sseinspect-timed v1 start=2026-03-04T05:06:07Z\n" +
 	":sseinspect-t 160.000\ndata: [DONE]\n\n" +
 	":sseinspect-end 170.000\n"
 
-// gatedClock is a clock that only waiting moves: each wait is announced
-// on waits and returns when the test releases it (or the context is
-// done), so that the test decides when each part of a replay is due.
-type gatedClock struct {
-	mu      sync.Mutex
-	t       time.Time
-	waits   chan time.Duration
-	release chan struct{}
-}
-
-func newGatedClock() *gatedClock {
-	return &gatedClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), waits: make(chan time.Duration), release: make(chan struct{})}
-}
-
-func (c *gatedClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *gatedClock) wait(ctx context.Context, d time.Duration) error {
-	select {
-	case c.waits <- d:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	select {
-	case <-c.release:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-	return nil
-}
-
-// allow releases the next n waits and returns them.
-func (c *gatedClock) allow(n int) []time.Duration {
-	var ds []time.Duration
-	for range n {
-		ds = append(ds, <-c.waits)
-		c.release <- struct{}{}
-	}
-	return ds
-}
-
 // TestReplayListen serves a timed capture over real HTTP on 127.0.0.1:0,
 // on a clock the test moves: each request gets the whole stream anew, as
 // text/event-stream, the first event before the wait for the second, the
@@ -107,7 +61,7 @@ func TestReplayListen(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "cap.sse")
 	require.NoError(t, os.WriteFile(path, []byte(servedCapture), 0o644))
-	clock := newGatedClock()
+	clock := gatedclock.New()
 	url, stop := serveReplay(t, path, clock)
 
 	resp, err := http.Get(url + "v1/chat/completions")
@@ -118,14 +72,14 @@ func TestReplayListen(t *testing.T) {
 	first, err := br.ReadString('\n')
 	require.NoError(t, err, "the first event is flushed before the wait for the second")
 	assert.Equal(t, "data: a\n", first)
-	assert.Equal(t, []time.Duration{150 * time.Millisecond, 10 * time.Millisecond, 10 * time.Millisecond}, clock.allow(3), "the stream lasts as recorded")
+	assert.Equal(t, []time.Duration{150 * time.Millisecond, 10 * time.Millisecond, 10 * time.Millisecond}, clock.Allow(3), "the stream lasts as recorded")
 	rest, err := io.ReadAll(br)
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, servedOriginal, first+string(rest))
 
 	// Each request anew.
-	go clock.allow(3)
+	go clock.Allow(3)
 	resp, err = http.Post(url, "application/json", strings.NewReader("{}"))
 	require.NoError(t, err)
 	body, err := io.ReadAll(resp.Body)
@@ -147,9 +101,9 @@ func TestReplayListenRecordedStatus(t *testing.T) {
 		":sseinspect-t 30.000\n{\"error\":{\"type\":\"rate_limit_error\"}}\n" +
 		":sseinspect-end 31.000\n"
 	require.NoError(t, os.WriteFile(path, []byte(capture), 0o644))
-	clock := newGatedClock()
+	clock := gatedclock.New()
 	url, stop := serveReplay(t, path, clock)
-	go clock.allow(3)
+	go clock.Allow(3)
 	resp, err := http.Get(url)
 	require.NoError(t, err)
 	body, err := io.ReadAll(resp.Body)
@@ -166,7 +120,7 @@ func TestReplayListenRecordedStatus(t *testing.T) {
 // serveReplay starts replay --listen on 127.0.0.1:0 in-process, on clock,
 // and returns its URL and a function that stops it and returns its exit
 // code.
-func serveReplay(t *testing.T, path string, clock *gatedClock) (string, func() int) {
+func serveReplay(t *testing.T, path string, clock *gatedclock.Clock) (string, func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -174,7 +128,7 @@ func serveReplay(t *testing.T, path string, clock *gatedClock) (string, func() i
 	done := make(chan int, 1)
 	go func() {
 		done <- cmd.Run([]string{"replay", "--listen", "127.0.0.1:0", path}, cmd.Env{
-			Stdout: io.Discard, Stderr: stderr, Now: clock.now, Wait: clock.wait, Start: clock.now(), Context: ctx,
+			Stdout: io.Discard, Stderr: stderr, Now: clock.Now, Wait: clock.Wait, Start: clock.Now(), Context: ctx,
 		})
 	}()
 	var line string

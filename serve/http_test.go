@@ -8,62 +8,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sseinspect/sseinspect/internal/gatedclock"
 	"github.com/sseinspect/sseinspect/serve"
 )
-
-// gatedClock is a clock that only waiting moves, where each wait is
-// announced on waits and returns when the test sends on release (or the
-// context is done), so that a test decides when each part is due.
-type gatedClock struct {
-	mu      sync.Mutex
-	t       time.Time
-	waits   chan time.Duration
-	release chan struct{}
-}
-
-func newGatedClock() *gatedClock {
-	return &gatedClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), waits: make(chan time.Duration), release: make(chan struct{})}
-}
-
-func (c *gatedClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *gatedClock) wait(ctx context.Context, d time.Duration) error {
-	select {
-	case c.waits <- d:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	select {
-	case <-c.release:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-	return nil
-}
-
-// allow releases the next n waits and returns them.
-func (c *gatedClock) allow(n int) []time.Duration {
-	var ds []time.Duration
-	for range n {
-		ds = append(ds, <-c.waits)
-		c.release <- struct{}{}
-	}
-	return ds
-}
 
 const servedOriginal = "data: a\n\ndata: b\n\ndata: [DONE]\n\n"
 
@@ -78,8 +31,8 @@ const servedCapture = ":sseinspect-timed v1 start=2026-03-04T05:06:07Z\n" +
 // the recorded gaps; each request gets the whole stream anew.
 func TestHandlerFlushesEachPartBeforeWaiting(t *testing.T) {
 	t.Parallel()
-	clock := newGatedClock()
-	p := &serve.Player{Path: writeCapture(t, servedCapture), Speed: 1, Now: clock.now, Wait: clock.wait}
+	clock := gatedclock.New()
+	p := &serve.Player{Path: writeCapture(t, servedCapture), Speed: 1, Now: clock.Now, Wait: clock.Wait}
 	srv := httptest.NewServer(p.Handler())
 	defer srv.Close()
 
@@ -94,13 +47,13 @@ func TestHandlerFlushesEachPartBeforeWaiting(t *testing.T) {
 	require.NoError(t, err, "the first part is flushed before the wait for the second")
 	assert.Equal(t, "data: a\n", first)
 	// b at 150ms, [DONE] at 160ms, the end at 170ms.
-	assert.Equal(t, []time.Duration{150 * time.Millisecond, 10 * time.Millisecond, 10 * time.Millisecond}, clock.allow(3))
+	assert.Equal(t, []time.Duration{150 * time.Millisecond, 10 * time.Millisecond, 10 * time.Millisecond}, clock.Allow(3))
 	rest, err := io.ReadAll(br)
 	require.NoError(t, err)
 	assert.Equal(t, servedOriginal, first+string(rest))
 
 	// Each request anew, whatever its method and path.
-	go clock.allow(3)
+	go clock.Allow(3)
 	resp, err = http.Post(srv.URL, "application/json", strings.NewReader("{}"))
 	require.NoError(t, err)
 	body, err := io.ReadAll(resp.Body)
@@ -119,12 +72,12 @@ func TestHandlerRecordedStatus(t *testing.T) {
 		"Content-Type: application/json\r\nRetry-After: 7\r\nContent-Length: 999\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\n" +
 		":sseinspect-t 30.000\n{\"error\":{\"type\":\"rate_limit_error\"}}\n" +
 		":sseinspect-end 31.000\n"
-	clock := newGatedClock()
-	p := &serve.Player{Path: writeCapture(t, capture), Speed: 1, Now: clock.now, Wait: clock.wait}
+	clock := gatedclock.New()
+	p := &serve.Player{Path: writeCapture(t, capture), Speed: 1, Now: clock.Now, Wait: clock.Wait}
 	srv := httptest.NewServer(p.Handler())
 	defer srv.Close()
 	waits := make(chan []time.Duration, 1)
-	go func() { waits <- clock.allow(3) }()
+	go func() { waits <- clock.Allow(3) }()
 	resp, err := http.Get(srv.URL)
 	require.NoError(t, err)
 	body, err := io.ReadAll(resp.Body)
@@ -144,8 +97,8 @@ func TestHandlerRecordedStatus(t *testing.T) {
 // being played and stops the server cleanly.
 func TestServeStopsWhenCancelled(t *testing.T) {
 	t.Parallel()
-	clock := newGatedClock()
-	p := &serve.Player{Path: writeCapture(t, servedCapture), Speed: 1, Now: clock.now, Wait: clock.wait}
+	clock := gatedclock.New()
+	p := &serve.Player{Path: writeCapture(t, servedCapture), Speed: 1, Now: clock.Now, Wait: clock.Wait}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -159,7 +112,7 @@ func TestServeStopsWhenCancelled(t *testing.T) {
 	first, err := bufio.NewReader(resp.Body).ReadString('\n')
 	require.NoError(t, err)
 	assert.Equal(t, "data: a\n", first)
-	<-clock.waits // the player waits for the second event
+	<-clock.Waits() // the player waits for the second event
 	cancel()
 	require.NoError(t, <-done)
 }

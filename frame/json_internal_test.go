@@ -1,4 +1,4 @@
-package parser
+package frame
 
 import (
 	"encoding/json"
