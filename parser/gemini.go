@@ -300,6 +300,12 @@ func (p *gemini) part(sc *streamctx.Context, line int, pt *geminiPart) {
 	}
 }
 
+// newPartial returns the assembler of a streamed call's arguments: only
+// their shape when sc keeps no text.
+func newPartial(sc *streamctx.Context) *partialArgs {
+	return &partialArgs{shapeOnly: !sc.CollectsText()}
+}
+
 // functionCall records one functionCall part, on line, as a tool call.
 func (p *gemini) functionCall(sc *streamctx.Context, line int, pt *geminiPart) {
 	fc := pt.FunctionCall
@@ -311,7 +317,7 @@ func (p *gemini) functionCall(sc *streamctx.Context, line int, pt *geminiPart) {
 		p.calls++
 	}
 	if !continued && fc.WillContinue {
-		p.partial = new(partialArgs) // a streamed call: "{}" if no piece comes
+		p.partial = newPartial(sc) // a streamed call: "{}" if no piece comes
 	} else if !continued {
 		p.partial = nil
 	}
@@ -320,17 +326,22 @@ func (p *gemini) functionCall(sc *streamctx.Context, line int, pt *geminiPart) {
 		p.open = key
 	}
 	sc.ToolDelta(key, fc.ID, fc.Name, "")
-	if !sc.CollectsText() {
-		// The arguments are not kept: no need to assemble or compact them.
-		return
-	}
+	// The pieces are assembled, or only their shape kept when the
+	// arguments are not, so that both give the same warnings.
 	if fc.PartialArgs != nil && !isJSONNull(fc.PartialArgs) {
 		if p.partial == nil {
-			p.partial = new(partialArgs)
+			p.partial = newPartial(sc)
 		}
 		if err := p.partial.add(fc.PartialArgs); err != nil {
 			p.warned.warn(sc, "partialArgs", "%sstreamed function call arguments (partialArgs) not assembled: %v; the arguments shown are incomplete", linePrefix(line), err)
 		}
+	}
+	if !sc.CollectsText() {
+		// The arguments are not kept: no need to compact them.
+		if p.open == "" {
+			p.partial = nil
+		}
+		return
 	}
 	switch {
 	case fc.Args != nil && !isJSONNull(fc.Args):

@@ -53,6 +53,10 @@ type argStep struct {
 // call. The zero value is an empty object.
 type partialArgs struct {
 	root argNode
+	// shapeOnly keeps the shape of the arguments (which paths hold what
+	// kind of value) but not the text of their strings: enough to give
+	// the same errors as assembling, when the arguments are not kept.
+	shapeOnly bool
 }
 
 // add adds the pieces of one functionCall part's partialArgs (raw JSON).
@@ -78,7 +82,9 @@ func (a *partialArgs) add(raw json.RawMessage) error {
 			if !n.isStr {
 				*n = argNode{isStr: true}
 			}
-			n.str.WriteString(*pa.StringValue)
+			if !a.shapeOnly {
+				n.str.WriteString(*pa.StringValue)
+			}
 		case pa.NumberValue != nil:
 			*n = argNode{scalar: string(pa.NumberValue)}
 		case pa.BoolValue != nil:
