@@ -1019,6 +1019,17 @@ func respFieldOf(key []byte) (respField, bool) {
 	return 0, false
 }
 
+// respValue reads the member marked bit of seen (a repeated one gives up)
+// into *dst as a slice of the input, not a copy.
+func respValue(s *jsonscan.Scanner, seen *jsonscan.Seen, bit uint32, dst *json.RawMessage) bool {
+	if !seen.First(bit) {
+		return false
+	}
+	v, ok := s.Value()
+	*dst = v
+	return ok
+}
+
 // decodeFastRespResponse decodes a response object into r (zero on entry)
 // exactly as encoding/json would, or returns false, leaving r to be reset. Its
 // raw members are slices of data; its id and model are shared through st.
@@ -1027,14 +1038,7 @@ func respFieldOf(key []byte) (respField, bool) {
 func decodeFastRespResponse(data []byte, r *respResponse, st *respFast) bool {
 	s := jsonscan.New(data)
 	var seen jsonscan.Seen
-	value := func(bit uint32, dst *json.RawMessage) bool {
-		if !seen.First(bit) {
-			return false
-		}
-		v, ok := s.Value()
-		*dst = v
-		return ok
-	}
+	value := func(bit uint32, dst *json.RawMessage) bool { return respValue(&s, &seen, bit, dst) }
 	ok := s.Object(func(key []byte) bool {
 		switch string(key) {
 		case "id":
@@ -1080,14 +1084,7 @@ func internRespStatus(b []byte) string {
 func decodeFastRespItem(data []byte, it *respItem) bool {
 	s := jsonscan.New(data)
 	var seen jsonscan.Seen
-	value := func(bit uint32, dst *json.RawMessage) bool {
-		if !seen.First(bit) {
-			return false
-		}
-		v, ok := s.Value()
-		*dst = v
-		return ok
-	}
+	value := func(bit uint32, dst *json.RawMessage) bool { return respValue(&s, &seen, bit, dst) }
 	ok := s.Object(func(key []byte) bool {
 		switch string(key) {
 		case "type":
