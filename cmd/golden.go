@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -38,35 +39,35 @@ func (g *goldenOptions) bind(c *cobra.Command, withFile bool) {
 }
 
 // compare compares s, the summary of a capture, with the golden file and
-// returns the fields that differ; with g.update it writes the file instead
-// (when it changes), and says so.
-func (g *goldenOptions) compare(file string, s *streamctx.Snapshot) (fields []compare.Field, wrote bool, err error) {
+// returns what differs and which new keys the file lacks; with g.update it
+// writes the file instead (when it changes), and says so.
+func (g *goldenOptions) compare(file string, s *streamctx.Snapshot) (res compare.GoldenResult, wrote bool, err error) {
 	snap := compare.GoldenSnapshot(s, g.timing)
 	want, err := os.ReadFile(file)
 	if g.update {
 		var got bytes.Buffer
 		if err := report.JSONIndent(&got, &snap); err != nil {
-			return nil, false, err
+			return res, false, err
 		}
 		if err == nil && bytes.Equal(want, got.Bytes()) {
-			return nil, false, nil
+			return res, false, nil
 		}
 		if err := os.WriteFile(file, got.Bytes(), 0o644); err != nil {
-			return nil, false, err
+			return res, false, err
 		}
-		return nil, true, nil
+		return res, true, nil
 	}
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, false, fmt.Errorf("%s: %w (write it with --update)", file, errNoGolden)
+			return res, false, fmt.Errorf("%s: %w (write it with --update)", file, errNoGolden)
 		}
-		return nil, false, err
+		return res, false, err
 	}
-	fields, err = compare.Golden(want, &snap, g.timing)
+	res, err = compare.Golden(want, &snap, g.timing)
 	if err != nil {
-		return nil, false, fmt.Errorf("%s: %w", file, err)
+		return res, false, fmt.Errorf("%s: %w", file, err)
 	}
-	return fields, false, nil
+	return res, false, nil
 }
 
 // goldenCmdOptions are the flags of golden.
@@ -135,7 +136,8 @@ func (o *goldenCmdOptions) run(env *Env, args []string) error {
 	}
 	var passed, failed, updated int
 	for _, f := range files {
-		fields, wrote, err := o.one(env, f)
+		res, wrote, err := o.one(env, f)
+		fields := res.Fields
 		code := ExitOK
 		var werr error
 		switch {
@@ -157,6 +159,9 @@ func (o *goldenCmdOptions) run(env *Env, args []string) error {
 			code = ExitFailed
 			werr = report.GoldenFail(env.Stdout, goldenFile(f), f, fields)
 		}
+		if werr == nil && err == nil && !wrote {
+			werr = report.GoldenNewKeys(env.Stdout, res.New)
+		}
 		if werr != nil {
 			return werr
 		}
@@ -174,23 +179,26 @@ func (o *goldenCmdOptions) run(env *Env, args []string) error {
 	return nil
 }
 
-// goldenFile is the golden file of a capture.
-func goldenFile(capture string) string { return strings.TrimSuffix(capture, ".sse") + goldenExt }
+// goldenFile is the golden file of a capture: its name without its
+// extension (.sse), then .golden.json.
+func goldenFile(capture string) string {
+	return strings.TrimSuffix(capture, filepath.Ext(capture)) + goldenExt
+}
 
 // one compares one capture with its golden file.
-func (o *goldenCmdOptions) one(env *Env, file string) (fields []compare.Field, wrote bool, err error) {
+func (o *goldenCmdOptions) one(env *Env, file string) (res compare.GoldenResult, wrote bool, err error) {
 	in, err := open(env, file)
 	if err != nil {
-		return nil, false, err
+		return res, false, err
 	}
 	defer in.c.Close()
 	c, err := o.replay(env, in, streamctx.Options{CollectText: true})
 	if err != nil {
-		return nil, false, err
+		return res, false, err
 	}
-	fields, wrote, err = o.golden.compare(goldenFile(file), &c.snap)
+	res, wrote, err = o.golden.compare(goldenFile(file), &c.snap)
 	if err != nil {
 		err = fmt.Errorf("%s: %w", file, err)
 	}
-	return fields, wrote, err
+	return res, wrote, err
 }

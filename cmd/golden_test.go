@@ -104,10 +104,10 @@ text:
 	// A golden file edited by hand: other spacing, a key it should not
 	// have, a key missing.
 	writeFiles(t, d.dir, map[string]string{"hand.golden.json": strings.Replace(strings.Replace(string(golden),
-		`"warnings": []`, `"warnings": [ ], "cost": 1`, 1), `  "model": "m",`+"\n", "", 1)})
+		`"warnings": []`, `"warnings": [ ], "price": 1`, 1), `  "model": "m",`+"\n", "", 1)})
 	stdout, _, code = d.run(t, "summarize", "--golden", "$DIR/hand.golden.json", "$DIR/a.sse")
 	assert.Equal(t, 1, code)
-	assert.Equal(t, "--- $DIR/hand.golden.json\n+++ $DIR/a.sse\n+ model: \"m\"\n- cost: 1\n", stdout)
+	assert.Equal(t, "--- $DIR/hand.golden.json\n+++ $DIR/a.sse\n+ model: \"m\"\n- price: 1\n", stdout)
 
 	_, stderr, code = d.run(t, "summarize", "--golden", "$DIR/a.golden.json", "$DIR/a.sse", "$DIR/b.sse")
 	assert.Equal(t, 2, code)

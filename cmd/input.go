@@ -15,9 +15,11 @@ import (
 // input is one capture named on the command line.
 type input struct {
 	name string // as shown in messages: the path, or "stdin"
-	r    io.Reader
-	live bool
-	c    io.Closer
+	// stdin says that the input is standard input.
+	stdin bool
+	r     io.Reader
+	live  bool
+	c     io.Closer
 }
 
 // inputs turns the arguments into inputs; no argument means stdin. Standard
@@ -41,7 +43,7 @@ func inputs(args []string) ([]string, error) {
 // open opens one argument. A directory is an error here.
 func open(env *Env, arg string) (*input, error) {
 	if arg == "-" {
-		return &input{name: "stdin", r: env.Stdin, live: env.StdinIsLive}, nil
+		return &input{name: "stdin", stdin: true, r: env.Stdin, live: env.StdinIsLive}, nil
 	}
 	f, err := os.Open(arg)
 	if err != nil {
@@ -111,4 +113,13 @@ func explain(err error) error {
 		return fe
 	}
 	return err
+}
+
+// source is the input as the JSON summary's "source" key names it: its
+// path as given, or "-" for standard input.
+func (in *input) source() string {
+	if in.stdin {
+		return "-"
+	}
+	return in.name
 }

@@ -150,13 +150,16 @@ func (o *summarizeOptions) runGolden(env *Env, args []string) error {
 		if err != nil {
 			return ExitError, err
 		}
-		fields, _, err := o.golden.compare(o.golden.file, &c.snap)
+		res, _, err := o.golden.compare(o.golden.file, &c.snap)
 		if err != nil {
 			return ExitError, err
 		}
-		if len(fields) == 0 {
+		if err := report.GoldenNewKeys(env.Stderr, res.New); err != nil {
+			return ExitError, err
+		}
+		if len(res.Fields) == 0 {
 			return ExitOK, nil
 		}
-		return ExitFailed, report.GoldenDiff(env.Stdout, o.golden.file, in.name, fields)
+		return ExitFailed, report.GoldenDiff(env.Stdout, o.golden.file, in.name, res.Fields)
 	})
 }

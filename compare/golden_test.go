@@ -35,12 +35,14 @@ func goldenOf(t *testing.T, s *streamctx.Snapshot) []byte {
 func TestGoldenAgrees(t *testing.T) {
 	t.Parallel()
 	s := snapshot()
-	fields, err := compare.Golden(goldenOf(t, s), s, false)
+	res, err := compare.Golden(goldenOf(t, s), s, false)
 	require.NoError(t, err)
+	fields := res.Fields
 	assert.Empty(t, fields, "timings are left out")
 
-	fields, err = compare.Golden(goldenOf(t, s), s, true)
+	res, err = compare.Golden(goldenOf(t, s), s, true)
 	require.NoError(t, err)
+	fields = res.Fields
 	require.Len(t, fields, 1, "with timing, ttfb_ms differs (the golden file has it null)")
 	assert.Equal(t, compare.Field{Key: "ttfb_ms", A: json.RawMessage("null"), B: json.RawMessage("5"), Matters: true}, fields[0])
 }
@@ -58,8 +60,9 @@ func TestGoldenFieldsInSummaryOrderThenGoldenOnlyKeys(t *testing.T) {
 
 	got := snapshot()
 	got.Text = "one\n2"
-	fields, err := compare.Golden(golden, got, false)
+	res, err := compare.Golden(golden, got, false)
 	require.NoError(t, err)
+	fields := res.Fields
 	var keys []string
 	for _, f := range fields {
 		keys = append(keys, f.Key)
@@ -77,8 +80,9 @@ func TestGoldenValuesCompareAsJSON(t *testing.T) {
 	s := snapshot()
 	s.Text = "<b> & é"
 	golden := []byte(`{"text": "\u003cb\u003e \u0026 \u00e9", "model": "m"}`)
-	fields, err := compare.Golden(golden, s, false)
+	res, err := compare.Golden(golden, s, false)
 	require.NoError(t, err)
+	fields := res.Fields
 	for _, f := range fields {
 		assert.NotContains(t, []string{"text", "model"}, f.Key, "the same values, escaped differently")
 	}
@@ -102,4 +106,70 @@ func TestGoldenSnapshotNullsTimings(t *testing.T) {
 	assert.Nil(t, g.TotalMs)
 	assert.Equal(t, int64(5), *s.TTFBMs, "s itself is left alone")
 	assert.Equal(t, *s, compare.GoldenSnapshot(s, true))
+}
+
+// v1Golden returns the golden file of s as version 1 wrote it: without the
+// keys new since (compare.NewKeys), latency without provider and itl_ms.
+func v1Golden(t *testing.T, s *streamctx.Snapshot) []byte {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(goldenOf(t, s), &m))
+	for _, k := range compare.NewKeys {
+		delete(m, k)
+	}
+	l := m["latency"].(map[string]any)
+	delete(l, "provider")
+	delete(l, "itl_ms")
+	b, err := json.Marshal(m)
+	require.NoError(t, err)
+	return b
+}
+
+func TestGoldenOfAnEarlierVersionPassesAndNamesTheNewKeys(t *testing.T) {
+	t.Parallel()
+	s := snapshot()
+	s.Latency.Provider = &streamctx.ProviderLatency{TotalMs: streamctx.Ms(12), Source: "x_groq.usage"}
+	s.Citations = []streamctx.Citation{{URL: ptr("https://a"), Source: "url_citation"}}
+	for _, timing := range []bool{false, true} {
+		res, err := compare.Golden(v1Golden(t, s), s, timing)
+		require.NoError(t, err)
+		wantFields := 0
+		if timing {
+			wantFields = 1 // ttfb_ms, as in TestGoldenAgrees
+		}
+		assert.Len(t, res.Fields, wantFields, "timing %v", timing)
+		wantNew := []string{"latency.provider", "usage_details", "cost", "server_tool_calls", "citations", "tokenizer"}
+		if timing {
+			wantNew = []string{"latency.provider", "latency.itl_ms", "usage_details", "cost", "server_tool_calls", "citations", "tokenizer"}
+		}
+		assert.Equal(t, wantNew, res.New, "source is never compared, nor reported new; timing %v", timing)
+	}
+}
+
+func TestGoldenComparesTheNewKeysItHolds(t *testing.T) {
+	t.Parallel()
+	s := snapshot()
+	s.Latency.Provider = &streamctx.ProviderLatency{TotalMs: streamctx.Ms(12), Source: "x_groq.usage"}
+	golden := goldenOf(t, s)
+	got := snapshot()
+	got.Latency.Provider = &streamctx.ProviderLatency{TotalMs: streamctx.Ms(13), Source: "x_groq.usage"}
+	got.Citations = []streamctx.Citation{{URL: ptr("https://a"), Source: "url_citation"}}
+	got.Source = "elsewhere/x.sse"
+	res, err := compare.Golden(golden, got, false)
+	require.NoError(t, err)
+	var keys []string
+	for _, f := range res.Fields {
+		keys = append(keys, f.Key)
+	}
+	assert.Equal(t, []string{"latency.provider", "citations"}, keys, "provider timings compare without --golden-timing; source never")
+	assert.Empty(t, res.New)
+}
+
+func TestGoldenSnapshotSourceIsTheBaseName(t *testing.T) {
+	t.Parallel()
+	s := snapshot()
+	s.Source = "testdata/captures/openai/x.sse"
+	assert.Equal(t, "x.sse", compare.GoldenSnapshot(s, false).Source)
+	s.Source = "-"
+	assert.Equal(t, "-", compare.GoldenSnapshot(s, false).Source)
 }

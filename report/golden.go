@@ -54,6 +54,17 @@ func GoldenFail(w io.Writer, file, name string, fields []compare.Field) error {
 	return err
 }
 
+// GoldenNewKeys writes, when keys is not empty, that the golden file does
+// not hold these keys, new since it was written (compare.GoldenResult.New),
+// indented by four spaces under the PASS or FAIL line.
+func GoldenNewKeys(w io.Writer, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	_, err := fmt.Fprintf(w, "    new keys, not in the golden file (--update adds them): %s\n", strings.Join(keys, ", "))
+	return err
+}
+
 // GoldenTotal writes the total line of golden, "N passed, N failed", with
 // withUpdated ", N updated".
 func GoldenTotal(w io.Writer, passed, failed, updated int, withUpdated bool) error {

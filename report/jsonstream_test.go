@@ -70,7 +70,18 @@ func fullSnapshot() streamctx.Snapshot {
 		Latency: streamctx.Latency{
 			TTFBMs: f64(0.001), TTFTMs: f64(1e21), TotalMs: f64(123456.789), StallThresholdMs: 2000,
 			GapsMs: &streamctx.Gaps{P50: f64(1), P99: f64(1e-7), Count: 7}, Stalls: &stalls, TokensSource: str("provider"),
+			Provider: &streamctx.ProviderLatency{QueueMs: f64(0.5), TotalMs: f64(12), Source: "x_groq.usage"},
+			ITLMs:    &streamctx.Gaps{P50: f64(2), Count: 1},
 		},
+		UsageDetails: streamctx.UsageDetails{
+			{Key: "a.<b>", Value: json.RawMessage("1")},
+			{Key: "iterations", Value: json.RawMessage(`[{"type":"compaction","x":"<&>"}]`)},
+		},
+		Cost:            streamctx.Cost{USD: f64(0.000123), Source: str("provider"), ProviderField: str("usage.cost")},
+		ServerToolCalls: []streamctx.ServerToolCallSnapshot{{Type: "server_tool_use", Name: "web_search", Input: `{"q":"<&>"}`, Status: str("completed")}, {}},
+		Citations:       []streamctx.Citation{{URL: str("https://a/?b=<c>&d"), Title: str("T"), Source: "url_citation"}, {Source: "file_citation", FileID: str("f")}},
+		Tokenizer:       str("o200k_base"),
+		Source:          "dir/<x>.sse",
 	}
 }
 

@@ -14,19 +14,29 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sseinspect/sseinspect/compare"
 	"github.com/sseinspect/sseinspect/report"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
 
-// schemaFile is the published JSON Schema of the JSON summary.
-const schemaFile = "../schema/summary.v1.schema.json"
+// schemaFile is the published JSON Schema of the JSON summary, and
+// schemaV1File its first version, which stays published.
+const (
+	schemaFile   = "../schema/summary.v2.schema.json"
+	schemaV1File = "../schema/summary.v1.schema.json"
+)
 
 // loadSchema compiles the published schema with a full JSON Schema
 // validator, which also checks the schema itself against the 2020-12
 // metaschema.
 func loadSchema(tb testing.TB) *jsonschema.Schema {
 	tb.Helper()
-	s, err := jsonschema.NewCompiler().Compile(schemaFile)
+	return loadSchemaFile(tb, schemaFile)
+}
+
+func loadSchemaFile(tb testing.TB, file string) *jsonschema.Schema {
+	tb.Helper()
+	s, err := jsonschema.NewCompiler().Compile(file)
 	require.NoError(tb, err)
 	return s
 }
@@ -103,6 +113,36 @@ func TestGoldenFilesMatchSchema(t *testing.T) {
 	require.NotZero(t, n, "no golden files found")
 }
 
+// TestGoldenFilesWithoutTheNewKeysMatchSchemaV1 keeps schema v1 true: a
+// golden file with the keys new in v2 removed (as version 1 wrote it)
+// validates against it.
+func TestGoldenFilesWithoutTheNewKeysMatchSchemaV1(t *testing.T) {
+	t.Parallel()
+	s := loadSchemaFile(t, schemaV1File)
+	for _, path := range []string{
+		"../testdata/captures/anthropic/text.golden.json",
+		"../testdata/captures/openai/chat-tool-call-incremental-arguments.golden.json",
+	} {
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		var m map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal(b, &m))
+		for _, k := range compare.NewKeys {
+			delete(m, k)
+		}
+		var l map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal(m["latency"], &l))
+		delete(l, "provider")
+		delete(l, "itl_ms")
+		m["latency"], err = json.Marshal(l)
+		require.NoError(t, err)
+		v1, err := json.Marshal(m)
+		require.NoError(t, err)
+		assert.NoError(t, validate(t, s, v1), path)
+		assert.Error(t, validate(t, s, b), "%s: a v2 golden is not v1", path)
+	}
+}
+
 // TestSchemaMatchesSnapshot keeps the schema and streamctx.Snapshot in
 // step: the same keys in the same order, and a snapshot with every
 // optional value set (and one with none) validates.
@@ -110,6 +150,7 @@ func TestSchemaMatchesSnapshot(t *testing.T) {
 	t.Parallel()
 	s, keys := loadSchema(t), loadSchemaKeys(t)
 	str := func(v string) *string { return &v }
+	f64 := func(v float64) *float64 { return &v }
 	i64 := func(v int64) *int64 { return &v }
 	code := 429
 	full := streamctx.Snapshot{
@@ -118,8 +159,18 @@ func TestSchemaMatchesSnapshot(t *testing.T) {
 		StopReason: str("end_turn"), InputTokens: 1, OutputTokens: 2, UsageSource: "provider",
 		Text: "t", Thinking: "th", ToolCalls: []streamctx.ToolCallSnapshot{{ID: "1", Name: "f", Arguments: "{}"}},
 		TTFBMs: i64(1), TTFTMs: i64(2), TotalMs: i64(3), Warnings: []string{"w"},
+		UsageDetails:    streamctx.UsageDetails{{Key: "toolUsePromptTokenCount", Value: json.RawMessage("102")}, {Key: "iterations", Value: json.RawMessage(`[{"type":"compaction"}]`)}},
+		Cost:            streamctx.Cost{USD: f64(0.5), Source: str("price-table"), PricesDate: str("2026-11-30"), ModelMatched: str("claude-sonnet-4")},
+		ServerToolCalls: []streamctx.ServerToolCallSnapshot{{Type: "server_tool_use", Name: "web_search", ID: "srvtoolu_1", Input: `{"query":"q"}`, Status: str("completed"), Error: str("max_uses_exceeded")}},
+		Citations:       []streamctx.Citation{{URL: str("https://a"), Title: str("A"), Source: "url_citation"}, {Source: "file_citation", FileID: str("file-1")}},
+		Tokenizer:       str("o200k_base"), Source: "-",
 	}
-	empty := streamctx.Snapshot{Format: "gemini", Status: streamctx.StatusOK, UsageSource: "none", ToolCalls: []streamctx.ToolCallSnapshot{}, Warnings: []string{}}
+	full.Latency.Provider = &streamctx.ProviderLatency{QueueMs: f64(1), PromptMs: f64(2), GenerationMs: f64(3), TotalMs: f64(6), OutputTokensPerS: f64(100), Source: "x_groq.usage"}
+	full.Latency.ITLMs = &streamctx.Gaps{P50: f64(1), P90: f64(2), P99: f64(3), Max: f64(4), Count: 9}
+	empty := streamctx.Snapshot{
+		Format: "gemini", Status: streamctx.StatusOK, UsageSource: "none", ToolCalls: []streamctx.ToolCallSnapshot{}, Warnings: []string{},
+		UsageDetails: streamctx.UsageDetails{}, ServerToolCalls: []streamctx.ServerToolCallSnapshot{}, Citations: []streamctx.Citation{},
+	}
 	for name, snap := range map[string]streamctx.Snapshot{"full": full, "empty": empty} {
 		var b bytes.Buffer
 		require.NoError(t, report.JSONIndent(&b, &snap))
@@ -164,7 +215,7 @@ func TestSchemaValidator(t *testing.T) {
 	}{
 		"valid":               {func(map[string]any) {}, nil},
 		"missing_key":         {func(m map[string]any) { delete(m, "model") }, []string{"/: required"}},
-		"extra_key":           {func(m map[string]any) { m["cost"] = json.Number("1") }, []string{"/: additionalProperties"}},
+		"extra_key":           {func(m map[string]any) { m["price"] = json.Number("1") }, []string{"/: additionalProperties"}},
 		"null_not_allowed":    {func(m map[string]any) { m["text"] = nil }, []string{"/text: type"}},
 		"nullable":            {func(m map[string]any) { m["model"] = nil }, nil},
 		"not_an_integer":      {func(m map[string]any) { m["output_tokens"] = json.Number("1.5") }, []string{"/output_tokens: type"}},

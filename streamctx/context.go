@@ -169,7 +169,18 @@ type Context struct {
 	thinking textBuf
 	tools    []*ToolCall    // only with CollectText
 	toolKeys map[string]int // index in tools by key, only with CollectText
-	kept     int            // the sum of what OnKeep was told
+
+	// What a stream carries beyond text and tokens (details.go).
+	serverTools       []*ServerToolCall // only with CollectText
+	serverToolKeys    map[string]int    // index in serverTools by key
+	citations         []Citation        // only with CollectText
+	citationKeys      map[string]bool   // url NUL file id of each citation
+	usageDetails      UsageDetails
+	providerCost      float64
+	providerCostField string
+	providerCostSet   bool
+	providerLatency   *ProviderLatency
+	kept              int // the sum of what OnKeep was told
 
 	errType    string
 	errMessage string
@@ -223,6 +234,11 @@ func (sc *Context) resetState() {
 	sc.text.Reset()
 	sc.thinking.Reset()
 	sc.tools, sc.toolKeys = nil, nil
+	sc.serverTools, sc.serverToolKeys = nil, nil
+	sc.citations, sc.citationKeys = nil, nil
+	sc.usageDetails = nil
+	sc.providerCost, sc.providerCostField, sc.providerCostSet = 0, "", false
+	sc.providerLatency = nil
 	sc.errType, sc.errMessage = "", ""
 	sc.complete, sc.stopReason = false, ""
 	sc.events, sc.dataCount, sc.nChunks, sc.bad, sc.dropped = 0, 0, 0, 0, 0

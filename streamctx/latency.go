@@ -45,6 +45,12 @@ type Latency struct {
 	// TokensSource says where the token count of TPOTMs comes from:
 	// "provider" (the stream's usage), or null when TPOTMs is null.
 	TokensSource *string `json:"tokens_source"`
+	// Provider is what the provider reported of its own timings, null
+	// when it reported none; known with or without recorded timing.
+	Provider *ProviderLatency `json:"provider"`
+	// ITLMs is the inter-token latency per output token (see README),
+	// null unless a tokenizer counts the tokens of each content event.
+	ITLMs *Gaps `json:"itl_ms"`
 }
 
 // Gaps summarizes the gaps between content events, in milliseconds, with
@@ -173,7 +179,7 @@ func (sc *Context) stall() time.Duration {
 // latency computes the latency object; it sorts the exact gaps in place
 // (their order is not used).
 func (sc *Context) latency() Latency {
-	l := Latency{StallThresholdMs: durMs(sc.stall())}
+	l := Latency{StallThresholdMs: durMs(sc.stall()), Provider: sc.providerLatency}
 	if !sc.Timed() {
 		return l
 	}

@@ -55,7 +55,7 @@ func TestLatencyUntimed(t *testing.T) {
 	sc.RecordEnd(untimed)
 	s := sc.Snapshot("openai-chat", "openai")
 	assert.JSONEq(t, `{"ttfb_ms":null,"ttf_event_ms":null,"ttft_ms":null,"ttf_output_ms":null,"total_ms":null,
-		"gaps_ms":null,"stalls":null,"stall_threshold_ms":2000,"tpot_ms":null,"output_tokens_per_s":null,"tokens_source":null}`,
+		"gaps_ms":null,"stalls":null,"stall_threshold_ms":2000,"tpot_ms":null,"output_tokens_per_s":null,"tokens_source":null,"provider":null,"itl_ms":null}`,
 		latencyJSON(t, s.Latency))
 }
 
@@ -109,7 +109,7 @@ func TestLatencyTimed(t *testing.T) {
 	// tpot = (305.25 − 50) / (6 − 1) = 51.05
 	assert.JSONEq(t, `{"ttfb_ms":12.5,"ttf_event_ms":20,"ttft_ms":50,"ttf_output_ms":90,"total_ms":400.125,
 		"gaps_ms":{"p50":10,"p90":210,"p99":210,"max":210,"count":4},"stalls":1,"stall_threshold_ms":100,
-		"tpot_ms":51.05,"output_tokens_per_s":19.589,"tokens_source":"provider"}`, latencyJSON(t, s.Latency))
+		"tpot_ms":51.05,"output_tokens_per_s":19.589,"tokens_source":"provider","provider":null,"itl_ms":null}`, latencyJSON(t, s.Latency))
 }
 
 func TestLatencyPercentiles(t *testing.T) {
@@ -176,7 +176,7 @@ func TestLatencyEventsUntimed(t *testing.T) {
 	sc.RecordEnd(clock.now())
 	s := sc.Snapshot("openai-chat", "openai")
 	assert.JSONEq(t, `{"ttfb_ms":40,"ttf_event_ms":null,"ttft_ms":null,"ttf_output_ms":null,"total_ms":90,
-		"gaps_ms":null,"stalls":null,"stall_threshold_ms":2000,"tpot_ms":null,"output_tokens_per_s":null,"tokens_source":null}`,
+		"gaps_ms":null,"stalls":null,"stall_threshold_ms":2000,"tpot_ms":null,"output_tokens_per_s":null,"tokens_source":null,"provider":null,"itl_ms":null}`,
 		latencyJSON(t, s.Latency))
 	assert.Nil(t, s.TTFTMs)
 }

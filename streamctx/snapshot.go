@@ -45,6 +45,13 @@ type Snapshot struct {
 	TotalMs             *int64             `json:"total_ms"`
 	Warnings            []string           `json:"warnings"`
 	Latency             Latency            `json:"latency"`
+	// The keys new in schema v2, in this order.
+	UsageDetails    UsageDetails             `json:"usage_details"`
+	Cost            Cost                     `json:"cost"`
+	ServerToolCalls []ServerToolCallSnapshot `json:"server_tool_calls"`
+	Citations       []Citation               `json:"citations"`
+	Tokenizer       *string                  `json:"tokenizer"`
+	Source          string                   `json:"source"`
 
 	// Not in the JSON summary.
 	BadEvents int         `json:"-"`
@@ -138,7 +145,26 @@ func (sc *Context) Snapshot(format, provider string) Snapshot {
 	s.TTFTMs = msPtr(sc.timing.FirstContent)
 	s.TotalMs = msPtr(sc.timing.End)
 	s.Latency = sc.latency()
+	s.UsageDetails = append(UsageDetails{}, sc.usageDetails...)
+	s.Cost = sc.cost()
+	s.ServerToolCalls = make([]ServerToolCallSnapshot, 0, len(sc.serverTools))
+	for _, t := range sc.serverTools {
+		s.ServerToolCalls = append(s.ServerToolCalls, ServerToolCallSnapshot{
+			Type: t.Type, Name: t.Name, ID: t.ID, Input: t.Input(), Status: strPtr(t.Status), Error: strPtr(t.Error),
+		})
+	}
+	s.Citations = append([]Citation{}, sc.citations...)
 	return s
+}
+
+// cost is the cost the stream reported, or an unknown cost: a price-table
+// estimate, when there is one, is made by the caller (package pricing).
+func (sc *Context) cost() Cost {
+	if !sc.providerCostSet {
+		return Cost{Reason: strPtr("the stream reported no cost")}
+	}
+	usd := sc.providerCost
+	return Cost{USD: &usd, Source: strPtr("provider"), ProviderField: strPtr(sc.providerCostField)}
 }
 
 // requestID is --request-id, else the request-id or x-request-id header,
