@@ -102,6 +102,7 @@ type gemini struct {
 	partial              *partialArgs // the arguments of the open call, when streamed
 	limit                outputLimit
 	warned               onceWarnings
+	tools                geminiTools // server-side tools and grounding (gemini_tools.go)
 }
 
 // geminiEnvelope is a GenerateContentResponse, possibly wrapped in a Code
@@ -133,10 +134,12 @@ func (r *geminiResponse) empty() bool {
 }
 
 type geminiCandidate struct {
-	Index         *int64         `json:"index"`
-	Content       *geminiContent `json:"content"`
-	FinishReason  string         `json:"finishReason"`
-	FinishMessage string         `json:"finishMessage"`
+	Index              *int64          `json:"index"`
+	Content            *geminiContent  `json:"content"`
+	FinishReason       string          `json:"finishReason"`
+	FinishMessage      string          `json:"finishMessage"`
+	GroundingMetadata  json.RawMessage `json:"groundingMetadata"`
+	URLContextMetadata json.RawMessage `json:"urlContextMetadata"`
 }
 
 type geminiFunctionCall struct {
@@ -162,9 +165,10 @@ type geminiPart struct {
 }
 
 // geminiUsage is usageMetadata. toolUsePromptTokenCount (tokens of tool
-// results fed back to the model, e.g. code execution output) is not read:
-// DESIGN.md defines input_tokens as promptTokenCount alone, although
-// totalTokenCount = prompt + candidates + thoughts + toolUsePrompt.
+// results fed back to the model, e.g. search results, billed as input) is
+// not one of the token keys: DESIGN.md defines input_tokens as
+// promptTokenCount alone, although totalTokenCount = prompt + candidates +
+// thoughts + toolUsePrompt; it goes to usage_details (gemini_tools.go).
 // promptTokenCount includes cachedContentTokenCount ("this is still the
 // total effective prompt size"), so the total input adds nothing.
 type geminiUsage struct {
@@ -269,6 +273,8 @@ func (p *gemini) candidate(sc *streamctx.Context, ev *sse.Event, c *geminiCandid
 			p.part(sc, ev.Line, &c.Content.Parts[i])
 		}
 	}
+	p.tools.grounding(sc, ev.Line, c.GroundingMetadata)
+	p.tools.urlContext(sc, ev.Line, c.URLContextMetadata)
 	switch c.FinishReason {
 	case "":
 		return
@@ -295,7 +301,10 @@ func (p *gemini) part(sc *streamctx.Context, line int, pt *geminiPart) {
 		} else {
 			sc.AppendText(*pt.Text)
 		}
-	case pt.ExecutableCode != nil, pt.CodeExecutionResult != nil, pt.InlineData != nil, pt.FileData != nil:
+	case pt.ExecutableCode != nil, pt.CodeExecutionResult != nil:
+		sc.MarkContent()
+		p.tools.code(sc, line, pt)
+	case pt.InlineData != nil, pt.FileData != nil:
 		sc.MarkContent()
 	}
 }
@@ -404,6 +413,7 @@ func (p *gemini) End(sc *streamctx.Context) {
 		sc.SetToolArguments(p.open, p.partial.JSON())
 	}
 	p.limit.warn(sc)
+	p.tools.usageDetails(sc)
 }
 
 // geminiDecodeError is decodeError for the members of a
@@ -555,8 +565,12 @@ func fastGeminiCandidates(s *jsonscan.Scanner, cs *[]geminiCandidate, st *gemini
 				return seen.First(1<<2) && s.String(&c.FinishReason, internGeminiFinish)
 			case "finishMessage":
 				return seen.First(1<<3) && s.String(&c.FinishMessage, nil)
+			case "groundingMetadata":
+				return seen.First(1<<4) && s.Raw(&c.GroundingMetadata)
+			case "urlContextMetadata":
+				return seen.First(1<<5) && s.Raw(&c.URLContextMetadata)
 			}
-			return s.Unknown(key, "index", "content", "finishReason", "finishMessage")
+			return s.Unknown(key, "index", "content", "finishReason", "finishMessage", "groundingMetadata", "urlContextMetadata")
 		})
 	})
 }

@@ -43,6 +43,8 @@ func FuzzFastGemini(f *testing.F) {
 		`{"candidates":[{"content":{"parts":[]},"finishReason":"STOP","finishMessage":"x"}],"promptFeedback":null,"response":null}`,
 		`{"candidates":null,"usageMetadata":null,"error":{"code":429}}`, `{"candidates":[null,{}]}`,
 		`{"candidates":[{"content":{"parts":[{"inlineData":{"mimeType":"image/png"},"executableCode":null,"thought":false}]}}]}`,
+		`{"candidates":[{"groundingMetadata":{"webSearchQueries":["q"]},"urlContextMetadata":null,"groundingMetadata":{}}]}`,
+		`{"candidates":[{"groundingMetadata":{},"urlContextMetadata":{"urlMetadata":[{"retrievedUrl":"u"}]},"finishReason":"STOP"}]}`,
 	)...)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkFast(t, data, decodeFastGeminiTwice)

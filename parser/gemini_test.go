@@ -709,3 +709,63 @@ func BenchmarkGemini(b *testing.B) {
 		require.NoError(b, err)
 	}
 }
+
+// TestGeminiServerToolsAndCitations: executableCode/codeExecutionResult,
+// webSearchQueries and urlContextMetadata are server tool calls, grounding
+// chunks citations, and the members outside the token keys usage details
+// (hand-made chunks, shaped as the captures gemini/code-execution.sse,
+// gemini/google-search-grounding-tool-use-tokens.sse and
+// gemini/url-context-grounding.sse show them).
+func TestGeminiServerToolsAndCitations(t *testing.T) {
+	t.Parallel()
+	str := func(s string) *string { return &s }
+	s := mustSummarize(t, geminiSSE(
+		`{"candidates":[{"content":{"parts":[{"executableCode":{"language":"PYTHON","code":"print(1)"}},{"executableCode":{"language":"PYTHON","code":"x","id":"b"}}]}}]}`,
+		`{"candidates":[{"content":{"parts":[{"codeExecutionResult":{"outcome":"OUTCOME_DEADLINE_EXCEEDED","id":"b"}},{"codeExecutionResult":{"outcome":"OUTCOME_OK"}},{"codeExecutionResult":{"outcome":"OUTCOME_OK"}}]}}]}`,
+		`{"candidates":[{"content":{"parts":[{"text":"a"}]},"groundingMetadata":{"webSearchQueries":["q <1>","q2"]},"urlContextMetadata":{"urlMetadata":[{"retrievedUrl":"https://x","urlRetrievalStatus":"URL_RETRIEVAL_STATUS_PAYWALL"}]}}]}`,
+		`{"candidates":[{"content":{"parts":[{"text":"b"}]},"finishReason":"STOP","groundingMetadata":{"webSearchQueries":["q <1>"],"groundingChunks":[`+
+			`{"web":{"uri":"https://a","title":"A"}},{"web":{"uri":"https://a","title":"A again"}},{"retrievedContext":{"uri":"gs://b/c.pdf","title":"c.pdf"}},{"retrievedContext":{"fileSearchStore":"fileSearchStores/s"}},{"maps":{}}]}}],`+
+			`"usageMetadata":{"promptTokenCount":10,"candidatesTokenCount":5,"toolUsePromptTokenCount":7,"promptTokensDetails":[{"modality":"TEXT","tokenCount":4},{"modality":"AUDIO","tokenCount":6}],"toolUsePromptTokensDetails":[{"modality":"TEXT","tokenCount":7}]}}`,
+	), "")
+	assert.Equal(t, []streamctx.ServerToolCallSnapshot{
+		{Type: "executableCode", Name: "code_execution", Input: `{"language":"PYTHON","code":"print(1)"}`, Status: str("completed")},
+		{Type: "executableCode", Name: "code_execution", ID: "b", Input: `{"language":"PYTHON","code":"x","id":"b"}`, Status: str("completed"), Error: str("OUTCOME_DEADLINE_EXCEEDED")},
+		{Type: "webSearchQueries", Name: "google_search", Input: `{"query":"q <1>"}`, Status: str("completed")},
+		{Type: "webSearchQueries", Name: "google_search", Input: `{"query":"q2"}`},
+		{Type: "urlContextMetadata", Name: "url_context", Input: `{"url":"https://x"}`, Status: str("failed"), Error: str("URL_RETRIEVAL_STATUS_PAYWALL")},
+	}, s.ServerToolCalls)
+	assert.Equal(t, []streamctx.Citation{
+		{URL: str("https://a"), Title: str("A"), Source: "groundingChunks"},
+		{URL: str("gs://b/c.pdf"), Title: str("c.pdf"), Source: "groundingChunks"},
+		{Source: "groundingChunks", FileID: str("fileSearchStores/s")},
+	}, s.Citations)
+	assert.Equal(t, streamctx.UsageDetails{
+		{Key: "toolUsePromptTokenCount", Value: json.RawMessage("7")},
+		{Key: "promptTokensDetails.AUDIO", Value: json.RawMessage("6")},
+	}, s.UsageDetails)
+	assert.Equal(t, []string{"line 3: a codeExecutionResult without its executableCode"}, s.Warnings)
+	assert.Equal(t, int64(10), s.InputTokens, "the token keys keep their meaning")
+}
+
+// TestGeminiServerToolMembersOfTheWrongShape: a member of the wrong shape
+// is warned about once, with or without the text kept.
+func TestGeminiServerToolMembersOfTheWrongShape(t *testing.T) {
+	t.Parallel()
+	in := geminiSSE(
+		`{"candidates":[{"content":{"parts":[{"executableCode":{"id":1}}]},"groundingMetadata":{"webSearchQueries":"q"}}]}`,
+		`{"candidates":[{"groundingMetadata":{"webSearchQueries":"q"},"urlContextMetadata":[],"finishReason":"STOP"}]}`,
+	)
+	want := []string{
+		"line 1: executableCode.id is a JSON number, not a string; executableCode not read",
+		"line 1: groundingMetadata.webSearchQueries is a JSON string, not an array; groundingMetadata not read",
+		"line 3: urlContextMetadata is a JSON array, not an object; urlContextMetadata not read",
+	}
+	for _, collect := range []bool{true, false} {
+		sc := streamctx.New(streamctx.Options{CollectText: collect})
+		_, err := parser.Replay(strings.NewReader(in), sc, parser.Options{})
+		require.NoError(t, err)
+		s := sc.Snapshot("gemini", "gemini")
+		assert.Equal(t, want, s.Warnings, "collect text %v", collect)
+		assert.Empty(t, s.ServerToolCalls)
+	}
+}

@@ -287,7 +287,8 @@ func FuzzReplay(f *testing.F) {
 			t.Fatalf("ok status for an incomplete or failed stream: %+v", s)
 		}
 		// Without text collected (parsers may skip decoding it), the
-		// summary is the same but for the text.
+		// summary is the same but for the text, tool calls, server tool
+		// calls and citations (kept only with the text).
 		lean := streamctx.New(streamctx.Options{})
 		if _, leanErr := parser.Replay(bytes.NewReader(b), lean, parser.Options{MaxLineSize: 1 << 20}); (leanErr == nil) != (err == nil) {
 			t.Fatalf("replay without text: %v, with text: %v", leanErr, err)
@@ -310,6 +311,7 @@ func FuzzReplay(f *testing.F) {
 // withoutText is s but for the text, thinking and tool calls.
 func withoutText(s streamctx.Snapshot) streamctx.Snapshot {
 	s.Text, s.Thinking, s.ToolCalls, s.Tools = "", "", nil, nil
+	s.ServerToolCalls, s.Citations = nil, nil // kept only with the text
 	return s
 }
 
