@@ -12,12 +12,14 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
 )
 
 // Exit codes, the gofmt/diff scheme.
@@ -51,6 +53,10 @@ type Env struct {
 	// set GOGC or GOMEMLIMIT; tests that run commands in parallel in one
 	// process do not.
 	SetMemoryLimit func(limit int64)
+	// StdinIsTerminal says whether standard input is a terminal: without
+	// a command or argument, sseinspect then prints its help instead of
+	// summarizing standard input.
+	StdinIsTerminal bool
 	// StdinIsLive says whether standard input is a live stream (a pipe or
 	// socket), whose arrival times are measured; a file redirected to
 	// standard input has no timing.
@@ -85,6 +91,7 @@ func Main() int {
 		StderrIsTerminal: isatty.IsTerminal(os.Stderr.Fd()) || isatty.IsCygwinTerminal(os.Stderr.Fd()),
 		SetMemoryLimit:   memoryLimit(),
 		StdinIsLive:      isLive(os.Stdin),
+		StdinIsTerminal:  isatty.IsTerminal(os.Stdin.Fd()) || isatty.IsCygwinTerminal(os.Stdin.Fd()),
 		Now:              time.Now,
 		Start:            start,
 		Interrupts: func(parent context.Context) (context.Context, context.CancelFunc) {
@@ -117,6 +124,31 @@ func isLive(f *os.File) bool {
 	return m&os.ModeNamedPipe != 0 || m&os.ModeSocket != 0
 }
 
+// defaultCommand returns args with "summarize" in front when they name no
+// command: `sseinspect capture.sse`, `sseinspect --json a.sse b.sse`, and
+// `curl -N ... | sseinspect` (no argument, standard input not a
+// terminal) summarize. A first argument that names a command (or help,
+// completion, --help, --version) is that command, even when a file of that
+// name exists; without arguments on a terminal, the help is printed.
+func defaultCommand(root *cobra.Command, args []string, stdinIsTerminal bool) []string {
+	if len(args) == 0 {
+		if stdinIsTerminal {
+			return args
+		}
+		return []string{"summarize"}
+	}
+	switch args[0] {
+	case "help", "completion", cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd, "-h", "--help", "-v", "--version":
+		return args
+	}
+	for _, c := range root.Commands() {
+		if c.Name() == args[0] || slices.Contains(c.Aliases, args[0]) {
+			return args
+		}
+	}
+	return append([]string{"summarize"}, args...)
+}
+
 // Run runs sseinspect with args (without the program name) and returns the
 // exit code. It never calls os.Exit.
 func Run(args []string, env Env) int {
@@ -127,7 +159,7 @@ func Run(args []string, env Env) int {
 		env.Stdin = strings.NewReader("")
 	}
 	root := newRootCmd(&env)
-	root.SetArgs(args)
+	root.SetArgs(defaultCommand(root, args, env.StdinIsTerminal))
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)

@@ -21,6 +21,8 @@ type run struct {
 	env    map[string]string
 	tty    bool
 	live   bool
+	// ttyIn says that standard input is a terminal.
+	ttyIn bool
 	code   int
 	stdout string // exact, unless empty and stdoutHas is set
 	has    []string
@@ -41,6 +43,7 @@ func (r run) do(t *testing.T) (stdout, stderr string, code int) {
 		Stderr:           &errb,
 		Getenv:           func(k string) string { return r.env[k] },
 		StdoutIsTerminal: r.tty,
+		StdinIsTerminal:  r.ttyIn,
 		StdinIsLive:      r.live,
 		// A scripted clock: every reading is 10ms after the previous
 		// one; live input reads it once per read.
@@ -76,6 +79,20 @@ const anthropicText = "../testdata/captures/anthropic/text.sse"
 func TestRun(t *testing.T) {
 	t.Parallel()
 	cases := map[string]run{
+		"no_arguments_on_a_terminal_print_the_help": {
+			args:  []string{},
+			ttyIn: true,
+			has:   []string{"Usage:\n  sseinspect [command]\n", "Without a command, sseinspect summarizes"},
+		},
+		"no_arguments_and_standard_input_summarizes_it": {
+			args:   []string{},
+			stdin:  "data: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n",
+			stdout: "[OK] abc | m | openai\n      Total: n/a | in:0 out:0\n",
+		},
+		"a_file_without_a_command_is_summarized": {
+			args:   []string{anthropicText},
+			stdout: "[OK] 017A4s3H | claude-sonnet-4-5-20250929 | anthropic\n      Total: n/a | in:17 out:10\n",
+		},
 		"summarize_file": {
 			args:   []string{"summarize", anthropicText},
 			code:   0,

@@ -31,9 +31,10 @@ const background = -1
 // example needs its entry here.
 var exampleCodes = map[string]int{
 	// sseinspect
-	"sseinspect summarize capture.sse":                                               0,
-	"curl -N https://api.example.com/v1/chat/completions ... | sseinspect summarize": 0,
-	"sseinspect summarize --json testdata/captures/*/*.sse":                          1, // failed and cut-off streams among them
+	"sseinspect summarize capture.sse":                                     0,
+	"curl -N https://api.example.com/v1/chat/completions ... | sseinspect": 0,
+	"sseinspect capture.sse":                                               0,
+	"sseinspect summarize --json testdata/captures/*/*.sse":                1, // failed and cut-off streams among them
 	// summarize
 	"sseinspect summarize --json a.sse b.sse":                                       0,
 	"sseinspect summarize -r testdata/captures":                                     1,

@@ -16,12 +16,18 @@ func newRootCmd(env *Env) *cobra.Command {
 piped into it), replays its events through the parser of its wire format and
 tells the truth about it: latency, tokens, text, tool calls, completion, errors.
 
+Without a command, sseinspect summarizes: "sseinspect FILE..." is
+"sseinspect summarize FILE...", and "curl -N ... | sseinspect" summarizes
+standard input (the help is printed when standard input is a terminal). A
+first argument that names a command is that command, even when a file of
+that name exists: "sseinspect ./events" summarizes the file.
+
 Exit status: 0 the stream is complete and error-free; 1 a report was printed
 but the stream failed, is incomplete, carried undecodable events or could not
 be read to its end; 2 nothing to report (usage error, unreadable input,
 unrecognizable format).`,
-		Example: `  sseinspect summarize capture.sse
-  curl -N https://api.example.com/v1/chat/completions ... | sseinspect summarize
+		Example: `  sseinspect capture.sse
+  curl -N https://api.example.com/v1/chat/completions ... | sseinspect
   sseinspect summarize --json testdata/captures/*/*.sse`,
 		Version:       version.Get().String(),
 		SilenceErrors: true,
