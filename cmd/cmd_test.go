@@ -16,13 +16,13 @@ import (
 var update = flag.Bool("update", false, "rewrite expectations")
 
 type run struct {
-	args   []string
-	stdin  string
-	env    map[string]string
-	tty    bool
-	live   bool
+	args  []string
+	stdin string
+	env   map[string]string
+	tty   bool
+	live  bool
 	// ttyIn says that standard input is a terminal.
-	ttyIn bool
+	ttyIn  bool
 	code   int
 	stdout string // exact, unless empty and stdoutHas is set
 	has    []string
