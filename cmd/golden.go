@@ -95,7 +95,9 @@ With --update, write the golden files instead: "UPDATED NAME.sse" for each
 file written (new or changed).
 
 Exit status: 0 when every capture matches its golden file, 1 when one does
-not (or has none), 2 when a capture cannot be read or no capture is found.`,
+not (or has none), 2 when a capture cannot be read to its end (part of a
+stream is never compared, nor written with --update) or no capture is
+found.`,
 		Example: `  sseinspect golden -r testdata/captures
   sseinspect golden -r --update testdata/captures`,
 		Args: cobra.MinimumNArgs(1),
@@ -192,7 +194,7 @@ func (o *goldenCmdOptions) one(env *Env, file string) (res compare.GoldenResult,
 		return res, false, err
 	}
 	defer in.c.Close()
-	c, err := o.replay(env, in, streamctx.Options{CollectText: true})
+	c, err := o.replayWhole(env, in, streamctx.Options{CollectText: true})
 	if err != nil {
 		return res, false, err
 	}

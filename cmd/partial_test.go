@@ -34,6 +34,7 @@ func TestReadStoppedReportsWhatArrived(t *testing.T) {
 	cause := "sseinspect: " + partial + ": line " + line + ": line too long (line over 4096 bytes)"
 	note := cause + " (what was read before is reported)\n"
 	golden := filepath.Join(dir, "partial.golden.json")
+	anthropicGolden := strings.TrimSuffix(anthropicText, ".sse") + ".golden.json"
 
 	cases := map[string]struct {
 		args   []string
@@ -47,9 +48,14 @@ func TestReadStoppedReportsWhatArrived(t *testing.T) {
 			has: []string{`"complete":true`, `"output_tokens":10`, `"warnings":["the input could not be read to its end: line ` + line + `: line too long (line over 4096 bytes)"]`}},
 		"body": {args: []string{"body", partial}, code: 1, stderr: note, has: []string{`"has_completion":true`}},
 		"text": {args: []string{"text", partial}, code: 1, stderr: note, has: []string{"- Captain"}},
-		// golden's exit status is the comparison's: writing is success.
-		"golden": {args: []string{"summarize", "--golden", golden, "--update", partial}, code: 0, stderr: note},
-		// Assertions and comparisons on part of a stream decide nothing.
+		// Assertions and comparisons on part of a stream decide nothing,
+		// and part of a stream never becomes a golden file.
+		"summarize_golden_update": {args: []string{"summarize", "--golden", golden, "--update", partial}, code: 2, stderr: cause + "\n"},
+		"summarize_golden":        {args: []string{"summarize", "--golden", anthropicGolden, partial}, code: 2, stderr: cause + "\n"},
+		"golden_update": {args: []string{"golden", "--update", partial}, code: 2,
+			has: []string{"FAIL " + cause[len("sseinspect: "):] + "\n", "0 updated"}},
+		"golden": {args: []string{"golden", partial}, code: 2,
+			has: []string{"FAIL " + cause[len("sseinspect: "):] + "\n", "0 passed, 1 failed"}},
 		"check": {args: []string{"check", "--complete", partial}, code: 2, stderr: cause + "\n"},
 		"diff":  {args: []string{"diff", anthropicText, partial}, code: 2, stderr: cause + "\n"},
 	}
@@ -64,6 +70,7 @@ func TestReadStoppedReportsWhatArrived(t *testing.T) {
 			for _, h := range tc.has {
 				assert.Contains(t, stdout.String(), h)
 			}
+			assert.NoFileExists(t, golden, "a partial read became a golden file")
 		})
 	}
 

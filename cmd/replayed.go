@@ -77,8 +77,9 @@ func (o *commonOptions) replayNoting(env *Env, in *input, scOpts streamctx.Optio
 }
 
 // replayWhole is replay for the commands that decide on a whole stream
-// (check, diff): assertions or comparisons on part of one decide nothing,
-// so a capture not read to its end is an error.
+// (check, diff, golden and summarize --golden): assertions or comparisons
+// on part of one decide nothing, and part of one never becomes a golden
+// file, so a capture not read to its end is an error.
 func (o *commonOptions) replayWhole(env *Env, in *input, scOpts streamctx.Options) (*replayed, error) {
 	c, err := o.replayNoting(env, in, scOpts, true)
 	if err == nil && c.readErr != nil {

@@ -146,7 +146,7 @@ func (o *summarizeOptions) runGolden(env *Env, args []string) error {
 		return usagef("--golden compares one capture, got %d", len(args))
 	}
 	return eachInput(env, args, func(in *input) (int, error) {
-		c, err := o.replay(env, in, streamctx.Options{CollectText: true})
+		c, err := o.replayWhole(env, in, streamctx.Options{CollectText: true})
 		if err != nil {
 			return ExitError, err
 		}
