@@ -71,6 +71,15 @@ func TestCheck(t *testing.T) {
 			code:   1,
 			stdout: "PASS " + anthropicText + " (1 assertion)\nFAIL --no-error: error overloaded_error: Overloaded\nFAIL " + overloaded + " (1 of 1 assertion failed)\n",
 		},
+		"usage_null_cut_before_usage_chunk_is_not_complete": {
+			// Hand-made: the chunks announce usage ("usage": null), and
+			// the stream ends after finish_reason, before it and [DONE].
+			args: []string{"check", "--complete", "--no-error"},
+			stdin: "data: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":null}],\"usage\":null}\n\n" +
+				"data: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":null}\n\n",
+			code:   1,
+			stdout: "FAIL --complete: the stream did not complete (stop_reason stop)\nFAIL stdin (1 of 2 assertions failed)\n",
+		},
 		"stdin": {
 			args:   []string{"check", "--text-contains", "Hi", "--expect-format", "openai-chat"},
 			stdin:  chatStream,

@@ -59,7 +59,10 @@ func detectOpenAIChat(ev *sse.Event) match {
 // where they differ:
 //
 //   - Completion: `[DONE]` or a non-null finish_reason on choice 0 (a later
-//     one replaces the stop reason: OpenRouter repeats it). finish_reason
+//     one replaces the stop reason: OpenRouter repeats it), except that a
+//     stream whose chunks carry "usage": null (the request asked for usage:
+//     include_usage) and that ends after its finish_reason without the
+//     usage chunk and without [DONE] is incomplete. finish_reason
 //     "error" (OpenRouter, vLLM) also fails the stream when no error object
 //     explains it.
 //   - Text is choice 0's delta.content, a string, or (Mistral Magistral) an
@@ -125,6 +128,9 @@ type openAIChat struct {
 	choice0   bool // choice 0 seen
 	finished  bool // a finish_reason on choice 0 seen
 	finishErr bool // finish_reason "error" seen on choice 0
+	// usageNull says that a chunk carried "usage": null, which only a
+	// request asking for usage gets; usageCame that a usage object came.
+	usageNull, usageCame bool
 
 	// choices holds the choice indexes seen other than 0.
 	choices map[int]bool
@@ -348,6 +354,19 @@ func (p *openAIChat) Event(sc *streamctx.Context, ev *sse.Event) {
 	p.updateUsage(sc, ev, c.Usage)
 }
 
+// noteUsage notes whether raw, a chunk's usage member, is null or a usage
+// object (see End).
+func (p *openAIChat) noteUsage(raw json.RawMessage) {
+	raw = bytes.TrimSpace(raw)
+	switch {
+	case len(raw) == 0:
+	case bytes.Equal(raw, chatNull):
+		p.usageNull = true
+	default:
+		p.usageCame = true
+	}
+}
+
 // End is called at the end of input.
 func (p *openAIChat) End(sc *streamctx.Context) {
 	if len(p.choices) > 0 {
@@ -361,7 +380,13 @@ func (p *openAIChat) End(sc *streamctx.Context) {
 		// No-op when an error object already explained the failure.
 		sc.SetError("error", `the stream ended with finish_reason "error"`)
 	}
-	if !sc.Complete() && !sc.Failed() {
+	switch {
+	case sc.Complete(): // [DONE]
+	case p.finished && p.usageNull && !p.usageCame:
+		sc.Warn(`the stream ended after its finish_reason, without the usage chunk that its "usage": null members announce (the request asked for usage) and without [DONE]: it is incomplete`)
+	case p.finished:
+		sc.MarkComplete()
+	case !sc.Failed():
 		sc.Warn("the stream ended without [DONE] and without a finish_reason: it is incomplete")
 	}
 	p.limit.warn(sc)
@@ -456,7 +481,6 @@ func (p *openAIChat) choice(sc *streamctx.Context, ch *chatChoice, line int) {
 		}
 		sc.SetStopReason(ch.FinishReason)
 		p.limit.stop(ch.FinishReason, "length", line)
-		sc.MarkComplete()
 	}
 }
 
@@ -612,6 +636,7 @@ func (p *openAIChat) newTool(index int, id string) int {
 
 // updateUsage decodes a usage object and merges it.
 func (p *openAIChat) updateUsage(sc *streamctx.Context, ev *sse.Event, raw json.RawMessage) {
+	p.noteUsage(raw)
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, chatNull) {
 		return

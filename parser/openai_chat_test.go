@@ -131,6 +131,28 @@ func TestOpenAIChat(t *testing.T) {
 			want:  ok(chatResult{Text: "Hello", Stop: "stop", Usage: "none"}),
 		},
 		{
+			// Hand-made: "usage": null on every chunk says the request
+			// asked for usage (include_usage); a stream cut after its
+			// finish_reason, before the usage chunk and [DONE], lost them.
+			name: "usage_null_cut_before_usage_chunk_is_incomplete",
+			input: chatChunk(chatDelta(`{"content":"Hello"}`, "null"), `"usage":null`) +
+				chatChunk(chatDelta(`{}`, `"stop"`), `"usage":null`),
+			want: chatResult{Text: "Hello", Stop: "stop", Usage: "none", Model: "m", ID: "chatcmpl-1", Status: "failed",
+				Warnings: []string{`the stream ended after its finish_reason, without the usage chunk that its "usage": null members announce (the request asked for usage) and without [DONE]: it is incomplete`}},
+		},
+		{
+			name: "usage_null_cut_after_usage_chunk_is_complete",
+			input: chatChunk(chatDelta(`{"content":"Hello"}`, "null"), `"usage":null`) +
+				chatChunk(chatDelta(`{}`, `"stop"`), `"usage":null`) + chatChunk("", chatUsage7),
+			want: usage(ok(chatResult{Text: "Hello", Stop: "stop"})),
+		},
+		{
+			name: "usage_null_done_without_usage_chunk_is_complete",
+			input: chatChunk(chatDelta(`{"content":"Hello"}`, "null"), `"usage":null`) +
+				chatChunk(chatDelta(`{}`, `"stop"`), `"usage":null`) + chatDoneEvent,
+			want: ok(chatResult{Text: "Hello", Stop: "stop", Usage: "none"}),
+		},
+		{
 			name: "finish_reason_repeated_last_one_wins",
 			input: chatChunk(chatDelta(`{"content":"a"}`, `"length"`), "") +
 				chatChunk(chatDelta(`{}`, `"stop"`), "") + chatDoneEvent,
