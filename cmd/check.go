@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -49,7 +50,11 @@ end: assertions on part of a stream decide nothing) or an assertion cannot
 be decided. A timing assertion (--max-ttfb, --max-ttft, --max-total,
 --max-gap) on a capture that carries no timing (timing comes from live
 standard input or a timed capture written by sseinspect record) cannot be
-decided: it is an error, never a pass. --max-gap bounds every gap
+decided: it is an error, never a pass; so are --max-ttft and --max-gap on
+a capture that times only its first byte and its end (a HAR file), and
+--expect-format on events that do not tell their wire format (it looks at
+what the events are, even when --format forced another parser on them).
+--max-gap bounds every gap
 between two events carrying generated content; a stream with fewer than two
 has no gap and passes it.
 
@@ -166,8 +171,11 @@ func (o *checkOptions) assertions(set func(flag string) bool) ([]compare.Asserti
 // runChecks evaluates checks on s and prints the failures and the verdict.
 func runChecks(w io.Writer, name string, s *streamctx.Snapshot, checks []compare.Assertion) (int, error) {
 	r, err := compare.Check(s, checks)
-	if err != nil {
+	switch {
+	case errors.Is(err, compare.ErrUntimed), errors.Is(err, compare.ErrEventsUntimed):
 		return ExitError, fmt.Errorf("%s: %w (timing comes from live standard input or a timed capture: see sseinspect record)", name, err)
+	case err != nil:
+		return ExitError, fmt.Errorf("%s: %w", name, err)
 	}
 	if err := report.Check(w, name, r); err != nil {
 		return ExitError, err

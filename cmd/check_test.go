@@ -10,6 +10,7 @@ import (
 const (
 	anthropicTool = "../testdata/captures/anthropic/tool-use-input-json-delta.sse"
 	overloaded    = "../testdata/captures/errors/anthropic-http-529-overloaded.sse"
+	harFile       = "../capture/testdata/chrome.har"
 	// chatStream is a complete OpenAI chat stream with usage.
 	chatStream = "data: {\"id\":\"chatcmpl-abc\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi there\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2}}\n\ndata: [DONE]\n\n"
 )
@@ -79,6 +80,32 @@ func TestCheck(t *testing.T) {
 				"data: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":null}\n\n",
 			code:   1,
 			stdout: "FAIL --complete: the stream did not complete (stop_reason stop)\nFAIL stdin (1 of 2 assertions failed)\n",
+		},
+		"expect_format_looks_at_the_stream_not_at_format": {
+			args:   []string{"check", "--expect-format", "anthropic", "-f", "anthropic"},
+			stdin:  chatStream,
+			code:   1,
+			stdout: "FAIL --expect-format anthropic: format is openai-chat (parsed as anthropic as --format asked)\nFAIL stdin (1 of 1 assertion failed)\n",
+		},
+		"expect_format_forced_and_right": {
+			args:   []string{"check", "--expect-format", "openai", "-f", "openai"},
+			stdin:  chatStream,
+			stdout: "PASS stdin (1 assertion)\n",
+		},
+		"max_gap_on_a_har_file_is_an_error": {
+			args:   []string{"check", "--max-gap", "1s", harFile},
+			code:   2,
+			stderr: "sseinspect: " + harFile + ": --max-gap 1s: the capture carries no per-event timing (only its first byte and its end are timed) (timing comes from live standard input or a timed capture: see sseinspect record)\n",
+		},
+		"max_ttft_on_a_har_file_is_an_error": {
+			args:   []string{"check", "--max-ttft", "1s", harFile},
+			code:   2,
+			stderr: "sseinspect: " + harFile + ": --max-ttft 1s: the capture carries no per-event timing (only its first byte and its end are timed) (timing comes from live standard input or a timed capture: see sseinspect record)\n",
+		},
+		"max_ttfb_on_a_har_file_is_decided": {
+			args:   []string{"check", "--max-ttfb", "1s", "--max-total", "1s", harFile},
+			code:   1,
+			stdout: "FAIL --max-total 1s: total is 1.834263s\nFAIL " + harFile + " (1 of 2 assertions failed)\n",
 		},
 		"stdin": {
 			args:   []string{"check", "--text-contains", "Hi", "--expect-format", "openai-chat"},

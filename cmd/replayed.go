@@ -69,6 +69,7 @@ func (o *commonOptions) replayNoting(env *Env, in *input, scOpts streamctx.Optio
 		provider = res.Format.Vendor
 	}
 	c := &replayed{sc: sc, snap: sc.Snapshot(res.Format.Name, provider), res: res, readErr: readErr}
+	c.snap.DetectedFormat = res.Detected
 	c.snap.Source = in.source()
 	if !deferNote {
 		c.printNote(env)

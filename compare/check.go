@@ -10,9 +10,18 @@ import (
 	"github.com/sseinspect/sseinspect/streamctx"
 )
 
-// ErrUntimed is returned by Check for a timing assertion on a capture that
-// carries no timing: it cannot hold or fail.
-var ErrUntimed = errors.New("the capture carries no timing")
+// Check's errors for an assertion that cannot be decided on a capture: it
+// can neither hold nor fail.
+var (
+	// ErrUntimed: a timing assertion on a capture that carries no timing.
+	ErrUntimed = errors.New("the capture carries no timing")
+	// ErrEventsUntimed: an assertion on the times of events on a capture
+	// that only times its first byte and its end (a HAR file).
+	ErrEventsUntimed = errors.New("the capture carries no per-event timing (only its first byte and its end are timed)")
+	// ErrUndetected: a format assertion on a capture whose events do
+	// not tell their wire format.
+	ErrUndetected = errors.New("its events do not tell their wire format")
+)
 
 // An Assertion is one property of a stream, named by the flag that asks
 // for it. Make one with the functions below.
@@ -21,6 +30,9 @@ type Assertion struct {
 	Flag string
 	// Timed says that it needs a timed capture.
 	Timed bool
+	// undecidable, when not nil, returns why the assertion cannot be
+	// decided on s (an error wrapping one of the Err values), or nil.
+	undecidable func(s *streamctx.Snapshot) error
 	// test reports whether s has the property; when not, why says what
 	// was found instead.
 	test func(s *streamctx.Snapshot) (ok bool, why string)
@@ -43,14 +55,21 @@ type CheckResult struct {
 // Passed reports whether every assertion holds.
 func (r *CheckResult) Passed() bool { return len(r.Failures) == 0 }
 
-// Check evaluates the assertions on s, in order. A timed assertion on a
-// capture without timing is an error wrapping ErrUntimed, and then no
-// result is given.
+// Check evaluates the assertions on s, in order. An assertion that
+// cannot be decided on s (a timed assertion on a capture without the
+// timing it needs, a format assertion on events that do not tell their
+// format) is an error wrapping ErrUntimed, ErrEventsUntimed or
+// ErrUndetected, and then no result is given.
 func Check(s *streamctx.Snapshot, as []Assertion) (*CheckResult, error) {
 	r := &CheckResult{Assertions: len(as)}
 	for _, a := range as {
 		if a.Timed && !s.Timed {
 			return nil, fmt.Errorf("%s: %w", a.Flag, ErrUntimed)
+		}
+		if a.undecidable != nil {
+			if err := a.undecidable(s); err != nil {
+				return nil, fmt.Errorf("%s: %w", a.Flag, err)
+			}
 		}
 		if ok, why := a.test(s); !ok {
 			r.Failures = append(r.Failures, Failure{Flag: a.Flag, Why: why})
@@ -84,11 +103,24 @@ func NoError() Assertion {
 }
 
 // Format asserts that the capture is of the wire format named format;
-// given is the name as the user gave it (an alias, perhaps).
+// given is the name as the user gave it (an alias, perhaps). It looks at
+// what the events are (Snapshot.DetectedFormat), not at the format they
+// were parsed as, which --format may have forced.
 func Format(given, format string) Assertion {
-	return Assertion{Flag: "--expect-format " + given, test: func(s *streamctx.Snapshot) (bool, string) {
-		return s.Format == format, "format is " + s.Format
-	}}
+	return Assertion{Flag: "--expect-format " + given,
+		undecidable: func(s *streamctx.Snapshot) error {
+			if s.DetectedFormat == "" {
+				return ErrUndetected
+			}
+			return nil
+		},
+		test: func(s *streamctx.Snapshot) (bool, string) {
+			why := "format is " + s.DetectedFormat
+			if s.DetectedFormat != s.Format {
+				why += " (parsed as " + s.Format + " as --format asked)"
+			}
+			return s.DetectedFormat == format, why
+		}}
 }
 
 // Model asserts that the model matches re; given is its source.
@@ -117,9 +149,21 @@ func MaxTTFB(limit time.Duration) Assertion {
 	return maxTime("max-ttfb", "ttfb", limit, func(t *streamctx.Timing) time.Duration { return t.FirstByte })
 }
 
-// MaxTTFT asserts that the first content event came within limit.
+// MaxTTFT asserts that the first content event came within limit; it
+// needs the times of events.
 func MaxTTFT(limit time.Duration) Assertion {
-	return maxTime("max-ttft", "ttft", limit, func(t *streamctx.Timing) time.Duration { return t.FirstContent })
+	a := maxTime("max-ttft", "ttft", limit, func(t *streamctx.Timing) time.Duration { return t.FirstContent })
+	a.undecidable = eventsTimed
+	return a
+}
+
+// eventsTimed is the undecidable test of the assertions on the times of
+// events.
+func eventsTimed(s *streamctx.Snapshot) error {
+	if !s.EventsTimed {
+		return ErrEventsUntimed
+	}
+	return nil
 }
 
 // MaxTotal asserts that the last byte came within limit.
@@ -138,9 +182,10 @@ func maxTime(flag, what string, limit time.Duration, at func(*streamctx.Timing) 
 }
 
 // MaxGap asserts that no gap between two content events is longer than
-// limit; a stream with fewer than two has no gap and passes.
+// limit; a stream with fewer than two has no gap and passes. It needs the
+// times of events.
 func MaxGap(limit time.Duration) Assertion {
-	return Assertion{Flag: "--max-gap " + limit.String(), Timed: true, test: func(s *streamctx.Snapshot) (bool, string) {
+	return Assertion{Flag: "--max-gap " + limit.String(), Timed: true, undecidable: eventsTimed, test: func(s *streamctx.Snapshot) (bool, string) {
 		g := s.Latency.GapsMs
 		if g == nil || g.Count == 0 || g.Max == nil {
 			return true, ""

@@ -32,6 +32,10 @@ type Options struct {
 type Result struct {
 	// Format is the wire format the capture was parsed as.
 	Format Format
+	// Detected names the wire format that detection tells from the
+	// events, whether or not Options.Format forced one; "" when it cannot
+	// tell (an error body in text, events of no known format).
+	Detected string
 }
 
 // maxDetectEvents is how many events auto-detection looks at before it
@@ -93,7 +97,7 @@ func ReplayCapture(c *capture.Capture, sc *streamctx.Context, opts Options) (Res
 			rp.ensureFormat()
 			sc.SetError("http_error", fmt.Sprintf("HTTP %d with an empty body", c.StatusCode))
 			sc.RecordEnd(c.End())
-			return Result{Format: rp.format}, nil
+			return Result{Format: rp.format, Detected: rp.detected}, nil
 		}
 		return Result{}, errEmpty
 	case frame.JSON:
@@ -108,7 +112,7 @@ func ReplayCapture(c *capture.Capture, sc *streamctx.Context, opts Options) (Res
 	}
 	rp.parser.End(sc)
 	warnCodeAsType(sc)
-	return Result{Format: rp.format}, err
+	return Result{Format: rp.format, Detected: rp.detected}, err
 }
 
 type replayer struct {
@@ -119,6 +123,22 @@ type replayer struct {
 	forced bool
 	// checked is set once a forced format has been compared with detection.
 	checked bool
+	// detected is the format detection tells from the events (see
+	// Result.Detected); tries counts the events it was asked about.
+	detected string
+	tries    int
+}
+
+// saw asks detection about ev until it tells a format, for at most
+// maxDetectEvents events.
+func (rp *replayer) saw(ev *sse.Event) {
+	if rp.detected != "" || rp.tries >= maxDetectEvents {
+		return
+	}
+	rp.tries++
+	if d, ok := detect(ev); ok {
+		rp.detected = d.Name
+	}
 }
 
 func (rp *replayer) setFormat(f Format) {
@@ -198,6 +218,7 @@ func (rp *replayer) sse(maxLine int) error {
 }
 
 func (rp *replayer) dispatch(ev *sse.Event) {
+	rp.saw(ev)
 	rp.sc.CountEvent(ev.DataLines, ev.At)
 	if ev.Incomplete {
 		rp.sc.Warn("line %d: the input ended inside this event (no blank line after it); it was read anyway", ev.Line)
@@ -323,6 +344,7 @@ func (rp *replayer) json(maxSize int) error {
 // jsonObject replays a body that is one JSON object: an HTTP error, or a
 // response of a known format read as one event.
 func (rp *replayer) jsonObject(ev *sse.Event) error {
+	rp.saw(ev)
 	if typ, msg, ok := errorInfo(ev.Data); ok {
 		if rp.parser == nil {
 			if f, ok := detect(ev); ok {

@@ -54,12 +54,19 @@ type Snapshot struct {
 	Source          string                   `json:"source"`
 
 	// Not in the JSON summary.
-	BadEvents int         `json:"-"`
-	Timing    Timing      `json:"-"`
-	Timed     bool        `json:"-"`
-	Chunks    int         `json:"-"`
-	Usage     Usage       `json:"-"`
-	Tools     []*ToolCall `json:"-"`
+	BadEvents int    `json:"-"`
+	Timing    Timing `json:"-"`
+	Timed     bool   `json:"-"`
+	// EventsTimed says that the times of events are known too: Timed,
+	// and not only the first byte and the end (Options.EventsUntimed).
+	EventsTimed bool `json:"-"`
+	// DetectedFormat names the wire format the events look like, whether
+	// or not one was forced ("" when that cannot be told). The caller
+	// sets it: formats are package parser's (parser.Result.Detected).
+	DetectedFormat string      `json:"-"`
+	Chunks         int         `json:"-"`
+	Usage          Usage       `json:"-"`
+	Tools          []*ToolCall `json:"-"`
 	// TextParts and ThinkingParts, with Options.TextParts, are the text
 	// and thinking in parts (Text and Thinking are then empty); nil
 	// otherwise.
@@ -98,6 +105,7 @@ func (sc *Context) Snapshot(format, provider string) Snapshot {
 		BadEvents:           sc.bad,
 		Timing:              sc.timing,
 		Timed:               sc.Timed(),
+		EventsTimed:         sc.Timed() && !sc.opts.EventsUntimed,
 		Chunks:              sc.nChunks,
 		Usage:               sc.usage,
 		Tools:               sc.tools,
