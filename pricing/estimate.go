@@ -1,0 +1,170 @@
+package pricing
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Usage is what one stream billed, in sseinspect's terms (the six token keys
+// of the summary).
+//
+// The mapping to genai-prices' usage keys (whose input_tokens counts every
+// input token, cache reads and writes included, and whose output_tokens
+// counts reasoning):
+//
+//	input_tokens            = Input + CacheRead + CacheWrite when InputExcludesCache (Anthropic), else Input (OpenAI prompt_tokens, Responses input_tokens, Gemini promptTokenCount already hold the cache)
+//	cache_read_tokens       = CacheRead  (cached_tokens)
+//	cache_write_tokens      = CacheWrite (cache_creation_tokens)
+//	output_tokens           = Output     (output_tokens, reasoning included)
+//	output_reasoning_tokens = Reasoning  (reasoning_tokens: priced apart only where the model has a reasoning price, else billed as output)
+//
+// Extra holds the billed quantities outside those six, by genai-prices usage
+// key (input_audio_tokens, cache_write_1h_tokens, web_searches, …) or by
+// the alias names in extraAliases. A token count in Extra is a part of its
+// total, as in genai-prices: input_audio_tokens is part of Input,
+// cache_write_1h_tokens part of CacheWrite. Tokens billed on top of the
+// prompt (Gemini toolUsePromptTokenCount) belong in Input.
+type Usage struct {
+	Input, CacheRead, CacheWrite, Output, Reasoning int64
+	InputExcludesCache                              bool
+	Extra                                           map[string]int64
+}
+
+// extraAliases maps provider field names to genai-prices usage keys.
+var extraAliases = map[string]string{
+	"web_search_requests":       "web_searches",
+	"ephemeral_5m_input_tokens": "cache_write_5m_tokens",
+	"ephemeral_1h_input_tokens": "cache_write_1h_tokens",
+	"audio_input_tokens":        "input_audio_tokens",
+	"audio_output_tokens":       "output_audio_tokens",
+}
+
+// Cost is an estimate, in the shape of the summary's cost key.
+type Cost struct {
+	USD    *float64 // nil when it cannot be estimated (see Reason)
+	Source *string  // "price-table" when USD is set
+	// PricesDate is the date of the table's prices ("" when unknown).
+	PricesDate string
+	// ModelMatched is the id of the table's model that priced the stream,
+	// ProviderMatched the id of the provider whose data holds it.
+	ModelMatched, ProviderMatched *string
+	// Unpriced lists the quantities (> 0) the model has no price for, by
+	// usage key, sorted: they are not in USD.
+	Unpriced []string
+	// Reason says why USD is nil: no model, no usage, model not in the table,
+	// inconsistent usage.
+	Reason string
+}
+
+const sourcePriceTable = "price-table"
+
+// Estimate prices usage u of model, served by provider (sseinspect's provider
+// name: --provider or the format's vendor), with the prices in force at at
+// (zero: the newest prices, independent of the clock).
+//
+// The model is looked up as genai-prices does: lower-cased, first among the
+// models of the provider found by name (then of its fallback providers), then
+// with a compact date suffix written with dashes; when that finds nothing
+// (sseinspect's provider is often only the wire format's vendor, "openai" for
+// every Chat Completions stream), among the models of the first provider
+// whose model_match matches the model, as genai-prices does without a
+// provider. Gemini's "models/" prefix is dropped first.
+func (t *Table) Estimate(provider, model string, u Usage, at time.Time) Cost {
+	c := Cost{PricesDate: t.date}
+	id := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(model)), "models/")
+	if id == "" {
+		c.Reason = "the stream names no model"
+		return c
+	}
+	usage, unknown, err := u.quantities(t.units)
+	if err != nil {
+		c.Reason = err.Error()
+		return c
+	}
+	if len(usage) == 0 {
+		c.Reason = "the stream carried no usage"
+		return c
+	}
+	p, m := t.find(provider, id)
+	if m == nil {
+		c.Reason = fmt.Sprintf("model %q is not in the price table", model)
+		if t.date != "" {
+			c.Reason += " of " + t.date
+		}
+		return c
+	}
+	c.ModelMatched, c.ProviderMatched = &m.ID, &p.ID
+	usd, unpriced, err := t.units.total(m.Prices.at(at), usage)
+	if err != nil {
+		c.Reason = "usage cannot be priced: " + err.Error()
+		return c
+	}
+	src := sourcePriceTable
+	c.USD, c.Source = &usd, &src
+	c.Unpriced = append(unpriced, unknown...)
+	sort.Strings(c.Unpriced)
+	return c
+}
+
+func (t *Table) find(providerName, id string) (*provider, *model) {
+	if p := t.providerByName(providerName); p != nil {
+		if q, m := t.modelIn(p, id); m != nil {
+			return q, m
+		}
+	}
+	if p := t.providerByModel(id); p != nil {
+		return t.modelIn(p, id)
+	}
+	return nil, nil
+}
+
+// quantities maps u to the usage keys of reg (see Usage), leaving out zeros.
+// unknown lists the Extra names (> 0) that are no usage key.
+func (u Usage) quantities(reg *registry) (usage map[string]float64, unknown []string, err error) {
+	input := u.Input
+	if u.InputExcludesCache {
+		input += u.CacheRead + u.CacheWrite
+	}
+	for name, v := range map[string]int64{"input": u.Input, "cache read": u.CacheRead,
+		"cache write": u.CacheWrite, "output": u.Output, "reasoning": u.Reasoning} {
+		if v < 0 {
+			return nil, nil, fmt.Errorf("negative %s tokens (%d)", name, v)
+		}
+	}
+	if u.CacheRead+u.CacheWrite > input {
+		return nil, nil, fmt.Errorf("cached tokens (%d read + %d written) exceed the input tokens (%d)", u.CacheRead, u.CacheWrite, input)
+	}
+	if u.Reasoning > u.Output {
+		return nil, nil, fmt.Errorf("reasoning tokens (%d) exceed the output tokens (%d)", u.Reasoning, u.Output)
+	}
+	usage = make(map[string]float64, 5+len(u.Extra))
+	add := func(k string, v int64) {
+		if v > 0 {
+			usage[k] += float64(v)
+		}
+	}
+	add("input_tokens", input)
+	add("cache_read_tokens", u.CacheRead)
+	add("cache_write_tokens", u.CacheWrite)
+	add("output_tokens", u.Output)
+	add("output_reasoning_tokens", u.Reasoning)
+	for name, v := range u.Extra {
+		if v < 0 {
+			return nil, nil, fmt.Errorf("negative %s (%d)", name, v)
+		}
+		key := name
+		if alias, ok := extraAliases[name]; ok {
+			key = alias
+		}
+		if _, ok := reg.byUsage[key]; !ok || key == "requests" {
+			if v > 0 {
+				unknown = append(unknown, name)
+			}
+			continue
+		}
+		add(key, v)
+	}
+	return usage, unknown, nil
+}
