@@ -112,6 +112,13 @@ func detectOpenAIChat(ev *sse.Event) match {
 //     completion repeats it, but Groq's compound systems send a new id on
 //     every chunk and "stub" on the last: a changed id is warned about
 //     once, and the first is kept.
+//   - Beyond the token keys (openai_chat_details.go): the usage object's
+//     other counts (usage_details), the provider's cost (OpenRouter's
+//     usage.cost, Perplexity's usage.cost.total_cost, xAI's
+//     cost_in_usd_ticks), its timings (Groq's usage or x_groq.usage,
+//     Cerebras' time_info, llama.cpp's timings), citations (url_citation
+//     annotations, Perplexity's and xAI's citations, Perplexity's
+//     search_results) and Groq's executed_tools as server tool calls.
 //   - Errors: a top-level "error" member in any chunk (OpenRouter puts it
 //     next to usage, which still counts), `event: error` (Groq), vLLM's
 //     {"object":"error","message":...}. Their type and message come from
@@ -144,6 +151,9 @@ type openAIChat struct {
 	limit outputLimit
 	// details is reused to decode reasoning_details.
 	details []chatReasoningDetail
+	// lastCitations and lastSearchResults are the last lists read
+	// (Perplexity repeats them on every chunk).
+	lastCitations, lastSearchResults json.RawMessage
 	// warned holds the oddities already warned about (one warning each).
 	warned onceWarnings
 }
@@ -172,6 +182,14 @@ type chatChunk struct {
 	} `json:"x_groq"`
 	Error json.RawMessage `json:"error"`
 
+	// Provider extras (openai_chat_details.go): Cerebras' time_info,
+	// llama.cpp's timings, Perplexity's and xAI's citations, Perplexity's
+	// search_results.
+	TimeInfo      json.RawMessage `json:"time_info"`
+	Timings       json.RawMessage `json:"timings"`
+	Citations     json.RawMessage `json:"citations"`
+	SearchResults json.RawMessage `json:"search_results"`
+
 	// An error payload without an "error" member: {"type":"error",...}
 	// or vLLM's {"object":"error","type":...,"message":...,"code":...}.
 	// Raw, so that a chunk where these names mean something else does
@@ -198,6 +216,8 @@ type chatDelta struct {
 	ReasoningDetails json.RawMessage `json:"reasoning_details"`
 	ToolCalls        []chatToolCall  `json:"tool_calls"`
 	FunctionCall     *chatFunction   `json:"function_call"`
+	Annotations      json.RawMessage `json:"annotations"`    // url_citation...
+	ExecutedTools    json.RawMessage `json:"executed_tools"` // Groq compound
 }
 
 type chatToolCall struct {
@@ -350,8 +370,17 @@ func (p *openAIChat) Event(sc *streamctx.Context, ev *sse.Event) {
 	for i := range c.Choices {
 		p.choice(sc, &c.Choices[i], ev.Line)
 	}
-	p.updateUsage(sc, ev, c.XGroq.Usage)
-	p.updateUsage(sc, ev, c.Usage)
+	p.updateUsage(sc, ev, "x_groq.usage", c.XGroq.Usage)
+	p.updateUsage(sc, ev, "usage", c.Usage)
+	if chatNonEmpty(c.TimeInfo) {
+		chatTimeInfo(sc, c.TimeInfo)
+	}
+	if chatNonEmpty(c.Timings) {
+		chatTimings(sc, c.Timings)
+	}
+	if sc.CollectsText() {
+		p.chatCitations(sc, c)
+	}
 }
 
 // noteUsage notes whether raw, a chunk's usage member, is null or a usage
@@ -513,6 +542,14 @@ func (p *openAIChat) delta(sc *streamctx.Context, d *chatDelta, whole bool) {
 		t := &p.tools[p.toolAt(chatFunctionCallIndex)]
 		sc.ToolDelta(t.key, "", f.Name, string(f.Arguments))
 	}
+	if sc.CollectsText() {
+		if chatNonEmpty(d.Annotations) {
+			chatAnnotations(sc, d.Annotations)
+		}
+		if chatNonEmpty(d.ExecutedTools) {
+			chatExecutedTools(sc, d.ExecutedTools)
+		}
+	}
 }
 
 // chatReasoningDetail is one entry of delta.reasoning_details.
@@ -634,8 +671,8 @@ func (p *openAIChat) newTool(index int, id string) int {
 	return len(p.tools) - 1
 }
 
-// updateUsage decodes a usage object and merges it.
-func (p *openAIChat) updateUsage(sc *streamctx.Context, ev *sse.Event, raw json.RawMessage) {
+// updateUsage decodes a usage object, found at path, and merges it.
+func (p *openAIChat) updateUsage(sc *streamctx.Context, ev *sse.Event, path string, raw json.RawMessage) {
 	p.noteUsage(raw)
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, chatNull) {
@@ -678,6 +715,7 @@ func (p *openAIChat) updateUsage(sc *streamctx.Context, ev *sse.Event, raw json.
 		CacheRead: cached,
 		Reasoning: reasoning,
 	}, raw)
+	chatUsageDetails(sc, path, raw)
 }
 
 // chatNonEmpty reports whether raw is a JSON value other than null, [] and
@@ -719,7 +757,7 @@ type chatFast struct {
 // storage), and the usage shares st.usage: all are valid until the next
 // decode with st. Content and tool-call chunks are the fast path;
 // function_call, arguments that are not a string, content arrays, whole
-// messages and x_groq are left to encoding/json.
+// messages, x_groq and executed_tools are left to encoding/json.
 func decodeFastChat(data []byte, c *chatChunk, st *chatFast) bool {
 	s := jsonscan.New(data)
 	var seen jsonscan.Seen
@@ -746,8 +784,17 @@ func decodeFastChat(data []byte, c *chatChunk, st *chatFast) bool {
 			return seen.First(1<<8) && s.Raw(&c.Message)
 		case "x_groq":
 			return false
+		case "time_info":
+			return seen.First(1<<9) && s.Raw(&c.TimeInfo)
+		case "timings":
+			return seen.First(1<<10) && s.Raw(&c.Timings)
+		case "citations":
+			return seen.First(1<<11) && s.Raw(&c.Citations)
+		case "search_results":
+			return seen.First(1<<12) && s.Raw(&c.SearchResults)
 		}
-		return s.Unknown(key, "id", "model", "object", "choices", "usage", "x_groq", "error", "type", "code", "message")
+		return s.Unknown(key, "id", "model", "object", "choices", "usage", "x_groq", "error", "type", "code", "message",
+			"time_info", "timings", "citations", "search_results")
 	})
 	return ok && s.End()
 }
@@ -834,8 +881,13 @@ func fastChatDelta(s *jsonscan.Scanner, d *chatDelta, st *chatFast, lent bool) b
 			return seen.First(1<<5) && fastChatToolCalls(s, d, st, lent)
 		case "function_call":
 			return seen.First(1<<6) && s.Null()
+		case "annotations":
+			return seen.First(1<<7) && s.Raw(&d.Annotations)
+		case "executed_tools":
+			return false // rare, and its outputs are long
 		}
-		return s.Unknown(key, "content", "refusal", "reasoning_content", "reasoning", "reasoning_details", "tool_calls", "function_call")
+		return s.Unknown(key, "content", "refusal", "reasoning_content", "reasoning", "reasoning_details", "tool_calls", "function_call",
+			"annotations", "executed_tools")
 	})
 }
 

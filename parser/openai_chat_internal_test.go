@@ -119,7 +119,7 @@ func TestFastChatTaken(t *testing.T) {
 		require.NoError(t, err)
 		for _, d := range dataLines(b) {
 			if bytes.Contains(d, []byte(`"object":"chat.completion.chunk"`)) && (bytes.Contains(d, []byte(`"content":"`)) || bytes.Contains(d, []byte(`"tool_calls":[`))) &&
-				!bytes.Contains(d, []byte(`"x_groq"`)) && !bytes.Contains(d, []byte(`"function_call"`)) && !jsonscan.HasControl(d) {
+				!bytes.Contains(d, []byte(`"x_groq"`)) && !bytes.Contains(d, []byte(`"executed_tools"`)) && !bytes.Contains(d, []byte(`"message":{`)) && !bytes.Contains(d, []byte(`"function_call"`)) && !jsonscan.HasControl(d) {
 				var c chatChunk
 				assert.True(t, decodeFastChat(d, &c, &st), "%s: %s", file, d)
 			}

@@ -564,6 +564,7 @@ func TestOpenAIChatWholeCompletion(t *testing.T) {
 var chatCaptures = []string{
 	"openai/chat-*.sse", "azure-openai/*.sse", "deepseek/chat-*.sse", "groq/*.sse", "mistral/*.sse",
 	"openrouter/chat-*.sse", "together/*.sse", "vllm/*.sse", "xai/*.sse", "zai/*.sse",
+	"perplexity/*.sse", "llamacpp/*.sse", "ollama/openai-compat-*.sse",
 }
 
 // chatFuzzSeedMax is the size of the pieces of a long capture used as
