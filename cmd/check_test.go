@@ -199,3 +199,31 @@ func TestCheckHelpNamesEveryAssertion(t *testing.T) {
 		assert.Contains(t, stdout, f)
 	}
 }
+
+// TestSummarizeWarningsOnStderr: in human output, every warning follows
+// the summary on stderr, one line each, escaped for the terminal, so that
+// what makes the exit status 1 is visible without --json.
+func TestSummarizeWarningsOnStderr(t *testing.T) {
+	t.Parallel()
+	runCases(t, map[string]run{
+		"undecodable_usage": {
+			args:   []string{"summarize"},
+			stdin:  "data: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1.5}}\n\ndata: [DONE]\n\n",
+			code:   1,
+			stdout: "[OK] abc | m | openai\n      Total: n/a | in:0 out:0\n",
+			stderr: "sseinspect: stdin: warning: line 1: chat completion chunk: usage.prompt_tokens is a JSON number 1.5, not an integer\n",
+		},
+		"a_warning_cannot_forge_a_line": {
+			args:   []string{"summarize"},
+			stdin:  "event: x\x1b[2J\ndata: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n",
+			stdout: "[OK] abc | m | openai\n      Total: n/a | in:0 out:0\n",
+			stderr: "sseinspect: stdin: warning: line 1: unknown event type \"x\\x1b[2J\"\n",
+		},
+		"json_keeps_them_in_warnings_only": {
+			args:  []string{"summarize", "--json"},
+			stdin: "data: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1.5}}\n\ndata: [DONE]\n\n",
+			code:  1,
+			has:   []string{`"warnings":["line 1: chat completion chunk: usage.prompt_tokens is a JSON number 1.5, not an integer"]`},
+		},
+	})
+}

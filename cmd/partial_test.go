@@ -33,6 +33,8 @@ func TestReadStoppedReportsWhatArrived(t *testing.T) {
 	line := strconv.Itoa(bytes.Count(complete, []byte("\n")) + 1)
 	cause := "sseinspect: " + partial + ": line " + line + ": line too long (line over 4096 bytes)"
 	note := cause + " (what was read before is reported)\n"
+	// In human output the error is a warning, after the summary.
+	warning := "sseinspect: " + partial + ": warning: the input could not be read to its end: line " + line + ": line too long (line over 4096 bytes)\n"
 	golden := filepath.Join(dir, "partial.golden.json")
 	anthropicGolden := strings.TrimSuffix(anthropicText, ".sse") + ".golden.json"
 
@@ -42,7 +44,7 @@ func TestReadStoppedReportsWhatArrived(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		"summarize": {args: []string{"summarize", partial}, code: 1, stderr: note,
+		"summarize": {args: []string{"summarize", partial}, code: 1, stderr: warning,
 			has: []string{"[OK] 017A4s3H | claude-sonnet-4-5-20250929 | anthropic\n      Total: n/a | in:17 out:10\n"}},
 		"summarize_json": {args: []string{"summarize", "--json", partial}, code: 1, stderr: note,
 			has: []string{`"complete":true`, `"output_tokens":10`, `"warnings":["the input could not be read to its end: line ` + line + `: line too long (line over 4096 bytes)"]`}},
@@ -76,14 +78,14 @@ func TestReadStoppedReportsWhatArrived(t *testing.T) {
 
 	t.Run("several_files_in_order", func(t *testing.T) {
 		t.Parallel()
-		// One buffer for both streams: the note comes right before the
+		// One buffer for both streams: the warning comes right after the
 		// partial capture's summary, not when its worker read it.
 		var out bytes.Buffer
 		code := cmd.Run([]string{"summarize", "--max-line-size", "4096", anthropicText, partial, anthropicText},
 			cmd.Env{Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }})
 		assert.Equal(t, 1, code)
 		summary := "[OK] 017A4s3H | claude-sonnet-4-5-20250929 | anthropic\n      Total: n/a | in:17 out:10\n"
-		assert.Equal(t, summary+note+summary+summary, out.String())
+		assert.Equal(t, summary+summary+warning+summary, out.String())
 	})
 
 	t.Run("nothing_read_is_still_exit_2", func(t *testing.T) {

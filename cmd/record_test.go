@@ -217,7 +217,8 @@ func TestTimedCaptureMalformed(t *testing.T) {
 	assert.Equal(t, 1, code, "the events before the bad line are reported")
 	assert.Contains(t, stdout, "[FAIL] abc | m | openai | TTFB: 100ms")
 	assert.Contains(t, stdout, "in:0 out:0", "the usage came after the bad line")
-	assert.Equal(t, "sseinspect: stdin: malformed timed capture: line 8: malformed time line \":sseinspect-t soon\" (what was read before is reported)\n", stderr)
+	assert.Equal(t, "sseinspect: stdin: warning: the stream ended without [DONE] and without a finish_reason: it is incomplete\n"+
+		"sseinspect: stdin: warning: the input could not be read to its end: malformed timed capture: line 8: malformed time line \":sseinspect-t soon\"\n", stderr)
 
 	capture = strings.Replace(recCapture, ":sseinspect-t 100.250", ":sseinspect-t soon", 1)
 	stdout, stderr, code = recRun(t, []string{"summarize"}, strings.NewReader(capture), false, nil)

@@ -10,6 +10,7 @@ import (
 
 // replayed is one replayed capture.
 type replayed struct {
+	name string // the input's name in messages
 	sc   *streamctx.Context
 	snap streamctx.Snapshot
 	res  parser.Result
@@ -68,7 +69,7 @@ func (o *commonOptions) replayNoting(env *Env, in *input, scOpts streamctx.Optio
 	if provider == "" {
 		provider = res.Format.Vendor
 	}
-	c := &replayed{sc: sc, snap: sc.Snapshot(res.Format.Name, provider), res: res, readErr: readErr}
+	c := &replayed{name: in.name, sc: sc, snap: sc.Snapshot(res.Format.Name, provider), res: res, readErr: readErr}
 	c.snap.DetectedFormat = res.Detected
 	c.snap.Source = in.source()
 	if !deferNote {

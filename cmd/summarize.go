@@ -33,7 +33,11 @@ func newSummarizeCmd(env *Env) *cobra.Command {
   [OK] a1b2c3d4 | claude-sonnet-4 | anthropic | TTFB: 250ms
         Total: 1500ms | in:25 out:12
 
-With --json, print one JSON summary object per capture, one per line.
+Each summary is followed, on standard error, by the capture's warnings, one
+line each: "sseinspect: FILE: warning: ...".
+
+With --json, print one JSON summary object per capture, one per line (the
+warnings are in its "warnings" key, not on standard error).
 No FILE, or -, reads standard input; from a live pipe, timings are measured
 from the start of sseinspect.
 
@@ -96,9 +100,18 @@ func (o *summarizeOptions) run(env *Env, set func(flag string) bool, args []stri
 		if budget != nil {
 			defer budget.Keep(-c.keptBytes) // printed: its text and tool calls may go
 		}
-		c.printNote(env)
 		totals.Add(&c.snap, c.code() != ExitOK)
-		return c.code(), o.print(env, &c.snap, useColor)
+		if o.json {
+			c.printNote(env)
+			return c.code(), o.print(env, &c.snap, useColor)
+		}
+		// For people, the warnings (the read error among them) follow
+		// the summary on stderr: without them, what makes the exit
+		// status 1 would be invisible.
+		if err := o.print(env, &c.snap, useColor); err != nil {
+			return ExitError, err
+		}
+		return c.code(), report.Warnings(env.Stderr, c.name, &c.snap)
 	})
 	if !o.json && totals.Captures() > 1 && anyDir(args) {
 		if werr := totals.Write(env.Stdout); werr != nil && err == nil {

@@ -19,9 +19,9 @@ func Check(w io.Writer, name string, r *compare.CheckResult) error {
 		fmt.Fprintf(&b, "FAIL %s: %s\n", escapeControls(f.Flag), escapeControls(f.Why))
 	}
 	if r.Passed() {
-		fmt.Fprintf(&b, "PASS %s (%s)\n", name, plural(r.Assertions, "assertion"))
+		fmt.Fprintf(&b, "PASS %s (%s)\n", escapeControls(name), plural(r.Assertions, "assertion"))
 	} else {
-		fmt.Fprintf(&b, "FAIL %s (%d of %s failed)\n", name, len(r.Failures), plural(r.Assertions, "assertion"))
+		fmt.Fprintf(&b, "FAIL %s (%d of %s failed)\n", escapeControls(name), len(r.Failures), plural(r.Assertions, "assertion"))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
