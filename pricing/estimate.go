@@ -20,25 +20,54 @@ import (
 //	output_tokens           = Output     (output_tokens, reasoning included)
 //	output_reasoning_tokens = Reasoning  (reasoning_tokens: priced apart only where the model has a reasoning price, else billed as output)
 //
-// Extra holds the billed quantities outside those six, by genai-prices usage
-// key (input_audio_tokens, cache_write_1h_tokens, web_searches, …) or by
-// the alias names in extraAliases. A token count in Extra is a part of its
-// total, as in genai-prices: input_audio_tokens is part of Input,
-// cache_write_1h_tokens part of CacheWrite. Tokens billed on top of the
-// prompt (Gemini toolUsePromptTokenCount) belong in Input.
+// Extra holds the billed quantities outside those six: sseinspect's
+// usage_details by the provider's name (see detailKeys:
+// "server_tool_use.web_search_requests", "promptTokensDetails.AUDIO",
+// "toolUsePromptTokenCount", …) or a genai-prices usage key
+// (input_audio_tokens, cache_write_1h_tokens, web_searches, …). A token
+// count in Extra is a part of its total, as in genai-prices:
+// input_audio_tokens is part of the input, cache_write_1h_tokens part of
+// CacheWrite; only toolUsePromptTokenCount (billed input outside Gemini's
+// promptTokenCount) adds to the input. Quantities the model has no price for
+// and names neither list knows are reported in Cost.Unpriced.
 type Usage struct {
 	Input, CacheRead, CacheWrite, Output, Reasoning int64
 	InputExcludesCache                              bool
 	Extra                                           map[string]int64
 }
 
-// extraAliases maps provider field names to genai-prices usage keys.
-var extraAliases = map[string]string{
-	"web_search_requests":       "web_searches",
-	"ephemeral_5m_input_tokens": "cache_write_5m_tokens",
-	"ephemeral_1h_input_tokens": "cache_write_1h_tokens",
-	"audio_input_tokens":        "input_audio_tokens",
-	"audio_output_tokens":       "output_audio_tokens",
+// detailKeys maps the names of sseinspect's usage_details (the provider's
+// dotted paths) to the genai-prices usage keys they count toward, as the
+// extractors of genai-prices' data map those fields. A key of the registry
+// itself (input_audio_tokens, web_searches, …) maps to itself. Gemini's
+// toolUsePromptTokenCount is billed input that promptTokenCount leaves out,
+// so it adds to input_tokens too.
+var detailKeys = map[string][]string{
+	"server_tool_use.web_search_requests":      {"web_searches"},
+	"web_search_requests":                      {"web_searches"},
+	"cache_creation.ephemeral_5m_input_tokens": {"cache_write_5m_tokens"},
+	"cache_creation.ephemeral_1h_input_tokens": {"cache_write_1h_tokens"},
+	"ephemeral_5m_input_tokens":                {"cache_write_5m_tokens"},
+	"ephemeral_1h_input_tokens":                {"cache_write_1h_tokens"},
+	"prompt_tokens_details.audio_tokens":       {"input_audio_tokens"},
+	"completion_tokens_details.audio_tokens":   {"output_audio_tokens"},
+	"toolUsePromptTokenCount":                  {"input_tokens", "input_tool_tokens"},
+	"promptTokensDetails.AUDIO":                {"input_audio_tokens"},
+	"promptTokensDetails.IMAGE":                {"input_image_tokens"},
+	"promptTokensDetails.DOCUMENT":             {"input_image_tokens"},
+	"promptTokensDetails.VIDEO":                {"input_video_tokens"},
+	"candidatesTokensDetails.AUDIO":            {"output_audio_tokens"},
+	"candidatesTokensDetails.IMAGE":            {"output_image_tokens"},
+	"candidatesTokensDetails.DOCUMENT":         {"output_image_tokens"},
+	"candidatesTokensDetails.VIDEO":            {"output_video_tokens"},
+	"cacheTokensDetails.AUDIO":                 {"cache_audio_read_tokens"},
+	"cacheTokensDetails.IMAGE":                 {"cache_image_read_tokens"},
+	"cacheTokensDetails.DOCUMENT":              {"cache_image_read_tokens"},
+	"cacheTokensDetails.VIDEO":                 {"cache_video_read_tokens"},
+	"toolUsePromptTokensDetails.AUDIO":         {"input_audio_tokens", "input_audio_tool_tokens"},
+	"toolUsePromptTokensDetails.IMAGE":         {"input_image_tokens", "input_image_tool_tokens"},
+	"toolUsePromptTokensDetails.DOCUMENT":      {"input_image_tokens", "input_image_tool_tokens"},
+	"toolUsePromptTokensDetails.VIDEO":         {"input_video_tokens", "input_video_tool_tokens"},
 }
 
 // Cost is an estimate, in the shape of the summary's cost key.
@@ -154,17 +183,21 @@ func (u Usage) quantities(reg *registry) (usage map[string]float64, unknown []st
 		if v < 0 {
 			return nil, nil, fmt.Errorf("negative %s (%d)", name, v)
 		}
-		key := name
-		if alias, ok := extraAliases[name]; ok {
-			key = alias
+		keys, ok := detailKeys[name]
+		if !ok {
+			if _, known := reg.byUsage[name]; known && name != "requests" {
+				keys = []string{name}
+			}
 		}
-		if _, ok := reg.byUsage[key]; !ok || key == "requests" {
+		if keys == nil {
 			if v > 0 {
 				unknown = append(unknown, name)
 			}
 			continue
 		}
-		add(key, v)
+		for _, k := range keys {
+			add(k, v)
+		}
 	}
 	return usage, unknown, nil
 }

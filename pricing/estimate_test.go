@@ -42,7 +42,7 @@ func TestEstimateArithmetic(t *testing.T) {
 		// Two web searches at 10 per thousand: 9150e-6 + 2×10/1000.
 		{"claude-sonnet-4 web search", "anthropic", "claude-sonnet-4-20250514",
 			pricing.Usage{Input: 100, CacheRead: 2000, CacheWrite: 1000, Output: 300, InputExcludesCache: true,
-				Extra: map[string]int64{"web_search_requests": 2}}, 9150e-6 + 0.02, "claude-sonnet-4-0"},
+				Extra: map[string]int64{"server_tool_use.web_search_requests": 2}}, 9150e-6 + 0.02, "claude-sonnet-4-0"},
 		// claude-3-5-haiku: input 0.8, cache write 1, cache read 0.08, output 4.
 		// (50×0.8 + 1000×0.08 + 500×1 + 200×4)/1e6 = (40 + 80 + 500 + 800)/1e6
 		{"claude-3-5-haiku", "anthropic", "claude-3-5-haiku-20241022",
@@ -68,6 +68,20 @@ func TestEstimateArithmetic(t *testing.T) {
 		// (600×0.3 + 400×1 + 100×2.5)/1e6 = (180 + 400 + 250)/1e6
 		{"gemini-2.5-flash audio input", "gemini", "models/gemini-2.5-flash",
 			pricing.Usage{Input: 1000, Output: 100, Extra: map[string]int64{"input_audio_tokens": 400}}, 830e-6, "gemini-2.5-flash"},
+		// Gemini's tool-use prompt tokens are billed input outside
+		// promptTokenCount (a capture: prompt 17, output 653, tool use 102).
+		// (119×0.3 + 653×2.5)/1e6 = (35.7 + 1632.5)/1e6
+		{"gemini-2.5-flash tool-use prompt", "gemini", "gemini-2.5-flash",
+			pricing.Usage{Input: 17, Output: 653, Extra: map[string]int64{"toolUsePromptTokenCount": 102}}, 1668.2e-6, "gemini-2.5-flash"},
+		// Modality counts by their usage_details names are parts of the totals:
+		// of 1000 input tokens 400 are audio, 150 cached, of which 100 cached
+		// audio (a part of both). Billed: cached audio 100 at 0.1, other cached
+		// 150−100 = 50 at 0.03, other audio 400−100 = 300 at 1, the rest of the
+		// input 1000−100−50−300 = 550 at 0.3, output 100 at 2.5:
+		// (100×0.1 + 50×0.03 + 300×1 + 550×0.3 + 100×2.5)/1e6 = (10 + 1.5 + 300 + 165 + 250)/1e6
+		{"gemini-2.5-flash modality details", "gemini", "gemini-2.5-flash",
+			pricing.Usage{Input: 1000, CacheRead: 150, Output: 100, Extra: map[string]int64{
+				"promptTokensDetails.AUDIO": 400, "cacheTokensDetails.AUDIO": 100}}, 726.5e-6, "gemini-2.5-flash"},
 		// xAI on openai-chat (provider "openai", the format's vendor): found by
 		// x-ai's model_match. grok-3-mini: input 0.3, cache read 0.075, output 0.5.
 		// (400×0.3 + 600×0.075 + 500×0.5)/1e6 = (120 + 45 + 250)/1e6
