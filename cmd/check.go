@@ -69,6 +69,7 @@ it (*.sse, *.txt, *.har), -r also in its subdirectories.`,
 		},
 	}
 	o.bind(c)
+	o.bindEstimate(c)
 	o.dirs.bind(c)
 	f := c.Flags()
 	f.BoolVar(&o.complete, "complete", false, "the stream reached its format's normal end")

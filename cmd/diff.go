@@ -47,6 +47,7 @@ With --json, print one object: {"a", "b", "differ", "differs_in",
 		},
 	}
 	o.bind(c)
+	o.bindEstimate(c)
 	c.Flags().BoolVar(&o.json, "json", false, "print the comparison as one JSON object")
 	return c
 }

@@ -106,6 +106,7 @@ found.`,
 		},
 	}
 	o.bind(c)
+	o.bindEstimate(c)
 	o.golden.bind(c, false)
 	c.Flags().BoolVarP(&o.recursive, "recursive", "r", false, "also read the subdirectories of a DIR")
 	return c

@@ -8,6 +8,8 @@ import (
 
 	"github.com/sseinspect/sseinspect/parser"
 	"github.com/sseinspect/sseinspect/sse"
+	"github.com/sseinspect/sseinspect/streamctx"
+	"github.com/sseinspect/sseinspect/tokenizer"
 )
 
 // commonOptions are the flags every command shares.
@@ -19,6 +21,37 @@ type commonOptions struct {
 	noTiming    bool
 	maxLineSize int
 	stall       time.Duration // --stall, where a command has it
+	// estimate is --estimate-tokens, where a command has it: "" (off),
+	// "auto" (by model family) or a tokenizer name.
+	estimate string
+}
+
+// estimateAuto is --estimate-tokens without a name: the tokenizer is chosen
+// by the model (tokenizer.ForModel).
+const estimateAuto = "auto"
+
+// bindEstimate adds --estimate-tokens[=NAME] to a command that makes
+// summaries.
+func (o *commonOptions) bindEstimate(c *cobra.Command) {
+	c.Flags().StringVar(&o.estimate, "estimate-tokens", "",
+		"when a stream carries no usage, estimate its output tokens with tokenizer `NAME`: "+
+			strings.Join(tokenizer.Names(), "|")+" (default: by model); with timing, also latency.itl_ms")
+	c.Flags().Lookup("estimate-tokens").NoOptDefVal = estimateAuto
+	_ = c.RegisterFlagCompletionFunc("estimate-tokens", cobra.FixedCompletions(tokenizer.Names(), cobra.ShellCompDirectiveNoFileComp))
+}
+
+// tokens is streamctx.Options.Tokens for --estimate-tokens: the named
+// tokenizer, or the one for the model's family.
+func (o *commonOptions) tokens(model string) streamctx.TokenCounter {
+	name := o.estimate
+	if name == estimateAuto {
+		name = tokenizer.ForModel(model)
+	}
+	tok, err := tokenizer.Lookup(name)
+	if err != nil {
+		return nil // validate looked the names up: cannot happen
+	}
+	return tok
 }
 
 func (o *commonOptions) bind(c *cobra.Command) {
@@ -44,6 +77,11 @@ func (o *commonOptions) validate() error {
 	case "auto", "always", "never":
 	default:
 		return usagef("--color: invalid value %q (valid: auto, always, never)", o.color)
+	}
+	if o.estimate != "" && o.estimate != estimateAuto {
+		if _, err := tokenizer.Lookup(o.estimate); err != nil {
+			return usagef("--estimate-tokens: %v", err)
+		}
 	}
 	if o.maxLineSize <= 0 {
 		return usagef("--max-line-size: must be positive, got %d", o.maxLineSize)

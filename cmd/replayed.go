@@ -48,6 +48,10 @@ func (o *commonOptions) replayNoting(env *Env, in *input, scOpts streamctx.Optio
 	}
 	o.setTiming(cp, &scOpts)
 	scOpts.Stall = o.stall
+	if o.estimate != "" {
+		scOpts.Tokens = o.tokens
+		scOpts.CollectText = true // the output is counted
+	}
 	sc := streamctx.New(scOpts)
 	sc.RequestID = o.requestID
 	sc.ProviderName = o.provider

@@ -68,6 +68,7 @@ ttfb_ms, ttft_ms and total_ms are left out of the comparison unless
 		},
 	}
 	o.bind(c)
+	o.bindEstimate(c)
 	o.dirs.bind(c)
 	c.Flags().BoolVar(&o.json, "json", false, "print one JSON summary object per capture (JSON Lines)")
 	o.golden.bind(c, true)

@@ -12,6 +12,7 @@ package streamctx
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -126,6 +127,13 @@ type Options struct {
 	// EventsUntimed says that only the first byte and the end are timed
 	// (a HAR file): the times of events and content stay unknown.
 	EventsUntimed bool
+	// Tokens, when not nil, gives the tokenizer for the stream's model
+	// (called once, when first needed: the model may still be unknown,
+	// ""). With it, a stream that carries no usage gets its output
+	// tokens estimated (Snapshot), and a timed stream its inter-token
+	// latency (Latency.ITLMs), which counts the text of every content
+	// event. Without it nothing is counted, at no cost.
+	Tokens func(model string) TokenCounter
 }
 
 // Context is the state of one stream.
@@ -203,6 +211,11 @@ type Context struct {
 	// number of the last event that carried content.
 	gaps         gapStats
 	contentEvent int
+
+	// counter is the tokenizer (Options.Tokens), once chosen; itl the
+	// inter-token latency.
+	counter TokenCounter
+	itl     itlStats
 }
 
 // New returns an empty Context.
@@ -251,6 +264,7 @@ func (sc *Context) resetState() {
 	sc.ProviderRequestBody = nil
 	sc.timing = unknownTiming()
 	sc.gaps, sc.contentEvent = gapStats{stallUs: sc.stall().Microseconds()}, 0
+	sc.itl = itlStats{values: gapStats{stallUs: math.MaxInt64}}
 	if sc.start.IsZero() {
 		sc.start = sc.opts.Start
 	}
@@ -348,6 +362,9 @@ func (sc *Context) markContent(output bool) {
 	} else if sc.contentEvent != sc.events {
 		sc.gaps.add(d - sc.timing.LastContent)
 	}
+	if sc.opts.Tokens != nil && (sc.contentEvent != sc.events || !sc.itl.open) {
+		sc.itlOpen(d)
+	}
 	sc.contentEvent = sc.events
 	if output && sc.timing.FirstOutput < 0 {
 		sc.timing.FirstOutput = d
@@ -361,6 +378,9 @@ func (sc *Context) AppendText(s string) {
 		return
 	}
 	sc.markContent(true)
+	if sc.opts.Tokens != nil {
+		sc.itlCount(s)
+	}
 	if sc.opts.CollectText {
 		sc.text.WriteString(s)
 	}
@@ -372,6 +392,9 @@ func (sc *Context) AppendThinking(s string) {
 		return
 	}
 	sc.markContent(false)
+	if sc.opts.Tokens != nil {
+		sc.itlCount(s)
+	}
 	if sc.opts.CollectText {
 		sc.thinking.WriteString(s)
 	}
@@ -389,6 +412,9 @@ func (sc *Context) MarkContent() { sc.markContent(false) }
 func (sc *Context) ToolDelta(key, id, name, args string) {
 	if id != "" || name != "" || args != "" {
 		sc.markContent(false)
+		if sc.opts.Tokens != nil {
+			sc.itlCount(args)
+		}
 	}
 	if !sc.opts.CollectText {
 		return

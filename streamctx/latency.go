@@ -27,8 +27,9 @@ const DefaultStall = 2 * time.Second
 //   - Stalls: the number of those gaps longer than StallThresholdMs.
 //   - TPOTMs: time per output token after the first,
 //     (t_last_content − t_first_content) / (output_tokens − 1), with
-//     output_tokens from the provider's usage (reasoning tokens included);
-//     null without usage or with fewer than 2 output tokens.
+//     output_tokens from the provider's usage (reasoning tokens included),
+//     else from the estimate (Options.Tokens); null without either or
+//     with fewer than 2 output tokens.
 //   - OutputTokensPerS: 1000 / TPOTMs, the decode rate; null when TPOTMs
 //     is null or 0.
 type Latency struct {
@@ -43,7 +44,8 @@ type Latency struct {
 	TPOTMs           *float64 `json:"tpot_ms"`
 	OutputTokensPerS *float64 `json:"output_tokens_per_s"`
 	// TokensSource says where the token count of TPOTMs comes from:
-	// "provider" (the stream's usage), or null when TPOTMs is null.
+	// "provider" (the stream's usage), "estimated" (Options.Tokens), or
+	// null when TPOTMs is null.
 	TokensSource *string `json:"tokens_source"`
 	// Provider is what the provider reported of its own timings, null
 	// when it reported none; known with or without recorded timing.
@@ -177,8 +179,9 @@ func (sc *Context) stall() time.Duration {
 }
 
 // latency computes the latency object; it sorts the exact gaps in place
-// (their order is not used).
-func (sc *Context) latency() Latency {
+// (their order is not used). estimated is the estimated output token count
+// (Options.Tokens) when the stream carried none, else -1.
+func (sc *Context) latency(estimated int64) Latency {
 	l := Latency{StallThresholdMs: durMs(sc.stall()), Provider: sc.providerLatency}
 	if !sc.Timed() {
 		return l
@@ -192,26 +195,22 @@ func (sc *Context) latency() Latency {
 	if sc.opts.EventsUntimed {
 		return l
 	}
-	gs := &sc.gaps
-	slices.Sort(gs.exact)
-	g := &Gaps{Count: gs.n}
-	if n := gs.n; n > 0 {
-		rank := func(p int) *float64 {
-			r := (p*n + 99) / 100 // ceil(p/100·n)
-			return usPtr(int64(gs.rank(max(r, 1))))
-		}
-		g.P50, g.P90, g.P99 = rank(50), rank(90), rank(99)
-		g.Max = usPtr(int64(gs.max))
-	}
-	l.GapsMs = g
-	stalls := gs.stalls
+	l.GapsMs = sc.gaps.summary()
+	stalls := sc.gaps.stalls
 	l.Stalls = &stalls
-	if out := sc.usage.Output; out.Set && out.N >= 2 && t.FirstContent >= 0 && t.LastContent >= t.FirstContent {
+	if sc.itlOn() {
+		sc.itlFlush()
+		l.ITLMs = sc.itl.values.summary()
+	}
+	out, src := sc.usage.Output.N, "provider"
+	if !sc.usage.Output.Set {
+		out, src = estimated, "estimated"
+	}
+	if (sc.usage.Output.Set || estimated >= 0) && out >= 2 && t.FirstContent >= 0 && t.LastContent >= t.FirstContent {
 		span := (t.LastContent - t.FirstContent).Microseconds()
-		tpot := float64(span) / float64(out.N-1) / 1000
+		tpot := float64(span) / float64(out-1) / 1000
 		tpot = math.Round(tpot*1000) / 1000
 		l.TPOTMs = &tpot
-		src := "provider"
 		l.TokensSource = &src
 		if tpot > 0 {
 			rate := math.Round(1000/tpot*1000) / 1000
@@ -220,6 +219,9 @@ func (sc *Context) latency() Latency {
 	}
 	return l
 }
+
+// sortExact sorts the exact gaps in place (their order is not used).
+func sortExact(g *gapStats) { slices.Sort(g.exact) }
 
 func durMs(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 

@@ -152,7 +152,12 @@ func (sc *Context) Snapshot(format, provider string) Snapshot {
 	s.TTFBMs = msPtr(sc.timing.FirstByte)
 	s.TTFTMs = msPtr(sc.timing.FirstContent)
 	s.TotalMs = msPtr(sc.timing.End)
-	s.Latency = sc.latency()
+	estimated := sc.estimate(&s)
+	s.Latency = sc.latency(estimated)
+	if sc.counter != nil && (estimated >= 0 || s.Latency.ITLMs != nil) {
+		name := sc.counter.Name()
+		s.Tokenizer = &name
+	}
 	s.UsageDetails = append(UsageDetails{}, sc.usageDetails...)
 	s.Cost = sc.cost()
 	s.ServerToolCalls = make([]ServerToolCallSnapshot, 0, len(sc.serverTools))
@@ -163,6 +168,37 @@ func (sc *Context) Snapshot(format, provider string) Snapshot {
 	}
 	s.Citations = append([]Citation{}, sc.citations...)
 	return s
+}
+
+// estimate sets the output and reasoning tokens of s from the tokenizer
+// (Options.Tokens) when the stream carried no usage, and returns the output
+// tokens; -1 (s unchanged) when it carried usage or there is no tokenizer.
+// The output is the text, the thinking and the tool-call arguments, each
+// counted on its own; the input is not known (the request is not in the
+// capture) and stays 0.
+func (sc *Context) estimate(s *Snapshot) int64 {
+	if sc.usageSeen || sc.opts.Tokens == nil {
+		return -1
+	}
+	tc := sc.tokenCounter()
+	if tc == nil {
+		return -1
+	}
+	count := func(whole string, parts []string) int64 {
+		n := tc.Count(whole)
+		for _, p := range parts {
+			n += tc.Count(p)
+		}
+		return int64(n)
+	}
+	reasoning := count(s.Thinking, s.ThinkingParts)
+	out := count(s.Text, s.TextParts) + reasoning
+	for _, t := range s.ToolCalls {
+		out += int64(tc.Count(t.Arguments))
+	}
+	s.OutputTokens, s.ReasoningTokens = out, reasoning
+	s.UsageSource = "estimated"
+	return out
 }
 
 // cost is the cost the stream reported, or an unknown cost: a price-table
