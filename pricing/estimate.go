@@ -41,7 +41,8 @@ type Usage struct {
 // extractors of genai-prices' data map those fields. A key of the registry
 // itself (input_audio_tokens, web_searches, …) maps to itself. Gemini's
 // toolUsePromptTokenCount is billed input that promptTokenCount leaves out,
-// so it adds to input_tokens too.
+// so it adds to input_tokens too. An empty list: a part of a total, billed
+// with it, with no price of its own.
 var detailKeys = map[string][]string{
 	"server_tool_use.web_search_requests":      {"web_searches"},
 	"web_search_requests":                      {"web_searches"},
@@ -51,23 +52,30 @@ var detailKeys = map[string][]string{
 	"ephemeral_1h_input_tokens":                {"cache_write_1h_tokens"},
 	"prompt_tokens_details.audio_tokens":       {"input_audio_tokens"},
 	"completion_tokens_details.audio_tokens":   {"output_audio_tokens"},
-	"toolUsePromptTokenCount":                  {"input_tokens", "input_tool_tokens"},
-	"promptTokensDetails.AUDIO":                {"input_audio_tokens"},
-	"promptTokensDetails.IMAGE":                {"input_image_tokens"},
-	"promptTokensDetails.DOCUMENT":             {"input_image_tokens"},
-	"promptTokensDetails.VIDEO":                {"input_video_tokens"},
-	"candidatesTokensDetails.AUDIO":            {"output_audio_tokens"},
-	"candidatesTokensDetails.IMAGE":            {"output_image_tokens"},
-	"candidatesTokensDetails.DOCUMENT":         {"output_image_tokens"},
-	"candidatesTokensDetails.VIDEO":            {"output_video_tokens"},
-	"cacheTokensDetails.AUDIO":                 {"cache_audio_read_tokens"},
-	"cacheTokensDetails.IMAGE":                 {"cache_image_read_tokens"},
-	"cacheTokensDetails.DOCUMENT":              {"cache_image_read_tokens"},
-	"cacheTokensDetails.VIDEO":                 {"cache_video_read_tokens"},
-	"toolUsePromptTokensDetails.AUDIO":         {"input_audio_tokens", "input_audio_tool_tokens"},
-	"toolUsePromptTokensDetails.IMAGE":         {"input_image_tokens", "input_image_tool_tokens"},
-	"toolUsePromptTokensDetails.DOCUMENT":      {"input_image_tokens", "input_image_tool_tokens"},
-	"toolUsePromptTokensDetails.VIDEO":         {"input_video_tokens", "input_video_tool_tokens"},
+	"prompt_tokens_details.text_tokens":        {"input_text_tokens"},
+	"prompt_tokens_details.image_tokens":       {"input_image_tokens"},
+	"completion_tokens_details.text_tokens":    {"output_text_tokens"},
+	"completion_tokens_details.image_tokens":   {"output_image_tokens"},
+	// Parts of completion_tokens, billed as output, with no price of their own.
+	"completion_tokens_details.accepted_prediction_tokens": {},
+	"completion_tokens_details.rejected_prediction_tokens": {},
+	"toolUsePromptTokenCount":                              {"input_tokens", "input_tool_tokens"},
+	"promptTokensDetails.AUDIO":                            {"input_audio_tokens"},
+	"promptTokensDetails.IMAGE":                            {"input_image_tokens"},
+	"promptTokensDetails.DOCUMENT":                         {"input_image_tokens"},
+	"promptTokensDetails.VIDEO":                            {"input_video_tokens"},
+	"candidatesTokensDetails.AUDIO":                        {"output_audio_tokens"},
+	"candidatesTokensDetails.IMAGE":                        {"output_image_tokens"},
+	"candidatesTokensDetails.DOCUMENT":                     {"output_image_tokens"},
+	"candidatesTokensDetails.VIDEO":                        {"output_video_tokens"},
+	"cacheTokensDetails.AUDIO":                             {"cache_audio_read_tokens"},
+	"cacheTokensDetails.IMAGE":                             {"cache_image_read_tokens"},
+	"cacheTokensDetails.DOCUMENT":                          {"cache_image_read_tokens"},
+	"cacheTokensDetails.VIDEO":                             {"cache_video_read_tokens"},
+	"toolUsePromptTokensDetails.AUDIO":                     {"input_audio_tokens", "input_audio_tool_tokens"},
+	"toolUsePromptTokensDetails.IMAGE":                     {"input_image_tokens", "input_image_tool_tokens"},
+	"toolUsePromptTokensDetails.DOCUMENT":                  {"input_image_tokens", "input_image_tool_tokens"},
+	"toolUsePromptTokensDetails.VIDEO":                     {"input_video_tokens", "input_video_tool_tokens"},
 }
 
 // Cost is an estimate, in the shape of the summary's cost key.
@@ -184,12 +192,10 @@ func (u Usage) quantities(reg *registry) (usage map[string]float64, unknown []st
 			return nil, nil, fmt.Errorf("negative %s (%d)", name, v)
 		}
 		keys, ok := detailKeys[name]
-		if !ok {
-			if _, known := reg.byUsage[name]; known && name != "requests" {
-				keys = []string{name}
-			}
+		if _, known := reg.byUsage[name]; !ok && known && name != "requests" {
+			keys, ok = []string{name}, true
 		}
-		if keys == nil {
+		if !ok {
 			if v > 0 {
 				unknown = append(unknown, name)
 			}

@@ -168,11 +168,13 @@ func TestEstimateNoPrice(t *testing.T) {
 }
 
 // A quantity the model has no price for is left out of USD and listed.
-// gpt-4o-mini prices no audio: (100×0.15)/1e6, and the unknown name is listed too.
+// gpt-4o-mini prices no code execution: (100×0.15)/1e6, and the unknown
+// name is listed too; rejected prediction tokens are part of the output.
 func TestEstimateUnpriced(t *testing.T) {
 	t.Parallel()
 	c := pricing.Default().Estimate("openai", "gpt-4o-mini", pricing.Usage{Input: 100,
-		Extra: map[string]int64{"output_audio_tokens": 0, "input_audio_tokens": 0, "predicted_tokens": 7, "code_executions": 2}}, time.Time{})
+		Extra: map[string]int64{"output_audio_tokens": 0, "input_audio_tokens": 0, "predicted_tokens": 7, "code_executions": 2,
+			"completion_tokens_details.rejected_prediction_tokens": 3}}, time.Time{})
 	require.NotNil(t, c.USD, c.Reason)
 	assert.InDelta(t, 15e-6, *c.USD, 1e-12)
 	assert.Equal(t, []string{"code_executions", "predicted_tokens"}, c.Unpriced)
