@@ -87,8 +87,9 @@ func detectResponses(ev *sse.Event) match {
 // from function_call_arguments.delta (custom_tool_call_input.delta), and
 // the .done event, or output_item.done, replaces them with the complete
 // string. Server-side tools (web search, file search, code interpreter,
-// MCP, image generation, ...) and encrypted reasoning are generated content
-// but not client tool calls: they only mark content.
+// MCP, image generation, ...) are not client tool calls: they mark content,
+// and are server tool calls (see responses_tools.go); encrypted reasoning
+// only marks content.
 //
 // Errors: the "error" event in both the documented shape (top-level code
 // and message) and the nested {"error": {...}} shape that OpenAI actually
@@ -108,9 +109,11 @@ type responses struct {
 	thinkKey, key []byte
 	thinking      bool // some thinking was appended
 	tools         bool // a client tool call was seen
+	serverSeen    bool // a server tool call was kept
 	toolKeys      map[string]string
-	terminal      bool // response.completed, .incomplete or .failed seen
-	events        bool // an event other than [DONE] was seen
+	codes         map[string]*respCodeCall // code_interpreter_calls by key
+	terminal      bool                     // response.completed, .incomplete or .failed seen
+	events        bool                     // an event other than [DONE] was seen
 	seq           int64
 	seqSeen       bool
 	seqWarned     bool
@@ -496,8 +499,14 @@ func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) {
 	default:
 		switch {
 		case respIgnored[typ]:
+			if sc.CollectsText() {
+				p.serverEvent(sc, typ)
+			}
 		case respContent[typ]:
 			sc.MarkContent()
+			if sc.CollectsText() {
+				p.serverEvent(sc, typ)
+			}
 		case typ == "" && p.errorEvent(sc, ""):
 			// A chat-style {"error": {...}} injected by a gateway.
 		default:
@@ -512,6 +521,7 @@ func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) {
 
 // End is called at the end of input.
 func (p *responses) End(sc *streamctx.Context) {
+	p.endServerTools(sc)
 	if p.events && !p.terminal && !sc.Failed() {
 		sc.Warn("the stream ended without response.completed, response.incomplete or response.failed: it was cut off")
 	}
@@ -771,7 +781,8 @@ func (p *responses) usage(sc *streamctx.Context, line int, typ string) {
 func (p *responses) finalOutput(sc *streamctx.Context, line int, typ string) {
 	needText := p.accepts(p.textSrc, respSrcResponse)
 	needThinking := p.accepts(p.thinkSrc, respSrcResponse)
-	if !needText && !needThinking && p.tools {
+	needServer := sc.CollectsText() && !p.serverSeen // kept, and none in the stream
+	if !needText && !needThinking && p.tools && !needServer {
 		return
 	}
 	out := bytes.TrimSpace(p.resp.Output)
@@ -802,6 +813,10 @@ func (p *responses) finalOutput(sc *streamctx.Context, line int, typ string) {
 			key := p.itemKey(it.ID, []byte(strconv.Itoa(i)))
 			sc.ToolDelta(key, it.CallID, it.Name, "")
 			sc.SetToolArguments(key, p.itemArgs())
+		case needServer:
+			if _, ok := respServerToolNames[it.Type]; ok {
+				p.serverItem(sc, raw, it.Type, []byte(strconv.Itoa(i)), true)
+			}
 		}
 	}
 }
@@ -860,6 +875,9 @@ func (p *responses) outputItem(sc *streamctx.Context, ev *sse.Event, typ string)
 		// code_interpreter_call, mcp_call, image_generation_call, ...) or
 		// another item the client does not assemble.
 		sc.MarkContent()
+		if _, ok := respServerToolNames[it.Type]; ok && sc.CollectsText() {
+			p.serverItem(sc, raw, it.Type, respIndex(p.ev.get(rfOutputIndex)), done)
+		}
 	}
 }
 

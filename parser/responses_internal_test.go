@@ -45,6 +45,11 @@ func FuzzFastResponses(f *testing.F) {
 		`{"item":{"type":"reasoning","encrypted_content":null}}`, `{"item":{"type":"reasoning","encrypted_content":{"a":1}}}`,
 		`{"item":{"type":"function_call","id":"fc","call_id":"c","name":"f","arguments":"{\"a\":1}","status":"completed"}}`,
 		`{"item":{"type":"custom_tool_call","input":"x","arguments":1}}`,
+		`{"type":"response.code_interpreter_call_code.done","item_id":"ci","code":"print(1)"}`,
+		`{"type":"response.image_generation_call.partial_image","item_id":"ig","partial_image_b64":"AAAA"}`,
+		`{"item":{"type":"mcp_call","id":"mcp","name":"ask","server_label":"s","arguments":"{}","error":{"code":1}}}`,
+		`{"item":{"type":"image_generation_call","id":"ig","result":"AAAA","revised_prompt":"p"}}`,
+		`{"item":{"type":"web_search_call","id":"ws","status":"completed","action":{"type":"search","queries":["q"],"sources":[]}}}`,
 	)...)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkFastAliasing(t, data, decodeFastResponsesJSON)
@@ -111,7 +116,7 @@ func TestFastResponsesTaken(t *testing.T) {
 	require.Greater(t, n, 1000)
 	require.Greater(t, responses, 2)
 	require.Greater(t, items, 10)
-	for _, dir := range []string{"openai", "openrouter", "bedrock-mantle", "deepseek", "lmstudio"} {
+	for _, dir := range []string{"openai", "openrouter", "bedrock-mantle", "deepseek", "lmstudio", "xai"} {
 		files, err := filepath.Glob("../testdata/captures/" + dir + "/responses*.sse")
 		require.NoError(t, err)
 		for _, file := range files {

@@ -71,6 +71,15 @@ func (sc *Context) AppendServerToolInput(t *ServerToolCall, s string) {
 	sc.keep(len(s))
 }
 
+// SetServerToolInput replaces the call's input with s, its complete text
+// (a "done" event after the fragments).
+func (sc *Context) SetServerToolInput(t *ServerToolCall, s string) {
+	c := t.input.Cap()
+	t.input.Reset()
+	t.input.WriteString(s)
+	sc.keep(t.input.Cap() - c)
+}
+
 // Citation is one cited source, as the JSON summary shows it. Source names
 // the wire field or citation type it came from ("url_citation",
 // "web_search_result_location", "citations", "search_results",

@@ -24,10 +24,14 @@ func TestServerToolCallsInStreamOrder(t *testing.T) {
 	b.Status = "failed"
 	sc.AppendServerToolInput(sc.ServerTool("1"), `"q"}`)
 	sc.ServerTool("1").Error = "max_uses_exceeded"
+	c := sc.ServerTool("3")
+	sc.AppendServerToolInput(c, `{"code":"pri`)
+	sc.SetServerToolInput(c, `{"code":"print(1)"}`)
 	s := sc.Snapshot("anthropic", "anthropic")
 	assert.Equal(t, []streamctx.ServerToolCallSnapshot{
 		{Type: "server_tool_use", Name: "web_search", ID: "srvtoolu_a", Input: `{"query":"q"}`, Error: sp("max_uses_exceeded")},
 		{Type: "web_search_call", Name: "web_search", ID: "ws_b", Status: sp("failed")},
+		{Input: `{"code":"print(1)"}`},
 	}, s.ServerToolCalls)
 
 	sc.ResetForRetry()
