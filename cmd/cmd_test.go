@@ -142,9 +142,9 @@ func TestRun(t *testing.T) {
 			stdout: "[OK] abc | m | openai\n      Total: n/a | in:1 out:1\n",
 		},
 		"unknown_format_is_usage_error": {
-			args:   []string{"summarize", "--format", "bedrock", anthropicText},
+			args:   []string{"summarize", "--format", "soap", anthropicText},
 			code:   2,
-			stderr: "sseinspect: --format: unknown format \"bedrock\" (valid: auto, openai-chat, openai-responses, anthropic, gemini)\nRun 'sseinspect --help' for usage.\n",
+			stderr: "sseinspect: --format: unknown format \"soap\" (valid: auto, openai-chat, openai-responses, anthropic, gemini, cohere)\nRun 'sseinspect --help' for usage.\n",
 		},
 		"bad_color_is_usage_error": {
 			args:   []string{"summarize", "--color", "sometimes", anthropicText},

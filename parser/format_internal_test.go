@@ -86,6 +86,10 @@ func TestDetect(t *testing.T) {
 		{name: "chat_choices", data: `{"choices":[]}`, want: "openai-chat"},
 		{name: "chat_error", data: `{"error":{"message":"x"}}`, want: "openai-chat"},
 
+		{name: "cohere_event_type", typ: "content-delta", data: "x", want: "cohere"},
+		{name: "cohere_data_type", data: `{"type":"message-start","id":"u"}`, want: "cohere"},
+		{name: "cohere_tool_plan", data: `{"type":"tool-plan-delta"}`, want: "cohere"},
+
 		{name: "event_type_over_data_type", typ: "message_start", data: `{"type":"response.created"}`, want: "anthropic"},
 		{name: "responses_event_type_over_data_type", typ: "response.created", data: `{"type":"message_start"}`, want: "openai-responses"},
 		{name: "data_type_over_payload", data: `{"type":"message_start","candidates":[],"choices":[]}`, want: "anthropic"},

@@ -78,7 +78,7 @@ type Format struct {
 }
 
 // formats is the table of wire formats, in the order --help lists them.
-var formats = [...]Format{openAIChatFormat, responsesFormat, anthropicFormat, geminiFormat}
+var formats = [...]Format{openAIChatFormat, responsesFormat, anthropicFormat, geminiFormat, cohereFormat}
 
 // ErrUnknownFormat is wrapped by Lookup for a name that names no format.
 var ErrUnknownFormat = errors.New("unknown format")

@@ -359,6 +359,14 @@ func (rp *replayer) jsonObject(ev *sse.Event) error {
 	if rp.parser == nil {
 		f, ok := detect(ev)
 		if !ok {
+			if code := rp.in.Capture.StatusCode; code >= 400 {
+				// An error body of a shape no format claims (Cohere's
+				// {"id","message"}): the status says what it is.
+				rp.ensureFormat()
+				rp.sc.AddChunk(ev.Data)
+				rp.sc.SetError("http_error", fmt.Sprintf("HTTP %d: %s", code, rp.bodySummary()))
+				return nil
+			}
 			return fmt.Errorf("%w: the body is a JSON object of no known wire format", errUnrecognized)
 		}
 		rp.setFormat(f)
