@@ -88,8 +88,8 @@ func detectResponses(ev *sse.Event) match {
 // the .done event, or output_item.done, replaces them with the complete
 // string. Server-side tools (web search, file search, code interpreter,
 // MCP, image generation, ...) are not client tool calls: they mark content,
-// and are server tool calls (see responses_tools.go); encrypted reasoning
-// only marks content.
+// and are server tool calls (see responses_tools.go, which also reads the
+// citations); encrypted reasoning only marks content.
 //
 // Errors: the "error" event in both the documented shape (top-level code
 // and message) and the nested {"error": {...}} shape that OpenAI actually
@@ -166,6 +166,8 @@ const (
 	rfCode
 	rfMessage
 	rfError
+	rfAnnotation
+	rfPart
 	respFields
 )
 
@@ -176,7 +178,7 @@ type respField uint8
 var respFieldNames = [respFields]string{
 	"type", "sequence_number", "response", "item", "item_id", "output_index",
 	"content_index", "summary_index", "delta", "text", "refusal", "arguments",
-	"input", "name", "code", "message", "error",
+	"input", "name", "code", "message", "error", "annotation", "part",
 }
 
 // get returns the value of member f, nil when the event has none.
@@ -206,6 +208,8 @@ type respEventJSON struct {
 	Code         json.RawMessage `json:"code"`
 	Message      json.RawMessage `json:"message"`
 	Error        json.RawMessage `json:"error"`
+	Annotation   json.RawMessage `json:"annotation"`
+	Part         json.RawMessage `json:"part"`
 }
 
 // members returns the members of j in respField order.
@@ -213,7 +217,7 @@ func (j *respEventJSON) members() [respFields]*json.RawMessage {
 	return [...]*json.RawMessage{
 		&j.Type, &j.Seq, &j.Response, &j.Item, &j.ItemID, &j.OutputIndex,
 		&j.ContentIndex, &j.SummaryIndex, &j.Delta, &j.Text, &j.Refusal, &j.Arguments,
-		&j.Input, &j.Name, &j.Code, &j.Message, &j.Error,
+		&j.Input, &j.Name, &j.Code, &j.Message, &j.Error, &j.Annotation, &j.Part,
 	}
 }
 
@@ -303,8 +307,6 @@ func respClientTool(typ string) bool {
 // OpenRouter's former response.keep_alive).
 var respIgnored = map[string]bool{
 	"response.content_part.added":                 true,
-	"response.content_part.done":                  true,
-	"response.output_text.annotation.added":       true,
 	"response.reasoning_summary_part.added":       true,
 	"response.reasoning_summary_part.done":        true,
 	"response.audio.done":                         true,
@@ -365,6 +367,7 @@ var respTypes = func() map[string]string {
 		"response.output_item.added", "response.output_item.done",
 		"response.function_call_arguments.delta", "response.function_call_arguments.done",
 		"response.custom_tool_call_input.delta", "response.custom_tool_call_input.done",
+		"response.content_part.done", "response.output_text.annotation.added",
 	} {
 		m[t] = t
 	}
@@ -495,6 +498,10 @@ func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) {
 		sc.ToolDelta(key, "", name, "")
 		if len(raw) > 0 && !bytes.Equal(raw, []byte("null")) {
 			sc.SetToolArguments(key, args) // the complete string replaces the deltas
+		}
+	case "response.content_part.done", "response.output_text.annotation.added":
+		if sc.CollectsText() {
+			p.serverEvent(sc, typ)
 		}
 	default:
 		switch {
@@ -781,10 +788,11 @@ func (p *responses) usage(sc *streamctx.Context, line int, typ string) {
 func (p *responses) finalOutput(sc *streamctx.Context, line int, typ string) {
 	needText := p.accepts(p.textSrc, respSrcResponse)
 	needThinking := p.accepts(p.thinkSrc, respSrcResponse)
-	needServer := sc.CollectsText() && !p.serverSeen // kept, and none in the stream
-	if !needText && !needThinking && p.tools && !needServer {
+	collect := sc.CollectsText() // server tools (when the stream had none) and citations
+	if !needText && !needThinking && p.tools && !collect {
 		return
 	}
+	needServer := collect && !p.serverSeen
 	out := bytes.TrimSpace(p.resp.Output)
 	if len(out) == 0 || out[0] != '[' {
 		return
@@ -804,8 +812,13 @@ func (p *responses) finalOutput(sc *streamctx.Context, line int, typ string) {
 			continue
 		}
 		switch {
-		case it.Type == "message" && needText:
-			p.messageText(sc, line, typ, respSrcResponse)
+		case it.Type == "message":
+			if needText {
+				p.messageText(sc, line, typ, respSrcResponse)
+			}
+			if collect {
+				p.itemCitations(sc)
+			}
 		case it.Type == "reasoning" && needThinking:
 			p.reasoningText(sc, line, typ, respSrcResponse)
 		case respClientTool(it.Type) && !tools:
@@ -843,6 +856,9 @@ func (p *responses) outputItem(sc *streamctx.Context, ev *sse.Event, typ string)
 	case it.Type == "message":
 		if done && p.accepts(p.textSrc, respSrcItemDone) {
 			p.messageText(sc, ev.Line, typ, respSrcItemDone)
+		}
+		if done && sc.CollectsText() {
+			p.itemCitations(sc)
 		}
 	case it.Type == "reasoning":
 		if it.EncryptedContent {
@@ -1033,6 +1049,10 @@ func respFieldOf(key []byte) (respField, bool) {
 		return rfMessage, true
 	case "error":
 		return rfError, true
+	case "annotation":
+		return rfAnnotation, true
+	case "part":
+		return rfPart, true
 	}
 	return 0, false
 }

@@ -45,6 +45,8 @@ func FuzzFastResponses(f *testing.F) {
 		`{"item":{"type":"reasoning","encrypted_content":null}}`, `{"item":{"type":"reasoning","encrypted_content":{"a":1}}}`,
 		`{"item":{"type":"function_call","id":"fc","call_id":"c","name":"f","arguments":"{\"a\":1}","status":"completed"}}`,
 		`{"item":{"type":"custom_tool_call","input":"x","arguments":1}}`,
+		`{"type":"response.output_text.annotation.added","annotation":{"type":"url_citation","url":"u"},"annotation_index":0}`,
+		`{"annotation":1,"annotation":2}`, `{"Annotation":null,"PART":[]}`, `{"part":{"type":"output_text","annotations":[]},"part":null}`,
 		`{"type":"response.code_interpreter_call_code.done","item_id":"ci","code":"print(1)"}`,
 		`{"type":"response.image_generation_call.partial_image","item_id":"ig","partial_image_b64":"AAAA"}`,
 		`{"item":{"type":"mcp_call","id":"mcp","name":"ask","server_label":"s","arguments":"{}","error":{"code":1}}}`,

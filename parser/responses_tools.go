@@ -9,8 +9,9 @@ import (
 )
 
 // This file holds what a Responses stream carries of the tools the server
-// runs itself. They are kept only when the stream context keeps the text
-// (the two-line summary shows none), and are decoded only then; a member of an unexpected shape is then ignored
+// runs itself and of the sources its text cites. Both are kept only when the
+// stream context keeps the text (the two-line summary shows neither), and
+// are decoded only then; a member of an unexpected shape is then ignored
 // without a warning, so that the summary does not depend on whether the
 // text is kept.
 //
@@ -39,10 +40,20 @@ import (
 // When the stream carries no server tool item, the final response's output
 // supplies them (a server that sends only the final response).
 //
+// Citations are the annotations of output_text parts: those of
+// response.output_text.annotation.added, of response.content_part.done's
+// part, of response.output_item.done's message and of the final response's
+// output, deduplicated (each source repeats them). url_citation gives url
+// and title (xAI's carry only the url); file_citation,
+// container_file_citation and file_path give file_id, and filename as
+// title; source is the annotation's type. A container_file_citation's
+// container_id has no member to go to in the summary.
+//
 // Checked against openai-python's generated types (response_output_item.py,
 // response_function_web_search.py, response_file_search_tool_call.py,
-// response_code_interpreter_tool_call.py and the event classes) and the
-// captures openai/responses-*.sse and xai/responses-web-search-url-citations.sse.
+// response_code_interpreter_tool_call.py, response_output_text.py and the
+// event classes) and the captures openai/responses-*.sse and
+// xai/responses-web-search-url-citations.sse.
 
 // respServerToolNames maps the output item types of server tools to the
 // name of their tool ("" for MCP items, named by their server).
@@ -87,6 +98,21 @@ type respSearchAction struct {
 type respCodeCall struct {
 	container string
 	raw       bool
+}
+
+// respAnnotation is an annotation of an output_text part.
+type respAnnotation struct {
+	Type     string `json:"type"`
+	URL      string `json:"url"`
+	Title    string `json:"title"`
+	FileID   string `json:"file_id"`
+	Filename string `json:"filename"`
+}
+
+// respPartAnnotations is a content part, with only its annotations.
+type respPartAnnotations struct {
+	Type        string           `json:"type"`
+	Annotations []respAnnotation `json:"annotations"`
 }
 
 // serverTool returns the server tool call of key, made with the type and
@@ -194,11 +220,21 @@ func (p *responses) serverItem(sc *streamctx.Context, raw []byte, typ string, id
 	}
 }
 
-// serverEvent handles an event of the server tools, when the stream
-// context keeps them (see this file's comment).
+// serverEvent handles an event of the server tools or of citations, when
+// the stream context keeps them (see this file's comment).
 func (p *responses) serverEvent(sc *streamctx.Context, typ string) {
 	e := &p.ev
 	switch typ {
+	case "response.output_text.annotation.added":
+		var a respAnnotation
+		if raw := e.get(rfAnnotation); raw != nil && json.Unmarshal(raw, &a) == nil {
+			respCite(sc, &a)
+		}
+	case "response.content_part.done":
+		var part respPartAnnotations
+		if raw := e.get(rfPart); raw != nil && json.Unmarshal(raw, &part) == nil {
+			respCiteParts(sc, []respPartAnnotations{part})
+		}
 	case "response.code_interpreter_call_code.delta", "response.mcp_call_arguments.delta":
 		s, err := respString(e.get(rfDelta))
 		if err != nil || s == "" {
@@ -266,6 +302,36 @@ func (p *responses) endServerTools(sc *streamctx.Context) {
 			t := sc.ServerTool(key)
 			sc.SetServerToolInput(t, respCodeInput(t.Input(), c.container))
 		}
+	}
+}
+
+// itemCitations records the annotations of the current message item's
+// content.
+func (p *responses) itemCitations(sc *streamctx.Context) {
+	var parts []respPartAnnotations
+	if raw := bytes.TrimSpace(p.item.Content); len(raw) > 0 && json.Unmarshal(raw, &parts) == nil {
+		respCiteParts(sc, parts)
+	}
+}
+
+func respCiteParts(sc *streamctx.Context, parts []respPartAnnotations) {
+	for _, part := range parts {
+		if part.Type != "output_text" {
+			continue
+		}
+		for i := range part.Annotations {
+			respCite(sc, &part.Annotations[i])
+		}
+	}
+}
+
+// respCite records one annotation.
+func respCite(sc *streamctx.Context, a *respAnnotation) {
+	switch a.Type {
+	case "url_citation":
+		sc.AddCitation(a.URL, a.Title, a.Type, "")
+	case "file_citation", "container_file_citation", "file_path":
+		sc.AddCitation("", a.Filename, a.Type, a.FileID)
 	}
 }
 

@@ -11,16 +11,18 @@ import (
 	"github.com/sseinspect/sseinspect/streamctx"
 )
 
-// TestResponsesServerTools: server tool items become server_tool_calls,
-// only where the text is kept. The streams are hand-made, in the shapes of the
+// TestResponsesServerToolsAndCitations: server tool items become
+// server_tool_calls, output_text annotations citations; both only where
+// the text is kept. The streams are hand-made, in the shapes of the
 // captures openai/responses-*.sse and openai-python's types.
-func TestResponsesServerTools(t *testing.T) {
+func TestResponsesServerToolsAndCitations(t *testing.T) {
 	t.Parallel()
 	str := func(s string) *string { return &s }
 	tests := []struct {
 		name      string
 		events    []string
 		tools     []streamctx.ServerToolCallSnapshot
+		citations []streamctx.Citation
 		toolCalls int // client tool calls
 		warnings  []string
 	}{
@@ -113,14 +115,34 @@ func TestResponsesServerTools(t *testing.T) {
 			toolCalls: 1,
 		},
 		{
+			// Each source repeats the annotations: kept once, in first-seen
+			// order. xAI's url_citation carries only the url.
+			name: "annotations_from_every_source_deduplicated",
+			events: []string{
+				respMsgAdded,
+				`{"type":"response.output_text.annotation.added","item_id":"msg_1","output_index":0,"content_index":0,"annotation_index":0,"annotation":{"type":"url_citation","url":"https://x.ai/"}}`,
+				`{"type":"response.output_text.annotation.added","item_id":"msg_1","output_index":0,"content_index":0,"annotation_index":1,"annotation":{"type":"file_citation","file_id":"file-1","filename":"a.txt","index":3}}`,
+				`{"type":"response.content_part.done","item_id":"msg_1","output_index":0,"content_index":0,"part":{"type":"output_text","text":"Hello","annotations":[{"type":"url_citation","url":"https://x.ai/"},{"type":"file_path","file_id":"file-2","index":1}]}}`,
+				`{"type":"response.output_item.done","output_index":0,"item":{"id":"msg_1","type":"message","content":[{"type":"output_text","text":"Hello","annotations":[{"type":"container_file_citation","container_id":"cntr_1","file_id":"cfile_1","filename":"plot.png","start_index":0,"end_index":0},{"type":"url_citation","url":"https://b","title":"B","start_index":0,"end_index":5}]}]}}`,
+			},
+			citations: []streamctx.Citation{
+				{URL: str("https://x.ai/"), Source: "url_citation"},
+				{Title: str("a.txt"), Source: "file_citation", FileID: str("file-1")},
+				{Source: "file_path", FileID: str("file-2")},
+				{Title: str("plot.png"), Source: "container_file_citation", FileID: str("cfile_1")},
+				{URL: str("https://b"), Title: str("B"), Source: "url_citation"},
+			},
+		},
+		{
 			// A server that sends only the final response.
 			name: "final_response_only",
 			events: []string{
 				`{"type":"response.completed","response":{"id":"resp_1","model":"m-1","status":"completed","output":[` +
 					`{"id":"ws_1","type":"web_search_call","status":"completed","action":{"type":"open_page","url":"https://a"}},` +
-					`{"id":"msg_1","type":"message","content":[{"type":"output_text","text":"Hi","annotations":[]}]}]}}`,
+					`{"id":"msg_1","type":"message","content":[{"type":"output_text","text":"Hi","annotations":[{"type":"url_citation","url":"https://a","title":"A"}]}]}]}}`,
 			},
-			tools: []streamctx.ServerToolCallSnapshot{{Type: "web_search_call", Name: "web_search", ID: "ws_1", Input: `{"type":"open_page","url":"https://a"}`, Status: str("completed")}},
+			tools:     []streamctx.ServerToolCallSnapshot{{Type: "web_search_call", Name: "web_search", ID: "ws_1", Input: `{"type":"open_page","url":"https://a"}`, Status: str("completed")}},
+			citations: []streamctx.Citation{{URL: str("https://a"), Title: str("A"), Source: "url_citation"}},
 		},
 		{
 			// Members of another shape are ignored without a warning, the
@@ -128,6 +150,8 @@ func TestResponsesServerTools(t *testing.T) {
 			name: "members_of_another_shape_are_ignored",
 			events: []string{
 				`{"type":"response.output_item.done","output_index":0,"item":{"id":"ws_1","type":"web_search_call","status":"completed","action":"x"}}`,
+				`{"type":"response.output_text.annotation.added","annotation":[1]}`,
+				`{"type":"response.content_part.done","part":"x"}`,
 				`{"type":"response.mcp_call_arguments.delta","item_id":"mcp_1","delta":{"x":1}}`,
 				`{"type":"response.code_interpreter_call_code.done","item_id":"ci_1","code":1}`,
 			},
@@ -143,6 +167,7 @@ func TestResponsesServerTools(t *testing.T) {
 			input := respData(events...)
 			s := mustSummarize(t, input, "openai-responses")
 			assert.Equal(t, tt.tools, nilIfEmpty(s.ServerToolCalls))
+			assert.Equal(t, tt.citations, nilIfEmpty(s.Citations))
 			assert.Len(t, s.ToolCalls, tt.toolCalls)
 			assert.Equal(t, tt.warnings, nilIfEmpty(s.Warnings))
 			lean := streamctx.New(streamctx.Options{})
@@ -150,6 +175,7 @@ func TestResponsesServerTools(t *testing.T) {
 			require.NoError(t, err)
 			ls := lean.Snapshot("openai-responses", "openai")
 			assert.Empty(t, ls.ServerToolCalls, "kept only with the text")
+			assert.Empty(t, ls.Citations, "kept only with the text")
 			assert.Equal(t, s.Warnings, ls.Warnings)
 		})
 	}
