@@ -27,7 +27,9 @@
 // Exit status: 0 when the stream is complete and error-free; 1 when a report
 // was printed but the stream failed, is incomplete, carried events that could
 // not be decoded, or could not be read to its end; 2 when there is nothing to
-// report (usage error, unreadable input, unrecognizable format).
+// report (usage error, unreadable input, unrecognizable format); 128+signal
+// (130, 143) when SIGINT or SIGTERM stopped the reading, after reporting what
+// arrived.
 package main
 
 import (

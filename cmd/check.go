@@ -97,13 +97,52 @@ func (o *checkOptions) run(env *Env, set func(flag string) bool, args []string) 
 	if err != nil {
 		return err
 	}
-	return eachInputIn(env, args, o.dirs, func(in *input) (int, error) {
-		capt, err := o.replayWhole(env, in, streamctx.Options{CollectText: true})
+	err = eachInputIn(env, args, o.dirs, func(in *input) (int, error) {
+		capt, err := o.replayNoting(env, in, streamctx.Options{CollectText: true}, true)
+		if isInterrupt(err) {
+			return ExitError, undecided(err)
+		}
 		if err != nil {
 			return ExitError, err
 		}
+		if isInterrupt(capt.readErr) {
+			// What arrived is shown, for the person who stopped it;
+			// the assertions are not decided on part of a stream.
+			if err := report.Summary(env.Stdout, &capt.snap, o.useColor(env)); err != nil {
+				return ExitError, err
+			}
+			if err := report.Warnings(env.Stderr, in.name, &capt.snap); err != nil {
+				return ExitError, err
+			}
+			return ExitError, undecided(capt.readErr)
+		}
+		if capt.readErr != nil {
+			return ExitError, capt.readErr
+		}
 		return runChecks(env.Stdout, in.name, &capt.snap, checks)
 	})
+	return undecidedOnSignal(err)
+}
+
+// undecidedOnSignal returns err, the result of a command that decides
+// (check, diff, summarize --golden), with the exit status of a signal
+// (128+n) made 2: a comparison on part of a stream decides nothing.
+func undecidedOnSignal(err error) error {
+	var ee *exitError
+	if errors.As(err, &ee) && ee.code > ExitError {
+		ee.code = ExitError
+	}
+	if isInterrupt(err) {
+		return fmt.Errorf("%v: nothing is decided on part of a stream", err) // exit 2
+	}
+	return err
+}
+
+// undecided is the error of check when a signal stopped the reading of an
+// input: exit 2, as the assertions cannot be decided. It does not unwrap
+// to the InterruptedError, whose exit status is the signal's.
+func undecided(err error) error {
+	return fmt.Errorf("%v: the assertions are not decided on part of a stream", err)
 }
 
 // assertions builds the assertions given on the command line, in a fixed

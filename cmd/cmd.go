@@ -69,13 +69,17 @@ type Env struct {
 	// returns ctx's error (replay's pacing); nil means a timer.
 	Wait func(ctx context.Context, d time.Duration) error
 	// Context, when not nil, is the parent context of the run: cancelling
-	// it stops the commands that run until stopped (replay --listen).
+	// it stops the reading of every input, replay and replay --listen.
 	Context context.Context
-	// Interrupts, when not nil, returns a context derived from parent that
-	// is cancelled on SIGINT or SIGTERM (signal.NotifyContext). Only the
-	// commands that run until stopped use it, so that an interrupt still
-	// ends the others at once.
-	Interrupts func(parent context.Context) (context.Context, context.CancelFunc)
+	// Signals, when not nil, starts catching SIGINT and SIGTERM for the
+	// run: each one caught is sent on the channel returned, until stop is
+	// called (which restores their default effect). Run stops catching
+	// after the first one, so that a second one ends the process. A signal
+	// ends the reading of every input at once, even of a stalled pipe:
+	// what arrived is reported, marked interrupted, and the exit status is
+	// 128+signal (see InterruptedError); record ends its capture properly;
+	// replay --listen shuts down. Tests send on a channel of their own.
+	Signals func() (sigs <-chan os.Signal, stop func())
 }
 
 // Main runs sseinspect with the process's arguments and streams and returns
@@ -94,8 +98,10 @@ func Main() int {
 		StdinIsTerminal:  isatty.IsTerminal(os.Stdin.Fd()) || isatty.IsCygwinTerminal(os.Stdin.Fd()),
 		Now:              time.Now,
 		Start:            start,
-		Interrupts: func(parent context.Context) (context.Context, context.CancelFunc) {
-			return signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
+		Signals: func() (<-chan os.Signal, func()) {
+			sigs := make(chan os.Signal, 1)
+			signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+			return sigs, func() { signal.Stop(sigs) }
 		},
 	}
 	return Run(os.Args[1:], env)
@@ -158,6 +164,15 @@ func Run(args []string, env Env) int {
 	if env.Stdin == nil {
 		env.Stdin = strings.NewReader("")
 	}
+	if env.Signals != nil || env.Context != nil {
+		parent := env.Context
+		if parent == nil {
+			parent = context.Background()
+		}
+		ctx, stop := catchSignals(&env, parent)
+		defer stop()
+		env.Context = ctx
+	}
 	root := newRootCmd(&env)
 	root.SetArgs(defaultCommand(root, args, env.StdinIsTerminal))
 	root.SetIn(env.Stdin)
@@ -172,6 +187,9 @@ func Run(args []string, env Env) int {
 		return ee.code
 	}
 	fmt.Fprintf(env.Stderr, "sseinspect: %v\n", err)
+	if ie, ok := interrupted(err); ok {
+		return ie.ExitStatus()
+	}
 	if errors.Is(err, errUsage) || isCobraUsage(err) {
 		fmt.Fprintln(env.Stderr, "Run 'sseinspect --help' for usage.")
 	}

@@ -71,7 +71,7 @@ func (o *diffOptions) run(env *Env, args []string) error {
 			return ExitOK, nil
 		})
 		if err != nil {
-			return err
+			return undecidedOnSignal(err)
 		}
 	}
 	d, err := compare.Captures(snaps[0], snaps[1])

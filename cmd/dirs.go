@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -28,23 +29,25 @@ func (d *dirOptions) bind(c *cobra.Command) {
 }
 
 // expand returns the files an argument stands for: the argument itself,
-// or, for a directory, the captures in it (see captureFiles).
-func (d dirOptions) expand(arg string) ([]string, error) {
+// or, for a directory, the captures in it and the entries of it that
+// could not be read (see captureFiles). fromDir says that the files were
+// found in a directory, not named.
+func (d dirOptions) expand(arg string) (files []string, unreadable []error, fromDir bool, err error) {
 	if !d.allow || arg == "-" {
-		return []string{arg}, nil
+		return []string{arg}, nil, false, nil
 	}
 	fi, err := os.Stat(arg)
 	if err != nil || !fi.IsDir() {
-		return []string{arg}, nil // open reports the error
+		return []string{arg}, nil, false, nil // open reports the error
 	}
-	files, err := captureFiles(arg, d.recursive, captureExts)
+	files, unreadable, err = captureFiles(arg, d.recursive, captureExts)
 	if err != nil {
-		return nil, err
+		return nil, nil, true, err
 	}
-	if len(files) == 0 {
-		return nil, fmt.Errorf("no captures in %s%s", arg, recursiveHint(arg, d.recursive, captureExts))
+	if len(files) == 0 && len(unreadable) == 0 {
+		return nil, nil, true, fmt.Errorf("no captures in %s%s", arg, recursiveHint(arg, d.recursive, captureExts))
 	}
-	return files, nil
+	return files, unreadable, true, nil
 }
 
 // recursiveHint says, for a directory without captures of its own, that
@@ -54,7 +57,7 @@ func recursiveHint(dir string, recursive bool, exts []string) string {
 	if recursive {
 		return ""
 	}
-	deeper, err := captureFiles(dir, true, exts)
+	deeper, _, err := captureFiles(dir, true, exts)
 	if err != nil || len(deeper) == 0 {
 		return ""
 	}
@@ -71,17 +74,30 @@ func anyDir(args []string) bool {
 	return false
 }
 
-// captureFiles returns the regular files in dir whose names end in one of
-// exts, sorted by path; recursive descends into subdirectories, except
-// hidden ones (.git).
-func captureFiles(dir string, recursive bool, exts []string) ([]string, error) {
-	var files []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+// dirFS opens a directory as a file system for captureFiles; tests
+// replace it (when no other test runs) with one whose entries fail.
+var dirFS = os.DirFS
+
+// captureFiles returns the regular files (or symbolic links) in dir whose
+// names end in one of exts, sorted by path; recursive descends into
+// subdirectories, except hidden ones (.git). An entry that cannot be read
+// (a subdirectory without permission) does not hide the others: it is in
+// unreadable, with its error, and the walk goes on. err is dir's own error.
+func captureFiles(dir string, recursive bool, exts []string) (files []string, unreadable []error, err error) {
+	err = fs.WalkDir(dirFS(dir), ".", func(rel string, d fs.DirEntry, err error) error {
+		path := filepath.Join(dir, filepath.FromSlash(rel))
 		if err != nil {
-			return err
+			if rel == "." {
+				return err
+			}
+			unreadable = append(unreadable, fmt.Errorf("%s: %w", path, unwrapPath(err)))
+			if d != nil && d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
 		}
 		if d.IsDir() {
-			if path != dir && (!recursive || strings.HasPrefix(d.Name(), ".")) {
+			if rel != "." && (!recursive || strings.HasPrefix(d.Name(), ".")) {
 				return filepath.SkipDir
 			}
 			return nil
@@ -95,8 +111,18 @@ func captureFiles(dir string, recursive bool, exts []string) ([]string, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, fmt.Errorf("%s: %w", dir, unwrapPath(err))
 	}
 	slices.Sort(files)
-	return files, nil
+	return files, unreadable, nil
+}
+
+// unwrapPath returns the error of a *fs.PathError, whose path (relative
+// to the walk) the caller replaces.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

@@ -25,6 +25,10 @@ func TestDirectories(t *testing.T) {
 		"caps/notes.md":      "not a capture",
 		"caps/sub/d.sse":     chatCapture("sub", 100, 200, `"stop"`),
 		"caps/.hidden/e.sse": "data: not json\n\n",
+		"stray/a.sse":        chatCapture("a", 1, 2, `"stop"`),
+		"stray/README.txt":   "Captures of the gateway, 2026-01.\n",
+		"strays/README.txt":  "nothing here\n",
+		"strays/notes.txt":   "more notes\n",
 	})
 	require.NoError(t, os.Mkdir(filepath.Join(dir, "empty"), 0o755))
 	const a = "[OK] a | m | openai\n      Total: n/a | in:1 out:2\n"
@@ -68,6 +72,28 @@ func TestDirectories(t *testing.T) {
 			args:   []string{"summarize", "$DIR"},
 			code:   2,
 			stderr: "sseinspect: no captures in $DIR (its subdirectories have captures: use -r)\n",
+		},
+		"stray_text_in_a_directory_skipped_with_a_note": {
+			args:   []string{"summarize", "$DIR/stray"},
+			stdout: a,
+			stderr: "sseinspect: $DIR/stray/README.txt: unrecognizable format: not an SSE stream nor a JSON body (starts \"Captures of the gateway, 2026-01.\") (skipped: not a capture)\n",
+		},
+		"stray_text_check_skipped_too": {
+			args:   []string{"check", "--complete", "$DIR/stray"},
+			stdout: "PASS $DIR/stray/a.sse (1 assertion)\n",
+			stderr: "sseinspect: $DIR/stray/README.txt: unrecognizable format: not an SSE stream nor a JSON body (starts \"Captures of the gateway, 2026-01.\") (skipped: not a capture)\n",
+		},
+		"stray_text_named_is_an_error": {
+			args:   []string{"summarize", "$DIR/stray/README.txt"},
+			code:   2,
+			stderr: "sseinspect: $DIR/stray/README.txt: unrecognizable format: not an SSE stream nor a JSON body (starts \"Captures of the gateway, 2026-01.\")\n",
+		},
+		"only_stray_text_no_captures": {
+			args: []string{"summarize", "$DIR/strays"},
+			code: 2,
+			stderr: "sseinspect: $DIR/strays/README.txt: unrecognizable format: not an SSE stream nor a JSON body (starts \"nothing here\") (skipped: not a capture)\n" +
+				"sseinspect: $DIR/strays/notes.txt: unrecognizable format: not an SSE stream nor a JSON body (starts \"more notes\") (skipped: not a capture)\n" +
+				"sseinspect: no captures: every file found is not one\n",
 		},
 		"check_directory": {
 			args:   []string{"check", "-r", "--min-output-tokens", "20", "$DIR/caps"},

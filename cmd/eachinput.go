@@ -1,10 +1,12 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
 	"github.com/sseinspect/sseinspect/ordered"
+	"github.com/sseinspect/sseinspect/parser"
 )
 
 // eachInputOrdered runs work on every capture named by args (a directory
@@ -24,18 +26,30 @@ func eachInputOrdered[T any](env *Env, args []string, dirs dirOptions, workers i
 		return err
 	}
 	var jobs []ordered.Job[T]
+	fail := func(err error) ordered.Job[T] {
+		return ordered.Job[T]{Run: func(*ordered.Progress) (T, error) {
+			var zero T
+			return zero, err
+		}}
+	}
 	for _, arg := range names {
-		files, err := dirs.expand(arg)
+		files, unreadable, fromDir, err := dirs.expand(arg)
 		if err != nil {
-			jobs = append(jobs, ordered.Job[T]{Run: func(*ordered.Progress) (T, error) {
-				var zero T
-				return zero, err
-			}})
+			jobs = append(jobs, fail(err))
 			continue
+		}
+		// The entries that could not be read come first, each an error
+		// of its own; the captures are read all the same.
+		for _, err := range unreadable {
+			jobs = append(jobs, fail(err))
 		}
 		for _, f := range files {
 			jobs = append(jobs, ordered.Job[T]{Name: f, Run: func(p *ordered.Progress) (T, error) {
-				return openAndWork(env, f, p, work)
+				v, err := openAndWork(env, f, p, work)
+				if fromDir && errors.Is(err, parser.ErrNotAStream) {
+					err = &notACaptureError{err}
+				}
+				return v, err
 			}})
 		}
 	}
@@ -44,26 +58,76 @@ func eachInputOrdered[T any](env *Env, args []string, dirs dirOptions, workers i
 		opts.Progress = env.Stderr
 	}
 	worst := ExitOK
+	notRead := 0 // the inputs a signal came before
+	// skipped counts the files of a directory that are not captures; read
+	// the others.
+	skipped, read := 0, 0
 	ordered.Run(jobs, opts, func(v T, err error) {
 		code := ExitError
 		if err == nil {
 			code, err = emit(v)
 		}
+		var nr *notReadError
+		if errors.As(err, &nr) {
+			notRead++
+			worst = max(worst, nr.ExitStatus())
+			return
+		}
+		var nc *notACaptureError
+		if errors.As(err, &nc) {
+			skipped++
+			fmt.Fprintf(env.Stderr, "sseinspect: %v\n", nc)
+			return
+		}
+		read++
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "sseinspect: %v\n", err)
 			code = ExitError
+			if ie, ok := interrupted(err); ok {
+				code = ie.ExitStatus()
+			}
+			fmt.Fprintf(env.Stderr, "sseinspect: %v\n", err)
 		}
 		worst = max(worst, code)
 	})
+	if notRead > 0 {
+		what := "1 more input was"
+		if notRead > 1 {
+			what = fmt.Sprintf("%d more inputs were", notRead)
+		}
+		fmt.Fprintf(env.Stderr, "sseinspect: interrupted: %s not read\n", what)
+	}
+	if skipped > 0 && read == 0 && notRead == 0 {
+		fmt.Fprintln(env.Stderr, "sseinspect: no captures: every file found is not one")
+		worst = ExitError
+	}
 	if worst != ExitOK {
 		return &exitError{code: worst}
 	}
 	return nil
 }
 
+// notACaptureError is a file found in a directory that is neither an SSE
+// stream nor a JSON body (a README.txt among the captures): it is skipped,
+// with a note, and the exit status is not changed. Named on the command
+// line, the same file is an error.
+type notACaptureError struct{ err error }
+
+func (e *notACaptureError) Error() string {
+	return e.err.Error() + " (skipped: not a capture)"
+}
+
+func (e *notACaptureError) Unwrap() error { return e.err }
+
+// notReadError is an input not opened because a signal came before.
+type notReadError struct{ *InterruptedError }
+
 // openAndWork opens the input name, counting what is read of it in p, and
 // runs work on it.
 func openAndWork[T any](env *Env, name string, p *ordered.Progress, work func(in *input) (T, error)) (T, error) {
+	if ie, ok := interruptCause(env.Context); ok {
+		var zero T
+		return zero, &notReadError{ie}
+	}
 	in, err := open(env, name)
 	if err != nil {
 		var zero T

@@ -127,11 +127,16 @@ func (o *goldenCmdOptions) run(env *Env, args []string) error {
 			files = append(files, a)
 			continue
 		}
-		found, err := captureFiles(a, o.recursive, []string{".sse"})
+		found, unreadable, err := captureFiles(a, o.recursive, []string{".sse"})
 		if err != nil {
 			return err
 		}
-		if len(found) == 0 {
+		for _, err := range unreadable {
+			// The others are compared all the same.
+			fmt.Fprintf(env.Stderr, "sseinspect: %v\n", err)
+			worst = ExitError
+		}
+		if len(found) == 0 && len(unreadable) == 0 {
 			fmt.Fprintf(env.Stderr, "sseinspect: no captures (*.sse) in %s%s\n", a, recursiveHint(a, o.recursive, []string{".sse"}))
 			worst = ExitError
 		}

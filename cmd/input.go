@@ -43,7 +43,7 @@ func inputs(args []string) ([]string, error) {
 // open opens one argument. A directory is an error here.
 func open(env *Env, arg string) (*input, error) {
 	if arg == "-" {
-		return &input{name: "stdin", stdin: true, r: env.Stdin, live: env.StdinIsLive}, nil
+		return &input{name: "stdin", stdin: true, r: interruptible(env.Context, env.Stdin), live: env.StdinIsLive}, nil
 	}
 	f, err := os.Open(arg)
 	if err != nil {
@@ -62,7 +62,7 @@ func open(env *Env, arg string) (*input, error) {
 		f.Close()
 		return nil, fmt.Errorf("%s: is a directory", arg)
 	}
-	return &input{name: arg, r: f, c: f}, nil
+	return &input{name: arg, r: interruptible(env.Context, f), c: f}, nil
 }
 
 // openCapture opens in (see capture.Open). Live standard input is timed

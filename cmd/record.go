@@ -55,7 +55,11 @@ Like tee, an output that fails does not stop the others: when the capture
 cannot be written (a full disk) or a line is longer than --max-line-size
 (which bounds memory), the capture ends there, cut short, the stream keeps
 passing through to standard output to its end, and then record reports the
-error and exits with status 2.`,
+error and exits with status 2.
+
+On SIGINT (Ctrl-C) or SIGTERM, record ends the capture as at the end of
+input: the last line, even incomplete (it was passed through already), is
+written, then the end line; the exit status is 128+signal (130, 143).`,
 		Example: `  curl -N https://api.example.com/v1/chat/completions ... | sseinspect record -o cap.sse | sseinspect summarize
   sseinspect summarize cap.sse      # the TTFB and total measured while recording
   sseinspect replay cap.sse         # the stream again, with its timing`,
@@ -123,7 +127,9 @@ func (o *recordOptions) run(env *Env) error {
 		}}
 		outs = []*recordOutput{pass, capture} // the stream flows on first
 	}
-	rerr := copyToOutputs(env.Stdin, outs, func() time.Duration { return now().Sub(start) })
+	// A signal ends the reading as the end of input would: the line being
+	// received, already passed through, is written, then the end line.
+	rerr := copyToOutputs(interruptible(env.Context, env.Stdin), outs, func() time.Duration { return now().Sub(start) })
 	// The capture is ended (and stays readable) even when reading failed.
 	if capture.err == nil {
 		capture.err = w.Close(now().Sub(start))
@@ -137,13 +143,18 @@ func (o *recordOptions) run(env *Env) error {
 		}
 	}
 	var errs []error
-	if rerr != nil {
+	ie, signaled := interrupted(rerr)
+	if rerr != nil && !signaled {
 		errs = append(errs, fmt.Errorf("stdin: %w", rerr))
 	}
 	for _, out := range outs {
 		if out.err != nil {
 			errs = append(errs, out.err)
 		}
+	}
+	if signaled {
+		// Last, so that the exit status is the signal's.
+		errs = append(errs, fmt.Errorf("stdin: %w (what arrived is recorded: the capture ends there)", ie))
 	}
 	return reportAll(env, errs)
 }

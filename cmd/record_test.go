@@ -295,6 +295,8 @@ func TestRecordRefusesInputAsOutput(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte(recStream()), 0o600))
 	link := filepath.Join(dir, "link.sse")
 	require.NoError(t, os.Link(path, link))
+	symlink := filepath.Join(dir, "symlink.sse")
+	require.NoError(t, os.Symlink("x.sse", symlink))
 
 	run := func(args []string, stdout func() io.Writer) (string, int) {
 		in, err := os.Open(path)
@@ -305,7 +307,7 @@ func TestRecordRefusesInputAsOutput(t *testing.T) {
 		return errb.String(), code
 	}
 	discard := func() io.Writer { return io.Discard }
-	for _, out := range []string{path, link} {
+	for _, out := range []string{path, link, symlink} {
 		stderr, code := run([]string{"record", "-o", out}, discard)
 		assert.Equal(t, 2, code, out)
 		assert.Contains(t, stderr, "sseinspect: -o "+out+": it is standard input", out)

@@ -71,11 +71,6 @@ func (o *replayOptions) run(env *Env, path string) error {
 	}
 	p := &serve.Player{Path: path, Speed: speed, Now: env.Now, Wait: env.Wait}
 	if o.listen != "" {
-		if env.Interrupts != nil {
-			var stop context.CancelFunc
-			ctx, stop = env.Interrupts(ctx)
-			defer stop()
-		}
 		return o.serve(ctx, env, p)
 	}
 	return p.Play(ctx, env.Stdout, env.Stderr)

@@ -26,6 +26,9 @@ type replayed struct {
 
 // code is the exit code this capture calls for.
 func (c *replayed) code() int {
+	if ie, ok := interrupted(c.readErr); ok {
+		return ie.ExitStatus()
+	}
 	if c.snap.Status != streamctx.StatusOK || c.snap.BadEvents > 0 {
 		return ExitFailed
 	}
@@ -59,6 +62,11 @@ func (o *commonOptions) replayNoting(env *Env, in *input, scOpts streamctx.Optio
 	var partial *parser.PartialError
 	var readErr error
 	switch {
+	case errors.As(err, &partial) && isInterrupt(partial.Err):
+		// A signal is no fault of the stream: what arrived is reported,
+		// marked as interrupted; the exit status is the signal's.
+		sc.Warn("%v while reading: only what arrived before is reported", partial.Err)
+		readErr = fmt.Errorf("%s: %w", in.name, partial.Err)
 	case errors.As(err, &partial):
 		// What arrived before is reported; the error counts as an
 		// undecodable event (exit 1) and is said on stderr too.
@@ -80,6 +88,12 @@ func (o *commonOptions) replayNoting(env *Env, in *input, scOpts streamctx.Optio
 		c.printNote(env)
 	}
 	return c, nil
+}
+
+// isInterrupt says whether err is a signal's.
+func isInterrupt(err error) bool {
+	_, ok := interrupted(err)
+	return ok
 }
 
 // replayWhole is replay for the commands that decide on a whole stream

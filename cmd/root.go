@@ -25,7 +25,13 @@ that name exists: "sseinspect ./events" summarizes the file.
 Exit status: 0 the stream is complete and error-free; 1 a report was printed
 but the stream failed, is incomplete, carried undecodable events or could not
 be read to its end; 2 nothing to report (usage error, unreadable input,
-unrecognizable format).`,
+unrecognizable format). SIGINT (Ctrl-C) or SIGTERM while reading ends the
+reading: what arrived is reported, marked interrupted in the warnings, and
+the status is 128+signal (130, 143); check, diff and summarize --golden
+decide nothing on part of a stream (2); record ends its capture properly.
+In a directory, an entry that cannot be read is reported and the other
+captures are read; a file that is not a capture (a README.txt) is skipped
+with a note.`,
 		Example: `  sseinspect capture.sse
   curl -N https://api.example.com/v1/chat/completions ... | sseinspect
   sseinspect summarize --json testdata/captures/*/*.sse`,

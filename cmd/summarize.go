@@ -159,7 +159,7 @@ func (o *summarizeOptions) runGolden(env *Env, args []string) error {
 	if len(args) > 1 {
 		return usagef("--golden compares one capture, got %d", len(args))
 	}
-	return eachInput(env, args, func(in *input) (int, error) {
+	return undecidedOnSignal(eachInput(env, args, func(in *input) (int, error) {
 		c, err := o.replayWhole(env, in, streamctx.Options{CollectText: true})
 		if err != nil {
 			return ExitError, err
@@ -175,5 +175,5 @@ func (o *summarizeOptions) runGolden(env *Env, args []string) error {
 			return ExitOK, nil
 		}
 		return ExitFailed, report.GoldenDiff(env.Stdout, o.golden.file, in.name, res.Fields)
-	})
+	}))
 }

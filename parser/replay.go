@@ -20,6 +20,11 @@ var (
 	errUnrecognized = errors.New("unrecognizable format")
 )
 
+// ErrNotAStream is the error (wrapped) of an input that is neither an SSE
+// stream nor a JSON body, and not an HTTP error response either: not a
+// capture at all (a README in a directory of captures).
+var ErrNotAStream = errors.New("not an SSE stream nor a JSON body")
+
 // Options configure Replay.
 type Options struct {
 	// Format is the wire format's name or alias; "" or "auto" detects it.
@@ -272,7 +277,7 @@ func (rp *replayer) notSSE(st sse.Stats) error {
 		}
 		return fmt.Errorf("%w: no SSE events (no data; %d comment lines)", errUnrecognized, st.Comments)
 	}
-	return fmt.Errorf("%w: not an SSE stream nor a JSON body (starts %q)", errUnrecognized, rp.bodySummary())
+	return fmt.Errorf("%w: %w (starts %q)", errUnrecognized, ErrNotAStream, rp.bodySummary())
 }
 
 var titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
