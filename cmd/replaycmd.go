@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"os"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -39,7 +39,16 @@ is played, so that a client or a gateway can be tested against a real
 recorded stream. A capture recorded with curl -i is served with its recorded
 status and headers (an error response too), except Content-Length,
 Transfer-Encoding, Connection and Content-Encoding, which are the server's.
-Stop the server with Ctrl-C (SIGINT) or SIGTERM.`,
+The capture is read once before listening: a missing file, a directory or a
+malformed timed capture is an error (exit 2). A request that cannot be played
+(the capture was removed or changed since) is answered 500 when nothing was
+sent yet, else its connection is aborted, so that a client never takes a cut
+stream for a whole one. Each request is logged on standard error when it
+ends: "GET /v1/chat/completions 200 1234 bytes 1.502s ok" (method, path,
+status, body bytes, duration, and ok, client gone, stopped, failed: ERROR
+or aborted: ERROR). Stop the server with Ctrl-C (SIGINT) or SIGTERM: it
+closes every connection at once, even of a client that does not read, and
+exits 0. Without --listen, a signal ends the replay with 128+signal.`,
 		Example: `  curl -N https://api.example.com/v1/chat/completions ... | sseinspect record -o cap.sse
   sseinspect replay cap.sse | sseinspect summarize
   sseinspect replay --speed max cap.sse > original.sse
@@ -73,7 +82,11 @@ func (o *replayOptions) run(env *Env, path string) error {
 	if o.listen != "" {
 		return o.serve(ctx, env, p)
 	}
-	return p.Play(ctx, env.Stdout, env.Stderr)
+	err = p.Play(ctx, env.Stdout, env.Stderr)
+	if ie, ok := interruptCause(ctx); ok && err != nil {
+		return ie // exit 128+signal
+	}
+	return err
 }
 
 // parseSpeed parses --speed: a positive number, or "max" (0: no waiting).
@@ -90,16 +103,20 @@ func parseSpeed(s string) (float64, error) {
 
 // serve serves the capture of p on addr until ctx is done.
 func (o *replayOptions) serve(ctx context.Context, env *Env, p *serve.Player) error {
-	// Check the file once before listening: a bad path is a usage-time
-	// error, not a failure of every request.
-	f, err := os.Open(p.Path)
-	if err != nil {
+	// Check the capture once before listening: a bad path or a malformed
+	// capture is an error now (exit 2), not a failure of every request.
+	if err := p.Check(); err != nil {
 		return err
 	}
-	f.Close()
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return err
+	}
+	var mu sync.Mutex
+	p.Log = func(l serve.RequestLog) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(env.Stderr, "sseinspect: %s\n", l)
 	}
 	fmt.Fprintf(env.Stderr, "sseinspect: serving %s on http://%s/ (Ctrl-C to stop)\n", p.Path, ln.Addr())
 	return p.Serve(ctx, ln)

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -40,7 +41,10 @@ func (s *lineSink) Write(p []byte) (int, error) {
 			s.buf.WriteString(line)
 			return len(p), nil
 		}
-		s.lines <- line
+		select {
+		case s.lines <- line:
+		default: // a test reads the lines it waits for; the others are dropped
+		}
 	}
 }
 
@@ -122,6 +126,14 @@ func TestReplayListenRecordedStatus(t *testing.T) {
 // code.
 func serveReplay(t *testing.T, path string, clock *gatedclock.Clock) (string, func() int) {
 	t.Helper()
+	url, stop, _ := serveReplayLog(t, path, clock)
+	return url, stop
+}
+
+// serveReplayLog is serveReplay, also returning the lines replay writes on
+// stderr after the first.
+func serveReplayLog(t *testing.T, path string, clock *gatedclock.Clock) (string, func() int, <-chan string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	stderr := &lineSink{lines: make(chan string, 10)}
@@ -144,7 +156,44 @@ func serveReplay(t *testing.T, path string, clock *gatedclock.Clock) (string, fu
 	return url, func() int {
 		cancel()
 		return <-done
+	}, stderr.lines
+}
+
+// TestReplayListenChecksAndLogs: the capture is checked before listening
+// (a directory, a malformed timed capture: exit 2, nothing served); each
+// request is logged on stderr, one line, when it ends.
+func TestReplayListenChecksAndLogs(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	malformed := filepath.Join(dir, "bad.sse")
+	require.NoError(t, os.WriteFile(malformed, []byte(":sseinspect-timed v1 start=2026-03-04T05:06:07Z\n:sseinspect-t 0.000\ndata: a\n\n:sseinspect-t x\ndata: b\n\n"), 0o644))
+	for name, c := range map[string]struct{ path, stderr string }{
+		"directory": {dir, "sseinspect: " + dir + ": is a directory, not a capture file\n"},
+		"malformed": {malformed, "sseinspect: " + malformed + `: malformed timed capture: line 5: malformed time line ":sseinspect-t x"` + "\n"},
+		"missing":   {filepath.Join(dir, "gone.sse"), "no such file or directory"},
+	} {
+		stdout, stderr, code := recRun(t, []string{"replay", "--listen", "127.0.0.1:0", c.path}, nil, false, nil)
+		assert.Equal(t, 2, code, name)
+		assert.Empty(t, stdout, name)
+		assert.Contains(t, stderr, c.stderr, name)
+		assert.NotContains(t, stderr, "serving", name)
 	}
+	_, stderr, code := recRun(t, []string{"replay", dir}, nil, false, nil)
+	assert.Equal(t, 2, code)
+	assert.Equal(t, "sseinspect: "+dir+": is a directory, not a capture file\n", stderr)
+
+	path := filepath.Join(dir, "cap.sse")
+	require.NoError(t, os.WriteFile(path, []byte(servedCapture), 0o644))
+	clock := gatedclock.New()
+	url, stop, lines := serveReplayLog(t, path, clock)
+	go clock.Allow(3)
+	resp, err := http.Get(url + "v1/chat/completions")
+	require.NoError(t, err)
+	_, err = io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Regexp(t, `^sseinspect: GET /v1/chat/completions 200 32 bytes \S+ ok\n$`, <-lines)
+	assert.Equal(t, 0, stop())
 }
 
 func TestReplayToStdout(t *testing.T) {
@@ -260,4 +309,43 @@ func TestBinaryLivePipe(t *testing.T) {
 	require.NoError(t, json.Unmarshal(out.Bytes(), &s), out.String())
 	require.NotNil(t, s.TTFB, out.String())
 	assert.InDelta(t, float64(*s.TTFB), *s.Latency.TTFB, 1)
+}
+
+// TestReplaySignal: a signal while replay waits for the next part ends it
+// with 128+signal; replay --listen stops serving and exits 0, as its help
+// says.
+func TestReplaySignal(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "cap.sse")
+	require.NoError(t, os.WriteFile(path, []byte(servedCapture), 0o644))
+	for _, c := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"replay", path}, 143},
+		{[]string{"replay", "--listen", "127.0.0.1:0", path}, 0},
+	} {
+		clock := gatedclock.New()
+		sigs := make(chan os.Signal, 1)
+		stderr := &lineSink{lines: make(chan string, 10)}
+		var stdout bytes.Buffer
+		done := make(chan int, 1)
+		go func() {
+			done <- cmd.Run(c.args, cmd.Env{
+				Stdout: &stdout, Stderr: stderr, Now: clock.Now, Wait: clock.Wait, Start: clock.Now(),
+				Signals: func() (<-chan os.Signal, func()) { return sigs, func() {} },
+			})
+		}()
+		if c.code == 0 {
+			line := <-stderr.lines // serving ... on URL
+			_, url, _ := strings.Cut(strings.TrimSpace(line), " on ")
+			url, _, _ = strings.Cut(url, " ")
+			resp, err := http.Get(url)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+		}
+		<-clock.Waits() // waiting for the second event
+		sigs <- syscall.SIGTERM
+		assert.Equal(t, c.code, <-done, c.args)
+	}
 }

@@ -84,7 +84,7 @@ func TestBadInputInvalidUTF8AndControlBytes(t *testing.T) {
 	assert.Equal(t, "a\uFFFDbc\x00\x07d", s.Text[:len("a\uFFFDbc\x00\x07d")], "invalid UTF-8 becomes U+FFFD; escaped controls are kept")
 	assert.True(t, s.Complete)
 	w := strings.Join(s.Warnings, "\n")
-	assert.Contains(t, w, "1 invalid UTF-8 sequences were replaced with U+FFFD")
+	assert.Contains(t, w, "1 invalid UTF-8 sequence was replaced with U+FFFD")
 	// A raw control byte inside a JSON string is invalid JSON.
 	assert.Equal(t, 1, s.BadEvents)
 }

@@ -13,7 +13,7 @@ import (
 
 // notFieldsRE finds the count in the warning about lines that are not
 // SSE fields.
-var notFieldsRE = regexp.MustCompile(`^(\d+) lines are not SSE fields`)
+var notFieldsRE = regexp.MustCompile(`^(\d+) lines? (is|are) not an SSE field`)
 
 // notFieldLines returns the count the warning about lines that are not
 // SSE fields gives for input, 0 without the warning.
@@ -91,4 +91,14 @@ func TestNotFieldLinesCount(t *testing.T) {
 		}
 		assert.Equal(t, want, notFieldLines(t, withLines(lines)), "%q", lines)
 	}
+}
+
+// TestNotFieldWarningSaysOneLine: one line is one line, in the count and
+// in the grammar.
+func TestNotFieldWarningSaysOneLine(t *testing.T) {
+	t.Parallel()
+	ws := mustSummarize(t, withLines([]string{"foo"}), "").Warnings
+	assert.Contains(t, ws, "1 line is not an SSE field (data, event, id, retry) nor a comment, and ignored")
+	ws = mustSummarize(t, withLines([]string{"foo", "bar: x"}), "").Warnings
+	assert.Contains(t, ws, "2 lines are not an SSE field (data, event, id, retry) nor a comment, and ignored")
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/sseinspect/sseinspect/capture"
@@ -243,23 +244,31 @@ func copyEvent(ev *sse.Event) sse.Event {
 func (rp *replayer) tolerations(st sse.Stats) {
 	sc := rp.sc
 	if st.CRLines > 0 {
-		sc.Warn("%d lines end with a lone CR (valid SSE, but rare)", st.CRLines)
+		sc.Warn("%s with a lone CR (valid SSE, but rare)", count(st.CRLines, "line ends", "lines end"))
 	}
 	if n := st.UnknownFields; n > 0 {
-		sc.Warn("%d lines are not SSE fields (data, event, id, retry) nor comments and were ignored", n)
+		sc.Warn("%s not an SSE field (data, event, id, retry) nor a comment, and ignored", count(n, "line is", "lines are"))
 	}
 	if st.NoSpaceFields > 0 {
-		sc.Warn("%d fields have no space after the colon (as in data:{...}); providers send one", st.NoSpaceFields)
+		sc.Warn("%s no space after the colon (as in data:{...}); providers send one", count(st.NoSpaceFields, "field has", "fields have"))
 	}
 	if st.InvalidUTF8 > 0 {
-		sc.Warn("%d invalid UTF-8 sequences were replaced with U+FFFD", st.InvalidUTF8)
+		sc.Warn("%s replaced with U+FFFD", count(st.InvalidUTF8, "invalid UTF-8 sequence was", "invalid UTF-8 sequences were"))
 	}
 	if st.IgnoredIDs > 0 {
-		sc.Warn("%d id fields contain NUL and were ignored", st.IgnoredIDs)
+		sc.Warn("%s NUL and ignored", count(st.IgnoredIDs, "id field contains", "id fields contain"))
 	}
 	if st.InvalidRetry > 0 {
-		sc.Warn("%d retry fields are not all digits and were ignored", st.InvalidRetry)
+		sc.Warn("%s not all digits and ignored", count(st.InvalidRetry, "retry field is", "retry fields are"))
 	}
+}
+
+// count says n things: "1 line is", "3 lines are".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 // notSSE explains input that carried no SSE event: an HTTP error body in

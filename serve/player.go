@@ -30,6 +30,9 @@ type Player struct {
 	// Wait waits for d (always positive), or until ctx is done and then
 	// returns ctx's error; nil means a timer.
 	Wait func(ctx context.Context, d time.Duration) error
+	// Log, when not nil, is called once for each request served, when it
+	// ends (Serve and Handler); it must be safe for concurrent use.
+	Log func(RequestLog)
 }
 
 // Play writes the original stream of the capture to w, each part when it
@@ -45,7 +48,7 @@ func (p *Player) Play(ctx context.Context, w io.Writer, warn io.Writer) error {
 // preamble function, the HTTP status and header of a capture recorded with
 // curl -i are not written but handed to it, when they are due.
 func (p *Player) play(ctx context.Context, w io.Writer, flush func(), warn io.Writer, preamble func(status int, h http.Header)) error {
-	f, err := os.Open(p.Path)
+	f, err := p.open()
 	if err != nil {
 		return err
 	}
@@ -122,6 +125,43 @@ func (p *Player) due(ctx context.Context, t0 time.Time, at time.Duration) error 
 		return sleep(ctx, d)
 	}
 	return p.Wait(ctx, d)
+}
+
+// open opens the capture file; a directory is an error here, not when it
+// is read.
+func (p *Player) open() (*os.File, error) {
+	f, err := os.Open(p.Path)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := f.Stat(); err != nil || fi.IsDir() {
+		f.Close()
+		if err == nil {
+			err = errors.New("is a directory, not a capture file")
+		}
+		return nil, fmt.Errorf("%s: %w", p.Path, err)
+	}
+	return f, nil
+}
+
+// Check reads the capture to its end, as a play would, without waiting or
+// writing: an error (a missing file, a directory, a malformed timed
+// capture) is the one every play would meet. replay --listen checks once
+// before it listens.
+func (p *Player) Check() error {
+	f, err := p.open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	c, err := capture.Open(f, capture.Options{})
+	if err != nil {
+		return fmt.Errorf("%s: %w", p.Path, err)
+	}
+	if _, err := io.Copy(io.Discard, c); err != nil {
+		return fmt.Errorf("%s: %w", p.Path, err)
+	}
+	return nil
 }
 
 func (p *Player) now() time.Time {
