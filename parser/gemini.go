@@ -187,6 +187,13 @@ var (
 )
 
 // Event handles one GenerateContentResponse.
+// Trailer: after the finishReason, a chunk without content parts (usage
+// only, or one that is not even an object) adds nothing to the answer; a
+// chunk with parts is another answer.
+func (p *gemini) Trailer(ev *sse.Event) bool {
+	return !bytes.Contains(ev.Data, []byte(`"parts"`))
+}
+
 func (p *gemini) Event(sc *streamctx.Context, ev *sse.Event) {
 	if len(ev.Type) > 0 && string(ev.Type) != "message" {
 		// Gemini sends no event types; read the data anyway.

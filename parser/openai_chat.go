@@ -328,9 +328,6 @@ func (p *openAIChat) Event(sc *streamctx.Context, ev *sse.Event) {
 		p.warned.warn(sc, "empty", "line %d: an event with empty data was ignored", ev.Line)
 		return
 	}
-	if p.done {
-		p.warned.warn(sc, "after-done", "line %d: data after [DONE] (read anyway)", ev.Line)
-	}
 	if data[0] != '{' {
 		err := errNotObject
 		if !json.Valid(data) {

@@ -525,7 +525,7 @@ func TestOpenAIChat(t *testing.T) {
 			name:  "data_after_done_is_read_and_warned",
 			input: hello + chatDoneEvent + chatChunk("", chatUsage7),
 			want: usage(ok(chatResult{Text: "Hello", Warnings: []string{
-				"line 7: data after [DONE] (read anyway)",
+				"line 7: data after the end of the stream (line 5) was read anyway: two streams concatenated?",
 			}})),
 		},
 	}

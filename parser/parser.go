@@ -47,6 +47,15 @@ type Parser interface {
 	End(sc *streamctx.Context)
 }
 
+// trailer is implemented by the parsers of formats whose normal end
+// (streamctx.Context.Complete) may be followed by events that belong to
+// the same stream: Trailer says whether ev is one (Gemini's usage-only
+// chunk after the finishReason). Any other event after the end is warned
+// about as data after the end of the stream.
+type trailer interface {
+	Trailer(ev *sse.Event) bool
+}
+
 // Format describes one wire format. Each format's file declares its Format;
 // the formats table lists them.
 type Format struct {

@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -133,6 +134,11 @@ type replayer struct {
 	// Result.Detected); tries counts the events it was asked about.
 	detected string
 	tries    int
+	// endLine is the line of the event after which the stream had reached
+	// its format's normal end (streamctx.Context.Complete), 0 before;
+	// afterEnd says that data after it was warned about.
+	endLine  int
+	afterEnd bool
 }
 
 // saw asks detection about ev until it tells a format, for at most
@@ -229,7 +235,31 @@ func (rp *replayer) dispatch(ev *sse.Event) {
 	if ev.Incomplete {
 		rp.sc.Warn("line %d: the input ended inside this event (no blank line after it); it was read anyway", ev.Line)
 	}
+	rp.afterTheEnd(ev)
 	rp.parser.Event(rp.sc, ev)
+	if rp.endLine == 0 && rp.sc.Complete() {
+		rp.endLine = ev.Line
+	}
+}
+
+// afterTheEnd warns, once, about an event that comes after the stream
+// reached its format's normal end ([DONE], message_stop, a finishReason,
+// response.completed): it is read all the same, but what follows the end
+// is another stream or garbage (two captures concatenated). One mechanism
+// for every format.
+//
+// A [DONE] is not such data: proxies end streams of every format with one
+// (OpenRouter after response.completed); nor is what the format's parser
+// calls a trailer (see trailer).
+func (rp *replayer) afterTheEnd(ev *sse.Event) {
+	if rp.endLine == 0 || rp.afterEnd || string(bytes.TrimSpace(ev.Data)) == "[DONE]" {
+		return
+	}
+	if t, ok := rp.parser.(trailer); ok && t.Trailer(ev) {
+		return
+	}
+	rp.afterEnd = true
+	rp.sc.Warn("line %d: data after the end of the stream (line %d) was read anyway: two streams concatenated?", ev.Line, rp.endLine)
 }
 
 func copyEvent(ev *sse.Event) sse.Event {

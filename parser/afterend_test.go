@@ -1,0 +1,57 @@
+package parser_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const afterEndWarning = "data after the end of the stream"
+
+// afterEnd returns the warnings of s that are about data after the end.
+func afterEnd(ws []string) []string {
+	var got []string
+	for _, w := range ws {
+		if strings.Contains(w, afterEndWarning) {
+			got = append(got, w)
+		}
+	}
+	return got
+}
+
+// TestDataAfterTheEndIsWarnedInEveryFormat: two captures concatenated
+// (cat a.sse a.sse) are read, and every format warns, once, at the first
+// event after its normal end ([DONE], message_stop, a finishReason,
+// response.completed). The real captures alone carry no such warning.
+func TestDataAfterTheEndIsWarnedInEveryFormat(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ capture, format string }{
+		{"openai/chat-text-include-usage.sse", "openai-chat"},
+		{"openai/responses-text.sse", "openai-responses"},
+		{"openrouter/responses-no-event-lines.sse", "openai-responses"}, // [DONE] after response.completed is not "after the end"
+		{"anthropic/text.sse", "anthropic"},
+		{"anthropic/compaction-cache-read.sse", "anthropic"},
+		{"gemini/thoughts.sse", "gemini"},
+		{"gemini/text-crlf.sse", "gemini"},
+		{"vertex-ai/flex-tier-thoughts.sse", "gemini"},
+	} {
+		t.Run(c.capture, func(t *testing.T) {
+			t.Parallel()
+			b, err := os.ReadFile(filepath.Join("..", "testdata", "captures", c.capture))
+			require.NoError(t, err)
+			one := mustSummarize(t, string(b), "")
+			require.True(t, one.Complete, "the capture reaches its end")
+			assert.Empty(t, afterEnd(one.Warnings), "a capture alone")
+
+			two := mustSummarize(t, string(b)+string(b), "")
+			assert.Equal(t, c.format, two.Format)
+			got := afterEnd(two.Warnings)
+			require.Len(t, got, 1, "warned once: %v", two.Warnings)
+			assert.Regexp(t, `^line \d+: data after the end of the stream \(line \d+\) was read anyway: two streams concatenated\?$`, got[0])
+		})
+	}
+}
