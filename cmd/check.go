@@ -133,7 +133,7 @@ func undecidedOnSignal(err error) error {
 		ee.code = ExitError
 	}
 	if isInterrupt(err) {
-		return fmt.Errorf("%v: nothing is decided on part of a stream", err) // exit 2
+		return errors.New(err.Error() + ": nothing is decided on part of a stream") // exit 2, not the signal's
 	}
 	return err
 }
@@ -142,7 +142,7 @@ func undecidedOnSignal(err error) error {
 // input: exit 2, as the assertions cannot be decided. It does not unwrap
 // to the InterruptedError, whose exit status is the signal's.
 func undecided(err error) error {
-	return fmt.Errorf("%v: the assertions are not decided on part of a stream", err)
+	return errors.New(err.Error() + ": the assertions are not decided on part of a stream")
 }
 
 // assertions builds the assertions given on the command line, in a fixed

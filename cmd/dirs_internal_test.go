@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"bytes"
-	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -71,7 +70,7 @@ func TestUnreadableEntryDoesNotHideTheDirectory(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{filepath.Join(dir, "a.sse"), filepath.Join(dir, "z.sse")}, files)
 	require.Len(t, unreadable, 1)
-	assert.True(t, errors.Is(unreadable[0], fs.ErrPermission))
+	assert.ErrorIs(t, unreadable[0], fs.ErrPermission)
 }
 
 // TestUnreadableEntryMode000: the same with a real directory of mode 000,
