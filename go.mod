@@ -3,8 +3,10 @@ module github.com/sseinspect/sseinspect
 go 1.26.8
 
 require (
+	github.com/andybalholm/brotli v1.3.0
 	github.com/dlclark/regexp2 v1.12.0
 	github.com/fatih/color v1.19.0
+	github.com/klauspost/compress v1.20.4
 	github.com/mattn/go-isatty v0.0.24
 	github.com/pkoukk/tiktoken-go-loader v0.0.2
 	github.com/rogpeppe/go-internal v1.16.0

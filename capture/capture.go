@@ -65,6 +65,10 @@ type Options struct {
 	// Start is the time the arrival times of a live input count from (the
 	// start of sseinspect); the zero value means Clock() at Open.
 	Start time.Time
+	// Coding is the compression of the whole input that its file name
+	// says (CodingOf); "" lets Open tell gzip and zstd by their magic
+	// bytes. Brotli has none: only a name ending in .br says it.
+	Coding Coding
 }
 
 // OpenResponse opens r as the response itself, without times: an HTTP
@@ -88,22 +92,28 @@ func Open(r io.Reader, opts Options) (*Capture, error) {
 	if opts.Clock != nil {
 		src = live{r: r, clock: opts.Clock}
 	}
-	raw := &reader{src: src}
+	raw, note, err := decompressInput(&reader{src: src}, opts.Coding)
+	if err != nil {
+		return nil, err
+	}
 	c, err := detect(raw)
 	if err != nil {
 		return nil, err
 	}
-	if c != nil {
-		return c, nil // it carries its own times, or none
-	}
-	c = &Capture{body: raw}
-	if opts.Clock != nil {
-		c.Start = opts.Start
-		if c.Start.IsZero() {
-			c.Start = opts.Clock()
+	if c == nil {
+		c = &Capture{body: raw}
+		if opts.Clock != nil {
+			c.Start = opts.Start
+			if c.Start.IsZero() {
+				c.Start = opts.Clock()
+			}
 		}
+		err = c.readPreamble()
 	}
-	return c, c.readPreamble()
+	if note != "" {
+		c.Notes = append([]string{note}, c.Notes...)
+	}
+	return c, err
 }
 
 // detect tells whether raw is a timed capture, a curl trace or a HAR
@@ -155,7 +165,7 @@ func (c *Capture) readPreamble() error {
 	if n := before + after; n > 0 {
 		c.Notes = append(c.Notes, fmt.Sprintf("%d lines of curl -v output (starting with \"* \", \"> \", \"< \", \"{ [\" or \"} [\") before the body were skipped", n))
 	}
-	return nil
+	return c.decodeBody()
 }
 
 // curlVerbose are the starts of the lines that curl -v writes on standard

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/sseinspect/sseinspect/capture"
 )
 
 // captureExts are the file name extensions of captures found in a
@@ -74,13 +75,32 @@ func anyDir(args []string) bool {
 	return false
 }
 
+// captureExt returns the extension that says what kind of capture a file
+// is: its last, or the one before a compression's (.sse of x.sse.gz).
+func captureExt(path string) string {
+	ext := filepath.Ext(path)
+	if capture.CodingOf(path) != "" {
+		ext = filepath.Ext(strings.TrimSuffix(path, ext))
+	}
+	return ext
+}
+
+// captureExtFull returns the extensions captureExt looks past as well:
+// ".sse.gz" for x.sse.gz, ".sse" for x.sse.
+func captureExtFull(path string) string {
+	if capture.CodingOf(path) == "" {
+		return filepath.Ext(path)
+	}
+	return captureExt(path) + filepath.Ext(path)
+}
+
 // dirFS opens a directory as a file system for captureFiles; tests
 // replace it (when no other test runs) with one whose entries fail.
 var dirFS = os.DirFS
 
 // captureFiles returns the regular files (or symbolic links) in dir whose
-// names end in one of exts, sorted by path; recursive descends into
-// subdirectories, except hidden ones (.git). An entry that cannot be read
+// names end in one of exts (compressed or not: see captureExt), sorted by
+// path; recursive descends into subdirectories, except hidden ones (.git). An entry that cannot be read
 // (a subdirectory without permission) does not hide the others: it is in
 // unreadable, with its error, and the walk goes on. err is dir's own error.
 func captureFiles(dir string, recursive bool, exts []string) (files []string, unreadable []error, err error) {
@@ -105,7 +125,7 @@ func captureFiles(dir string, recursive bool, exts []string) (files []string, un
 		if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
 			return nil
 		}
-		if slices.Contains(exts, filepath.Ext(path)) {
+		if slices.Contains(exts, captureExt(path)) {
 			files = append(files, path)
 		}
 		return nil

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -188,9 +187,9 @@ func (o *goldenCmdOptions) run(env *Env, args []string) error {
 }
 
 // goldenFile is the golden file of a capture: its name without its
-// extension (.sse), then .golden.json.
+// extension (.sse, or .sse.gz for a compressed one), then .golden.json.
 func goldenFile(capture string) string {
-	return strings.TrimSuffix(capture, filepath.Ext(capture)) + goldenExt
+	return strings.TrimSuffix(capture, captureExtFull(capture)) + goldenExt
 }
 
 // one compares one capture with its golden file.

@@ -74,6 +74,9 @@ func (o *commonOptions) openCapture(env *Env, in *input) (*capture.Capture, erro
 	if in.live && !o.noTiming && env.Now != nil {
 		opts = capture.Options{Clock: env.Now, Start: env.Start}
 	}
+	if !in.stdin {
+		opts.Coding = capture.CodingOf(in.name)
+	}
 	c, err := capture.Open(in.r, opts)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", in.name, err)
