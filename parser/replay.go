@@ -204,7 +204,7 @@ func (rp *replayer) sse(maxLine int) error {
 				}
 				pending = nil
 			} else if len(pending) >= maxDetectEvents {
-				return fmt.Errorf("%w: none of the first %d events is of a known wire format (use --format)", errUnrecognized, len(pending))
+				return rp.unrecognized(fmt.Sprintf("none of the first %d events is of a known wire format (use --format)", len(pending)))
 			}
 			continue
 		}
@@ -216,7 +216,7 @@ func (rp *replayer) sse(maxLine int) error {
 	st := rp.in.Stats()
 	if rp.parser == nil {
 		if len(pending) > 0 {
-			return fmt.Errorf("%w: none of its %d events is of a known wire format (use --format)", errUnrecognized, len(pending))
+			return rp.unrecognized(fmt.Sprintf("none of its %d events is of a known wire format (use --format)", len(pending)))
 		}
 		return rp.notSSE(st)
 	}
@@ -301,6 +301,15 @@ func count(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + many
 }
 
+// unrecognized is the error of a body whose events are of no known
+// format; a body that is not UTF-8 text is said to be what it is instead.
+func (rp *replayer) unrecognized(msg string) error {
+	if kind := binaryKind(rp.in.head); kind != "" {
+		msg = kind
+	}
+	return fmt.Errorf("%w: %s", errUnrecognized, msg)
+}
+
 // notSSE explains input that carried no SSE event: an HTTP error body in
 // text or HTML is recorded as the error when the status says so, anything
 // else is unrecognizable.
@@ -315,6 +324,9 @@ func (rp *replayer) notSSE(st sse.Stats) error {
 			return nil
 		}
 		return fmt.Errorf("%w: no SSE events (no data; %d comment lines)", errUnrecognized, st.Comments)
+	}
+	if kind := binaryKind(rp.in.head); kind != "" {
+		return fmt.Errorf("%w: %w: %s", errUnrecognized, ErrNotAStream, kind)
 	}
 	return fmt.Errorf("%w: %w (starts %q)", errUnrecognized, ErrNotAStream, rp.bodySummary())
 }
