@@ -1,11 +1,14 @@
 package capture
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/textproto"
 	"strconv"
 	"strings"
@@ -31,8 +34,9 @@ type harFile struct {
 }
 
 type harEntry struct {
-	Time    float64 `json:"time"`
-	Request struct {
+	StartedDateTime string  `json:"startedDateTime"`
+	Time            float64 `json:"time"`
+	Request         struct {
 		Method string `json:"method"`
 		URL    string `json:"url"`
 	} `json:"request"`
@@ -50,6 +54,17 @@ type harEntry struct {
 			Encoding string  `json:"encoding"`
 		} `json:"content"`
 	} `json:"response"`
+	// EventSourceMessages are the events of an EventSource response, as
+	// Chrome's DevTools protocol reports them (Network.eventSourceMessage
+	// Received) and HAR writers built on it export them, beside Chrome's
+	// own _webSocketMessages. Time is in seconds: since the epoch, or on
+	// the protocol's monotonic clock.
+	EventSourceMessages []struct {
+		Time      float64 `json:"time"`
+		EventName string  `json:"eventName"`
+		EventID   string  `json:"eventId"`
+		Data      string  `json:"data"`
+	} `json:"_eventSourceMessages"`
 	Timings struct {
 		Blocked float64 `json:"blocked"`
 		DNS     float64 `json:"dns"`
@@ -59,8 +74,8 @@ type harEntry struct {
 	} `json:"timings"`
 }
 
-// isHAR reports whether head begins a JSON object whose first member is
-// "log"; mayBeHAR whether it could still turn out to once more bytes arrive.
+// isHAR reports whether head begins a JSON object with a "log" member;
+// mayBeHAR whether it could still turn out to once more bytes arrive.
 func isHAR(head []byte) bool {
 	ok, decided := harPrefix(head)
 	return ok && decided
@@ -73,21 +88,48 @@ func mayBeHAR(head []byte) bool {
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
 
-// harPrefix reports whether head is consistent with `{ "log":` (white space
-// allowed), and whether head is long enough to be sure.
+// maxHARPeek is how far into a JSON object harPrefix looks for "log".
+const maxHARPeek = 64 << 10
+
+// harPrefix reports whether head is consistent with a JSON object that
+// has a "log" member, its members in any order (the ones before "log"
+// are skipped, within maxHARPeek bytes), and whether head is long enough
+// to be sure. A byte order mark may come first.
 func harPrefix(head []byte) (ok, decided bool) {
-	head = bytes.TrimPrefix(head, bom)
-	for _, want := range []string{"{", `"log"`, ":"} {
-		head = bytes.TrimLeft(head, " \t\r\n")
-		if len(head) < len(want) {
-			return bytes.HasPrefix([]byte(want), head), false
-		}
-		if !bytes.HasPrefix(head, []byte(want)) {
-			return false, true
-		}
-		head = head[len(want):]
+	head = bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
+	if len(head) == 0 {
+		return true, false
 	}
-	return true, true
+	if head[0] != '{' {
+		return false, true
+	}
+	d := json.NewDecoder(bytes.NewReader(head))
+	if _, err := d.Token(); err != nil {
+		return false, true
+	}
+	undecided := func(err error) (bool, bool) {
+		if (errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)) && len(head) < maxHARPeek {
+			return true, false
+		}
+		return false, true // not JSON, or no "log" near enough the start
+	}
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return undecided(err)
+		}
+		key, isKey := tok.(string)
+		if !isKey {
+			return false, true // the object ended without "log"
+		}
+		if key == "log" {
+			return true, true
+		}
+		var skip json.RawMessage
+		if err := d.Decode(&skip); err != nil {
+			return undecided(err)
+		}
+	}
 }
 
 // harStart is the time the times of a HAR file count from.
@@ -97,7 +139,11 @@ var harStart = time.Unix(0, 0).UTC()
 // holds.
 func fromHAR(r io.Reader) (*Capture, error) {
 	var f harFile
-	if err := json.NewDecoder(r).Decode(&f); err != nil {
+	br := bufio.NewReader(r)
+	if b, _ := br.Peek(len(bom)); bytes.Equal(b, bom) {
+		_, _ = br.Discard(len(bom)) // Fiddler and Windows tools write one
+	}
+	if err := json.NewDecoder(br).Decode(&f); err != nil {
 		return nil, formatErr("HAR: %v", err)
 	}
 	if f.Log == nil || len(f.Log.Entries) == 0 {
@@ -119,19 +165,30 @@ func fromHAR(r io.Reader) (*Capture, error) {
 		pick = 0
 	}
 	e := &f.Log.Entries[pick]
-	body := ""
-	if t := e.Response.Content.Text; t != nil {
-		body = *t
+	var notes []string
+	body, hasText := "", false
+	if t := e.Response.Content.Text; t != nil && *t != "" {
+		body, hasText = *t, true
 	}
-	if strings.EqualFold(e.Response.Content.Encoding, "base64") {
+	if hasText && strings.EqualFold(e.Response.Content.Encoding, "base64") {
 		b, err := base64.StdEncoding.DecodeString(body)
 		if err != nil {
 			return nil, formatErr("HAR: entry %d: content.text: %v", pick+1, err)
 		}
 		body = string(b)
 	}
+	if !hasText && len(e.EventSourceMessages) > 0 {
+		body = e.sseFromMessages()
+		notes = append(notes, "the HAR entry has no content.text: its body was rebuilt from its _eventSourceMessages (their event, id and data; comments and the exact bytes are lost)")
+	}
+	if !hasText && len(e.EventSourceMessages) == 0 && e.Response.Status < 400 {
+		return nil, formatErr("HAR: entry %d (%s %s, status %d) holds no response body: content.text is missing or empty. "+
+			"Browsers leave it out when the HAR is saved without content, while the stream is still open, or for a response they did not keep; "+
+			"save the HAR again after the stream has ended (Chrome: \"Save all as HAR with content\")",
+			pick+1, e.Request.Method, e.Request.URL, e.Response.Status)
+	}
 	ms := func(v float64) time.Duration {
-		if v < 0 {
+		if v < 0 || math.IsNaN(v) || v > maxHARMillis {
 			return 0
 		}
 		return time.Duration(v * float64(time.Millisecond)).Round(time.Microsecond)
@@ -142,10 +199,20 @@ func fromHAR(r io.Reader) (*Capture, error) {
 	if end.Before(ttfb) {
 		end = ttfb
 	}
+	list, note := e.timedEvents(body, ttfb)
+	if note != "" {
+		notes = append(notes, note)
+	}
+	untimed := list == nil
+	if untimed {
+		list = []chunk{{data: []byte(body), at: ttfb}}
+	} else if last := list[len(list)-1].at; last.After(end) {
+		end = last
+	}
 	c := &Capture{
 		Start:         harStart,
-		EventsUntimed: true,
-		body:          &reader{src: &chunks{list: []chunk{{data: []byte(body), at: ttfb}}, end: end}},
+		EventsUntimed: untimed,
+		body:          &reader{src: &chunks{list: list, end: end}},
 	}
 	if e.Response.Status > 0 {
 		// The preamble as curl -i would show it.
@@ -170,12 +237,120 @@ func fromHAR(r io.Reader) (*Capture, error) {
 	if c.StatusCode > 0 || body != "" {
 		c.firstByte = ttfb
 	}
-	note := fmt.Sprintf("read from a HAR file (entry %d of %d: %s %s): it keeps no per-event timing; the first byte and the end come from its timings, the times of events are unknown", pick+1, len(f.Log.Entries), e.Request.Method, e.Request.URL)
-	c.Notes = append(c.Notes, note)
+	if untimed {
+		c.Notes = append(c.Notes, fmt.Sprintf("read from a HAR file (entry %d of %d: %s %s): it keeps no per-event timing; the first byte and the end come from its timings, the times of events are unknown", pick+1, len(f.Log.Entries), e.Request.Method, e.Request.URL))
+	} else {
+		c.Notes = append(c.Notes, fmt.Sprintf("read from a HAR file (entry %d of %d: %s %s): the first byte and the end come from its timings, the times of events from its _eventSourceMessages", pick+1, len(f.Log.Entries), e.Request.Method, e.Request.URL))
+	}
+	c.Notes = append(c.Notes, notes...)
 	if sse > 1 {
 		c.Notes = append(c.Notes, fmt.Sprintf("the HAR file has %d text/event-stream responses; the first was read", sse))
 	}
 	return c, nil
+}
+
+// maxHARMillis bounds a time in a HAR file (a day): a larger one cannot
+// be the time of one exchange, and would overflow a time.Duration.
+const maxHARMillis = 24 * 60 * 60 * 1000
+
+// sseFromMessages writes the events of _eventSourceMessages as an SSE
+// stream: an event line unless the type is "message", an id line when
+// there is one, a data line per line of data, a blank line.
+func (e *harEntry) sseFromMessages() string {
+	var b strings.Builder
+	for _, m := range e.EventSourceMessages {
+		if m.EventName != "" && m.EventName != "message" {
+			b.WriteString("event: " + oneLine(m.EventName) + "\n")
+		}
+		if m.EventID != "" {
+			b.WriteString("id: " + oneLine(m.EventID) + "\n")
+		}
+		for _, l := range strings.Split(m.Data, "\n") {
+			b.WriteString("data: " + l + "\n")
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// oneLine keeps a field value on its line.
+func oneLine(s string) string { return strings.NewReplacer("\r", " ", "\n", " ").Replace(s) }
+
+// timedEvents splits body into the events that _eventSourceMessages
+// time, each with its arrival: nil when the entry has no such times, with
+// a note when it has some that cannot be used. A message time since the
+// epoch counts from startedDateTime; one on the protocol's monotonic
+// clock cannot be placed against the request, so the first message is
+// taken at the first byte (ttfb) and the others by their differences.
+func (e *harEntry) timedEvents(body string, ttfb time.Time) ([]chunk, string) {
+	msgs := e.EventSourceMessages
+	if len(msgs) == 0 {
+		return nil, ""
+	}
+	blocks := dataBlocks(body)
+	if len(blocks) != len(msgs) {
+		return nil, fmt.Sprintf("the HAR entry has %d _eventSourceMessages for %d events in its body: their times were not used", len(msgs), len(blocks))
+	}
+	started, err := time.Parse(time.RFC3339Nano, e.StartedDateTime)
+	epoch := err == nil && msgs[0].Time > 1e9
+	at := make([]time.Time, len(msgs))
+	for i, m := range msgs {
+		var secs float64 // since the start of the exchange
+		if epoch {
+			secs = m.Time - float64(started.UnixNano())/1e9
+		} else {
+			secs = ttfb.Sub(harStart).Seconds() + m.Time - msgs[0].Time
+		}
+		var d time.Duration
+		if secs >= 0 && secs <= maxHARMillis/1000 { // false for NaN
+			d = time.Duration(secs * float64(time.Second)).Round(time.Microsecond)
+		}
+		if d == 0 && secs != 0 || i > 0 && d < at[i-1].Sub(harStart) {
+			return nil, fmt.Sprintf("the HAR entry's _eventSourceMessages have a time that cannot be right (message %d: %v): their times were not used", i+1, m.Time)
+		}
+		at[i] = harStart.Add(max(d, ttfb.Sub(harStart)))
+	}
+	list := make([]chunk, 0, len(blocks)+1)
+	from := 0
+	for i, to := range blocks {
+		list = append(list, chunk{data: []byte(body[from:to]), at: at[i]})
+		from = to
+	}
+	if from < len(body) {
+		list = append(list, chunk{data: []byte(body[from:]), at: at[len(at)-1]})
+	}
+	return list, ""
+}
+
+// dataBlocks returns the end offsets in an SSE body of the events that an
+// EventSource dispatches: the blank line after a block with a data field.
+func dataBlocks(body string) []int {
+	var ends []int
+	hasData := false
+	for i := 0; i < len(body); {
+		j := strings.IndexAny(body[i:], "\r\n")
+		line, next := body[i:], len(body)
+		if j >= 0 {
+			line, next = body[i:i+j], i+j+1
+			if body[i+j] == '\r' && next < len(body) && body[next] == '\n' {
+				next++
+			}
+		}
+		switch {
+		case line == "":
+			if hasData {
+				ends = append(ends, next)
+			}
+			hasData = false
+		case line == "data" || strings.HasPrefix(line, "data:"):
+			hasData = true
+		}
+		i = next
+	}
+	if hasData {
+		ends = append(ends, len(body))
+	}
+	return ends
 }
 
 // formatErr returns the error of a malformed trace or HAR file.

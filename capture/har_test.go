@@ -87,3 +87,85 @@ func TestHARErrors(t *testing.T) {
 		assert.Equal(t, in, body(reads))
 	}
 }
+
+// Hand-made HAR files in the shapes browsers and HAR writers give them.
+func TestHARShapes(t *testing.T) {
+	t.Parallel()
+	resp := `"response":{"content":{"text":"data: {\"a\":1}\n\n","mimeType":"text/event-stream"},"status":200,"headers":[]}`
+	timings := `"timings":{"wait":4,"send":1}`
+	for name, in := range map[string]string{
+		"log_not_first":       `{"comment":{"x":[1,{"y":"log"}]},"log":{"entries":[{` + timings + `,"time":9,` + resp + `}]}}`,
+		"bom_and_whitespace":  "\xef\xbb\xbf\r\n  {\n \"log\" : {\"version\":\"1.2\",\"entries\":[{" + resp + "," + timings + ",\"time\":9}]}}",
+		"entry_keys_reversed": `{"log":{"entries":[{` + timings + `,"time":9,"request":{"url":"u","method":"GET"},` + resp + `}],"version":"1.2"}}`,
+	} {
+		c, err := capture.Open(iotest.OneByteReader(strings.NewReader(in)), capture.Options{})
+		require.NoError(t, err, name)
+		assert.Equal(t, 200, c.StatusCode, name)
+		reads, end := readAll(t, c)
+		assert.Equal(t, "data: {\"a\":1}\n\n", body(reads), name)
+		assert.Equal(t, 5*time.Millisecond, c.FirstByte().Sub(c.Start), name)
+		assert.Equal(t, 9*time.Millisecond, end, name)
+	}
+}
+
+func TestHARWithoutBody(t *testing.T) {
+	t.Parallel()
+	_, err := capture.Open(strings.NewReader(harOf(`{"request":{"method":"POST","url":"https://x/v1"},"response":{"status":200,"content":{"mimeType":"text/event-stream"}}}`)), capture.Options{})
+	require.ErrorIs(t, err, timing.ErrFormat)
+	assert.Contains(t, err.Error(), "HAR: entry 1 (POST https://x/v1, status 200) holds no response body: content.text is missing or empty")
+	// An error response without its body still tells its status.
+	c, err := capture.Open(strings.NewReader(harOf(`{"response":{"status":503,"content":{"mimeType":"text/html"}}}`)), capture.Options{})
+	require.NoError(t, err)
+	assert.Equal(t, 503, c.StatusCode)
+}
+
+// _eventSourceMessages (Chrome DevTools protocol's EventSource messages,
+// as HAR writers built on it export them) give each event its time.
+func TestHAREventSourceMessages(t *testing.T) {
+	t.Parallel()
+	timings := `"startedDateTime":"2026-03-04T05:06:08.000Z","time":900,"timings":{"send":1,"wait":99}`
+	text := `"data: {\"n\":1}\n\n: comment\n\nevent: x\ndata: {\"n\":2}\n\n"`
+	msgs := func(t1, t2 string) string {
+		return `"_eventSourceMessages":[{"time":` + t1 + `,"eventName":"message","eventId":"","data":"{\"n\":1}"},` +
+			`{"time":` + t2 + `,"eventName":"x","eventId":"7","data":"{\"n\":2}"}]`
+	}
+	for name, tc := range map[string]struct {
+		entry string
+		reads []timedRead
+		body  string
+		note  string
+	}{
+		"epoch_seconds_with_text": {
+			entry: `{` + timings + `,` + msgs("1772600768.25", "1772600768.5") + `,"response":{"status":200,"content":{"mimeType":"text/event-stream","text":` + text + `}}}`,
+			reads: []timedRead{{"data: {\"n\":1}\n\n", 250 * time.Millisecond}, {": comment\n\nevent: x\ndata: {\"n\":2}\n\n", 500 * time.Millisecond}},
+			note:  "the times of events from its _eventSourceMessages",
+		},
+		"monotonic_without_text": {
+			entry: `{` + timings + `,` + msgs("81234.5", "81234.75") + `,"response":{"status":200,"content":{"mimeType":"text/event-stream"}}}`,
+			reads: []timedRead{{"data: {\"n\":1}\n\n", 100 * time.Millisecond}, {"event: x\nid: 7\ndata: {\"n\":2}\n\n", 350 * time.Millisecond}},
+			note:  "its body was rebuilt from its _eventSourceMessages",
+		},
+		"count_mismatch_untimed": {
+			entry: `{` + timings + `,` + msgs("1", "2") + `,"response":{"status":200,"content":{"mimeType":"text/event-stream","text":"data: 1\n\n"}}}`,
+			reads: []timedRead{{"data: 1\n\n", 100 * time.Millisecond}},
+			note:  "the HAR entry has 2 _eventSourceMessages for 1 events in its body: their times were not used",
+		},
+		"time_going_back_untimed": {
+			entry: `{` + timings + `,` + msgs("5", "4") + `,"response":{"status":200,"content":{"mimeType":"text/event-stream","text":` + text + `}}}`,
+			reads: []timedRead{{"data: {\"n\":1}\n\n: comment\n\nevent: x\ndata: {\"n\":2}\n\n", 100 * time.Millisecond}},
+			note:  "have a time that cannot be right (message 2: 4)",
+		},
+		"absurd_time_untimed": {
+			entry: `{` + timings + `,` + msgs("1e300", "1e301") + `,"response":{"status":200,"content":{"mimeType":"text/event-stream","text":` + text + `}}}`,
+			reads: []timedRead{{"data: {\"n\":1}\n\n: comment\n\nevent: x\ndata: {\"n\":2}\n\n", 100 * time.Millisecond}},
+			note:  "have a time that cannot be right",
+		},
+	} {
+		c, err := capture.Open(strings.NewReader(harOf(tc.entry)), capture.Options{})
+		require.NoError(t, err, name)
+		reads, _ := readAll(t, c)
+		assert.Equal(t, tc.reads, reads, name)
+		assert.Equal(t, len(tc.reads) == 1, c.EventsUntimed, name)
+		assert.Contains(t, strings.Join(c.Notes, "\n"), tc.note, name)
+	}
+}
