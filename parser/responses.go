@@ -781,6 +781,64 @@ func (p *responses) usage(sc *streamctx.Context, line int, typ string) {
 		su.Reasoning = streamctx.Ptr(d.ReasoningTokens)
 	}
 	sc.UpdateUsage(su, raw)
+	respUsageDetails(sc, raw)
+}
+
+// respUsageDetails records what response.usage carries outside the six
+// token keys, in the order of its members, as chatUsageDetails does for a
+// chat usage object:
+//
+//   - every integer member, and every integer member of a nested object,
+//     under its dotted path, but for those the token keys read
+//     (input_tokens, output_tokens, total_tokens,
+//     input_tokens_details.cached_tokens,
+//     output_tokens_details.reasoning_tokens): xAI's num_sources_used and
+//     num_server_side_tools_used, AWS Bedrock's
+//     input_tokens_details.cache_write_tokens...;
+//   - OpenRouter's cost (dollars) is the provider cost, its cost_details
+//     kept whole as the usage detail "cost_details"; xAI's
+//     cost_in_usd_ticks divided by 10^10 is the provider cost (the unit
+//     of its chat usage; no Responses capture shows it).
+//
+// OpenRouter's is_byok is a flag, not a quantity: left out. Decoded always
+// (it comes once, in the final response): a price estimate needs it.
+func respUsageDetails(sc *streamctx.Context, raw []byte) {
+	const path = "response.usage"
+	chatMembers(raw, func(key string, v json.RawMessage) {
+		switch key {
+		case "input_tokens", "output_tokens", "total_tokens", "is_byok":
+			return
+		case "cost":
+			chatCost(sc, path, v)
+			return
+		case "cost_in_usd_ticks": // xAI: 1 USD = 10^10 ticks (docs.x.ai, Cost Tracking)
+			if n, ok := chatInt(v); ok {
+				sc.SetProviderCost(float64(n)/1e10, path+".cost_in_usd_ticks")
+			}
+			return
+		case "cost_details":
+			if v[0] == '{' {
+				sc.SetUsageDetailJSON(key, v)
+			}
+			return
+		}
+		switch v[0] {
+		case '{':
+			chatMembers(v, func(sub string, v json.RawMessage) {
+				switch key + "." + sub {
+				case "input_tokens_details.cached_tokens", "output_tokens_details.reasoning_tokens":
+					return // cached_tokens, reasoning_tokens
+				}
+				if n, ok := chatInt(v); ok {
+					sc.SetUsageDetail(key+"."+sub, n)
+				}
+			})
+		default:
+			if n, ok := chatInt(v); ok {
+				sc.SetUsageDetail(key, n)
+			}
+		}
+	})
 }
 
 // finalOutput takes text, thinking and tool calls from the final

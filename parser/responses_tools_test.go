@@ -180,3 +180,66 @@ func TestResponsesServerToolsAndCitations(t *testing.T) {
 		})
 	}
 }
+
+// TestResponsesUsageDetails: the members of response.usage outside the six
+// token keys become usage details (the token keys keep their meaning), its
+// cost members the provider cost; decoded with and without the text kept.
+func TestResponsesUsageDetails(t *testing.T) {
+	t.Parallel()
+	str := func(s string) *string { return &s }
+	tests := []struct {
+		name     string
+		usage    string // the members after input_tokens 10 and output_tokens 20
+		details  streamctx.UsageDetails
+		cost     streamctx.Cost
+		warnings []string
+	}{
+		{
+			name:    "openai_token_details_are_token_keys",
+			usage:   `"input_tokens_details":{"cached_tokens":4},"output_tokens_details":{"reasoning_tokens":8},"total_tokens":30`,
+			details: nil,
+		},
+		{
+			// As xai/responses-web-search-url-citations.sse, with
+			// cost_in_usd_ticks, which xAI's chat usage carries (hand-made:
+			// no Responses capture shows it).
+			name:    "xai_counts_and_ticks_hand_made",
+			usage:   `"input_tokens_details":{"cached_tokens":4},"total_tokens":30,"num_sources_used":0,"num_server_side_tools_used":1,"cost_in_usd_ticks":1466250`,
+			details: chatDetails("num_sources_used", "0", "num_server_side_tools_used", "1"),
+			cost:    streamctx.Cost{USD: new(0.000146625), Source: str("provider"), ProviderField: str("response.usage.cost_in_usd_ticks")},
+		},
+		{
+			name:    "openrouter_cost_and_bedrock_cache_writes",
+			usage:   `"input_tokens_details":{"cache_write_tokens":3,"cached_tokens":4},"cost":1.13e-05,"is_byok":false,"cost_details":{"upstream_inference_cost":null}`,
+			details: chatDetails("input_tokens_details.cache_write_tokens", "3", "cost_details", `{"upstream_inference_cost":null}`),
+			cost:    streamctx.Cost{USD: new(1.13e-05), Source: str("provider"), ProviderField: str("response.usage.cost")},
+		},
+		{
+			name:     "a_negative_count_is_left_out_and_other_shapes_ignored",
+			usage:    `"output_tokens_details":{"reasoning_tokens":8,"audio_tokens":-1,"x":1.5},"extra":"word","cost":"x"`,
+			warnings: []string{"usage output_tokens_details.audio_tokens is negative (-1): left out"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			input := respData(`{"type":"response.completed","response":{"id":"resp_1","model":"m-1","status":"completed","usage":{"input_tokens":10,"output_tokens":20,` + tt.usage + `}}}`)
+			s := mustSummarize(t, input, "openai-responses")
+			want := tt.cost
+			if want.USD == nil {
+				want.Reason = str("the stream reported no cost")
+			}
+			assert.Equal(t, want, s.Cost)
+			assert.Equal(t, tt.details, nilIfEmpty(s.UsageDetails))
+			assert.Equal(t, tt.warnings, nilIfEmpty(s.Warnings))
+			assert.Equal(t, int64(10), s.InputTokens, "the token keys keep their meaning")
+			assert.Equal(t, int64(20), s.OutputTokens)
+			lean := streamctx.New(streamctx.Options{})
+			_, err := parser.Replay(strings.NewReader(input), lean, parser.Options{Format: "openai-responses"})
+			require.NoError(t, err)
+			ls := lean.Snapshot("openai-responses", "openai")
+			assert.Equal(t, s.UsageDetails, ls.UsageDetails, "always decoded")
+			assert.Equal(t, s.Cost, ls.Cost, "always decoded")
+		})
+	}
+}
