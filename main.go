@@ -16,7 +16,7 @@
 //	sseinspect events [FILE|-] --json  one JSON object per SSE event
 //	sseinspect text [FILE|-]           the reconstructed assistant text
 //	sseinspect check [FILE|DIR|-]...   assertions for CI (--complete, --no-error …)
-//	sseinspect golden [-r] DIR         compare every *.sse with its *.golden.json
+//	sseinspect golden [-r] DIR         compare every *.sse (*.datastream) with its *.golden.json
 //	sseinspect diff A B                compare two captures of the same response
 //	sseinspect record [-o FILE]        record live standard input as a timed capture
 //	sseinspect replay FILE             play a timed capture back (--speed, --listen)

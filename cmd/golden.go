@@ -83,7 +83,7 @@ func newGoldenCmd(env *Env) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "golden DIR|FILE.sse...",
 		Short: "Compare every capture in a directory with its golden JSON summary",
-		Long: `Pair every capture NAME.sse in DIR (with -r, also in its subdirectories) with
+		Long: `Pair every capture NAME.sse (or NAME.datastream) in DIR (with -r, also in its subdirectories) with
 its golden file NAME.golden.json, compare the JSON summary of the capture
 with it (as summarize --golden does), and report "PASS NAME.sse" or
 "FAIL NAME.sse" followed by the fields that differ, then a total line
@@ -126,7 +126,7 @@ func (o *goldenCmdOptions) run(env *Env, args []string) error {
 			files = append(files, a)
 			continue
 		}
-		found, unreadable, err := captureFiles(a, o.recursive, []string{".sse"})
+		found, unreadable, err := captureFiles(a, o.recursive, goldenCaptureExts)
 		if err != nil {
 			return err
 		}
@@ -136,7 +136,7 @@ func (o *goldenCmdOptions) run(env *Env, args []string) error {
 			worst = ExitError
 		}
 		if len(found) == 0 && len(unreadable) == 0 {
-			fmt.Fprintf(env.Stderr, "sseinspect: no captures (*.sse) in %s%s\n", a, recursiveHint(a, o.recursive, []string{".sse"}))
+			fmt.Fprintf(env.Stderr, "sseinspect: no captures (*.sse, *.datastream) in %s%s\n", a, recursiveHint(a, o.recursive, goldenCaptureExts))
 			worst = ExitError
 		}
 		files = append(files, found...)
@@ -186,8 +186,13 @@ func (o *goldenCmdOptions) run(env *Env, args []string) error {
 	return nil
 }
 
+// goldenCaptureExts are the extensions of the captures golden finds in a
+// directory: SSE streams, and the Vercel AI SDK's data stream (.datastream).
+var goldenCaptureExts = []string{".sse", ".datastream"}
+
 // goldenFile is the golden file of a capture: its name without its
-// extension (.sse, or .sse.gz for a compressed one), then .golden.json.
+// extension (.sse, .datastream, or .sse.gz for a compressed one), then
+// .golden.json.
 func goldenFile(capture string) string {
 	return strings.TrimSuffix(capture, captureExtFull(capture)) + goldenExt
 }

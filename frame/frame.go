@@ -17,9 +17,10 @@ type Kind int
 
 // The framings.
 const (
-	Empty Kind = iota // no bytes (or only white space): no framing
-	SSE               // an event stream (or text that is not JSON)
-	JSON              // a JSON object or array instead of a stream
+	Empty      Kind = iota // no bytes (or only white space): no framing
+	SSE                    // an event stream (or text that is not JSON)
+	JSON                   // a JSON object or array instead of a stream
+	VercelData             // the Vercel AI SDK data-stream protocol ("0:\"text\"" lines)
 )
 
 // A Peeker shows the first bytes of a body without consuming them;
@@ -50,9 +51,14 @@ func Detect(p Peeker) Kind {
 		t := bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
 		partBOM := len(head) < len(bom) && bytes.HasPrefix(bom, head)
 		switch {
+		case err == nil && len(head) < peekSize && mayBeVercelLine(t):
+			// A data-stream part code, perhaps: peek on.
 		case len(t) > 0 && (!partBOM || err != nil):
 			if t[0] == '{' || t[0] == '[' {
 				return JSON
+			}
+			if isVercelLine(t) {
+				return VercelData
 			}
 			return SSE
 		case len(head) >= peekSize:

@@ -67,10 +67,18 @@ func toCRLF(b []byte) []byte {
 	return b
 }
 
+// captureExts are the extensions of the captures in capturesDir: SSE,
+// and the Vercel AI SDK data stream (.datastream).
+var captureExts = []string{".sse", ".datastream"}
+
 func captures(tb testing.TB) []string {
 	tb.Helper()
-	files, err := filepath.Glob(filepath.Join(capturesDir, "*", "*.sse"))
-	require.NoError(tb, err)
+	var files []string
+	for _, ext := range captureExts {
+		m, err := filepath.Glob(filepath.Join(capturesDir, "*", "*"+ext))
+		require.NoError(tb, err)
+		files = append(files, m...)
+	}
 	require.NotEmpty(tb, files, "no captures in %s", capturesDir)
 	return files
 }
@@ -83,7 +91,7 @@ func TestGolden(t *testing.T) {
 	for _, path := range captures(t) {
 		rel, err := filepath.Rel(capturesDir, path)
 		require.NoError(t, err)
-		name := strings.TrimSuffix(rel, ".sse")
+		name := strings.TrimSuffix(rel, filepath.Ext(rel))
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			input, err := os.ReadFile(path)

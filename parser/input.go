@@ -22,24 +22,39 @@ type Input struct {
 
 	head    []byte // a copy of the first bytes of the body read so far
 	scanner *sse.Scanner
+	lines   *frame.VercelLines
 }
 
 // headSize is how much of the body is kept for messages about a body that
 // is not a stream.
 const headSize = 4096
 
-// OpenInput tells the framing of c's body (frame.Detect).
+// OpenInput tells the framing of c's body (frame.Detect); a body that is
+// not JSON, sent with the "X-Vercel-AI-Data-Stream" header of a curl -i
+// capture, is a data stream whatever its first line.
 func OpenInput(c *capture.Capture) *Input {
-	return &Input{Capture: c, Kind: frame.Detect(c)}
+	in := &Input{Capture: c, Kind: frame.Detect(c)}
+	if in.Kind == frame.SSE && c.Header.Get("X-Vercel-AI-Data-Stream") != "" {
+		in.Kind = frame.VercelData
+	}
+	return in
 }
 
-// Events returns the SSE events of the body, in order, each borrowed until
-// the next (the sse.Scanner contract): its Line counted in the capture
+// Events returns the events of the body, in order, each borrowed until
+// the next (the sse.Scanner contract): SSE events, or the parts of a
+// Vercel data stream (frame.VercelLines); its Line counted in the capture
 // (after the HTTP preamble), its At the arrival time of the read that
 // completed it. A scanning error ends the sequence as a final (nil, err),
 // an *sse.LineError with its line counted in the capture. maxLine caps a
 // line (0: sse.DefaultMaxLineSize). Stats tells what the scanner saw.
 func (in *Input) Events(maxLine int) iter.Seq2[*sse.Event, error] {
+	if in.Kind == frame.VercelData {
+		in.lines = frame.NewVercelLines(bodyReader{in}, in.Capture.HeaderLines+1)
+		if maxLine > 0 {
+			in.lines.SetMaxSize(maxLine)
+		}
+		return in.lines.Events()
+	}
 	return func(yield func(*sse.Event, error) bool) {
 		s := sse.NewScanner(bodyReader{in})
 		if maxLine > 0 {
@@ -64,8 +79,13 @@ func (in *Input) Events(maxLine int) iter.Seq2[*sse.Event, error] {
 	}
 }
 
-// Stats returns what the scanner of Events saw.
+// Stats returns what the scanner of Events saw. Of a data stream, it
+// tells the lines and the invalid UTF-8 bytes.
 func (in *Input) Stats() sse.Stats {
+	if in.lines != nil {
+		st := in.lines.Stats()
+		return sse.Stats{Lines: st.Lines, CRLFLines: st.CRLFLines, InvalidUTF8: st.InvalidUTF8}
+	}
 	if in.scanner == nil {
 		return sse.Stats{}
 	}

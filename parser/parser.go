@@ -87,7 +87,7 @@ type Format struct {
 }
 
 // formats is the table of wire formats, in the order --help lists them.
-var formats = [...]Format{openAIChatFormat, responsesFormat, anthropicFormat, geminiFormat, cohereFormat}
+var formats = [...]Format{openAIChatFormat, responsesFormat, anthropicFormat, geminiFormat, cohereFormat, vercelDataFormat}
 
 // ErrUnknownFormat is wrapped by Lookup for a name that names no format.
 var ErrUnknownFormat = errors.New("unknown format")

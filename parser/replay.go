@@ -232,7 +232,10 @@ func (rp *replayer) sse(maxLine int) error {
 func (rp *replayer) dispatch(ev *sse.Event) {
 	rp.saw(ev)
 	rp.sc.CountEvent(ev.DataLines, ev.At)
-	if ev.Incomplete {
+	switch {
+	case ev.Incomplete && rp.in.Kind == frame.VercelData:
+		rp.sc.Warn("line %d: the input ended inside this line (no newline after it); it was read anyway", ev.Line)
+	case ev.Incomplete:
 		rp.sc.Warn("line %d: the input ended inside this event (no blank line after it); it was read anyway", ev.Line)
 	}
 	rp.afterTheEnd(ev)

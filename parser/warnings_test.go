@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io/fs"
+	"iter"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/sseinspect/sseinspect/capture"
 	"github.com/sseinspect/sseinspect/parser"
 	"github.com/sseinspect/sseinspect/sse"
 	"github.com/sseinspect/sseinspect/streamctx"
@@ -61,7 +63,7 @@ func TestWarningsNameNoGoTypes(t *testing.T) {
 				return err
 			}
 			switch {
-			case filepath.Ext(path) == ".sse":
+			case filepath.Ext(path) == ".sse" || strings.HasSuffix(filepath.Dir(path), "vercel-ai-sdk"):
 				captures = append(captures, path)
 				checkNoGoTypes(t, path, b, formats)
 			case bytes.HasPrefix(b, []byte("go test fuzz v1\n")):
@@ -84,9 +86,7 @@ func TestWarningsNameNoGoTypes(t *testing.T) {
 		}
 		format := res.Format.Name
 		var mutants bytes.Buffer // the mutated events, one stream
-		s := sse.NewScanner(bytes.NewReader(b))
-		for s.Scan() {
-			ev := s.Event()
+		for ev := range captureEvents(b) {
 			var tree any
 			dec := json.NewDecoder(bytes.NewReader(ev.Data))
 			dec.UseNumber()
@@ -103,10 +103,15 @@ func TestWarningsNameNoGoTypes(t *testing.T) {
 				seen[head+" "+where] = true
 				data, err := json.Marshal(tree)
 				require.NoError(t, err)
-				if len(ev.Type) > 0 {
+				switch {
+				case format == "vercel-data":
+					mutants.WriteString(string(ev.Type) + ":" + string(data) + "\n")
+				case len(ev.Type) > 0:
 					mutants.WriteString("event: " + string(ev.Type) + "\n")
+					fallthrough
+				default:
+					mutants.WriteString("data: " + string(data) + "\n\n")
 				}
-				mutants.WriteString("data: " + string(data) + "\n\n")
 			})
 		}
 		checkNoGoTypes(t, path+" mutated", mutants.Bytes(), []string{format})
@@ -171,4 +176,20 @@ func fuzzSeedArgs(t *testing.T, path string, b []byte) [][]byte {
 		}
 	}
 	return args
+}
+
+// captureEvents returns the events of a capture in its own framing (SSE,
+// or the Vercel data stream's lines).
+func captureEvents(b []byte) iter.Seq[*sse.Event] {
+	return func(yield func(*sse.Event) bool) {
+		c, err := capture.OpenResponse(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		for ev, err := range parser.OpenInput(c).Events(0) {
+			if err != nil || !yield(ev) {
+				return
+			}
+		}
+	}
 }
