@@ -66,6 +66,9 @@ var exampleCodes = map[string]int{
 	"sseinspect replay --speed max cap.sse > original.sse":                                                          0,
 	"sseinspect replay --listen 127.0.0.1:8081 cap.sse &":                                                           background,
 	"curl -N http://127.0.0.1:8081/v1/chat/completions":                                                             0,
+	// proxy
+	"sseinspect proxy --listen 127.0.0.1:8080 --upstream http://127.0.0.1:8081 &": background,
+	"curl -N http://127.0.0.1:8080/v1/chat/completions":                           0,
 }
 
 // exampleFiles are the files the examples name, made from the repository's
@@ -145,8 +148,9 @@ func runExamples(t *testing.T, captures string, lines []string) {
 	}
 	writeExampleDerivedFiles(t, dir)
 
-	// The replay --listen example's port, made free for this run.
-	port := freePort(t)
+	// The replay --listen and proxy examples' ports, made free for this
+	// run.
+	port, proxyPort := freePort(t), freePort(t)
 	var script strings.Builder
 	script.WriteString("set -o pipefail\ncurl() { sseinspect-example-curl \"$@\"; }\n")
 	var want []string
@@ -156,6 +160,7 @@ func runExamples(t *testing.T, captures string, lines []string) {
 			continue
 		}
 		run := strings.ReplaceAll(l, "127.0.0.1:8081", "127.0.0.1:"+port)
+		run = strings.ReplaceAll(run, "127.0.0.1:8080", "127.0.0.1:"+proxyPort)
 		if code == background {
 			fmt.Fprintf(&script, "%s\necho bg >> .codes\n", run)
 		} else {

@@ -42,7 +42,7 @@ with a note.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef("%v", err) })
 	root.AddCommand(newSummarizeCmd(env), newBodyCmd(env), newEventsCmd(env), newTextCmd(env))
 	root.AddCommand(newCheckCmd(env), newGoldenCmd(env), newDiffCmd(env))
-	root.AddCommand(newRecordCmd(env), newReplayCmd(env))
+	root.AddCommand(newRecordCmd(env), newReplayCmd(env), newProxyCmd(env))
 	return root
 }
 
