@@ -234,6 +234,31 @@ func (c *Capture) End() time.Time { return c.body.last }
 // then the arrival of its last line.
 func (c *Capture) Truncated() bool { return c.timed != nil && c.timed.Truncated() }
 
+// Cut reports, once the body has been read to its end, who cut the stream
+// off before its end, as a timed capture recorded by sseinspect proxy
+// says: "client", "upstream" or "proxy" (timing.Reader.Cut); "" when no
+// one did or the input does not say.
+func (c *Capture) Cut() string {
+	if c.timed == nil {
+		return ""
+	}
+	return c.timed.Cut()
+}
+
+// CutNote is the warning about a stream cut off before its end by cut
+// ("client", "upstream" or "proxy", see Cut).
+func CutNote(cut string) string {
+	switch cut {
+	case "client":
+		return "the client went away before the end: the response was cut off by the client (recorded by sseinspect proxy)"
+	case "upstream":
+		return "reading the upstream's response failed before its end: it was cut short (recorded by sseinspect proxy)"
+	case "proxy":
+		return "the proxy stopped before the end: the response was cut short (recorded by sseinspect proxy)"
+	}
+	return fmt.Sprintf("the stream was cut off before its end (cut=%s)", cut)
+}
+
 // timedSource is the source of a timed capture: its recorded times.
 type timedSource struct{ tr *timing.Reader }
 

@@ -105,6 +105,9 @@ func warnCapture(sc *streamctx.Context, c *capture.Capture) {
 	if c.Truncated() {
 		sc.Warn("the timed capture has no end line (the recording was cut short): total is the arrival of its last line")
 	}
+	if cut := c.Cut(); cut != "" {
+		sc.Warn("%s", capture.CutNote(cut))
+	}
 }
 
 // explain returns the error of a malformed timed capture as it is, without

@@ -62,7 +62,9 @@ func detectOpenAIChat(ev *sse.Event) match {
 //     one replaces the stop reason: OpenRouter repeats it), except that a
 //     stream whose chunks carry "usage": null (the request asked for usage:
 //     include_usage) and that ends after its finish_reason without the
-//     usage chunk and without [DONE] is incomplete. finish_reason
+//     usage chunk and without [DONE] is incomplete, and so is one whose
+//     request is known to have asked for usage (sc.UsageRequested, set
+//     by the proxy from the request). finish_reason
 //     "error" (OpenRouter, vLLM) also fails the stream when no error object
 //     explains it.
 //   - Text is choice 0's delta.content, a string, or (Mistral Magistral) an
@@ -410,6 +412,8 @@ func (p *openAIChat) End(sc *streamctx.Context) {
 	case sc.Complete(): // [DONE]
 	case p.finished && p.usageNull && !p.usageCame:
 		sc.Warn(`the stream ended after its finish_reason, without the usage chunk that its "usage": null members announce (the request asked for usage) and without [DONE]: it is incomplete`)
+	case p.finished && sc.UsageRequested && !p.usageCame:
+		sc.Warn(`the stream ended after its finish_reason, without the usage chunk that the request asked for (stream_options.include_usage) and without [DONE]: it is incomplete`)
 	case p.finished:
 		sc.MarkComplete()
 	case !sc.Failed():

@@ -12,6 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sseinspect/sseinspect/capture"
+	"github.com/sseinspect/sseinspect/parser"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
 
@@ -616,4 +618,30 @@ func FuzzOpenAIChat(f *testing.F) {
 		}
 		_ = marshal(t, s)
 	})
+}
+
+// TestChatUsageRequestedCutBeforeUsageChunk: hand-made. A stream whose
+// chunks do not carry "usage": null (not every compatible server sends
+// it), cut after its finish_reason before the usage chunk and [DONE], is
+// complete unless the request is known to have asked for usage
+// (UsageRequested, which the proxy sets from stream_options.include_usage).
+func TestChatUsageRequestedCutBeforeUsageChunk(t *testing.T) {
+	t.Parallel()
+	input := chatChunk(chatDelta(`{"content":"Hello"}`, "null"), "") + chatChunk(chatDelta(`{}`, `"stop"`), "")
+	for _, requested := range []bool{false, true} {
+		c, err := capture.Open(strings.NewReader(input), capture.Options{})
+		require.NoError(t, err)
+		sc := streamctx.New(streamctx.Options{})
+		sc.UsageRequested = requested
+		_, err = parser.ReplayCapture(c, sc, parser.Options{})
+		require.NoError(t, err)
+		s := sc.Snapshot("openai-chat", "openai")
+		if !requested {
+			assert.Equal(t, streamctx.StatusOK, s.Status)
+			assert.Empty(t, s.Warnings)
+			continue
+		}
+		assert.Equal(t, streamctx.StatusFailed, s.Status)
+		assert.Equal(t, []string{`the stream ended after its finish_reason, without the usage chunk that the request asked for (stream_options.include_usage) and without [DONE]: it is incomplete`}, s.Warnings)
+	}
 }

@@ -194,14 +194,11 @@ func (ex *exchange) summarize(pr *io.PipeReader, side requestSide) {
 	for _, n := range cp.Notes {
 		sc.Warn("%s", n)
 	}
-	ms := ex.endAt.Sub(ex.t0).Milliseconds()
-	switch ex.cut {
-	case CutClient:
-		sc.Warn("the client went away after %d ms: the response was cut off by the client", ms)
-	case CutUpstream:
-		sc.Warn("reading the upstream's response failed after %d ms (%v): it was cut short", ms, ex.readErr)
-	case CutProxy:
-		sc.Warn("the proxy stopped after %d ms, before the response ended: it was cut short", ms)
+	if ex.cut != CutNone {
+		sc.Warn("%s", capture.CutNote(string(ex.cut)))
+		if ex.cut == CutUpstream {
+			sc.Warn("the upstream's body: %v", ex.readErr)
+		}
 	}
 	snap := sc.Snapshot(res.Format.Name, res.Format.Vendor)
 	snap.DetectedFormat = res.Detected
@@ -324,7 +321,7 @@ func (rc *recording) close(end time.Time, cut Cut) error {
 	return nil
 }
 
-// closeCapture ends a timed capture.
-func closeCapture(w *timing.Writer, at time.Duration, _ Cut) error {
-	return w.Close(at)
+// closeCapture ends a timed capture, saying who cut it off, if anyone.
+func closeCapture(w *timing.Writer, at time.Duration, cut Cut) error {
+	return w.CloseCut(at, string(cut))
 }

@@ -58,6 +58,9 @@ type Options struct {
 	// After is the timer of the grace period of Serve; nil means
 	// time.After (tests close the channel themselves).
 	After func(d time.Duration) <-chan time.Time
+	// OnShutdown, when not nil, is called once Serve has stopped
+	// accepting connections (tests wait for it).
+	OnShutdown func()
 	// MaxLineSize caps one line of a recorded capture and of the parser
 	// (memory stays within a few times this); 0 means 64 MiB.
 	MaxLineSize int
@@ -221,6 +224,9 @@ func (p *Proxy) Serve(ctx context.Context, ln net.Listener, grace time.Duration)
 		ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog:          log.New(io.Discard, "", 0),
 	}
+	if p.opts.OnShutdown != nil {
+		srv.RegisterOnShutdown(p.opts.OnShutdown)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -245,6 +251,11 @@ func (p *Proxy) Serve(ctx context.Context, ln net.Listener, grace time.Duration)
 	}
 	err := <-errc
 	p.Wait()
+	// Connections to the upstream left idle (or dialed for a request
+	// that got another) would hold its server's shutdown.
+	if t, ok := p.opts.Transport.(interface{ CloseIdleConnections() }); ok {
+		t.CloseIdleConnections()
+	}
 	if !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sseinspect/sseinspect/capture"
 	"github.com/sseinspect/sseinspect/proxy"
 	"github.com/sseinspect/sseinspect/serve"
 )
@@ -47,61 +50,61 @@ func fixedClock() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 // serveUpstream serves the capture at path with replay --listen's server
 // on 127.0.0.1, at once (speed max), and returns its URL.
-func serveUpstream(t testing.TB, path string) *url.URL {
-	t.Helper()
-	return serveOn(t, func(ctx context.Context, ln net.Listener) error {
+func serveUpstream(tb testing.TB, path string) *url.URL {
+	tb.Helper()
+	return serveOn(tb, func(ctx context.Context, ln net.Listener) error {
 		return (&serve.Player{Path: path}).Serve(ctx, ln)
 	})
 }
 
 // serveOn serves on a new listener of 127.0.0.1 until the test ends.
-func serveOn(t testing.TB, serveFn func(ctx context.Context, ln net.Listener) error) *url.URL {
-	t.Helper()
+func serveOn(tb testing.TB, serveFn func(ctx context.Context, ln net.Listener) error) *url.URL {
+	tb.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- serveFn(ctx, ln) }()
-	t.Cleanup(func() {
+	tb.Cleanup(func() {
 		cancel()
-		assert.NoError(t, <-done)
+		assert.NoError(tb, <-done)
 	})
 	return &url.URL{Scheme: "http", Host: ln.Addr().String()}
 }
 
 // startProxy serves a proxy with opts on 127.0.0.1 until the test ends.
-func startProxy(t testing.TB, opts proxy.Options) (*url.URL, *proxy.Proxy) {
-	t.Helper()
+func startProxy(tb testing.TB, opts proxy.Options) (*url.URL, *proxy.Proxy) {
+	tb.Helper()
 	if opts.Now == nil {
 		opts.Now = fixedClock
 	}
 	p, err := proxy.New(opts)
-	require.NoError(t, err)
-	u := serveOn(t, func(ctx context.Context, ln net.Listener) error {
+	require.NoError(tb, err)
+	u := serveOn(tb, func(ctx context.Context, ln net.Listener) error {
 		return p.Serve(ctx, ln, time.Minute)
 	})
 	return u, p
 }
 
 // chatRequest is a request as the OpenAI SDK sends it, with a key.
-func chatRequest(t testing.TB, base *url.URL) *http.Request {
-	t.Helper()
+func chatRequest(tb testing.TB, base *url.URL) *http.Request {
+	tb.Helper()
 	body := `{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"stream":true,"stream_options":{"include_usage":true}}`
 	req, err := http.NewRequest(http.MethodPost, base.String()+"/v1/chat/completions", strings.NewReader(body))
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	req.Header.Set("Authorization", "Bearer sk-secret")
 	req.Header.Set("Content-Type", "application/json")
 	return req
 }
 
 // get sends req and returns the status, header and body of the response.
-func get(t testing.TB, c *http.Client, req *http.Request) (int, http.Header, []byte) {
-	t.Helper()
+func get(tb testing.TB, c *http.Client, req *http.Request) (int, http.Header, []byte) {
+	tb.Helper()
 	resp, err := c.Do(req)
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	return resp.StatusCode, resp.Header, body
 }
 
@@ -181,8 +184,96 @@ func TestNewRejectsBadUpstream(t *testing.T) {
 		u, err := url.Parse(s)
 		require.NoError(t, err)
 		_, err = proxy.New(proxy.Options{Upstream: u})
-		assert.Error(t, err, s)
+		require.Error(t, err, s)
 	}
 	_, err := proxy.New(proxy.Options{})
 	assert.Error(t, err)
+}
+
+// TestRecord: each exchange is recorded as a timed capture of the
+// response, which capture reads back as the response the client got, and
+// the request beside it with its credentials redacted; the JSON summary's
+// source is the capture.
+func TestRecord(t *testing.T) {
+	t.Parallel()
+	up := serveUpstream(t, includeUsage)
+	dir := t.TempDir()
+	var log syncBuffer
+	pu, p := startProxy(t, proxy.Options{Upstream: up, Log: &log, JSON: true, RecordDir: dir})
+	req := chatRequest(t, pu)
+	req.URL.RawQuery = "alt=sse&key=AIza-secret"
+	req.Header.Set("X-Api-Key", "sk-ant-secret")
+	req.Header.Set("X-Request-Id", "gw-req-42")
+	_, header, body := get(t, http.DefaultClient, req)
+	p.Wait()
+
+	name := filepath.Join(dir, "20260102T030405.000000Z-000001")
+	f, err := os.Open(name + ".sse")
+	require.NoError(t, err)
+	defer f.Close()
+	cp, err := capture.Open(f, capture.Options{})
+	require.NoError(t, err)
+	assert.Equal(t, fixedClock(), cp.Start, "a timed capture")
+	assert.Equal(t, http.StatusOK, cp.StatusCode)
+	assert.Equal(t, header.Get("Content-Type"), cp.Header.Get("Content-Type"))
+	recorded, err := io.ReadAll(cp)
+	require.NoError(t, err)
+	assert.Equal(t, string(body), string(recorded))
+	assert.False(t, cp.Truncated())
+
+	reqFile, err := os.ReadFile(name + ".request")
+	require.NoError(t, err)
+	head, reqBody, ok := strings.Cut(string(reqFile), "\r\n\r\n")
+	require.True(t, ok, string(reqFile))
+	assert.True(t, strings.HasPrefix(head, "POST /v1/chat/completions?alt=sse&key=REDACTED HTTP/1.1\r\nHost: "+pu.Host+"\r\n"), head)
+	assert.Contains(t, head, "\r\nAuthorization: Bearer REDACTED\r\n")
+	assert.Contains(t, head, "\r\nX-Api-Key: REDACTED\r\n")
+	assert.NotContains(t, string(reqFile), "secret")
+	assert.Contains(t, reqBody, `"stream_options":{"include_usage":true}`)
+
+	var line struct {
+		Summary struct {
+			RequestID string `json:"request_id"`
+			Source    string `json:"source"`
+		} `json:"summary"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(log.String()), &line), log.String())
+	assert.Equal(t, name+".sse", line.Summary.Source)
+	assert.Equal(t, "gw-req-42", line.Summary.RequestID, "the request's own id")
+}
+
+// TestRecordNoRedact: with NoRedact, the credentials are kept.
+func TestRecordNoRedact(t *testing.T) {
+	t.Parallel()
+	up := serveUpstream(t, includeUsage)
+	dir := t.TempDir()
+	pu, p := startProxy(t, proxy.Options{Upstream: up, RecordDir: dir, NoRedact: true})
+	req := chatRequest(t, pu)
+	req.URL.RawQuery = "key=AIza-secret"
+	get(t, http.DefaultClient, req)
+	p.Wait()
+	reqFile, err := os.ReadFile(filepath.Join(dir, "20260102T030405.000000Z-000001.request"))
+	require.NoError(t, err)
+	assert.Contains(t, string(reqFile), "?key=AIza-secret ")
+	assert.Contains(t, string(reqFile), "\r\nAuthorization: Bearer sk-secret\r\n")
+}
+
+// TestUsageRequestedCutOff: hand-made upstream stream. A chat stream cut
+// after its finish_reason, without the usage chunk and [DONE], and whose
+// chunks do not say "usage": null, is summarized as complete from the
+// capture alone; through the proxy, the request's
+// stream_options.include_usage tells that the usage chunk is missing.
+func TestUsageRequestedCutOff(t *testing.T) {
+	t.Parallel()
+	stream := `data: {"id":"chatcmpl-1","object":"chat.completion.chunk","model":"m","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}` + "\n\n" +
+		`data: {"id":"chatcmpl-1","object":"chat.completion.chunk","model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}` + "\n\n"
+	path := filepath.Join(t.TempDir(), "cut.sse")
+	require.NoError(t, os.WriteFile(path, []byte(stream), 0o644))
+	up := serveUpstream(t, path)
+	var log syncBuffer
+	pu, p := startProxy(t, proxy.Options{Upstream: up, Log: &log})
+	get(t, http.DefaultClient, chatRequest(t, pu))
+	p.Wait()
+	assert.Equal(t, "[FAIL] 1 | m | openai | TTFB: 0ms\n      Total: 0ms | in:0 out:0\n"+
+		"sseinspect: POST /v1/chat/completions: warning: the stream ended after its finish_reason, without the usage chunk that the request asked for (stream_options.include_usage) and without [DONE]: it is incomplete\n", log.String())
 }

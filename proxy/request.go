@@ -203,6 +203,7 @@ func (s requestSide) fill(sc *streamctx.Context) {
 	sc.RequestID = s.id
 	sc.ProviderRequestHeaders = s.headers
 	sc.ProviderRequestBody = s.body
+	sc.UsageRequested = s.usageRequested
 }
 
 // formatOfPath returns the client's API format that a request path

@@ -156,6 +156,11 @@ type Context struct {
 	ProviderRequestHeaders map[string]string
 	ProviderRequestBody    []byte
 	ResponseMetadata       map[string]string
+	// UsageRequested says that the request asked for a usage report that
+	// the wire format sends only on request (OpenAI chat's
+	// stream_options.include_usage), so that a stream ending without it
+	// was cut off. False when unknown (a capture without its request).
+	UsageRequested bool
 
 	// StatusCode is the HTTP status of the response, 0 when unknown.
 	StatusCode int

@@ -41,6 +41,12 @@
 //   - ":sseinspect-end <ms>" is the last line: the time the original ended
 //     (end of input). A capture without it was cut short (the recorder was
 //     stopped); Reader then returns the lines it has and reports Truncated.
+//     Space-separated key=value fields may follow <ms>; readers ignore
+//     those they do not know. "cut=<who>" says that the stream was cut
+//     off before its end, at <ms>, by the client that went away
+//     ("cut=client", written by sseinspect proxy), the upstream whose
+//     body failed ("cut=upstream") or the proxy that stopped
+//     ("cut=proxy"): see Reader.Cut.
 //
 // Inserted lines are comments, which every SSE reader ignores, and they are
 // inserted only at line starts, so the capture dispatches the same events as

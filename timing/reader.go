@@ -35,6 +35,7 @@ type Reader struct {
 	timed bool   // a time line was applied
 	ended bool
 	trunc bool
+	cut   string // the end line's cut=, if any
 	err   error
 	line  int // capture lines consumed, for error messages
 }
@@ -123,6 +124,11 @@ func (r *Reader) Elapsed() time.Duration { return r.cur }
 // lacked its end line (the recording was cut short); Elapsed is then the
 // time of the last bytes.
 func (r *Reader) Truncated() bool { return r.trunc }
+
+// Cut returns, once Read has returned io.EOF, who cut the stream off
+// before its end, as the end line says ("cut=client": the client went
+// away, "upstream", "proxy"; see Writer.CloseCut), or "".
+func (r *Reader) Cut() string { return r.cut }
 
 // Read reads original bytes into p. See the type's doc.
 func (r *Reader) Read(p []byte) (int, error) {
@@ -289,9 +295,19 @@ func (r *Reader) apply() error {
 		return nil
 	}
 	if v, ok := strings.CutPrefix(line, endPrefix); ok {
-		d, ok := parseMs(v)
+		ms, fields, _ := strings.Cut(v, " ")
+		d, ok := parseMs(ms)
 		if !ok {
 			return formatErr(r.line, "malformed end line %q", line)
+		}
+		for _, f := range strings.Fields(fields) {
+			k, val, ok := strings.Cut(f, "=")
+			if !ok {
+				return formatErr(r.line, "malformed end line %q", line)
+			}
+			if k == "cut" {
+				r.cut = val
+			}
 		}
 		if b, _ := r.br.Peek(1); len(b) > 0 {
 			return formatErr(r.line+1, "input after the end line")

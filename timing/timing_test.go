@@ -205,6 +205,33 @@ func TestReaderTruncated(t *testing.T) {
 	assert.Equal(t, ms(2), r.Elapsed())
 }
 
+// TestCut: a stream cut off ends with "cut=<who>" on its end line, which
+// the Reader returns; other key=value fields there are ignored.
+func TestCut(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	w := timing.NewWriter(&b, start)
+	require.NoError(t, w.Append([]byte("data: a\n\ndata: b"), ms(1)))
+	require.NoError(t, w.CloseCut(ms(2), "client"))
+	assert.Equal(t, header+":sseinspect-t 1.000\ndata: a\n\n:sseinspect-t 1.000 noeol\ndata: b\n:sseinspect-end 2.000 cut=client\n", b.String())
+	r, err := timing.NewReader(&b)
+	require.NoError(t, err)
+	got, err := io.ReadAll(r)
+	require.NoError(t, err)
+	assert.Equal(t, "data: a\n\ndata: b", string(got))
+	assert.Equal(t, "client", r.Cut())
+	assert.False(t, r.Truncated())
+	assert.Equal(t, ms(2), r.Elapsed())
+
+	r, err = timing.NewReader(strings.NewReader(header + ":sseinspect-end 2.000 later=1\n"))
+	require.NoError(t, err)
+	_, err = io.ReadAll(r)
+	require.NoError(t, err)
+	assert.Empty(t, r.Cut())
+
+	assert.Error(t, timing.NewWriter(io.Discard, start).CloseCut(0, "two words"))
+}
+
 func TestReaderErrors(t *testing.T) {
 	t.Parallel()
 	cases := map[string]struct{ in, err string }{
@@ -216,6 +243,7 @@ func TestReaderErrors(t *testing.T) {
 		"negative_time":   {header + ":sseinspect-t -1\ndata: x\n", "malformed time line"},
 		"unknown_line":    {header + ":sseinspect-x 1\n", "line 2: unknown sseinspect line"},
 		"after_end":       {header + ":sseinspect-end 1.000\ndata: x\n", "line 3: input after the end line"},
+		"end_field":       {header + ":sseinspect-end 1.000 cut\n", "line 2: malformed end line"},
 		"dangling_noeol":  {header + ":sseinspect-t 1.000 noeol\n:sseinspect-end 1.000\n", "no line after a noeol"},
 		"second_header":   {header + header, "unknown sseinspect line"},
 		"empty":           {"", "unexpected end of input"},

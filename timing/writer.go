@@ -126,7 +126,15 @@ func (w *Writer) tooLong() error {
 // CR ends a line; bytes after the last line terminator are written after a
 // "noeol" time line), then the end line with offset at. Close does not close
 // the underlying writer. Calling Close again does nothing.
-func (w *Writer) Close(at time.Duration) error {
+func (w *Writer) Close(at time.Duration) error { return w.CloseCut(at, "") }
+
+// CloseCut is Close for a stream that was cut off before its end: the end
+// line says by whom, "cut=<by>" (by is a word: client, upstream, proxy),
+// and Reader.Cut returns it. An empty by is Close.
+func (w *Writer) CloseCut(at time.Duration, by string) error {
+	if by != "" && !isWord(by) {
+		return fmt.Errorf("timing: cut=%q: not a word", by)
+	}
 	if w.err != nil {
 		return w.err
 	}
@@ -151,8 +159,24 @@ func (w *Writer) Close(at time.Duration) error {
 	}
 	w.out = append(w.out, endPrefix...)
 	w.out = appendMs(w.out, at.Microseconds())
+	if by != "" {
+		w.out = append(w.out, " cut="...)
+		w.out = append(w.out, by...)
+	}
 	w.out = append(w.out, '\n')
 	return w.flush()
+}
+
+// isWord reports whether s is made of ASCII letters, digits, '-' and '_'.
+func isWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		word := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_'
+		if !word {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // header writes the header line, after the original's BOM when it has one
