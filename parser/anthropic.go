@@ -82,9 +82,10 @@ func detectAnthropic(ev *sse.Event) match {
 //     them, as the SDK's get_final_text does ("".join), even when a tool
 //     call separates them (decided in issue 11: the summary shows what
 //     the provider sent, adding no separator of its own); tool_use blocks are the client tool calls, keyed by block
-//     index; server tools (server_tool_use, mcp_tool_use), their
-//     *_tool_result blocks, redacted_thinking and compaction blocks are
-//     generated content but neither text nor client calls.
+//     index; server tools (server_tool_use, mcp_tool_use) and their
+//     *_tool_result blocks are the server tool calls, and citations_delta
+//     the citations (anthropic_details.go); redacted_thinking and
+//     compaction blocks are generated content but neither text nor calls.
 //   - A tool_use block whose input_json_delta fragments are all empty gets
 //     the input of its content_block_start ("{}") when the block stops, as
 //     the SDK's accumulator leaves that input in place when its JSON
@@ -111,6 +112,10 @@ type anthropic struct {
 	// compaction is what the compaction passes of the last
 	// usage.iterations used (End warns: the top-level usage leaves it out).
 	compaction anthropicCompaction
+	// servers holds the ids of the server tool calls started (their
+	// results name them), in both modes, so that a result without its
+	// call warns alike with or without the text (anthropic_details.go).
+	servers map[string]bool
 }
 
 // newAnthropic returns a parser for one Anthropic Messages stream.
@@ -151,6 +156,13 @@ type anthropicBlock struct {
 	Text     string          `json:"text"`
 	Thinking string          `json:"thinking"`
 	Input    json.RawMessage `json:"input"`
+	// A server tool result block's call, its content (an object, an
+	// array or a string: read only for an error) and MCP's error flag.
+	ToolUseID string          `json:"tool_use_id"`
+	Content   json.RawMessage `json:"content"`
+	IsError   bool            `json:"is_error"`
+	// A text block's citations (an array; [] when streamed).
+	Citations json.RawMessage `json:"citations"`
 }
 
 // anthropicDelta is a content_block_delta's delta or a message_delta's.
@@ -160,6 +172,8 @@ type anthropicDelta struct {
 	Thinking    string `json:"thinking"`
 	PartialJSON string `json:"partial_json"`
 	StopReason  string `json:"stop_reason"`
+	// Citation is a citations_delta's citation.
+	Citation json.RawMessage `json:"citation"`
 }
 
 type anthropicUsage struct {
@@ -197,6 +211,8 @@ const (
 	blockText    blockKind = iota // text: its deltas are the answer
 	blockThink                    // thinking: its deltas are reasoning
 	blockTool                     // tool_use: a client tool call
+	blockServer                   // server_tool_use, mcp_tool_use: a server tool call
+	blockResult                   // a *_tool_result block: a server tool's result
 	blockContent                  // any other generated content
 )
 
@@ -407,8 +423,11 @@ func kindOf(typ string) (kind blockKind, known bool) {
 	// server_tool_use, mcp_tool_use; web_search_tool_result,
 	// web_fetch_tool_result, code_execution_tool_result,
 	// bash_code_execution_tool_result, mcp_tool_result, ...
-	if strings.HasSuffix(typ, "_tool_use") || strings.HasSuffix(typ, "_tool_result") {
-		return blockContent, true
+	if strings.HasSuffix(typ, "_tool_use") {
+		return blockServer, true
+	}
+	if strings.HasSuffix(typ, "_tool_result") {
+		return blockResult, true
 	}
 	return blockContent, false
 }
@@ -427,11 +446,18 @@ func (p *anthropic) blockStart(sc *streamctx.Context, ev *sse.Event, index int64
 	switch kind {
 	case blockText:
 		sc.AppendText(cb.Text)
+		p.blockCitations(sc, cb.Citations)
 	case blockThink:
 		sc.AppendThinking(cb.Thinking)
 	case blockTool:
 		b.input = append([]byte(nil), bytes.TrimSpace(cb.Input)...)
 		sc.ToolDelta(b.key, cb.ID, cb.Name, "")
+	case blockServer:
+		sc.MarkContent()
+		p.serverStart(sc, b, cb)
+	case blockResult:
+		sc.MarkContent()
+		p.serverResult(sc, ev, cb)
 	default:
 		sc.MarkContent()
 	}
@@ -462,15 +488,26 @@ func (p *anthropic) blockDelta(sc *streamctx.Context, ev *sse.Event, index int64
 			}
 			p.blocks[index] = b
 		}
-		if b.kind != blockTool || d.PartialJSON == "" {
-			// Server tool input (server_tool_use) is not a client call.
+		if d.PartialJSON == "" {
 			return
 		}
-		b.args = true
-		sc.ToolDelta(b.key, "", "", d.PartialJSON)
-	case "signature_delta", "citations_delta", "compaction_delta":
-		// A thinking block's signature, a citation of the text, the
-		// compaction summary: none is answer text.
+		switch b.kind {
+		case blockTool:
+			b.args = true
+			sc.ToolDelta(b.key, "", "", d.PartialJSON)
+		case blockServer:
+			// A server tool's input: a server tool call, not a client one.
+			b.args = true
+			if t := sc.ServerTool(b.key); t != nil {
+				sc.AppendServerToolInput(t, d.PartialJSON)
+			}
+		}
+	case "citations_delta":
+		// A citation of the text: not answer text itself.
+		p.citation(sc, d.Citation)
+	case "signature_delta", "compaction_delta":
+		// A thinking block's signature, the compaction summary: neither
+		// is answer text.
 	default:
 		p.warned.warn(sc, "delta:"+d.Type, "line %d: unknown delta type %q", ev.Line, d.Type)
 	}
@@ -507,12 +544,18 @@ func (p *anthropic) finish(sc *streamctx.Context, b *anthropicBlockState) {
 		return
 	}
 	b.done = true
-	if b.kind != blockTool || b.args || b.orphan {
+	if (b.kind != blockTool && b.kind != blockServer) || b.args || b.orphan {
 		return
 	}
 	in := b.input
 	if len(in) == 0 || bytes.Equal(in, []byte("null")) {
 		in = []byte("{}")
+	}
+	if b.kind == blockServer {
+		if t := sc.ServerTool(b.key); t != nil {
+			sc.AppendServerToolInput(t, compactJSON(in))
+		}
+		return
 	}
 	sc.SetToolArguments(b.key, compactJSON(in))
 }
@@ -623,8 +666,10 @@ func fastAnthropicDelta(s *jsonscan.Scanner, d *anthropicDelta, skipText bool) b
 			return seen.First(1<<3) && s.Text(&d.PartialJSON, skipText)
 		case "stop_reason":
 			return seen.First(1<<4) && s.String(&d.StopReason, internAnthropicType)
+		case "citation":
+			return seen.First(1<<5) && s.Raw(&d.Citation)
 		}
-		return s.Unknown(key, "type", "text", "thinking", "partial_json", "stop_reason")
+		return s.Unknown(key, "type", "text", "thinking", "partial_json", "stop_reason", "citation")
 	})
 }
 
@@ -644,8 +689,16 @@ func fastAnthropicBlock(s *jsonscan.Scanner, b *anthropicBlock, skipText bool) b
 			return seen.First(1<<4) && s.Text(&b.Thinking, skipText)
 		case "input":
 			return seen.First(1<<5) && s.Raw(&b.Input)
+		case "tool_use_id":
+			return seen.First(1<<6) && s.String(&b.ToolUseID, nil)
+		case "content":
+			return seen.First(1<<7) && s.Raw(&b.Content)
+		case "is_error":
+			return seen.First(1<<8) && s.Bool(&b.IsError)
+		case "citations":
+			return seen.First(1<<9) && s.Raw(&b.Citations)
 		}
-		return s.Unknown(key, "type", "id", "name", "text", "thinking", "input")
+		return s.Unknown(key, "type", "id", "name", "text", "thinking", "input", "tool_use_id", "content", "is_error", "citations")
 	})
 }
 

@@ -15,6 +15,17 @@ import (
 
 func FuzzFastAnthropic(f *testing.F) {
 	fastSeeds(f, "anthropic", fastEdgeCases...)
+	// The members of server tool results and citations (issue 11).
+	for _, d := range []string{
+		`{"type":"content_block_start","index":3,"content_block":{"type":"mcp_tool_result","tool_use_id":"m","is_error":true,"content":[{"type":"text","text":"x"}]}}`,
+		`{"type":"content_block_start","index":3,"content_block":{"type":"mcp_tool_result","tool_use_id":"m","is_error":null,"content":"s"}}`,
+		`{"type":"content_block_start","index":1,"content_block":{"type":"web_search_tool_result","tool_use_id":"s","content":{"type":"web_search_tool_result_error","error_code":"unavailable"}}}`,
+		`{"type":"content_block_start","index":0,"content_block":{"citations":[{"type":"char_location","file_id":"f"}],"type":"text","text":""}}`,
+		`{"type":"content_block_delta","index":4,"delta":{"type":"citations_delta","citation":{"type":"web_search_result_location","url":"https://a","title":"A"}}}`,
+		`{"type":"content_block_start","index":0,"content_block":{"type":"text","Citations":[],"Tool_Use_ID":"x"}}`,
+	} {
+		f.Add([]byte(d))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkFast(t, data, decodeFastAnthropicAll)
 		checkFastAnthropicSkipping(t, data)

@@ -549,6 +549,7 @@ func FuzzAnthropic(f *testing.F) {
 	}
 	f.Add([]byte(aHead + aev("content_block_delta", aTextDelta(0, "x")) + aTail))
 	f.Add([]byte(aev("error", `{"type":"error","error":{"type":"api_error","message":"x"}}`)))
+	f.Add([]byte(anthropicServerToolStream))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		whole, errWhole := summarize(t, bytes.NewReader(in), "anthropic")
 		bytewise, errBytes := summarize(t, iotest.OneByteReader(bytes.NewReader(in)), "anthropic")
