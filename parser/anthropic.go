@@ -67,7 +67,8 @@ func detectAnthropic(ev *sse.Event) match {
 //     input_tokens of 10423 replaces 2039; a message_delta with only
 //     output_tokens keeps message_start's input). input_tokens excludes
 //     cache reads and writes (anthropicFormat.inputExcludesCache). The per-TTL
-//     cache_creation breakdown is not counted again.
+//     cache_creation breakdown is not counted again: it goes to
+//     usage_details, with the other counts (anthropic_details.go).
 //     output_tokens_details.thinking_tokens, a part of output_tokens, is
 //     the reasoning count when the API reports it.
 //   - Compaction: the top-level usage is the provider's answer and is
@@ -376,6 +377,7 @@ func (p *anthropic) updateUsage(sc *streamctx.Context, ev *sse.Event, raw json.R
 		u.Reasoning = streamctx.Ptr(d.ThinkingTokens)
 	}
 	sc.UpdateUsage(u, raw)
+	anthropicUsageDetails(sc, raw)
 	p.iterations(sc, ev)
 }
 

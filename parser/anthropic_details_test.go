@@ -127,3 +127,35 @@ func TestAnthropicMessageServerTools(t *testing.T) {
 	assert.Equal(t, []streamctx.Citation{{URL: str("https://y"), Title: str("Y"), Source: "web_search_result_location"}}, s.Citations)
 	assert.Equal(t, "t", s.Text)
 }
+
+// TestAnthropicUsageDetails: the counts of a usage object outside the token
+// keys, by dotted path, in first-seen order, a later report replacing an
+// earlier one; iterations kept as given; words, flags and deeper objects
+// left out; a negative count warned about. The same with or without the
+// text kept.
+func TestAnthropicUsageDetails(t *testing.T) {
+	t.Parallel()
+	start := `{"type":"message_start","message":{"id":"msg_1","model":"claude-x","usage":{"input_tokens":10,"cache_creation_input_tokens":30,"cache_read_input_tokens":0,` +
+		`"cache_creation":{"ephemeral_5m_input_tokens":20,"ephemeral_1h_input_tokens":10},"output_tokens":1,"service_tier":"standard","inference_geo":"global"}}}`
+	delta := `{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"input_tokens":12,"output_tokens":7,"output_tokens_details":{"thinking_tokens":3},` +
+		`"cache_creation":{"ephemeral_5m_input_tokens":25},"server_tool_use":{"web_search_requests":2,"web_fetch_requests":1,"x":{"y":1},"z":-1},"future_count":4,"flag":true,` +
+		`"iterations":[{"type":"advisor_message","model":"m","input_tokens":5, "output_tokens":6}]}}`
+	in := aev("message_start", start) + aev("message_delta", delta) + aev("message_stop", aEnd)
+	want := streamctx.UsageDetails{
+		{Key: "cache_creation.ephemeral_5m_input_tokens", Value: []byte("25")},
+		{Key: "cache_creation.ephemeral_1h_input_tokens", Value: []byte("10")},
+		{Key: "server_tool_use.web_search_requests", Value: []byte("2")},
+		{Key: "server_tool_use.web_fetch_requests", Value: []byte("1")},
+		{Key: "future_count", Value: []byte("4")},
+		{Key: "iterations", Value: []byte(`[{"type":"advisor_message","model":"m","input_tokens":5,"output_tokens":6}]`)},
+	}
+	for _, collect := range []bool{true, false} {
+		sc := streamctx.New(streamctx.Options{CollectText: collect})
+		_, err := parser.Replay(strings.NewReader(in), sc, parser.Options{})
+		require.NoError(t, err)
+		s := sc.Snapshot("anthropic", "anthropic")
+		assert.Equal(t, want, s.UsageDetails, "collect text %v", collect)
+		assert.Equal(t, []string{"usage server_tool_use.z is negative (-1): left out"}, s.Warnings)
+		assert.Equal(t, []int64{12, 7, 0, 30, 3}, []int64{s.InputTokens, s.OutputTokens, s.CachedTokens, s.CacheCreationTokens, s.ReasoningTokens}, "the token keys keep their meaning")
+	}
+}
