@@ -804,41 +804,76 @@ func (p *responses) usage(sc *streamctx.Context, line int, typ string) {
 // (it comes once, in the final response): a price estimate needs it.
 func respUsageDetails(sc *streamctx.Context, raw []byte) {
 	const path = "response.usage"
-	chatMembers(raw, func(key string, v json.RawMessage) {
-		switch key {
+	respMembers(raw, func(key, v []byte) {
+		switch string(key) {
 		case "input_tokens", "output_tokens", "total_tokens", "is_byok":
 			return
 		case "cost":
 			chatCost(sc, path, v)
 			return
 		case "cost_in_usd_ticks": // xAI: 1 USD = 10^10 ticks (docs.x.ai, Cost Tracking)
-			if n, ok := chatInt(v); ok {
+			if n, ok := respInt(v); ok {
 				sc.SetProviderCost(float64(n)/1e10, path+".cost_in_usd_ticks")
 			}
 			return
 		case "cost_details":
 			if v[0] == '{' {
-				sc.SetUsageDetailJSON(key, v)
+				sc.SetUsageDetailJSON("cost_details", v)
 			}
 			return
 		}
 		switch v[0] {
 		case '{':
-			chatMembers(v, func(sub string, v json.RawMessage) {
-				switch key + "." + sub {
-				case "input_tokens_details.cached_tokens", "output_tokens_details.reasoning_tokens":
+			respMembers(v, func(sub, v []byte) {
+				switch {
+				case string(key) == "input_tokens_details" && string(sub) == "cached_tokens",
+					string(key) == "output_tokens_details" && string(sub) == "reasoning_tokens":
 					return // cached_tokens, reasoning_tokens
 				}
-				if n, ok := chatInt(v); ok {
-					sc.SetUsageDetail(key+"."+sub, n)
+				if n, ok := respInt(v); ok {
+					sc.SetUsageDetail(string(key)+"."+string(sub), n)
 				}
 			})
 		default:
-			if n, ok := chatInt(v); ok {
-				sc.SetUsageDetail(key, n)
+			if n, ok := respInt(v); ok {
+				sc.SetUsageDetail(string(key), n)
 			}
 		}
 	})
+}
+
+// respMembers calls member for each member of the JSON object raw, in
+// order, with its value, as chatMembers does, but without allocating: by
+// the scanner, else (an escaped key, more than 16 members) by chatMembers.
+// key and v are valid for the call.
+func respMembers(raw []byte, member func(key, v []byte)) {
+	var keys, vals [16][]byte
+	n := 0
+	s := jsonscan.New(raw)
+	if s.Peek() == '{' && s.Object(func(key []byte) bool {
+		if n == len(keys) {
+			return false
+		}
+		v, ok := s.Value()
+		keys[n], vals[n] = key, v
+		n++
+		return ok
+	}) && s.End() {
+		for i := range n {
+			if len(vals[i]) > 0 {
+				member(keys[i], vals[i])
+			}
+		}
+		return
+	}
+	chatMembers(raw, func(key string, v json.RawMessage) { member([]byte(key), v) })
+}
+
+// respInt returns v as an integer, when it is a JSON integer in range.
+func respInt(v []byte) (int64, bool) {
+	var n int64
+	s := jsonscan.New(v)
+	return n, len(v) > 0 && v[0] != 'n' && s.Int64(&n) && s.End()
 }
 
 // finalOutput takes text, thinking and tool calls from the final

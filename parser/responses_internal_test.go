@@ -7,9 +7,12 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sseinspect/sseinspect/streamctx"
 )
 
 // decodeFastResponsesJSON is decodeFastResponses into a respEventJSON, to
@@ -52,13 +55,23 @@ func FuzzFastResponses(f *testing.F) {
 		`{"item":{"type":"mcp_call","id":"mcp","name":"ask","server_label":"s","arguments":"{}","error":{"code":1}}}`,
 		`{"item":{"type":"image_generation_call","id":"ig","result":"AAAA","revised_prompt":"p"}}`,
 		`{"item":{"type":"web_search_call","id":"ws","status":"completed","action":{"type":"search","queries":["q"],"sources":[]}}}`,
+		`{"response":{"usage":{"input_tokens":1,"input_tokens_details":{"cached_tokens":0,"cache_write_tokens":2},"num_sources_used":0,"cost":1.1e-05,"cost_details":{"a":null}}}}`,
+		`{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"j":10,"k":11,"l":12,"m":13,"n":14,"o":15,"p":16,"q":17}`,
+		`{"a":1,"a":2,"b\u0041":3}`, `{"a" : 1 , "b":[ 1 ] }`, `{"a":1,}`,
 	)...)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkFastAliasing(t, data, decodeFastResponsesJSON)
 		checkFastAliasing(t, data, decodeFastRespResponseTwice)
 		checkFastAliasing(t, data, decodeFastRespItem)
+		checkRespMembers(t, data)
 		var e respEvent
 		if decodeFastResponses(data, &e) {
+			if r := e.get(rfResponse); r != nil {
+				var rr respResponse
+				if decodeFastRespResponse(r, &rr, new(respFast)) {
+					checkRespMembers(t, rr.Usage)
+				}
+			}
 			for _, f := range []respField{rfResponse, rfItem} {
 				if v := e.get(f); v != nil {
 					checkFastAliasing(t, v, decodeFastRespResponseTwice)
@@ -67,6 +80,30 @@ func FuzzFastResponses(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkRespMembers holds respMembers to chatMembers (encoding/json):
+// the same members, in the same order, with the same values.
+func checkRespMembers(t *testing.T, data []byte) {
+	t.Helper()
+	if !utf8.Valid(data) {
+		return // the precondition of the scanner (the framing guarantees it)
+	}
+	var fast, slow []string
+	respMembers(data, func(k, v []byte) { fast = append(fast, string(k), string(v)) })
+	chatMembers(data, func(k string, v json.RawMessage) { slow = append(slow, k, string(v)) })
+	if !reflect.DeepEqual(slow, fast) {
+		t.Fatalf("%q:\n respMembers %q\n chatMembers %q", data, fast, slow)
+	}
+}
+
+// TestRespUsageDetailsAllocs: an OpenAI usage object, whose members are
+// all token keys, costs no allocation.
+func TestRespUsageDetailsAllocs(t *testing.T) {
+	raw := []byte(`{"input_tokens":1875,"input_tokens_details":{"cached_tokens":1578},"output_tokens":695,"output_tokens_details":{"reasoning_tokens":397},"total_tokens":2570}`)
+	sc := streamctx.New(streamctx.Options{})
+	assert.Zero(t, testing.AllocsPerRun(100, func() { respUsageDetails(sc, raw) }))
+	assert.Empty(t, sc.UsageDetails())
 }
 
 // TestRespFieldNames: the members of respEventJSON are in respField order
