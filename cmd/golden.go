@@ -83,7 +83,8 @@ func newGoldenCmd(env *Env) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "golden DIR|FILE.sse...",
 		Short: "Compare every capture in a directory with its golden JSON summary",
-		Long: `Pair every capture NAME.sse (or NAME.datastream) in DIR (with -r, also in its subdirectories) with
+		Long: `Pair every capture NAME.sse (or NAME.datastream, or NAME.eventstream, a
+binary AWS event stream) in DIR (with -r, also in its subdirectories) with
 its golden file NAME.golden.json, compare the JSON summary of the capture
 with it (as summarize --golden does), and report "PASS NAME.sse" or
 "FAIL NAME.sse" followed by the fields that differ, then a total line
@@ -136,7 +137,7 @@ func (o *goldenCmdOptions) run(env *Env, args []string) error {
 			worst = ExitError
 		}
 		if len(found) == 0 && len(unreadable) == 0 {
-			fmt.Fprintf(env.Stderr, "sseinspect: no captures (*.sse, *.datastream) in %s%s\n", a, recursiveHint(a, o.recursive, goldenCaptureExts))
+			fmt.Fprintf(env.Stderr, "sseinspect: no captures (*.sse, *.datastream, *.eventstream) in %s%s\n", a, recursiveHint(a, o.recursive, goldenCaptureExts))
 			worst = ExitError
 		}
 		files = append(files, found...)
@@ -187,8 +188,9 @@ func (o *goldenCmdOptions) run(env *Env, args []string) error {
 }
 
 // goldenCaptureExts are the extensions of the captures golden finds in a
-// directory: SSE streams, and the Vercel AI SDK's data stream (.datastream).
-var goldenCaptureExts = []string{".sse", ".datastream"}
+// directory: SSE streams, the Vercel AI SDK's data stream (.datastream) and
+// AWS event streams (.eventstream).
+var goldenCaptureExts = []string{".sse", ".datastream", ".eventstream"}
 
 // goldenFile is the golden file of a capture: its name without its
 // extension (.sse, .datastream, or .sse.gz for a compressed one), then

@@ -41,8 +41,8 @@ warnings are in its "warnings" key, not on standard error).
 No FILE, or -, reads standard input; from a live pipe, timings are measured
 from the start of sseinspect.
 
-A DIR stands for every capture in it (*.sse, *.txt, *.har), in sorted order; with
--r also those in its subdirectories. When a DIR is given and more than one
+A DIR stands for every capture in it (*.sse, *.txt, *.har, *.eventstream), in
+sorted order; with -r also those in its subdirectories. When a DIR is given and more than one
 capture was summarized, the two-line summaries are followed by a totals line:
 
   captures: 12  failed: 1  incomplete: 1  in: 5310  out: 877

@@ -4,8 +4,8 @@
 // is JSON instead of a stream is framed by JSON. Each event carries the
 // arrival time of the read that completed it.
 //
-// Adding a framing (NDJSON, AWS event-stream, the Vercel AI SDK line
-// protocol) is one file here and one Kind.
+// Adding a framing (NDJSON, the Vercel AI SDK line protocol) is one file
+// here and one Kind; eventstream.go is the AWS event-stream.
 package frame
 
 import (
@@ -17,10 +17,11 @@ type Kind int
 
 // The framings.
 const (
-	Empty      Kind = iota // no bytes (or only white space): no framing
-	SSE                    // an event stream (or text that is not JSON)
-	JSON                   // a JSON object or array instead of a stream
-	VercelData             // the Vercel AI SDK data-stream protocol ("0:\"text\"" lines)
+	Empty       Kind = iota // no bytes (or only white space): no framing
+	SSE                     // an event stream (or text that is not JSON)
+	JSON                    // a JSON object or array instead of a stream
+	VercelData              // the Vercel AI SDK data-stream protocol ("0:\"text\"" lines)
+	EventStream             // binary AWS event-stream frames (EventStreamBody)
 )
 
 // A Peeker shows the first bytes of a body without consuming them;
@@ -44,7 +45,16 @@ var bom = []byte("\xef\xbb\xbf")
 // it takes to tell, so that a live stream is not held up, and its events
 // are handed on as they arrive. A read error is not returned: the body's
 // reader returns it again, in place, after the bytes that did arrive.
+//
+// A body that begins with a valid AWS event-stream prelude (IsEventStream)
+// is EventStream: its first byte, the high byte of a frame length of at
+// most 16 MiB, is 0 or 1, which no text or JSON body begins with.
 func Detect(p Peeker) Kind {
+	if head, _ := p.Peek(1); len(head) == 1 && head[0] <= 1 {
+		if head, _ = p.Peek(esPrelude); IsEventStream(head) {
+			return EventStream
+		}
+	}
 	n := 1
 	for {
 		head, err := p.Peek(n)

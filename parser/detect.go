@@ -32,12 +32,21 @@ const (
 	matchEventType
 )
 
-// detect tells the wire format of one event, from its type and its data.
-// ok is false when the event does not tell ([DONE], a ping without type,
-// data that is not JSON).
-func detect(ev *sse.Event) (f Format, ok bool) {
+// detect tells the wire format of one event of a text framing (SSE, a
+// JSON body), from its type and its data. ok is false when the event does
+// not tell ([DONE], a ping without type, data that is not JSON).
+func detect(ev *sse.Event) (f Format, ok bool) { return detectIn(ev, false) }
+
+// detectFrame is detect for an AWS event-stream frame.
+func detectFrame(ev *sse.Event) (f Format, ok bool) { return detectIn(ev, true) }
+
+// detectIn asks the formats of one kind of framing (Format.eventStream).
+func detectIn(ev *sse.Event, eventStream bool) (f Format, ok bool) {
 	best := noMatch
 	for _, g := range formats {
+		if g.eventStream != eventStream {
+			continue
+		}
 		if m := g.detect(ev); m > best {
 			f, best = g, m
 		}

@@ -23,6 +23,7 @@ type Input struct {
 	head    []byte // a copy of the first bytes of the body read so far
 	scanner *sse.Scanner
 	lines   *frame.VercelLines
+	frames  *frame.EventStreamBody
 }
 
 // headSize is how much of the body is kept for messages about a body that
@@ -31,13 +32,27 @@ const headSize = 4096
 
 // OpenInput tells the framing of c's body (frame.Detect); a body that is
 // not JSON, sent with the "X-Vercel-AI-Data-Stream" header of a curl -i
-// capture, is a data stream whatever its first line.
+// capture, is a data stream whatever its first line. A body that a
+// Content-Type of application/vnd.amazon.eventstream announces is read as
+// AWS event-stream frames unless it is JSON (an HTTP error) or empty, even
+// when its first prelude is damaged, so that the damage is reported where
+// it is.
 func OpenInput(c *capture.Capture) *Input {
 	in := &Input{Capture: c, Kind: frame.Detect(c)}
 	if in.Kind == frame.SSE && c.Header.Get("X-Vercel-AI-Data-Stream") != "" {
 		in.Kind = frame.VercelData
 	}
+	if in.Kind == frame.SSE && isEventStreamType(c.Header.Get("Content-Type")) {
+		in.Kind = frame.EventStream
+	}
 	return in
+}
+
+// isEventStreamType reports whether a Content-Type is the AWS event-stream
+// media type (parameters aside).
+func isEventStreamType(ct string) bool {
+	mt, _, _ := strings.Cut(ct, ";")
+	return strings.EqualFold(strings.TrimSpace(mt), frame.ContentTypeEventStream)
 }
 
 // Events returns the events of the body, in order, each borrowed until
@@ -47,6 +62,11 @@ func OpenInput(c *capture.Capture) *Input {
 // completed it. A scanning error ends the sequence as a final (nil, err),
 // an *sse.LineError with its line counted in the capture. maxLine caps a
 // line (0: sse.DefaultMaxLineSize). Stats tells what the scanner saw.
+//
+// For an EventStream body, the events are its frames
+// (frame.EventStreamBody: Line is the frame's number), maxLine caps a
+// frame, and an unreadable frame ends the sequence with a
+// *frame.EventStreamError.
 func (in *Input) Events(maxLine int) iter.Seq2[*sse.Event, error] {
 	if in.Kind == frame.VercelData {
 		in.lines = frame.NewVercelLines(bodyReader{in}, in.Capture.HeaderLines+1)
@@ -54,6 +74,13 @@ func (in *Input) Events(maxLine int) iter.Seq2[*sse.Event, error] {
 			in.lines.SetMaxSize(maxLine)
 		}
 		return in.lines.Events()
+	}
+	if in.Kind == frame.EventStream {
+		in.frames = frame.NewEventStream(bodyReader{in})
+		if maxLine > 0 {
+			in.frames.SetMaxSize(maxLine)
+		}
+		return in.frames.Events()
 	}
 	return func(yield func(*sse.Event, error) bool) {
 		s := sse.NewScanner(bodyReader{in})

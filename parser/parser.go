@@ -84,10 +84,14 @@ type Format struct {
 	// array instead of a stream; a JSON-array body whose first element
 	// does not tell its format is read as this format.
 	jsonArray string
+	// eventStream says that the format's events are AWS event-stream
+	// frames: detection asks it only about those, and asks only such
+	// formats about them, so that no SSE event is ever taken for one.
+	eventStream bool
 }
 
 // formats is the table of wire formats, in the order --help lists them.
-var formats = [...]Format{openAIChatFormat, responsesFormat, anthropicFormat, geminiFormat, cohereFormat, vercelDataFormat}
+var formats = [...]Format{openAIChatFormat, responsesFormat, anthropicFormat, geminiFormat, cohereFormat, vercelDataFormat, bedrockConverseFormat}
 
 // ErrUnknownFormat is wrapped by Lookup for a name that names no format.
 var ErrUnknownFormat = errors.New("unknown format")

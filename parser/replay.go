@@ -148,9 +148,17 @@ func (rp *replayer) saw(ev *sse.Event) {
 		return
 	}
 	rp.tries++
-	if d, ok := detect(ev); ok {
+	if d, ok := rp.detect(ev); ok {
 		rp.detected = d.Name
 	}
+}
+
+// detect asks the formats of the body's framing about ev.
+func (rp *replayer) detect(ev *sse.Event) (Format, bool) {
+	if rp.in.Kind == frame.EventStream {
+		return detectFrame(ev)
+	}
+	return detect(ev)
 }
 
 func (rp *replayer) setFormat(f Format) {
@@ -174,7 +182,7 @@ func (rp *replayer) check(ev *sse.Event) {
 	if rp.checked {
 		return
 	}
-	d, ok := detect(ev)
+	d, ok := rp.detect(ev)
 	if !ok {
 		return
 	}
@@ -196,7 +204,7 @@ func (rp *replayer) sse(maxLine int) error {
 		}
 		if rp.parser == nil {
 			pending = append(pending, copyEvent(ev))
-			if f, ok := detect(ev); ok {
+			if f, ok := rp.detect(ev); ok {
 				rp.setFormat(f)
 				rp.checked = true
 				for i := range pending {
@@ -373,7 +381,7 @@ func (rp *replayer) json(maxSize int) error {
 			array := formatWith(func(f *Format) bool { return f.jsonArray != "" })
 			rp.sc.Warn("not SSE: the body is a JSON array (%s); its elements were read as events", array.jsonArray)
 			if rp.parser == nil {
-				f, ok := detect(ev)
+				f, ok := rp.detect(ev)
 				if !ok {
 					f = array
 				}
@@ -406,7 +414,7 @@ func (rp *replayer) jsonObject(ev *sse.Event) error {
 	rp.saw(ev)
 	if typ, msg, ok := errorInfo(ev.Data); ok {
 		if rp.parser == nil {
-			if f, ok := detect(ev); ok {
+			if f, ok := rp.detect(ev); ok {
 				rp.setFormat(f)
 			}
 		}
@@ -416,7 +424,7 @@ func (rp *replayer) jsonObject(ev *sse.Event) error {
 		return nil
 	}
 	if rp.parser == nil {
-		f, ok := detect(ev)
+		f, ok := rp.detect(ev)
 		if !ok {
 			if code := rp.in.Capture.StatusCode; code >= 400 {
 				// An error body of a shape no format claims (Cohere's

@@ -47,7 +47,7 @@ func TestLookup(t *testing.T) {
 		require.NoError(t, err)
 		assert.False(t, ok, "%q detects", auto)
 	}
-	_, _, err := parser.Lookup("bedrock")
+	_, _, err := parser.Lookup("no-such-format")
 	require.ErrorIs(t, err, parser.ErrUnknownFormat)
 	assert.Contains(t, err.Error(), "auto, openai-chat, openai-responses, anthropic, gemini")
 }
@@ -66,7 +66,7 @@ func TestReplayErrorsNothingToReport(t *testing.T) {
 		{name: "html_page", input: "<html><head><title>502 Bad\n Gateway</title></head></html>\n", want: parser.ErrUnrecognized, msg: "502 Bad Gateway"},
 		{name: "events_of_no_known_format", input: "data: hello\n\ndata: world\n\n", want: parser.ErrUnrecognized, msg: "none of its 2 events"},
 		{name: "json_object_of_no_known_format", input: `{"hello":"world"}`, want: parser.ErrUnrecognized},
-		{name: "unknown_format_flag", input: chatStream, format: "bedrock", want: parser.ErrUnknownFormat},
+		{name: "unknown_format_flag", input: chatStream, format: "no-such-format", want: parser.ErrUnknownFormat},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -211,14 +211,14 @@ func (sc *Context) cost() Cost {
 	return Cost{USD: &usd, Source: strPtr("provider"), ProviderField: strPtr(sc.providerCostField)}
 }
 
-// requestID is --request-id, else the request-id or x-request-id header,
-// else the response id without its type prefix (ResponseIDPrefixes), else
+// requestID is --request-id, else the request-id, x-request-id or (AWS)
+// x-amzn-requestid header, else the response id without its type prefix (ResponseIDPrefixes), else
 // "".
 func (sc *Context) requestID() string {
 	if sc.RequestID != "" {
 		return sc.RequestID
 	}
-	for _, h := range []string{"request-id", "x-request-id"} {
+	for _, h := range []string{"request-id", "x-request-id", "x-amzn-requestid"} {
 		if v := sc.ResponseHeaders[h]; v != "" {
 			return v
 		}
