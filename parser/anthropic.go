@@ -202,7 +202,7 @@ type anthropicIteration struct {
 // anthropicCompaction sums the compaction entries of usage.iterations.
 type anthropicCompaction struct {
 	passes                                  int
-	input, output, cacheRead, cacheCreation int64
+	input, output, cacheRead, cacheCreation streamctx.Count
 }
 
 // blockKind says what a content block is, as far as the parser cares.
@@ -338,9 +338,18 @@ func (p *anthropic) End(sc *streamctx.Context) {
 		if c.passes > 1 {
 			passes = strconv.Itoa(c.passes) + " compaction passes"
 		}
-		sc.Warn("%s (usage.iterations) used input %d, output %d, cache_read %d, cache_creation %d tokens, which the top-level usage reported here leaves out",
-			passes, c.input, c.output, c.cacheRead, c.cacheCreation)
+		sc.Warn("%s (usage.iterations) used input %s, output %s, cache_read %s, cache_creation %s tokens, which the top-level usage reported here leaves out",
+			passes, sum(c.input), sum(c.output), sum(c.cacheRead), sum(c.cacheCreation))
 	}
+}
+
+// sum shows a count summed with Plus: its value, or, when the sum
+// overflowed, "more than" its bound; a negative sum is shown as it is.
+func sum(c streamctx.Count) string {
+	if c.Overflow {
+		return "more than " + strconv.FormatInt(c.N, 10)
+	}
+	return strconv.FormatInt(c.N, 10)
 }
 
 // what names an event in a BadEvent warning: its SSE event name, else its
@@ -402,10 +411,10 @@ func (p *anthropic) iterations(sc *streamctx.Context, ev *sse.Event) {
 		}
 		c := &p.compaction
 		c.passes++
-		c.input += streamctx.Ptr(it.InputTokens).N
-		c.output += streamctx.Ptr(it.OutputTokens).N
-		c.cacheRead += streamctx.Ptr(it.CacheReadInputTokens).N
-		c.cacheCreation += streamctx.Ptr(it.CacheCreationInputTokens).N
+		c.input = c.input.Plus(streamctx.Ptr(it.InputTokens))
+		c.output = c.output.Plus(streamctx.Ptr(it.OutputTokens))
+		c.cacheRead = c.cacheRead.Plus(streamctx.Ptr(it.CacheReadInputTokens))
+		c.cacheCreation = c.cacheCreation.Plus(streamctx.Ptr(it.CacheCreationInputTokens))
 	}
 }
 

@@ -400,7 +400,7 @@ func (p *gemini) usageMetadata(sc *streamctx.Context, ev *sse.Event, raw json.Ra
 	p.thoughts = streamctx.Ptr(u.ThoughtsTokenCount).Or(p.thoughts)
 	out := streamctx.Count{}
 	if u.CandidatesTokenCount != nil || u.ThoughtsTokenCount != nil {
-		out = streamctx.Of(p.candidates.N + p.thoughts.N)
+		out = p.candidates.Plus(p.thoughts)
 	}
 	sc.UpdateUsage(streamctx.Usage{
 		Input:     streamctx.Ptr(u.PromptTokenCount),

@@ -703,11 +703,14 @@ func (p *openAIChat) updateUsage(sc *streamctx.Context, ev *sse.Event, path stri
 		out := *u.CompletionTokens
 		excluded := out < reasoning.N
 		if u.PromptTokens != nil && u.TotalTokens != nil {
-			in, total := *u.PromptTokens, *u.TotalTokens
-			excluded = total == in+out+reasoning.N && total != in+out
+			// Sums that overflow decide nothing (and are not equal).
+			in, total := streamctx.Ptr(u.PromptTokens), *u.TotalTokens
+			inOut := in.Plus(output)
+			all := inOut.Plus(reasoning)
+			excluded = !all.Overflow && total == all.N && (inOut.Overflow || total != inOut.N)
 		}
 		if excluded {
-			output = streamctx.Of(out + reasoning.N)
+			output = output.Plus(reasoning)
 		}
 	}
 	sc.UpdateUsage(streamctx.Usage{

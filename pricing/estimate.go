@@ -160,17 +160,22 @@ func (t *Table) find(providerName, id string) (*provider, *model) {
 // quantities maps u to the usage keys of reg (see Usage), leaving out zeros.
 // unknown lists the Extra names (> 0) that are no usage key.
 func (u Usage) quantities(reg *registry) (usage map[string]float64, unknown []string, err error) {
-	input := u.Input
-	if u.InputExcludesCache {
-		input += u.CacheRead + u.CacheWrite
-	}
 	for name, v := range map[string]int64{"input": u.Input, "cache read": u.CacheRead,
 		"cache write": u.CacheWrite, "output": u.Output, "reasoning": u.Reasoning} {
 		if v < 0 {
 			return nil, nil, fmt.Errorf("negative %s tokens (%d)", name, v)
 		}
 	}
-	if u.CacheRead+u.CacheWrite > input {
+	// The counts are not negative: a sum past MaxInt64 wraps below zero.
+	cached := u.CacheRead + u.CacheWrite
+	input := u.Input
+	if u.InputExcludesCache {
+		input += cached
+	}
+	if cached < 0 || input < 0 {
+		return nil, nil, fmt.Errorf("token counts too large to sum (input %d, cache read %d, cache write %d)", u.Input, u.CacheRead, u.CacheWrite)
+	}
+	if cached > input {
 		return nil, nil, fmt.Errorf("cached tokens (%d read + %d written) exceed the input tokens (%d)", u.CacheRead, u.CacheWrite, input)
 	}
 	if u.Reasoning > u.Output {

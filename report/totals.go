@@ -12,7 +12,7 @@ import (
 // zero value is ready to use.
 type Totals struct {
 	captures, failed, incomplete int
-	in, out                      int64
+	in, out                      streamctx.Count // summed without wrapping
 	ttfb                         []int64
 }
 
@@ -26,8 +26,8 @@ func (t *Totals) Add(s *streamctx.Snapshot, failed bool) {
 	if !s.Complete {
 		t.incomplete++
 	}
-	t.in += s.InputTokens
-	t.out += s.OutputTokens
+	t.in = t.in.Plus(streamctx.Of(s.InputTokens))
+	t.out = t.out.Plus(streamctx.Of(s.OutputTokens))
 	if s.TTFBMs != nil {
 		t.ttfb = append(t.ttfb, *s.TTFBMs)
 	}
@@ -43,12 +43,21 @@ func (t *Totals) Captures() int { return t.captures }
 // The percentiles (nearest rank) are over the captures whose first-byte
 // time is known, and shown only when there are some.
 func (t *Totals) Write(w io.Writer) error {
-	s := fmt.Sprintf("captures: %d  failed: %d  incomplete: %d  in: %d  out: %d", t.captures, t.failed, t.incomplete, t.in, t.out)
+	s := fmt.Sprintf("captures: %d  failed: %d  incomplete: %d  in: %s  out: %s", t.captures, t.failed, t.incomplete, total(t.in), total(t.out))
 	if len(t.ttfb) > 0 {
 		s += fmt.Sprintf("  ttfb p50/p99: %dms/%dms", percentile(t.ttfb, 50), percentile(t.ttfb, 99))
 	}
 	_, err := io.WriteString(w, s+"\n")
 	return err
+}
+
+// total shows a sum of counts: "over N" when it went past the range of
+// int64 (it is held at N).
+func total(c streamctx.Count) string {
+	if c.Overflow {
+		return fmt.Sprintf("over %d", c.N)
+	}
+	return fmt.Sprint(c.N)
 }
 
 // percentile returns the p-th percentile of xs by the nearest-rank method

@@ -13,6 +13,7 @@ package streamctx
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -21,10 +22,42 @@ import (
 type Count struct {
 	N   int64
 	Set bool
+	// Overflow says that N is a sum (Plus) that went past the range of
+	// int64 and was held at its bound: UpdateUsage warns about it.
+	Overflow bool
+	// Negative says that N is or includes (Plus) a negative count, which
+	// cannot be right: UpdateUsage warns about it and ignores it.
+	Negative bool
+}
+
+// MaxPlausibleTokens is the largest token count that can be right: no
+// model reads or writes 10^12 tokens in one request (context windows are
+// in the millions). UpdateUsage warns about a larger count, and keeps it.
+const MaxPlausibleTokens = 1_000_000_000_000
+
+// Add returns a+b and true, or, when the sum goes past the range of int64,
+// the bound it went past and false: token counts from a stream are summed
+// with it, never wrapped.
+func Add(a, b int64) (int64, bool) {
+	s := a + b
+	switch {
+	case a > 0 && b > 0 && s < 0:
+		return math.MaxInt64, false
+	case a < 0 && b < 0 && s >= 0:
+		return math.MinInt64, false
+	}
+	return s, true
+}
+
+// Plus returns the sum of c and o, present when either is; a sum past the
+// range of int64 is held at its bound, with Overflow set.
+func (c Count) Plus(o Count) Count {
+	n, ok := Add(c.N, o.N)
+	return Count{N: n, Set: c.Set || o.Set, Overflow: c.Overflow || o.Overflow || !ok, Negative: c.Negative || o.Negative}
 }
 
 // Of returns a present count.
-func Of(n int64) Count { return Count{N: n, Set: true} }
+func Of(n int64) Count { return Count{N: n, Set: true, Negative: n < 0} }
 
 // Ptr returns a count from an optional JSON number: nil is absent.
 func Ptr(p *int64) Count {
@@ -198,7 +231,9 @@ type Context struct {
 	errType    string
 	errMessage string
 	complete   bool
-	stopReason string
+	// warnedKinds are the kinds of warning given once (warnOnce).
+	warnedKinds map[string]bool
+	stopReason  string
 
 	events    int
 	dataCount int
@@ -260,7 +295,7 @@ func (sc *Context) resetState() {
 	sc.errType, sc.errMessage = "", ""
 	sc.complete, sc.stopReason = false, ""
 	sc.events, sc.dataCount, sc.nChunks, sc.bad, sc.dropped = 0, 0, 0, 0, 0
-	sc.chunks, sc.warnings = nil, nil
+	sc.chunks, sc.warnings, sc.warnedKinds = nil, nil, nil
 	sc.mismatch = false
 	sc.StatusCode = 0
 	sc.ResponseID = ""
@@ -290,10 +325,40 @@ func (sc *Context) ResetForRetry() {
 // Observe tells the Context the time now, as the stream tells it: the
 // arrival time of what is being handled. Content added until the next
 // time is timed at it. The zero Time (unknown) is ignored.
+//
+// Times are range-checked here, the one place every arrival time goes
+// through: a time before the one observed last (times going backwards),
+// before the start, or more than MaxPlausibleGap after the one before (or
+// after the start) is warned about, once each; it is kept all the same.
 func (sc *Context) Observe(at time.Time) {
-	if !at.IsZero() {
-		sc.now = at
+	if at.IsZero() {
+		return
 	}
+	prev := sc.now
+	if prev.IsZero() && sc.Timed() {
+		prev = sc.start
+	}
+	if !prev.IsZero() {
+		switch gap := at.Sub(prev); {
+		case gap < 0 && !sc.now.IsZero():
+			sc.warnOnce("time backwards", "the arrival times go backwards (%s, then %s after the start): the timing cannot be trusted",
+				offset(sc.now.Sub(sc.start)), offset(at.Sub(sc.start)))
+		case gap < 0:
+			sc.warnOnce("time before start", "an arrival time is before the start (%s): the timing cannot be trusted", offset(at.Sub(sc.start)))
+		case gap > MaxPlausibleGap:
+			sc.warnOnce("time gap", "an arrival time is %s after the one before: the timing cannot be trusted", offset(gap))
+		}
+	}
+	sc.now = at
+}
+
+// MaxPlausibleGap is the longest time between two arrivals (or from the
+// start to the first) that can be right: no LLM stream waits a day.
+const MaxPlausibleGap = 24 * time.Hour
+
+// offset shows a duration in milliseconds, as the latency fields do.
+func offset(d time.Duration) string {
+	return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', -1, 64) + "ms"
 }
 
 // since returns the offset of the time last observed from the start; false
@@ -486,7 +551,20 @@ func (sc *Context) keep(n int) {
 // earlier value, including an explicit zero; an absent field never erases
 // one. (Aether's rule, "a 0 never overwrites", loses real zeros and keeps
 // stale values.) raw, when not nil, is kept as the final usage object.
+//
+// Every count is range-checked here, the one place where the counts of
+// every format arrive: a negative count cannot be right and is ignored (as
+// absent), a count over MaxPlausibleTokens or a sum that overflowed (Plus)
+// is kept; each is warned about, once per field and kind.
 func (sc *Context) UpdateUsage(u Usage, raw []byte) {
+	if u.IsZero() {
+		return
+	}
+	u.Input = sc.checkCount("input", u.Input)
+	u.Output = sc.checkCount("output", u.Output)
+	u.CacheRead = sc.checkCount("cache read", u.CacheRead)
+	u.CacheCreation = sc.checkCount("cache creation", u.CacheCreation)
+	u.Reasoning = sc.checkCount("reasoning", u.Reasoning)
 	if u.IsZero() {
 		return
 	}
@@ -499,6 +577,39 @@ func (sc *Context) UpdateUsage(u Usage, raw []byte) {
 	if raw != nil {
 		sc.finalUsage = append(sc.finalUsage[:0], raw...)
 	}
+}
+
+// checkCount returns c as it is kept, warning about a value that cannot
+// be right (see UpdateUsage).
+func (sc *Context) checkCount(field string, c Count) Count {
+	if !c.Set {
+		return c
+	}
+	switch {
+	case c.N < 0:
+		sc.warnOnce("negative "+field, "usage: %s tokens %d, a negative count, cannot be right: ignored", field, c.N)
+		return Count{}
+	case c.Negative:
+		sc.warnOnce("negative "+field, "usage: %s tokens %d include a negative count, which cannot be right: ignored", field, c.N)
+		return Count{}
+	case c.Overflow:
+		sc.warnOnce("overflow "+field, "usage: the %s tokens, a sum of the provider's counts, overflow: shown as %d", field, c.N)
+	case c.N > MaxPlausibleTokens:
+		sc.warnOnce("implausible "+field, "usage: %s tokens %d is more than any model reads or writes (%d): it cannot be right", field, c.N, int64(MaxPlausibleTokens))
+	}
+	return c
+}
+
+// warnOnce warns unless a warning of the same kind was given.
+func (sc *Context) warnOnce(kind, format string, args ...any) {
+	if sc.warnedKinds == nil {
+		sc.warnedKinds = make(map[string]bool)
+	}
+	if sc.warnedKinds[kind] {
+		return
+	}
+	sc.warnedKinds[kind] = true
+	sc.Warn(format, args...)
 }
 
 // Usage returns the merged usage.

@@ -116,8 +116,13 @@ func (sc *Context) Snapshot(format, provider string) Snapshot {
 		s.Text, s.Thinking = sc.text.String(), sc.thinking.String()
 	}
 	s.TotalInputTokens = s.InputTokens
+	overflow := ""
 	if sc.InputExcludesCache {
-		s.TotalInputTokens += s.CachedTokens + s.CacheCreationTokens
+		total := Of(s.InputTokens).Plus(Of(s.CachedTokens)).Plus(Of(s.CacheCreationTokens))
+		s.TotalInputTokens = total.N
+		if total.Overflow {
+			overflow = fmt.Sprintf("usage: total input tokens (input + cache read + cache creation) overflow: shown as %d", total.N)
+		}
 	}
 	if sc.usageSeen {
 		s.UsageSource = "provider"
@@ -146,6 +151,9 @@ func (sc *Context) Snapshot(format, provider string) Snapshot {
 		s.ToolCalls = append(s.ToolCalls, ToolCallSnapshot{ID: t.ID, Name: t.Name, Arguments: t.Arguments()})
 	}
 	s.Warnings = append(s.Warnings, sc.warnings...)
+	if overflow != "" {
+		s.Warnings = append(s.Warnings, overflow)
+	}
 	if sc.dropped > 0 {
 		s.Warnings = append(s.Warnings, fmt.Sprintf("%d more warnings not shown", sc.dropped))
 	}
