@@ -59,7 +59,7 @@ between two events carrying generated content; a stream with fewer than two
 has no gap and passes it.
 
 Durations are Go durations: 250ms, 1.5s, 2m. A DIR checks every capture in
-it (*.sse, *.txt, *.har, *.eventstream), -r also in its subdirectories.`,
+it (*.sse, *.txt, *.har, *.eventstream, *.ndjson), -r also in its subdirectories.`,
 		Example: `  sseinspect check --complete --no-error --min-output-tokens 1 capture.sse
   sseinspect check --expect-format anthropic --model '^claude-' --tool get_weather capture.sse
   sseinspect check --no-error --max-ttfb 2s --max-total 30s cap.sse   # a timed capture

@@ -15,7 +15,7 @@ import (
 
 // captureExts are the file name extensions of captures found in a
 // directory.
-var captureExts = []string{".sse", ".txt", ".har", ".datastream", ".eventstream"}
+var captureExts = []string{".sse", ".ndjson", ".txt", ".har", ".datastream", ".eventstream"}
 
 // dirOptions say whether a directory argument stands for the captures in
 // it. The zero value makes a directory an error.

@@ -83,7 +83,7 @@ func newGoldenCmd(env *Env) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "golden DIR|FILE.sse...",
 		Short: "Compare every capture in a directory with its golden JSON summary",
-		Long: `Pair every capture NAME.sse (or NAME.datastream, or NAME.eventstream, a
+		Long: `Pair every capture NAME.sse (or NAME.datastream, NAME.ndjson, or NAME.eventstream, a
 binary AWS event stream) in DIR (with -r, also in its subdirectories) with
 its golden file NAME.golden.json, compare the JSON summary of the capture
 with it (as summarize --golden does), and report "PASS NAME.sse" or
@@ -137,7 +137,7 @@ func (o *goldenCmdOptions) run(env *Env, args []string) error {
 			worst = ExitError
 		}
 		if len(found) == 0 && len(unreadable) == 0 {
-			fmt.Fprintf(env.Stderr, "sseinspect: no captures (*.sse, *.datastream, *.eventstream) in %s%s\n", a, recursiveHint(a, o.recursive, goldenCaptureExts))
+			fmt.Fprintf(env.Stderr, "sseinspect: no captures (*.sse, *.datastream, *.eventstream, *.ndjson) in %s%s\n", a, recursiveHint(a, o.recursive, goldenCaptureExts))
 			worst = ExitError
 		}
 		files = append(files, found...)
@@ -188,9 +188,10 @@ func (o *goldenCmdOptions) run(env *Env, args []string) error {
 }
 
 // goldenCaptureExts are the extensions of the captures golden finds in a
-// directory: SSE streams, the Vercel AI SDK's data stream (.datastream) and
-// AWS event streams (.eventstream).
-var goldenCaptureExts = []string{".sse", ".datastream", ".eventstream"}
+// directory: SSE streams, the Vercel AI SDK's data stream (.datastream),
+// AWS event streams (.eventstream) and newline-delimited JSON (.ndjson,
+// Ollama).
+var goldenCaptureExts = []string{".sse", ".datastream", ".eventstream", ".ndjson"}
 
 // goldenFile is the golden file of a capture: its name without its
 // extension (.sse, .datastream, or .sse.gz for a compressed one), then

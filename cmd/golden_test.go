@@ -180,14 +180,14 @@ func TestGoldenCommand(t *testing.T) {
 	require.NoError(t, os.Mkdir(filepath.Join(d.dir, "empty"), 0o755))
 	stdout, stderr, code = d.run(t, "golden", "$DIR/empty")
 	assert.Equal(t, 2, code)
-	assert.Equal(t, "sseinspect: no captures (*.sse, *.datastream, *.eventstream) in $DIR/empty\n", stderr)
+	assert.Equal(t, "sseinspect: no captures (*.sse, *.datastream, *.eventstream, *.ndjson) in $DIR/empty\n", stderr)
 	assert.Equal(t, "0 passed, 0 failed\n", stdout)
 
 	// Captures only in subdirectories: the error says to use -r.
 	writeFiles(t, d.dir, map[string]string{"nested/deep/x.sse": captureA})
 	_, stderr, code = d.run(t, "golden", "$DIR/nested")
 	assert.Equal(t, 2, code)
-	assert.Equal(t, "sseinspect: no captures (*.sse, *.datastream, *.eventstream) in $DIR/nested (its subdirectories have captures: use -r)\n", stderr)
+	assert.Equal(t, "sseinspect: no captures (*.sse, *.datastream, *.eventstream, *.ndjson) in $DIR/nested (its subdirectories have captures: use -r)\n", stderr)
 
 	_, stderr, code = d.run(t, "golden")
 	assert.Equal(t, 2, code)

@@ -41,7 +41,7 @@ warnings are in its "warnings" key, not on standard error).
 No FILE, or -, reads standard input; from a live pipe, timings are measured
 from the start of sseinspect.
 
-A DIR stands for every capture in it (*.sse, *.txt, *.har, *.eventstream), in
+A DIR stands for every capture in it (*.sse, *.txt, *.har, *.eventstream, *.ndjson), in
 sorted order; with -r also those in its subdirectories. When a DIR is given and more than one
 capture was summarized, the two-line summaries are followed by a totals line:
 

@@ -90,6 +90,12 @@ func TestDetect(t *testing.T) {
 		{name: "cohere_data_type", data: `{"type":"message-start","id":"u"}`, want: "cohere"},
 		{name: "cohere_tool_plan", data: `{"type":"tool-plan-delta"}`, want: "cohere"},
 
+		{name: "ollama_chat", data: `{"model":"m","created_at":"t","message":{"role":"assistant","content":"x"},"done":false}`, want: "ollama"},
+		{name: "ollama_generate", data: `{"model":"m","response":"x","done":false}`, want: "ollama"},
+		{name: "ollama_final", data: `{"created_at":"t","done":true,"eval_count":3}`, want: "ollama"},
+		{name: "done_without_ollama_members", data: `{"done":true}`},
+		{name: "done_not_a_boolean", data: `{"done":"yes","response":"x"}`},
+
 		{name: "event_type_over_data_type", typ: "message_start", data: `{"type":"response.created"}`, want: "anthropic"},
 		{name: "responses_event_type_over_data_type", typ: "response.created", data: `{"type":"message_start"}`, want: "openai-responses"},
 		{name: "data_type_over_payload", data: `{"type":"message_start","candidates":[],"choices":[]}`, want: "anthropic"},

@@ -68,9 +68,9 @@ func toCRLF(b []byte) []byte {
 }
 
 // captureExts are the extensions of the captures in capturesDir: SSE,
-// the Vercel AI SDK data stream (.datastream) and AWS event streams
-// (.eventstream).
-var captureExts = []string{".sse", ".datastream", ".eventstream"}
+// the Vercel AI SDK data stream (.datastream), AWS event streams
+// (.eventstream) and newline-delimited JSON (.ndjson, Ollama).
+var captureExts = []string{".sse", ".datastream", ".eventstream", ".ndjson"}
 
 func captures(tb testing.TB) []string {
 	tb.Helper()

@@ -3,6 +3,7 @@ package parser
 import (
 	"errors"
 	"iter"
+	"mime"
 	"net/textproto"
 	"strings"
 	"time"
@@ -24,6 +25,7 @@ type Input struct {
 	scanner *sse.Scanner
 	lines   *frame.VercelLines
 	frames  *frame.EventStreamBody
+	ndjson  *frame.NDJSONBody
 }
 
 // headSize is how much of the body is kept for messages about a body that
@@ -32,15 +34,20 @@ const headSize = 4096
 
 // OpenInput tells the framing of c's body (frame.Detect); a body that is
 // not JSON, sent with the "X-Vercel-AI-Data-Stream" header of a curl -i
-// capture, is a data stream whatever its first line. A body that a
-// Content-Type of application/vnd.amazon.eventstream announces is read as
-// AWS event-stream frames unless it is JSON (an HTTP error) or empty, even
-// when its first prelude is damaged, so that the damage is reported where
-// it is.
+// capture, is a data stream whatever its first line; a body that starts
+// like JSON is NDJSON when the response's Content-Type says so
+// (application/x-ndjson, as Ollama sends it), even when it holds one line.
+// A body that a Content-Type of application/vnd.amazon.eventstream
+// announces is read as AWS event-stream frames unless it is JSON (an HTTP
+// error) or empty, even when its first prelude is damaged, so that the
+// damage is reported where it is.
 func OpenInput(c *capture.Capture) *Input {
 	in := &Input{Capture: c, Kind: frame.Detect(c)}
-	if in.Kind == frame.SSE && c.Header.Get("X-Vercel-AI-Data-Stream") != "" {
+	switch {
+	case in.Kind == frame.SSE && c.Header.Get("X-Vercel-AI-Data-Stream") != "":
 		in.Kind = frame.VercelData
+	case in.Kind == frame.JSON && isNDJSONType(c.Header.Get("Content-Type")):
+		in.Kind = frame.NDJSON
 	}
 	if in.Kind == frame.SSE && isEventStreamType(c.Header.Get("Content-Type")) {
 		in.Kind = frame.EventStream
@@ -55,25 +62,47 @@ func isEventStreamType(ct string) bool {
 	return strings.EqualFold(strings.TrimSpace(mt), frame.ContentTypeEventStream)
 }
 
+// isNDJSONType reports whether a Content-Type names newline-delimited
+// JSON.
+func isNDJSONType(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false
+	}
+	switch mt {
+	case "application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines":
+		return true
+	}
+	return false
+}
+
 // Events returns the events of the body, in order, each borrowed until
-// the next (the sse.Scanner contract): SSE events, or the parts of a
-// Vercel data stream (frame.VercelLines); its Line counted in the capture
-// (after the HTTP preamble), its At the arrival time of the read that
-// completed it. A scanning error ends the sequence as a final (nil, err),
-// an *sse.LineError with its line counted in the capture. maxLine caps a
-// line (0: sse.DefaultMaxLineSize). Stats tells what the scanner saw.
+// the next (the sse.Scanner contract): SSE events, the parts of a Vercel
+// data stream (frame.VercelLines), or the lines of an NDJSON body
+// (frame.NDJSONBody); its Line counted in the capture (after the HTTP
+// preamble), its At the arrival time of the read that completed it. A
+// scanning error ends the sequence as a final (nil, err), an
+// *sse.LineError with its line counted in the capture. maxLine caps a line
+// (0: sse.DefaultMaxLineSize). Stats tells what the scanner saw.
 //
 // For an EventStream body, the events are its frames
 // (frame.EventStreamBody: Line is the frame's number), maxLine caps a
 // frame, and an unreadable frame ends the sequence with a
 // *frame.EventStreamError.
 func (in *Input) Events(maxLine int) iter.Seq2[*sse.Event, error] {
-	if in.Kind == frame.VercelData {
+	switch in.Kind {
+	case frame.VercelData:
 		in.lines = frame.NewVercelLines(bodyReader{in}, in.Capture.HeaderLines+1)
 		if maxLine > 0 {
 			in.lines.SetMaxSize(maxLine)
 		}
 		return in.lines.Events()
+	case frame.NDJSON:
+		in.ndjson = frame.NewNDJSON(bodyReader{in}, in.Capture.HeaderLines+1)
+		if maxLine > 0 {
+			in.ndjson.SetMaxLineSize(maxLine)
+		}
+		return in.ndjson.Events()
 	}
 	if in.Kind == frame.EventStream {
 		in.frames = frame.NewEventStream(bodyReader{in})
@@ -104,6 +133,14 @@ func (in *Input) Events(maxLine int) iter.Seq2[*sse.Event, error] {
 			yield(nil, err)
 		}
 	}
+}
+
+// NDJSONStats returns what the framing of an NDJSON body saw.
+func (in *Input) NDJSONStats() frame.NDJSONStats {
+	if in.ndjson == nil {
+		return frame.NDJSONStats{}
+	}
+	return in.ndjson.Stats()
 }
 
 // Stats returns what the scanner of Events saw. Of a data stream, it

@@ -88,10 +88,13 @@ type Format struct {
 	// frames: detection asks it only about those, and asks only such
 	// formats about them, so that no SSE event is ever taken for one.
 	eventStream bool
+	// ndjson marks the format sent as newline-delimited JSON: an NDJSON
+	// body none of whose lines tells its format is read as this format.
+	ndjson bool
 }
 
 // formats is the table of wire formats, in the order --help lists them.
-var formats = [...]Format{openAIChatFormat, responsesFormat, anthropicFormat, geminiFormat, cohereFormat, vercelDataFormat, bedrockConverseFormat}
+var formats = [...]Format{openAIChatFormat, responsesFormat, anthropicFormat, geminiFormat, cohereFormat, vercelDataFormat, bedrockConverseFormat, ollamaFormat}
 
 // ErrUnknownFormat is wrapped by Lookup for a name that names no format.
 var ErrUnknownFormat = errors.New("unknown format")

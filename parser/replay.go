@@ -109,6 +109,8 @@ func ReplayCapture(c *capture.Capture, sc *streamctx.Context, opts Options) (Res
 		return Result{}, errEmpty
 	case frame.JSON:
 		err = rp.json(opts.MaxLineSize)
+	case frame.NDJSON:
+		err = rp.ndjson(opts.MaxLineSize)
 	default:
 		err = rp.sse(opts.MaxLineSize)
 	}
@@ -459,6 +461,62 @@ func (rp *replayer) badJSON(body *frame.JSONBody, err error) error {
 	rp.sc.BadEvent(fe.Line, "JSON body", fe.Err)
 	if code := rp.in.Capture.StatusCode; body.Object() && code >= 400 {
 		rp.sc.SetError("http_error", fmt.Sprintf("HTTP %d: %s", code, rp.bodySummary()))
+	}
+	return nil
+}
+
+// ndjson replays a body of newline-delimited JSON: each line is an event,
+// detected as in a stream; a line that tells no format (an error object,
+// {"error": "..."}) is read as the table's NDJSON format (Format.ndjson)
+// once no line told one.
+func (rp *replayer) ndjson(maxLine int) error {
+	var pending []sse.Event // copies, while detecting
+	for ev, err := range rp.in.Events(maxLine) {
+		if err != nil {
+			if rp.parser == nil && len(pending) > 0 {
+				rp.setFormat(formatWith(func(f *Format) bool { return f.ndjson }))
+				for i := range pending {
+					rp.dispatch(&pending[i])
+				}
+			}
+			if rp.parser == nil || rp.sc.Events() == 0 {
+				return err
+			}
+			return &PartialError{Err: err}
+		}
+		if rp.parser == nil {
+			pending = append(pending, copyEvent(ev))
+			f, ok := detect(ev)
+			if !ok && len(pending) < maxDetectEvents {
+				continue
+			}
+			if !ok {
+				f = formatWith(func(f *Format) bool { return f.ndjson })
+			}
+			rp.setFormat(f)
+			rp.checked = true
+			for i := range pending {
+				rp.dispatch(&pending[i])
+			}
+			pending = nil
+			continue
+		}
+		if rp.forced {
+			rp.check(ev)
+		}
+		rp.dispatch(ev)
+	}
+	if rp.parser == nil {
+		if len(pending) == 0 {
+			return errEmpty
+		}
+		rp.setFormat(formatWith(func(f *Format) bool { return f.ndjson }))
+		for i := range pending {
+			rp.dispatch(&pending[i])
+		}
+	}
+	if st := rp.in.NDJSONStats(); st.BlankLines > 0 {
+		rp.sc.Warn("%d blank lines between the NDJSON lines were ignored", st.BlankLines)
 	}
 	return nil
 }

@@ -237,9 +237,11 @@ func (sc *Context) ProviderCost() (usd float64, field string, ok bool) {
 // time_info, llama.cpp's timings, Ollama's durations, Bedrock's
 // metrics.latencyMs), in milliseconds, never mixed with the times
 // sseinspect measured. Source names the member they came from; a field is
-// null when the provider did not give it.
+// null when the provider did not give it. LoadMs is the time the server
+// took to load the model (Ollama's load_duration).
 type ProviderLatency struct {
 	QueueMs          *float64 `json:"queue_ms"`
+	LoadMs           *float64 `json:"load_ms"`
 	PromptMs         *float64 `json:"prompt_ms"`
 	GenerationMs     *float64 `json:"generation_ms"`
 	TotalMs          *float64 `json:"total_ms"`
@@ -251,7 +253,7 @@ type ProviderLatency struct {
 // replaces an earlier one). A field that is negative or not finite cannot
 // be right: it is warned about and left null.
 func (sc *Context) SetProviderLatency(p ProviderLatency) {
-	for _, f := range []**float64{&p.QueueMs, &p.PromptMs, &p.GenerationMs, &p.TotalMs, &p.OutputTokensPerS} {
+	for _, f := range []**float64{&p.QueueMs, &p.LoadMs, &p.PromptMs, &p.GenerationMs, &p.TotalMs, &p.OutputTokensPerS} {
 		if *f != nil && (math.IsNaN(**f) || math.IsInf(**f, 0) || **f < 0) {
 			sc.Warn("%s: a provider timing of %v cannot be right: left out", p.Source, **f)
 			*f = nil
