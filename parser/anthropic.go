@@ -30,17 +30,19 @@ var anthropicTypes = map[string]bool{
 
 // anthropicProbe holds the member that detectAnthropic reads.
 type anthropicProbe struct {
-	Type string `json:"type"`
+	Type      string          `json:"type"`
+	ErrorText json.RawMessage `json:"errorText"`
 }
 
 // detectAnthropic matches an Anthropic event type, as the SSE event type
-// or the data's type, or a data type "error".
+// or the data's type, or a data type "error" (but not the Vercel AI SDK UI
+// message stream's error chunk, which has an errorText).
 func detectAnthropic(ev *sse.Event) match {
 	if anthropicTypes[string(ev.Type)] {
 		return matchEventType
 	}
 	var p anthropicProbe
-	if probeData(ev, &p) && (anthropicTypes[p.Type] || p.Type == "error") {
+	if probeData(ev, &p) && (anthropicTypes[p.Type] || p.Type == "error" && p.ErrorText == nil) {
 		return matchDataType
 	}
 	return noMatch

@@ -77,6 +77,9 @@ type Format struct {
 	// inputExcludesCache says that the format's input token count leaves
 	// cache reads and writes out, so that the total input adds them.
 	inputExcludesCache bool
+	// header, when set, is a response header whose presence names the
+	// format (in a curl -i capture), whatever the events look like.
+	header string
 	// errorBody marks the format of a capture that has nothing to detect
 	// from (an HTTP error body): the one whose vendor is the most common.
 	errorBody bool
@@ -94,7 +97,7 @@ type Format struct {
 }
 
 // formats is the table of wire formats, in the order --help lists them.
-var formats = [...]Format{openAIChatFormat, responsesFormat, anthropicFormat, geminiFormat, cohereFormat, vercelDataFormat, bedrockConverseFormat, ollamaFormat}
+var formats = [...]Format{openAIChatFormat, responsesFormat, anthropicFormat, geminiFormat, cohereFormat, vercelDataFormat, bedrockConverseFormat, ollamaFormat, vercelUIFormat}
 
 // ErrUnknownFormat is wrapped by Lookup for a name that names no format.
 var ErrUnknownFormat = errors.New("unknown format")

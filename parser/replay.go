@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/textproto"
 	"regexp"
 	"strconv"
 	"strings"
@@ -97,6 +98,8 @@ func ReplayCapture(c *capture.Capture, sc *streamctx.Context, opts Options) (Res
 	if isForced {
 		rp.forced = true
 		rp.setFormat(forced)
+	} else if f, ok := formatOfHeader(c.Header); ok {
+		rp.setFormat(f)
 	}
 	switch in.Kind {
 	case frame.Empty:
@@ -122,6 +125,17 @@ func ReplayCapture(c *capture.Capture, sc *streamctx.Context, opts Options) (Res
 	rp.parser.End(sc)
 	warnCodeAsType(sc)
 	return Result{Format: rp.format, Detected: rp.detected}, err
+}
+
+// formatOfHeader returns the format that a response header names
+// (Format.header), if any.
+func formatOfHeader(h textproto.MIMEHeader) (Format, bool) {
+	for _, f := range formats {
+		if f.header != "" && h.Get(f.header) != "" {
+			return f, true
+		}
+	}
+	return Format{}, false
 }
 
 type replayer struct {

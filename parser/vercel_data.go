@@ -19,6 +19,7 @@ var vercelDataFormat = Format{
 	Name: "vercel-data", Vendor: "vercel-ai-sdk", Aliases: []string{"vercel-data-stream", "ai-sdk-data"},
 	New: newVercelData, detect: detectVercelData,
 	responseIDPrefixes: []string{"msg-"},
+	header:             "X-Vercel-AI-Data-Stream",
 }
 
 // vercelDataParts names the part codes of the protocol, as

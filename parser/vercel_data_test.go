@@ -188,9 +188,10 @@ func TestVercelDataBody(t *testing.T) {
 }
 
 // TestDetectEveryCapture replays every capture in testdata/captures and
-// checks the format it is read as against its folder: a data stream
-// (vercel-ai-sdk) is never taken for one of the SSE formats, nor an SSE
-// stream for a data stream.
+// checks the format it is read as against its folder: a Vercel AI SDK
+// stream (vercel-ai-sdk) is never taken for one of the other formats, nor
+// another format's stream for a Vercel one (the UI message stream is SSE
+// with JSON "type" members, as Responses, Anthropic and Cohere are).
 func TestDetectEveryCapture(t *testing.T) {
 	t.Parallel()
 	for _, path := range captures(t) {
@@ -200,12 +201,18 @@ func TestDetectEveryCapture(t *testing.T) {
 		res, err := parser.Replay(bytes.NewReader(input), sc, parser.Options{})
 		require.NoError(t, err, path)
 		dir := filepath.Base(filepath.Dir(path))
-		if dir == "vercel-ai-sdk" {
+		switch {
+		case dir == "vercel-ai-sdk" && filepath.Ext(path) == ".datastream":
 			assert.Equal(t, "vercel-data", res.Format.Name, path)
 			assert.Equal(t, "vercel-data", res.Detected, path)
-		} else {
-			assert.NotEqual(t, "vercel-data", res.Format.Name, path)
-			assert.NotEqual(t, "vercel-data", res.Detected, path)
+		case dir == "vercel-ai-sdk":
+			assert.Equal(t, "vercel-ui", res.Format.Name, path)
+			assert.Equal(t, "vercel-ui", res.Detected, path)
+		default:
+			for _, f := range []string{"vercel-data", "vercel-ui"} {
+				assert.NotEqual(t, f, res.Format.Name, path)
+				assert.NotEqual(t, f, res.Detected, path)
+			}
 		}
 	}
 }
