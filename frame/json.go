@@ -112,6 +112,21 @@ func (j *JSONBody) Events() iter.Seq2[*sse.Event, error] {
 	}
 }
 
+// appendCapped appends p to b, growing b by doubling, but never past what
+// a body of at most limit bytes (and the read that goes over it) needs:
+// append grows large slices by a quarter, which allocates five times the
+// final size in all; this, about twice.
+func appendCapped(b, p []byte, limit int) []byte {
+	need := len(b) + len(p)
+	if need > cap(b) {
+		size := max(min(2*cap(b)+len(p), limit+len(p)+1), need)
+		nb := make([]byte, len(b), size)
+		copy(nb, b)
+		b = nb
+	}
+	return append(b, p...)
+}
+
 // readObject reads the rest of an object body, whose '{' was read.
 func (j *JSONBody) readObject() (*sse.Event, error) {
 	obj := []byte("{")
@@ -119,7 +134,7 @@ func (j *JSONBody) readObject() (*sse.Event, error) {
 	chunk := make([]byte, 32<<10)
 	for {
 		n, err := src.Read(chunk)
-		obj = append(obj, chunk[:n]...)
+		obj = appendCapped(obj, chunk[:n], j.lim.max)
 		if len(obj) > j.lim.max {
 			// White space may follow the object: it is not kept.
 			if obj = bytes.TrimRight(obj, " \t\r\n"); len(obj) > j.lim.max {

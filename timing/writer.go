@@ -75,6 +75,7 @@ func (w *Writer) Append(p []byte, at time.Duration) error {
 	// end a line: searching from there keeps a long line arriving in many
 	// reads linear.
 	from := max(len(w.pending)-1, 0)
+	w.grow(len(p))
 	w.pending = append(w.pending, p...)
 	w.out = w.out[:0]
 	if !w.began {
@@ -109,6 +110,24 @@ func (w *Writer) Append(p []byte, at time.Duration) error {
 		return w.tooLong() // a final CR is the end of the line, not part of it
 	}
 	return nil
+}
+
+// grow makes room for n more bytes in the line being received: doubling
+// (append grows large slices by a quarter, which allocates five times the
+// final size in all), but never past what the cap lets a line reach, so
+// that a line over the cap costs about twice the cap in all.
+func (w *Writer) grow(n int) {
+	need := len(w.pending) + n
+	if need <= cap(w.pending) {
+		return
+	}
+	size := max(2*cap(w.pending), need, 4096)
+	if w.maxLine > 0 {
+		size = min(size, max(need, w.maxLine+n+1))
+	}
+	b := make([]byte, len(w.pending), size)
+	copy(b, w.pending)
+	w.pending = b
 }
 
 // tooLong fails the Writer on the line after the ones written: the lines
