@@ -57,6 +57,10 @@ func FuzzFastResponses(f *testing.F) {
 		`{"item":{"type":"web_search_call","id":"ws","status":"completed","action":{"type":"search","queries":["q"],"sources":[]}}}`,
 		`{"response":{"usage":{"input_tokens":1,"input_tokens_details":{"cached_tokens":0,"cache_write_tokens":2},"num_sources_used":0,"cost":1.1e-05,"cost_details":{"a":null}}}}`,
 		`{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7,"h":8,"i":9,"j":10,"k":11,"l":12,"m":13,"n":14,"o":15,"p":16,"q":17}`,
+		`{"type":"output_text","text":"x","annotations":[{"type":"url_citation","url":"u","title":"t"},{"type":"file_path","file_id":"f"}]}`,
+		`{"type":"output_text","annotations":[{"type":"url_citation","url":1}]}`, `{"type":"output_text","Annotations":[{"type":"url_citation","url":"u"}]}`,
+		`{"type":"output_text","annotations":[{"type":"url_citation","url":"a"}],"annotations":[]}`, `{"type":"refusal","annotations":[{"type":"url_citation","url":"u"}]}`,
+		`{"t\u0079pe":"output_text","annotations":[{"type":"url_citation","url":"u"}]}`, `{"type":"output_text","annotations":{"a":1}}`,
 		`{"a":1,"a":2,"b\u0041":3}`, `{"a" : 1 , "b":[ 1 ] }`, `{"a":1,}`,
 	)...)
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -64,6 +68,7 @@ func FuzzFastResponses(f *testing.F) {
 		checkFastAliasing(t, data, decodeFastRespResponseTwice)
 		checkFastAliasing(t, data, decodeFastRespItem)
 		checkRespMembers(t, data)
+		checkPartCitations(t, data)
 		var e respEvent
 		if decodeFastResponses(data, &e) {
 			if r := e.get(rfResponse); r != nil {
@@ -71,6 +76,9 @@ func FuzzFastResponses(f *testing.F) {
 				if decodeFastRespResponse(r, &rr, new(respFast)) {
 					checkRespMembers(t, rr.Usage)
 				}
+			}
+			if v := e.get(rfPart); v != nil {
+				checkPartCitations(t, v)
 			}
 			for _, f := range []respField{rfResponse, rfItem} {
 				if v := e.get(f); v != nil {
@@ -95,6 +103,35 @@ func checkRespMembers(t *testing.T, data []byte) {
 	if !reflect.DeepEqual(slow, fast) {
 		t.Fatalf("%q:\n respMembers %q\n chatMembers %q", data, fast, slow)
 	}
+}
+
+// checkPartCitations holds respPartCitations to decoding the part with
+// encoding/json.
+func checkPartCitations(t *testing.T, data []byte) {
+	t.Helper()
+	if !utf8.Valid(data) {
+		return
+	}
+	fast := streamctx.New(streamctx.Options{CollectText: true})
+	respPartCitations(fast, data)
+	slow := streamctx.New(streamctx.Options{CollectText: true})
+	var part respPartAnnotations
+	if json.Unmarshal(data, &part) == nil && part.Type == "output_text" {
+		for i := range part.Annotations {
+			respCite(slow, &part.Annotations[i])
+		}
+	}
+	if want, got := slow.Snapshot("f", "p").Citations, fast.Snapshot("f", "p").Citations; !reflect.DeepEqual(want, got) {
+		t.Fatalf("%q:\n respPartCitations %v\n encoding/json     %v", data, got, want)
+	}
+}
+
+// TestRespPartCitationsAllocs: a part without annotations costs no
+// allocation.
+func TestRespPartCitationsAllocs(t *testing.T) {
+	raw := []byte(`{"type":"output_text","annotations":[ ],"logprobs":[],"text":"Hello \u00e9 world"}`)
+	sc := streamctx.New(streamctx.Options{CollectText: true})
+	assert.Zero(t, testing.AllocsPerRun(100, func() { respPartCitations(sc, raw) }))
 }
 
 // TestRespUsageDetailsAllocs: an OpenAI usage object, whose members are

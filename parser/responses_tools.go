@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/sseinspect/sseinspect/internal/jsonscan"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
 
@@ -231,9 +232,8 @@ func (p *responses) serverEvent(sc *streamctx.Context, typ string) {
 			respCite(sc, &a)
 		}
 	case "response.content_part.done":
-		var part respPartAnnotations
-		if raw := e.get(rfPart); raw != nil && json.Unmarshal(raw, &part) == nil {
-			respCiteParts(sc, []respPartAnnotations{part})
+		if raw := e.get(rfPart); raw != nil {
+			respPartCitations(sc, raw)
 		}
 	case "response.code_interpreter_call_code.delta", "response.mcp_call_arguments.delta":
 		s, err := respString(e.get(rfDelta))
@@ -308,21 +308,70 @@ func (p *responses) endServerTools(sc *streamctx.Context) {
 // itemCitations records the annotations of the current message item's
 // content.
 func (p *responses) itemCitations(sc *streamctx.Context) {
-	var parts []respPartAnnotations
-	if raw := bytes.TrimSpace(p.item.Content); len(raw) > 0 && json.Unmarshal(raw, &parts) == nil {
-		respCiteParts(sc, parts)
+	s := jsonscan.New(p.item.Content)
+	if !s.Consume('[') || s.Consume(']') {
+		return
+	}
+	for {
+		v, ok := s.Value()
+		if !ok {
+			return
+		}
+		respPartCitations(sc, v)
+		if !s.Consume(',') {
+			return
+		}
 	}
 }
 
-func respCiteParts(sc *streamctx.Context, parts []respPartAnnotations) {
-	for _, part := range parts {
-		if part.Type != "output_text" {
-			continue
+// respPartCitations records the annotations of a content part (raw) of
+// type output_text. Every message part carries an annotations list, most
+// often empty: the part is scanned without decoding its text, and only a
+// non-empty list is decoded. A part the scanner gives up on (an escaped
+// key) is decoded by encoding/json, as the scan would have decoded it.
+func respPartCitations(sc *streamctx.Context, raw []byte) {
+	var typ string
+	var anns []byte
+	s := jsonscan.New(raw)
+	if s.Peek() != '{' || !s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "type":
+			return s.String(&typ, internRespPartType)
+		case "annotations":
+			v, ok := s.Value()
+			anns = v
+			return ok
 		}
-		for i := range part.Annotations {
-			respCite(sc, &part.Annotations[i])
+		return s.Unknown(key, "type", "annotations")
+	}) || !s.End() {
+		var part respPartAnnotations
+		if json.Unmarshal(raw, &part) == nil && part.Type == "output_text" {
+			for i := range part.Annotations {
+				respCite(sc, &part.Annotations[i])
+			}
+		}
+		return
+	}
+	if typ != "output_text" || len(anns) == 0 || anns[0] != '[' {
+		return // none, null, or of another shape (ignored, as encoding/json would fail)
+	}
+	if l := jsonscan.New(anns); l.Consume('[') && l.Consume(']') {
+		return // empty
+	}
+	var list []respAnnotation
+	if json.Unmarshal(anns, &list) == nil {
+		for i := range list {
+			respCite(sc, &list[i])
 		}
 	}
+}
+
+// internRespPartType returns the constant for output_text.
+func internRespPartType(b []byte) string {
+	if string(b) == "output_text" {
+		return "output_text"
+	}
+	return string(b)
 }
 
 // respCite records one annotation.
