@@ -631,7 +631,9 @@ func compactJSON(raw []byte) string {
 // exactly as encoding/json would, or returns false, leaving e to be reset: a
 // whole message's content array is left to encoding/json. With skipText, the
 // text, thinking and partial_json of deltas and content blocks are not
-// decoded, only told empty or not (see jsonscan.Scanner.Text).
+// decoded, only told empty or not (see jsonscan.Scanner.Text), and a
+// block's content and citations and a delta's citation are validated but
+// not kept.
 func decodeFastAnthropic(data []byte, e *anthropicEvent, skipText bool) bool {
 	s := jsonscan.New(data)
 	var seen jsonscan.Seen
@@ -680,7 +682,7 @@ func fastAnthropicDelta(s *jsonscan.Scanner, d *anthropicDelta, skipText bool) b
 		case "stop_reason":
 			return seen.First(1<<4) && s.String(&d.StopReason, internAnthropicType)
 		case "citation":
-			return seen.First(1<<5) && s.Raw(&d.Citation)
+			return seen.First(1<<5) && skipOrRaw(s, &d.Citation, skipText)
 		}
 		return s.Unknown(key, "type", "text", "thinking", "partial_json", "stop_reason", "citation")
 	})
@@ -705,14 +707,25 @@ func fastAnthropicBlock(s *jsonscan.Scanner, b *anthropicBlock, skipText bool) b
 		case "tool_use_id":
 			return seen.First(1<<6) && s.String(&b.ToolUseID, nil)
 		case "content":
-			return seen.First(1<<7) && s.Raw(&b.Content)
+			return seen.First(1<<7) && skipOrRaw(s, &b.Content, skipText)
 		case "is_error":
 			return seen.First(1<<8) && s.Bool(&b.IsError)
 		case "citations":
-			return seen.First(1<<9) && s.Raw(&b.Citations)
+			return seen.First(1<<9) && skipOrRaw(s, &b.Citations, skipText)
 		}
 		return s.Unknown(key, "type", "id", "name", "text", "thinking", "input", "tool_use_id", "content", "is_error", "citations")
 	})
+}
+
+// skipOrRaw decodes a value as Raw does, or, with skip, validates it and
+// leaves dst alone: a server tool result's content (a whole fetched page,
+// search results) and the citations are read only with the text kept, and
+// the two-line summary does not copy them.
+func skipOrRaw(s *jsonscan.Scanner, dst *json.RawMessage, skip bool) bool {
+	if skip {
+		return s.Skip()
+	}
+	return s.Raw(dst)
 }
 
 // internAnthropicType returns the constant for a known type name.
@@ -748,6 +761,10 @@ func internAnthropicType(b []byte) string {
 		return "message_stop"
 	case "end_turn":
 		return "end_turn"
+	case "citations_delta":
+		return "citations_delta"
+	case "server_tool_use":
+		return "server_tool_use"
 	}
 	return string(b)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/sseinspect/sseinspect/internal/jsonscan"
 	"github.com/sseinspect/sseinspect/sse"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
@@ -60,13 +61,18 @@ import (
 
 // serverStart records a server tool call's block start.
 func (p *anthropic) serverStart(sc *streamctx.Context, b *anthropicBlockState, cb *anthropicBlock) {
-	b.input = append([]byte(nil), bytes.TrimSpace(cb.Input)...)
 	if cb.ID != "" {
-		b.key = "id:" + cb.ID
 		if p.servers == nil {
 			p.servers = make(map[string]bool)
 		}
 		p.servers[cb.ID] = true
+	}
+	if !sc.CollectsText() {
+		return // no server tool call is kept (streamctx.Context.ServerTool)
+	}
+	b.input = append([]byte(nil), bytes.TrimSpace(cb.Input)...)
+	if cb.ID != "" {
+		b.key = "id:" + cb.ID
 	} else {
 		b.key = "block:" + b.key
 	}
@@ -219,30 +225,50 @@ func addAnthropicCitation(sc *streamctx.Context, c *anthropicCitation) {
 // gives no cache_creation split, so the split shown is message_start's,
 // which need not add up to the last cache_creation_input_tokens.
 func anthropicUsageDetails(sc *streamctx.Context, raw []byte) {
-	chatMembers(raw, func(key string, v json.RawMessage) {
-		switch key {
+	usageMembers(raw, func(key, v []byte) {
+		switch string(key) {
 		case "input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens":
 			return
 		case "iterations":
 			if v[0] == '[' {
-				sc.SetUsageDetailJSON(key, v)
+				sc.SetUsageDetailJSON("iterations", v)
 			}
 			return
 		}
 		switch v[0] {
 		case '{':
-			chatMembers(v, func(sub string, v json.RawMessage) {
-				if key+"."+sub == "output_tokens_details.thinking_tokens" {
+			usageMembers(v, func(sub, v []byte) {
+				if string(key) == "output_tokens_details" && string(sub) == "thinking_tokens" {
 					return // reasoning_tokens
 				}
 				if n, ok := chatInt(v); ok {
-					sc.SetUsageDetail(key+"."+sub, n)
+					sc.SetUsageDetail(string(key)+"."+string(sub), n)
 				}
 			})
 		default:
 			if n, ok := chatInt(v); ok {
-				sc.SetUsageDetail(key, n)
+				sc.SetUsageDetail(string(key), n)
 			}
 		}
+	})
+}
+
+// usageMembers calls member for each member of the JSON object raw (valid
+// JSON: a usage object already decoded), in order, with its key and value.
+// A key that holds an escape is read by encoding/json (chatMembers), the
+// common case by jsonscan, without its allocations: the usage of every
+// stream is read so, the two-line summary's too.
+func usageMembers(raw []byte, member func(key, v []byte)) {
+	if bytes.IndexByte(raw, '\\') >= 0 {
+		chatMembers(raw, func(key string, v json.RawMessage) { member([]byte(key), v) })
+		return
+	}
+	s := jsonscan.New(raw)
+	s.Object(func(key []byte) bool {
+		v, ok := s.Value()
+		if ok && len(v) > 0 {
+			member(key, v)
+		}
+		return ok
 	})
 }

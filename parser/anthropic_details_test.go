@@ -159,3 +159,16 @@ func TestAnthropicUsageDetails(t *testing.T) {
 		assert.Equal(t, []int64{12, 7, 0, 30, 3}, []int64{s.InputTokens, s.OutputTokens, s.CachedTokens, s.CacheCreationTokens, s.ReasoningTokens}, "the token keys keep their meaning")
 	}
 }
+
+// TestAnthropicUsageDetailsEscapedKey: a usage member whose key holds an
+// escape is read as encoding/json reads it (the fast walk leaves such a
+// usage object to it).
+func TestAnthropicUsageDetailsEscapedKey(t *testing.T) {
+	t.Parallel()
+	delta := `{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":7,"server_tool_use":{"web\u005fsearch_requests":3},"n\u00e9w":2}}`
+	s := mustSummarize(t, aev("message_start", aStart)+aev("message_delta", delta)+aev("message_stop", aEnd), "")
+	assert.Equal(t, streamctx.UsageDetails{
+		{Key: "server_tool_use.web_search_requests", Value: []byte("3")},
+		{Key: "néw", Value: []byte("2")},
+	}, s.UsageDetails)
+}

@@ -37,10 +37,12 @@ func decodeFastAnthropicAll(data []byte, e *anthropicEvent) bool {
 }
 
 // checkFastAnthropicSkipping is checkSkipping for decodeFastAnthropic: the text,
-// thinking and partial_json of deltas and blocks are skipped.
+// thinking and partial_json of deltas and blocks are skipped, and a block's
+// content and citations and a delta's citation are not kept.
 func checkFastAnthropicSkipping(t *testing.T, data []byte) {
 	t.Helper()
 	checkSkipping(t, data, decodeFastAnthropic, func(e *anthropicEvent, each func(*string)) {
+		e.ContentBlock.Content, e.ContentBlock.Citations, e.Delta.Citation = nil, nil, nil
 		for _, s := range []*string{&e.Delta.Text, &e.Delta.Thinking, &e.Delta.PartialJSON, &e.ContentBlock.Text, &e.ContentBlock.Thinking} {
 			each(s)
 		}
