@@ -144,7 +144,7 @@ func TestRun(t *testing.T) {
 		"unknown_format_is_usage_error": {
 			args:   []string{"summarize", "--format", "soap", anthropicText},
 			code:   2,
-			stderr: "sseinspect: --format: unknown format \"soap\" (valid: auto, openai-chat, openai-responses, anthropic, gemini, cohere, vercel-data, bedrock-converse, ollama, vercel-ui)\nRun 'sseinspect --help' for usage.\n",
+			stderr: "sseinspect: --format: unknown format \"soap\" (valid: auto, openai-chat, openai-responses, anthropic, gemini, cohere, vercel-data, bedrock-converse, bedrock-invoke, ollama, vercel-ui)\nRun 'sseinspect --help' for usage.\n",
 		},
 		"bad_color_is_usage_error": {
 			args:   []string{"summarize", "--color", "sometimes", anthropicText},

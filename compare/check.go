@@ -116,7 +116,7 @@ func Format(given, format string) Assertion {
 		},
 		test: func(s *streamctx.Snapshot) (bool, string) {
 			why := "format is " + s.DetectedFormat
-			if s.DetectedFormat != s.Format {
+			if s.DetectedFormat != s.Format && !strings.HasPrefix(s.Format, s.DetectedFormat+"/") {
 				why += " (parsed as " + s.Format + " as --format asked)"
 			}
 			return s.DetectedFormat == format, why

@@ -76,6 +76,12 @@ func validLengths(total, hlen uint32) bool {
 	return total >= esMinLen && total <= EventStreamMaxFrame && hlen <= esMaxHeaders && hlen <= total-esMinLen
 }
 
+// ValidUTF8 returns b with every byte that is not part of a valid UTF-8
+// sequence replaced by U+FFFD, as the framings hand out their events' data
+// (b itself when it is valid): for bytes a wire format unwraps from an
+// event (Bedrock's base64 chunks).
+func ValidUTF8(b []byte) []byte { return validUTF8(b) }
+
 // An EventStreamBody frames a body in the AWS event-stream encoding. Each
 // frame becomes one event:
 //

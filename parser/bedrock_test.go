@@ -3,6 +3,7 @@ package parser_test
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -170,8 +171,8 @@ func TestBedrockDetectionApart(t *testing.T) {
 	_, err := summarize(t, strings.NewReader("event: messageStart\ndata: {\"role\":\"assistant\"}\n\n"), "")
 	require.Error(t, err, "SSE is not an event stream")
 
-	b := converseFrames(t, `chunk {"type":"message_start","message":{"id":"msg_1","model":"m"}}`,
-		`message_start {"type":"message_start","message":{"id":"msg_1","model":"m"}}`)
+	b := converseFrames(t, `message_start {"type":"message_start","message":{"id":"msg_1","model":"m"}}`,
+		`data {"choices":[{"delta":{"content":"x"}}]}`)
 	_, err = summarize(t, bytes.NewReader(b), "")
 	require.Error(t, err, "frames of no event-stream format")
 	assert.Contains(t, err.Error(), "unrecognizable format")
@@ -306,4 +307,108 @@ func TestBedrockAfterTheEnd(t *testing.T) {
 	assert.Empty(t, s.Warnings)
 	s = mustSummarize(t, string(b)+string(b), "")
 	assert.Equal(t, []string{"line 7: data after the end of the stream (line 5) was read anyway: two streams concatenated?"}, s.Warnings)
+}
+
+// invokeFrames encodes InvokeModelWithResponseStream chunk frames, one per
+// model event (its JSON), with the "bytes" base64 as Bedrock sends them.
+func invokeFrames(tb testing.TB, events ...string) []byte {
+	tb.Helper()
+	var b []byte
+	for _, e := range events {
+		payload, err := json.Marshal(struct {
+			Bytes []byte `json:"bytes"`
+		}{[]byte(e)})
+		require.NoError(tb, err)
+		b = append(b, esMessage(tb, string(payload), ":message-type", "event", ":event-type", "chunk", ":content-type", "application/json")...)
+	}
+	return b
+}
+
+// TestBedrockInvokeHandMade: what the two real InvokeModel captures do not
+// show.
+func TestBedrockInvokeHandMade(t *testing.T) {
+	t.Parallel()
+	start := `{"type":"message_start","message":{"id":"msg_bdrk_1","model":"claude-x","usage":{"input_tokens":7,"output_tokens":1}}}`
+	text := `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}`
+	t.Run("metrics_differ", func(t *testing.T) {
+		t.Parallel()
+		b := invokeFrames(t, start, `{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}`, text,
+			`{"type":"content_block_stop","index":0}`,
+			`{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":3}}`,
+			`{"type":"message_stop","amazon-bedrock-invocationMetrics":{"inputTokenCount":9,"outputTokenCount":3,"invocationLatency":120,"firstByteLatency":80}}`)
+		s := mustSummarize(t, string(b), "")
+		assert.Equal(t, "bedrock-invoke/anthropic", s.Format)
+		assert.Equal(t, int64(7), s.InputTokens, "the model's own usage is reported")
+		assert.Equal(t, []string{"amazon-bedrock-invocationMetrics counts input 9, output 3 tokens; the model's usage, reported here, 7 and 3"}, s.Warnings)
+		require.NotNil(t, s.Latency.Provider)
+		assert.InDelta(t, 120.0, *s.Latency.Provider.TotalMs, 0)
+		assert.Equal(t, "amazon-bedrock-invocationMetrics.invocationLatency", s.Latency.Provider.Source)
+	})
+	t.Run("exception_midstream", func(t *testing.T) {
+		t.Parallel()
+		b := invokeFrames(t, start, text)
+		b = append(b, esMessage(t, `{"message":"Model timed out."}`, ":message-type", "exception", ":exception-type", "modelTimeoutException")...)
+		s := mustSummarize(t, string(b), "")
+		assert.Equal(t, streamctx.StatusFailed, s.Status)
+		assert.Equal(t, "modelTimeoutException", *s.ErrorType)
+		assert.Equal(t, "Model timed out.", *s.ErrorMessage)
+		assert.Equal(t, "Hi", s.Text)
+	})
+	t.Run("unknown_inner_format_metrics_usage", func(t *testing.T) {
+		t.Parallel()
+		// Meta Llama's shape, which sseinspect does not read: the
+		// invocation metrics still give the usage.
+		b := invokeFrames(t, `{"generation":"Hi","prompt_token_count":5}`,
+			`{"generation":"","stop_reason":"stop","amazon-bedrock-invocationMetrics":{"inputTokenCount":5,"outputTokenCount":2,"invocationLatency":99}}`)
+		s := mustSummarize(t, string(b), "")
+		assert.Equal(t, "bedrock-invoke", s.Format)
+		assert.Equal(t, 1, s.BadEvents)
+		assert.Equal(t, int64(5), s.InputTokens)
+		assert.Equal(t, int64(2), s.OutputTokens)
+		assert.Contains(t, s.Warnings[0], "line 1: chunk event: the chunks' bytes are events of no format sseinspect reads inside bedrock-invoke")
+	})
+	t.Run("bad_base64", func(t *testing.T) {
+		t.Parallel()
+		b := invokeFrames(t, start)
+		b = append(b, esMessage(t, `{"bytes":"not base64!"}`, ":message-type", "event", ":event-type", "chunk")...)
+		s := mustSummarize(t, string(b), "")
+		assert.Equal(t, 1, s.BadEvents)
+		assert.Contains(t, s.Warnings[0], "line 2: chunk event: illegal base64 data")
+	})
+}
+
+// FuzzBedrockInvoke replays arbitrary model events (one line each), each
+// as the base64 bytes of a chunk frame: Replay must never panic, and must
+// give the same result whole and one byte at a time.
+func FuzzBedrockInvoke(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join(capturesDir, "bedrock", "invoke-*.eventstream"))
+	require.NoError(f, err)
+	require.NotEmpty(f, files)
+	for _, path := range files {
+		var seed []byte
+		for ev, err := range frame.NewEventStream(bytesTimed{bytes.NewReader(readBedrock(f, filepath.Base(path)))}).Events() {
+			require.NoError(f, err)
+			var c struct {
+				Bytes []byte `json:"bytes"`
+			}
+			require.NoError(f, json.Unmarshal(ev.Data, &c))
+			seed = append(append(seed, c.Bytes...), '\n')
+		}
+		f.Add(seed)
+	}
+	f.Add([]byte(`{"generation":"x","amazon-bedrock-invocationMetrics":{"inputTokenCount":-1}}`))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		lines := strings.Split(string(in), "\n")
+		if len(lines) > 300 {
+			return
+		}
+		body := invokeFrames(t, lines...)
+		whole, errWhole := summarize(t, bytes.NewReader(body), "bedrock-invoke")
+		bytewise, errBytes := summarize(t, iotest.OneByteReader(bytes.NewReader(body)), "bedrock-invoke")
+		if errWhole != nil || errBytes != nil {
+			assert.Equal(t, errWhole != nil, errBytes != nil, "whole: %v; one byte at a time: %v", errWhole, errBytes)
+			return
+		}
+		assert.Equal(t, string(marshal(t, whole)), string(marshal(t, bytewise)))
+	})
 }

@@ -94,10 +94,37 @@ type Format struct {
 	// ndjson marks the format sent as newline-delimited JSON: an NDJSON
 	// body none of whose lines tells its format is read as this format.
 	ndjson bool
+
+	// inner names the formats whose events this format's events carry
+	// (bedrock-invoke: a model's own stream inside each chunk). The parser
+	// tells which one it read (innerNamer), and the format is shown as
+	// "name/inner".
+	inner []string
+}
+
+// innerNamer is implemented by the parsers of formats with inner formats
+// (Format.inner): shownName is the name to show, "name/inner" once the
+// inner format is known.
+type innerNamer interface {
+	shownName() string
+}
+
+// ShownNames returns every name a format can be shown with (the JSON
+// summary's "format"): each canonical name, followed by its "name/inner"
+// names (Format.inner).
+func ShownNames() []string {
+	var names []string
+	for _, f := range formats {
+		names = append(names, f.Name)
+		for _, in := range f.inner {
+			names = append(names, f.Name+"/"+in)
+		}
+	}
+	return names
 }
 
 // formats is the table of wire formats, in the order --help lists them.
-var formats = [...]Format{openAIChatFormat, responsesFormat, anthropicFormat, geminiFormat, cohereFormat, vercelDataFormat, bedrockConverseFormat, ollamaFormat, vercelUIFormat}
+var formats = [...]Format{openAIChatFormat, responsesFormat, anthropicFormat, geminiFormat, cohereFormat, vercelDataFormat, bedrockConverseFormat, bedrockInvokeFormat, ollamaFormat, vercelUIFormat}
 
 // ErrUnknownFormat is wrapped by Lookup for a name that names no format.
 var ErrUnknownFormat = errors.New("unknown format")

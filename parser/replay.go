@@ -124,6 +124,10 @@ func ReplayCapture(c *capture.Capture, sc *streamctx.Context, opts Options) (Res
 	}
 	rp.parser.End(sc)
 	warnCodeAsType(sc)
+	if n, ok := rp.parser.(innerNamer); ok {
+		rp.format.Name = n.shownName()
+		sc.APIFormat = rp.format.Name
+	}
 	return Result{Format: rp.format, Detected: rp.detected}, err
 }
 
