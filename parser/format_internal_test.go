@@ -104,6 +104,16 @@ func TestDetect(t *testing.T) {
 		{name: "chat_payload_over_gemini_error", data: `{"choices":[],"error":{"status":"X"}}`, want: "openai-chat"},
 		{name: "gemini_error_over_chat_error", data: `{"error":{"status":"X","message":"m"}}`, want: "gemini"},
 
+		{name: "vercel_data_part", typ: "0", data: `"Hello"`, want: "vercel-data"},
+		{name: "vercel_data_finish", typ: "d", data: `{"finishReason":"stop","usage":{"promptTokens":1}}`, want: "vercel-data"},
+		{name: "vercel_data_unknown_code", typ: "z", data: `"x"`},
+		{name: "vercel_data_not_json", typ: "0", data: `Hello`},
+		{name: "vercel_ui_start", data: `{"type":"start","messageId":"m"}`, want: "vercel-ui"},
+		{name: "vercel_ui_app_data", data: `{"type":"data-weather","data":{}}`, want: "vercel-ui"},
+		{name: "vercel_ui_error", data: `{"type":"error","errorText":"x"}`, want: "vercel-ui"},
+		{name: "bare_error_type_is_anthropic", data: `{"type":"error"}`, want: "anthropic"},
+		{name: "vercel_ui_type_with_event_line", typ: "message_start", data: `{"type":"start"}`, want: "anthropic"},
+
 		{name: "done", data: "[DONE]"},
 		{name: "empty"},
 		{name: "not_json", data: "hello"},

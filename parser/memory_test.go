@@ -85,6 +85,7 @@ func TestMaxLineSizeBoundsMemory(t *testing.T) {
 		{"JSON body without preamble", `{"error":{"type":"x","message":"`, `"}}`, false},
 		{"element of a Gemini JSON array", `[{"candidates":[{"content":{"parts":[{"text":"hi"}]}}]},` + "\n" + `{"candidates":[{"content":{"parts":[{"text":"`, `"}]}}]}]`, true},
 		{"SSE line", "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\ndata: {\"x\":\"", "\"}\n\n", true},
+		{"Vercel data-stream line", "f:{\"messageId\":\"msg-1\"}\n0:\"", "\"\n", true},
 	} {
 		var err error
 		n := allocated(func() {
