@@ -56,6 +56,11 @@ var detailKeys = map[string][]string{
 	"prompt_tokens_details.image_tokens":       {"input_image_tokens"},
 	"completion_tokens_details.text_tokens":    {"output_text_tokens"},
 	"completion_tokens_details.image_tokens":   {"output_image_tokens"},
+	// OpenRouter: the cache writes among prompt_tokens.
+	"prompt_tokens_details.cache_write_tokens": {"cache_write_tokens"},
+	// DeepSeek: prompt_tokens = prompt_cache_hit_tokens (cached_tokens) +
+	// prompt_cache_miss_tokens, billed as input.
+	"prompt_cache_miss_tokens": {},
 	// Parts of completion_tokens, billed as output, with no price of their own.
 	"completion_tokens_details.accepted_prediction_tokens": {},
 	"completion_tokens_details.rejected_prediction_tokens": {},
@@ -93,6 +98,12 @@ type Cost struct {
 	// Reason says why USD is nil: no model, no usage, model not in the table,
 	// inconsistent usage.
 	Reason string
+	// TimeOfDay says that the model's prices depend on the time of day
+	// (off-peak windows) and Estimate was given no time: USD is at the
+	// prices outside every window.
+	TimeOfDay bool
+
+	notFound bool // the model is not in the table
 }
 
 const sourcePriceTable = "price-table"
@@ -126,13 +137,14 @@ func (t *Table) Estimate(provider, model string, u Usage, at time.Time) Cost {
 	}
 	p, m := t.find(provider, id)
 	if m == nil {
-		c.Reason = fmt.Sprintf("model %q is not in the price table", model)
+		c.Reason, c.notFound = fmt.Sprintf("model %q is not in the price table", model), true
 		if t.date != "" {
 			c.Reason += " of " + t.date
 		}
 		return c
 	}
 	c.ModelMatched, c.ProviderMatched = &m.ID, &p.ID
+	c.TimeOfDay = at.IsZero() && m.Prices.timeOfDay()
 	usd, unpriced, err := t.units.total(m.Prices.at(at), usage)
 	if err != nil {
 		c.Reason = "usage cannot be priced: " + err.Error()

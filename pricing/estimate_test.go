@@ -205,3 +205,28 @@ func TestModelMatching(t *testing.T) {
 	require.NotNil(t, c.ModelMatched, c.Reason)
 	assert.Equal(t, "gemini-2.5-pro-tts", *c.ModelMatched)
 }
+
+// deepseek-reasoner costs 0.55 input and 2.19 output per million from 00:30
+// to 16:30 UTC, 0.135 and 0.55 outside that window. Without a time the
+// prices outside every window are used, and said to be.
+func TestEstimateTimeOfDay(t *testing.T) {
+	t.Parallel()
+	u := pricing.Usage{Input: 1000, Output: 1000}
+	for _, tc := range []struct {
+		name      string
+		at        time.Time
+		want      float64
+		timeOfDay bool
+	}{
+		{"in the window", time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC), (550 + 2190) / 1e6, false},
+		{"outside it", time.Date(2026, 5, 1, 20, 0, 0, 0, time.UTC), (135 + 550) / 1e6, false},
+		{"no time", time.Time{}, (135 + 550) / 1e6, true},
+	} {
+		c := pricing.Default().Estimate("deepseek", "deepseek-reasoner", u, tc.at)
+		require.NotNil(t, c.USD, c.Reason)
+		assert.InDelta(t, tc.want, *c.USD, 1e-12, tc.name)
+		assert.Equal(t, tc.timeOfDay, c.TimeOfDay, tc.name)
+	}
+	c := pricing.Default().Estimate("openai", "gpt-4o", u, time.Time{})
+	assert.False(t, c.TimeOfDay, "gpt-4o has one price whatever the time")
+}

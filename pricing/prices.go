@@ -124,6 +124,17 @@ func (mp modelPricing) at(t time.Time) priceSet {
 	return mp[0].Prices
 }
 
+// timeOfDay reports whether a price set of mp holds only in a time-of-day
+// window.
+func (mp modelPricing) timeOfDay() bool {
+	for _, cp := range mp {
+		if cp.Constraint != nil && cp.Constraint.StartDate == "" {
+			return true
+		}
+	}
+	return false
+}
+
 func (c *constraint) holds(t time.Time) bool {
 	if c.StartDate != "" {
 		return t.IsZero() || !t.Before(c.start)
