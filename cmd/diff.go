@@ -29,8 +29,9 @@ Exit status: 1 when the captures differ in what matters: usage (the token
 counts, usage_source), text, tool calls (names and arguments), completion
 (complete; stop_reason when both are of one format) or errors (status,
 status_code, error_type, error_message). 0 when they differ at most in
-format, model, thinking, tool call ids, events, data_count or timing. 2 when a
-capture cannot be read (to its end).
+format, model, thinking, tool call ids, events, data_count, timing or cost
+(a cost follows the usage and the model's prices). 2 when a capture cannot
+be read (to its end).
 
 With --json, print one object: {"a", "b", "differ", "differs_in",
 "fields": [{"key", "a", "b", "matters"}]}.`,
@@ -48,6 +49,7 @@ With --json, print one object: {"a", "b", "differ", "differs_in",
 	}
 	o.bind(c)
 	o.bindEstimate(c)
+	o.bindPrices(c)
 	c.Flags().BoolVar(&o.json, "json", false, "print the comparison as one JSON object")
 	return c
 }

@@ -118,7 +118,8 @@ func TestDirectories(t *testing.T) {
 }
 
 // TestDirectoryReadsHARFiles: a HAR file in a directory is a capture, and
-// its timings count in the totals line.
+// its timings count in the totals line, and its cost: gpt-4o, 9 in at $2.5
+// and 4 out at $10 per million, (22.5 + 40)/1e6; model "m" has no price.
 func TestDirectoryReadsHARFiles(t *testing.T) {
 	t.Parallel()
 	har, err := os.ReadFile("../capture/testdata/chrome.har")
@@ -132,5 +133,5 @@ func TestDirectoryReadsHARFiles(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	assert.Equal(t, "[OK] a | m | openai\n      Total: n/a | in:1 out:2\n"+
 		"[OK] req_7f3a | gpt-4o | openai | TTFB: 493ms\n      Total: 1834ms | in:9 out:4\n"+
-		"captures: 2  failed: 0  incomplete: 0  in: 10  out: 6  ttfb p50/p99: 493ms/493ms\n", stdout)
+		"captures: 2  failed: 0  incomplete: 0  in: 10  out: 6  ttfb p50/p99: 493ms/493ms  cost: $0.000063 (1 without)\n", stdout)
 }

@@ -89,7 +89,8 @@ its golden file NAME.golden.json, compare the JSON summary of the capture
 with it (as summarize --golden does), and report "PASS NAME.sse" or
 "FAIL NAME.sse" followed by the fields that differ, then a total line
 "N passed, N failed". ttfb_ms, ttft_ms and total_ms are left out unless
---golden-timing.
+--golden-timing; cost is compared only when one side is the provider's (an
+estimate from a price table changes with the table, not with the capture).
 
 With --update, write the golden files instead: "UPDATED NAME.sse" for each
 file written (new or changed).
@@ -107,6 +108,7 @@ found.`,
 	}
 	o.bind(c)
 	o.bindEstimate(c)
+	o.bindPrices(c)
 	o.golden.bind(c, false)
 	c.Flags().BoolVarP(&o.recursive, "recursive", "r", false, "also read the subdirectories of a DIR")
 	return c

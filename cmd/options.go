@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sseinspect/sseinspect/parser"
+	"github.com/sseinspect/sseinspect/pricing"
 	"github.com/sseinspect/sseinspect/sse"
 	"github.com/sseinspect/sseinspect/streamctx"
 	"github.com/sseinspect/sseinspect/tokenizer"
@@ -24,6 +25,13 @@ type commonOptions struct {
 	// estimate is --estimate-tokens, where a command has it: "" (off),
 	// "auto" (by model family) or a tokenizer name.
 	estimate string
+	// prices is --prices, where a command has it (bindPrices); table is
+	// the table it names, loaded by validate. costs says that the command
+	// estimates costs (a command with --prices, unless it turns that off
+	// for output that shows none).
+	prices string
+	table  *pricing.Table
+	costs  bool
 }
 
 // estimateAuto is --estimate-tokens without a name: the tokenizer is chosen
@@ -86,7 +94,7 @@ func (o *commonOptions) validate() error {
 	if o.maxLineSize <= 0 {
 		return usagef("--max-line-size: must be positive, got %d", o.maxLineSize)
 	}
-	return nil
+	return o.loadPrices()
 }
 
 // useColor decides colour once: --color, else NO_COLOR and TERM=dumb,

@@ -3,6 +3,7 @@ package cmd
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/sseinspect/sseinspect/parser"
 	"github.com/sseinspect/sseinspect/streamctx"
@@ -83,6 +84,11 @@ func (o *commonOptions) replayNoting(env *Env, in *input, scOpts streamctx.Optio
 	}
 	c := &replayed{name: in.name, sc: sc, snap: sc.Snapshot(res.Format.Name, provider), res: res, readErr: readErr}
 	c.snap.DetectedFormat = res.Detected
+	var start time.Time
+	if o.timed(cp) {
+		start = cp.Start
+	}
+	o.setCost(&c.snap, sc.InputExcludesCache, start)
 	c.snap.Source = in.source()
 	if !deferNote {
 		c.printNote(env)

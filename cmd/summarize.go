@@ -45,18 +45,24 @@ A DIR stands for every capture in it (*.sse, *.txt, *.har, *.eventstream, *.ndjs
 sorted order; with -r also those in its subdirectories. When a DIR is given and more than one
 capture was summarized, the two-line summaries are followed by a totals line:
 
-  captures: 12  failed: 1  incomplete: 1  in: 5310  out: 877
+  captures: 12  failed: 1  incomplete: 1  in: 5310  out: 877  cost: $0.012345 (2 without)
 
 (failed counts the captures that would exit 1 on their own, incomplete
 those that did not complete; ttfb p50/p99 is added when captures are
-timed). --json prints the JSON Lines and nothing else.
+timed; cost sums the known costs, and says how many captures have none).
+--json prints the JSON Lines and nothing else.
+
+The cost (the JSON "cost" key, the totals line) is the one the stream
+reported, else an estimate from the embedded genai-prices snapshot or the
+table --prices FILE names; the two-line summary shows none.
 
 With --golden FILE, the JSON summary of the one capture is compared with
 FILE (an indented JSON summary) instead of printed: the fields that differ
 are listed, "- key: golden value" then "+ key: actual value" (text and
 thinking as a unified line diff), and the exit status is 1 when they differ.
 ttfb_ms, ttft_ms and total_ms are left out of the comparison unless
---golden-timing. --update writes FILE instead.`,
+--golden-timing; cost is compared only when one side is the provider's (an
+estimate changes with the price table). --update writes FILE instead.`,
 		Example: `  sseinspect summarize capture.sse
   sseinspect summarize --json a.sse b.sse
   sseinspect summarize -r testdata/captures
@@ -69,6 +75,7 @@ ttfb_ms, ttft_ms and total_ms are left out of the comparison unless
 	}
 	o.bind(c)
 	o.bindEstimate(c)
+	o.bindPrices(c)
 	o.dirs.bind(c)
 	c.Flags().BoolVar(&o.json, "json", false, "print one JSON summary object per capture (JSON Lines)")
 	o.golden.bind(c, true)
@@ -86,6 +93,9 @@ func (o *summarizeOptions) run(env *Env, set func(flag string) bool, args []stri
 	if set("update") || set("golden-timing") {
 		return usagef("--update and --golden-timing need --golden FILE")
 	}
+	// The two-line summary shows no cost: only JSON and the totals line
+	// of a directory do (the table takes tens of milliseconds to parse).
+	o.costs = o.json || anyDir(args)
 	useColor := o.useColor(env)
 	var totals report.Totals
 	// Progress only for people: on a terminal, never with JSON

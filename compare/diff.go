@@ -49,6 +49,7 @@ var diffKeys = []diffKey{
 	{"ttfb_ms", ""},
 	{"ttft_ms", ""},
 	{"total_ms", ""},
+	{"cost", ""}, // follows the usage, and the model's prices
 }
 
 // Diff is the comparison of two captures.
@@ -67,8 +68,8 @@ func (d *Diff) Differ() bool { return len(d.DiffersIn) > 0 }
 
 // Captures compares the snapshots of two captures of a response (what the
 // upstream sent and what a gateway passed on, or one prompt on two
-// providers). Format, model, thinking, events, data_count and timing are
-// compared but do not matter; status matters as an error only when an
+// providers). Format, model, thinking, events, data_count, timing and cost
+// are compared but do not matter; status matters as an error only when an
 // error field differs too (else as completion, since "failed" also means
 // incomplete); stop_reason matters only between captures of one format;
 // tool calls matter by name and arguments (as JSON values), not by id.

@@ -173,3 +173,44 @@ func TestGoldenSnapshotSourceIsTheBaseName(t *testing.T) {
 	s.Source = "-"
 	assert.Equal(t, "-", compare.GoldenSnapshot(s, false).Source)
 }
+
+// A cost from a price table, or none, depends on the table, not on the
+// capture: it is compared only when one side is a provider cost.
+func TestGoldenComparesCostOnlyFromTheProvider(t *testing.T) {
+	t.Parallel()
+	table := streamctx.Cost{USD: ptr(0.25), Source: ptr("price-table"), PricesDate: ptr("2026-09-23"), ModelMatched: ptr("m")}
+	none := streamctx.Cost{Reason: ptr("the stream reported no cost")}
+	provider := streamctx.Cost{USD: ptr(0.5), Source: ptr("provider"), ProviderField: ptr("usage.cost")}
+	for _, tc := range []struct {
+		name         string
+		golden, got  streamctx.Cost
+		wantCompared bool
+	}{
+		{"an estimate from another table", table, streamctx.Cost{USD: ptr(0.3), Source: ptr("price-table"), PricesDate: ptr("2027-01-01"), ModelMatched: ptr("m")}, false},
+		{"an estimate where an earlier version had none", none, table, false},
+		{"no model in the table", table, streamctx.Cost{Reason: ptr(`model "m" is not in the price table`)}, false},
+		{"a provider cost lost", provider, table, true},
+		{"a provider cost found", none, provider, true},
+		{"a provider cost changed", provider, streamctx.Cost{USD: ptr(0.6), Source: ptr("provider"), ProviderField: ptr("usage.cost")}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			g, got := snapshot(), snapshot()
+			g.Cost, got.Cost = tc.golden, tc.got
+			res, err := compare.Golden(goldenOf(t, g), got, false)
+			require.NoError(t, err)
+			if !tc.wantCompared {
+				assert.Empty(t, res.Fields)
+				return
+			}
+			require.Len(t, res.Fields, 1)
+			assert.Equal(t, "cost", res.Fields[0].Key)
+		})
+	}
+	// The same provider cost agrees.
+	g := snapshot()
+	g.Cost = provider
+	res, err := compare.Golden(goldenOf(t, g), g, false)
+	require.NoError(t, err)
+	assert.Empty(t, res.Fields)
+}

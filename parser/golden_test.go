@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sseinspect/sseinspect/parser"
+	"github.com/sseinspect/sseinspect/pricing"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
 
@@ -36,6 +37,23 @@ func summarize(tb testing.TB, r io.Reader, format string) (streamctx.Snapshot, e
 		return streamctx.Snapshot{}, err
 	}
 	return sc.Snapshot(res.Format.Name, res.Format.Vendor), nil
+}
+
+// summarizePriced is summarize with the cost that sseinspect prints: the
+// provider's, else the embedded price table's estimate (as for a plain
+// file: no time, the provider the format's vendor).
+func summarizePriced(tb testing.TB, r io.Reader) (streamctx.Snapshot, error) {
+	tb.Helper()
+	sc := streamctx.New(streamctx.Options{CollectText: true, RecordChunks: true})
+	res, err := parser.Replay(r, sc, parser.Options{})
+	if err != nil {
+		return streamctx.Snapshot{}, err
+	}
+	s := sc.Snapshot(res.Format.Name, res.Format.Vendor)
+	if s.Cost.Source == nil {
+		s.Cost = pricing.Default().SummaryCost(pricing.Stream{Summary: &s, InputExcludesCache: sc.InputExcludesCache, ProviderIsVendor: true})
+	}
+	return s, nil
 }
 
 // mustSummarize is summarize of a string that must replay without error.
@@ -98,7 +116,7 @@ func TestGolden(t *testing.T) {
 			t.Parallel()
 			input, err := os.ReadFile(path)
 			require.NoError(t, err)
-			whole, err := summarize(t, bytes.NewReader(input), "")
+			whole, err := summarizePriced(t, bytes.NewReader(input))
 			require.NoError(t, err)
 			source := filepath.Base(path) // as sseinspect golden writes it
 			whole.Source = source
@@ -112,7 +130,7 @@ func TestGolden(t *testing.T) {
 			require.NoError(t, err, "no golden file; run go test ./parser -run TestGolden -update")
 			assert.Equal(t, string(want), string(got), "whole")
 
-			bytewise, err := summarize(t, iotest.OneByteReader(bytes.NewReader(input)), "")
+			bytewise, err := summarizePriced(t, iotest.OneByteReader(bytes.NewReader(input)))
 			require.NoError(t, err)
 			bytewise.Source = source
 			assert.Equal(t, string(want), string(marshal(t, bytewise)), "one byte at a time")
@@ -120,7 +138,7 @@ func TestGolden(t *testing.T) {
 			if binary {
 				return
 			}
-			crlf, err := summarize(t, bytes.NewReader(toCRLF(input)), "")
+			crlf, err := summarizePriced(t, bytes.NewReader(toCRLF(input)))
 			require.NoError(t, err)
 			crlf.Source = source
 			assert.Equal(t, string(want), string(marshal(t, crlf)), "CRLF line endings")

@@ -14,6 +14,8 @@ type Totals struct {
 	captures, failed, incomplete int
 	in, out                      streamctx.Count // summed without wrapping
 	ttfb                         []int64
+	usd                          float64
+	costed                       int // captures with a cost
 }
 
 // Add counts one capture; failed says whether it counts as failed (it
@@ -31,6 +33,10 @@ func (t *Totals) Add(s *streamctx.Snapshot, failed bool) {
 	if s.TTFBMs != nil {
 		t.ttfb = append(t.ttfb, *s.TTFBMs)
 	}
+	if s.Cost.USD != nil {
+		t.usd += *s.Cost.USD
+		t.costed++
+	}
 }
 
 // Captures returns the number of captures added.
@@ -38,14 +44,25 @@ func (t *Totals) Captures() int { return t.captures }
 
 // Write writes the totals line followed by a newline:
 //
-//	captures: 3  failed: 1  incomplete: 0  in: 120  out: 45  ttfb p50/p99: 120ms/250ms
+//	captures: 3  failed: 1  incomplete: 0  in: 120  out: 45  ttfb p50/p99: 120ms/250ms  cost: $0.001234 (1 without)
 //
 // The percentiles (nearest rank) are over the captures whose first-byte
-// time is known, and shown only when there are some.
+// time is known, and shown only when there are some. The cost is the sum
+// of the known costs (provider-reported or estimated: the cost key of each
+// summary), to the millionth of a dollar, with the number of captures
+// whose cost is unknown when there are some; it is left out when no
+// capture's cost is known.
 func (t *Totals) Write(w io.Writer) error {
 	s := fmt.Sprintf("captures: %d  failed: %d  incomplete: %d  in: %s  out: %s", t.captures, t.failed, t.incomplete, total(t.in), total(t.out))
 	if len(t.ttfb) > 0 {
 		s += fmt.Sprintf("  ttfb p50/p99: %dms/%dms", percentile(t.ttfb, 50), percentile(t.ttfb, 99))
+	}
+	switch {
+	case t.costed == 0:
+	case t.costed == t.captures:
+		s += fmt.Sprintf("  cost: $%.6f", t.usd)
+	default:
+		s += fmt.Sprintf("  cost: $%.6f (%d without)", t.usd, t.captures-t.costed)
 	}
 	_, err := io.WriteString(w, s+"\n")
 	return err

@@ -1,0 +1,207 @@
+package cmd_test
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// summaryCost is the cost key of a JSON summary.
+type summaryCost struct {
+	USD          *float64 `json:"usd"`
+	Source       *string  `json:"source"`
+	PricesDate   *string  `json:"prices_date"`
+	ModelMatched *string  `json:"model_matched"`
+	Field        *string  `json:"provider_field"`
+	Reason       *string  `json:"reason"`
+}
+
+// costOf runs summarize --json with args and returns the cost of the one
+// summary it prints.
+func costOf(t *testing.T, args ...string) summaryCost {
+	t.Helper()
+	stdout, stderr, code := run{args: append([]string{"summarize", "--json"}, args...)}.do(t)
+	require.Less(t, code, 2, stderr)
+	var s struct{ Cost summaryCost }
+	require.NoError(t, json.Unmarshal([]byte(stdout), &s), stdout)
+	return s.Cost
+}
+
+// hand-made: a Gemini stream above gemini-2.5-pro's 200k-token tier.
+const geminiLongContext = `data: {"candidates":[{"content":{"parts":[{"text":"hi"}],"role":"model"},"finishReason":"STOP"}],` +
+	`"usageMetadata":{"promptTokenCount":250000,"cachedContentTokenCount":50000,"candidatesTokenCount":1500,"thoughtsTokenCount":500,"totalTokenCount":252000},"modelVersion":"gemini-2.5-pro"}` + "\n\n"
+
+// The cost estimated from the embedded price table (genai-prices 0.1.8 of
+// 2026-09-23) for real captures of each format, against sums worked out by
+// hand from the token counts in the capture and the prices in the table
+// (USD per million tokens).
+func TestCostFromThePriceTable(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"gemini-long-context.sse": geminiLongContext})
+	cases := []struct {
+		name, capture string
+		args          []string
+		want          float64
+		matched       string
+	}{
+		// openai-chat, gpt-4o-mini (0.15 in, 0.6 out): 53 in, 15 out.
+		// 53×0.15 + 15×0.6 = 7.95 + 9
+		{"openai-chat", "openai/chat-tool-call-incremental-arguments.sse", nil, 16.95e-6, "gpt-4o-mini"},
+		// openai-chat, deepseek-reasoner outside its 00:30–16:30 window
+		// (0.135 in, 0.55 out, reasoning billed as output): 6 in, 212 out
+		// of which 198 reasoning. prompt_cache_miss_tokens (6) is a part
+		// of the input, not billed again. 6×0.135 + 212×0.55 = 0.81 + 116.6
+		{"openai-chat deepseek", "deepseek/chat-reasoning-content.sse", nil, 117.41e-6, "deepseek-reasoner"},
+		// openai-responses, gpt-5 (1.25 in, 0.125 cache read, 10 out):
+		// 9463 in of which 8320 cached, 582 out of which 512 reasoning.
+		// 1143×1.25 + 8320×0.125 + 582×10 = 1428.75 + 1040 + 5820
+		{"openai-responses cached", "openai/responses-web-search-cached-tokens.sse", nil, 8288.75e-6, "gpt-5"},
+		// openai-responses, o3-mini (1.1 in, 4.4 out): 13 in, 1680 out.
+		// 13×1.1 + 1680×4.4 = 14.3 + 7392
+		{"openai-responses reasoning", "openai/responses-reasoning-summary.sse", nil, 7406.3e-6, "o3-mini"},
+		// anthropic, claude-sonnet-5 (2 in, 2.5 cache write, 0.2 cache
+		// read, 10 out): input_tokens 6 exclude the 6289 read and 3337
+		// written; 198 out. 6×2 + 6289×0.2 + 3337×2.5 + 198×10 = 12 + 1257.8 + 8342.5 + 1980
+		{"anthropic cache read and write", "anthropic/prompt-cache-creation-and-read.sse", nil, 11592.3e-6, "claude-sonnet-5"},
+		// anthropic, claude-opus-4-1 (15 in, 75 out): 10423 in, 341 out.
+		// 10423×15 + 341×75 = 156345 + 25575
+		{"anthropic", "anthropic/web-search-server-tool-use.sse", nil, 181920e-6, "claude-opus-4-1"},
+		// gemini, gemini-2.5-pro up to 200k (1.25 in, 10 out): prompt 17
+		// and 102 tool-use prompt tokens billed as input; 653 out (thoughts
+		// included). 119×1.25 + 653×10 = 148.75 + 6530
+		{"gemini tool-use prompt", "gemini/google-search-grounding-tool-use-tokens.sse", nil, 6678.75e-6, "gemini-2.5-pro"},
+		// gemini, gemini-2.5-flash (0.3 in, 2.5 out): 32 + 4610 tool-use in,
+		// 62 out. 4642×0.3 + 62×2.5 = 1392.6 + 155
+		{"gemini url context", "gemini/url-context-grounding.sse", nil, 1547.6e-6, "gemini-2.5-flash"},
+		// gemini above 200k input (hand-made): every token at the tier
+		// rate, 2.5 in, 0.25 cache read, 15 out: 250000 in of which 50000
+		// cached, 1500 + 500 thoughts out.
+		// 200000×2.5 + 50000×0.25 + 2000×15 = 500000 + 12500 + 30000
+		{"gemini long-context tier", filepath.Join(dir, "gemini-long-context.sse"), nil, 0.5425, "gemini-2.5-pro"},
+		// --provider finds a model the format's vendor does not serve:
+		// groq's openai/gpt-oss-120b (0.15 in, 0.6 out): 339 in, 58 out.
+		// 339×0.15 + 58×0.6 = 50.85 + 34.8
+		{"--provider", "groq/chat-x-groq-usage-reasoning.sse", []string{"--provider", "groq"}, 85.65e-6, "openai/gpt-oss-120b"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			path := tc.capture
+			if !filepath.IsAbs(path) {
+				path = "../testdata/captures/" + path
+			}
+			c := costOf(t, append(tc.args, path)...)
+			require.NotNil(t, c.USD, "reason: %v", c.Reason)
+			assert.InDelta(t, tc.want, *c.USD, 1e-12)
+			require.NotNil(t, c.Source)
+			assert.Equal(t, "price-table", *c.Source)
+			require.NotNil(t, c.ModelMatched)
+			assert.Equal(t, tc.matched, *c.ModelMatched)
+			require.NotNil(t, c.PricesDate)
+			assert.Equal(t, "2026-09-23", *c.PricesDate)
+			assert.Nil(t, c.Field)
+			if tc.name == "openai-chat deepseek" {
+				require.NotNil(t, c.Reason)
+				assert.Contains(t, *c.Reason, "priced outside every time-of-day window")
+			} else {
+				assert.Nil(t, c.Reason)
+			}
+		})
+	}
+}
+
+func TestCostUnknown(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, capture string
+		args          []string
+		reason        string
+	}{
+		{"model not in the table", "vllm/chat-crusoe-vllm-include-usage.sse", nil,
+			`model "meta-llama/Llama-3.3-70B-Instruct" is not in the price table of 2026-09-23 under provider "openai" (the format's vendor: --provider names the one that served it)`},
+		{"model not in the table, provider given", "vllm/chat-crusoe-vllm-include-usage.sse", []string{"--provider", "vllm"},
+			`model "meta-llama/Llama-3.3-70B-Instruct" is not in the price table of 2026-09-23`},
+		{"no usage", "azure-openai/chat-prompt-filter-results.sse", nil, "the stream carried no usage"},
+		{"no model", "errors/anthropic-http-529-overloaded.sse", nil, "the stream names no model"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := costOf(t, append(tc.args, "../testdata/captures/"+tc.capture)...)
+			assert.Nil(t, c.USD)
+			assert.Nil(t, c.Source)
+			assert.Nil(t, c.PricesDate)
+			assert.Nil(t, c.ModelMatched)
+			require.NotNil(t, c.Reason)
+			assert.Equal(t, tc.reason, *c.Reason)
+		})
+	}
+}
+
+// A provider cost is reported as given, never replaced by an estimate.
+func TestCostFromTheProviderWins(t *testing.T) {
+	t.Parallel()
+	c := costOf(t, "../testdata/captures/perplexity/chat-citations-search-results-cost.sse")
+	require.NotNil(t, c.Source)
+	assert.Equal(t, "provider", *c.Source)
+	assert.Nil(t, c.PricesDate)
+	assert.Nil(t, c.ModelMatched)
+}
+
+// --estimate-tokens: the output tokens counted by the tokenizer are priced,
+// and the reason says that the input is not. gpt-4o output 10 per million:
+// "Hallo Welt!" is 3 o200k_base tokens, 3×10/1e6.
+func TestCostOfEstimatedTokens(t *testing.T) {
+	t.Parallel()
+	c := costOf(t, "--estimate-tokens", "../testdata/captures/azure-openai/chat-prompt-filter-results.sse")
+	require.NotNil(t, c.USD, "reason: %v", c.Reason)
+	assert.InDelta(t, 30e-6, *c.USD, 1e-12)
+	require.NotNil(t, c.Reason)
+	assert.Equal(t, "the output tokens are estimated (o200k_base); the input tokens are not in the capture and are not priced", *c.Reason)
+}
+
+// --prices FILE: another table of the same shape; a bad one is an error
+// (exit 2) that names the file and what is wrong, before any capture is
+// read.
+func TestPricesFlag(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"prices.json": `[{"id":"acme","model_match":{"equals":"m"},"models":[{"id":"m","match":{"equals":"m"},"prices":{"input_mtok":1000,"output_mtok":2000}}]}]`,
+		"bad.json":    `[{"id":"acme","models":[{"id":"m","prices":{"input_mtok":1}}]}]`,
+		"notjson.txt": `input_mtok = 1`,
+		"a.sse":       `data: {"id":"chatcmpl-a","model":"m","choices":[{"index":0,"delta":{"content":"x"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":4}}` + "\n\ndata: [DONE]\n\n",
+	})
+	// 3×1000 + 4×2000 per million; a loaded table has no date.
+	c := costOf(t, "--prices", filepath.Join(dir, "prices.json"), filepath.Join(dir, "a.sse"))
+	require.NotNil(t, c.USD, "reason: %v", c.Reason)
+	assert.InDelta(t, 0.011, *c.USD, 1e-12)
+	assert.Nil(t, c.PricesDate)
+	require.NotNil(t, c.ModelMatched)
+	assert.Equal(t, "m", *c.ModelMatched)
+
+	// Without it, the embedded table does not know model "m".
+	c = costOf(t, filepath.Join(dir, "a.sse"))
+	assert.Nil(t, c.USD)
+
+	for _, tc := range []struct{ file, stderr string }{
+		{"bad.json", `sseinspect: --prices $DIR/bad.json: bad price table: provider "acme" model "m": no match clause` + "\n"},
+		{"notjson.txt", "sseinspect: --prices $DIR/notjson.txt: bad price table: want a JSON array of providers: invalid character 'i' looking for beginning of value\n"},
+		{"missing.json", "sseinspect: --prices: open $DIR/missing.json: no such file or directory\n"},
+	} {
+		for _, cmd := range [][]string{{"summarize", "--json"}, {"summarize"}, {"golden"}, {"diff"}} {
+			args := append(append([]string{}, cmd...), "--prices", filepath.Join(dir, tc.file), filepath.Join(dir, "a.sse"))
+			if cmd[0] == "diff" {
+				args = append(args, filepath.Join(dir, "a.sse"))
+			}
+			stdout, stderr, code := run{args: args}.do(t)
+			assert.Equal(t, 2, code, "%v", args)
+			assert.Empty(t, stdout, "%v", args)
+			assert.Equal(t, tc.stderr, strings.ReplaceAll(stderr, dir, "$DIR"), "%v", args)
+		}
+	}
+}
