@@ -183,9 +183,10 @@ func (t *Table) modelIn(p *provider, id string) (*provider, *model) {
 }
 
 func (t *Table) modelOrFallback(p *provider, id string, fallback bool) (*provider, *model) {
-	for i := range p.Models {
-		if p.Models[i].Match.match(id) {
-			return p, &p.Models[i]
+	ms := p.models()
+	for i := range ms {
+		if ms[i].Match.match(id) {
+			return p, &ms[i]
 		}
 	}
 	if !fallback {

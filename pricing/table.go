@@ -30,11 +30,41 @@ type Table struct {
 }
 
 type provider struct {
+	providerHead
+	Models []model `json:"models"`
+	// lazy, for the embedded snapshot, holds the models undecoded until
+	// the first lookup in this provider (models): decoding them all takes
+	// most of the parse, and a run looks in one or two providers.
+	lazy *lazyModels
+}
+
+type providerHead struct {
 	ID                     string   `json:"id"`
 	ProviderMatch          *matcher `json:"provider_match"`
 	ModelMatch             *matcher `json:"model_match"`
 	FallbackModelProviders []string `json:"fallback_model_providers"`
-	Models                 []model  `json:"models"`
+}
+
+type lazyModels struct {
+	once sync.Once
+	raw  json.RawMessage
+}
+
+// models returns the models of p, decoding them on first use for the
+// embedded snapshot (safe for concurrent use). The snapshot is decoded
+// whole by a test, so its models cannot fail to decode; a model that
+// did would be left out.
+func (p *provider) models() []model {
+	if l := p.lazy; l != nil {
+		l.once.Do(func() {
+			var ms []model
+			if json.Unmarshal(l.raw, &ms) == nil {
+				p.Models = ms
+			}
+			l.raw = nil
+		})
+	}
+	return p.Models
 }
 
 type model struct {
@@ -61,17 +91,35 @@ func Default() *Table {
 	return defaultTable
 }
 
+// parseSnapshot parses the embedded snapshot: its providers, with their
+// models left to decode on first use (provider.models); parseSnapshotWhole
+// decodes and checks everything, as Load does.
 func parseSnapshot() (*Table, error) {
 	units, err := parseRegistry(snapshotUnits)
 	if err != nil {
 		return nil, err
 	}
-	t, err := load(bytes.NewReader(snapshotData), units)
-	if err != nil {
+	var heads []struct {
+		providerHead
+		Models json.RawMessage `json:"models"`
+	}
+	if err := json.Unmarshal(snapshotData, &heads); err != nil {
 		return nil, err
+	}
+	t := &Table{units: units, providers: make([]provider, len(heads))}
+	for i, h := range heads {
+		t.providers[i] = provider{providerHead: h.providerHead, lazy: &lazyModels{raw: h.Models}}
 	}
 	t.version, t.date, _ = strings.Cut(strings.TrimSpace(snapshotVersion), "\n")
 	return t, nil
+}
+
+func parseSnapshotWhole() (*Table, error) {
+	units, err := parseRegistry(snapshotUnits)
+	if err != nil {
+		return nil, err
+	}
+	return load(bytes.NewReader(snapshotData), units)
 }
 
 // Version is the source of the table ("@pydantic/genai-prices 0.1.8" for the
@@ -117,14 +165,14 @@ func load(r io.Reader, units *registry) (*Table, error) {
 	t.providers = make([]provider, len(raw))
 	for i, pr := range raw {
 		var head struct {
-			provider
+			providerHead
 			Models []json.RawMessage `json:"models"`
 		}
 		if err := json.Unmarshal(pr, &head); err != nil {
 			return nil, fmt.Errorf("%w: provider %d%s: %w", ErrBadTable, i, idOf(pr), err)
 		}
 		p := &t.providers[i]
-		*p = head.provider
+		p.providerHead = head.providerHead
 		p.Models = make([]model, len(head.Models))
 		for j, mr := range head.Models {
 			m := &p.Models[j]
