@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -31,6 +33,7 @@ type checkOptions struct {
 	maxGap          time.Duration
 	textContains    []string
 	tools           []string
+	maxCost         float64
 }
 
 // newCheckCmd is the check command: assertions on captures
@@ -58,6 +61,11 @@ what the events are, even when --format forced another parser on them).
 between two events carrying generated content; a stream with fewer than two
 has no gap and passes it.
 
+--max-cost bounds the cost in US dollars: the one the stream reported, else
+the estimate from the embedded genai-prices snapshot or --prices FILE. A
+capture whose cost is not known (no usage, a model not in the table) cannot
+decide it: that is an error (exit 2), never a pass.
+
 Durations are Go durations: 250ms, 1.5s, 2m. A DIR checks every capture in
 it (*.sse, *.txt, *.har, *.eventstream, *.ndjson), -r also in its subdirectories.`,
 		Example: `  sseinspect check --complete --no-error --min-output-tokens 1 capture.sse
@@ -70,6 +78,7 @@ it (*.sse, *.txt, *.har, *.eventstream, *.ndjson), -r also in its subdirectories
 	}
 	o.bind(c)
 	o.bindEstimate(c)
+	o.bindPrices(c)
 	o.dirs.bind(c)
 	f := c.Flags()
 	f.BoolVar(&o.complete, "complete", false, "the stream reached its format's normal end")
@@ -83,6 +92,7 @@ it (*.sse, *.txt, *.har, *.eventstream, *.ndjson), -r also in its subdirectories
 	f.DurationVar(&o.maxGap, "max-gap", 0, "no gap between content events is longer than `DUR` (needs timing)")
 	f.StringArrayVar(&o.textContains, "text-contains", nil, "the answer text contains `S` (repeatable)")
 	f.StringArrayVar(&o.tools, "tool", nil, "a tool call named `NAME` was made (repeatable)")
+	f.Float64Var(&o.maxCost, "max-cost", 0, "the stream cost at most `USD` dollars (its reported cost, else the price table's estimate)")
 	_ = c.RegisterFlagCompletionFunc("expect-format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return parser.Names()[1:], cobra.ShellCompDirectiveNoFileComp
 	})
@@ -201,6 +211,14 @@ func (o *checkOptions) assertions(set func(flag string) bool) ([]compare.Asserti
 	}
 	for _, name := range o.tools {
 		as = append(as, compare.Tool(name))
+	}
+	// Only --max-cost needs a cost: without it the table is not loaded.
+	o.costs = set("max-cost")
+	if o.costs {
+		if !(o.maxCost > 0) || math.IsInf(o.maxCost, 0) {
+			return nil, usagef("--max-cost: must be a positive number of dollars, got %v", o.maxCost)
+		}
+		as = append(as, compare.MaxCost(strconv.FormatFloat(o.maxCost, 'f', -1, 64), o.maxCost))
 	}
 	if len(as) == 0 {
 		return nil, usagef("check: no assertions given (see sseinspect check --help)")

@@ -205,3 +205,27 @@ func TestPricesFlag(t *testing.T) {
 		}
 	}
 }
+
+// check --max-cost: against the reported or estimated cost; an unknown
+// cost is an error, never a pass. gpt-4o-mini, 53 in and 15 out: $0.00001695.
+func TestCheckMaxCost(t *testing.T) {
+	t.Parallel()
+	const capture = "../testdata/captures/openai/chat-tool-call-incremental-arguments.sse"
+	for _, tc := range []run{
+		{args: []string{"check", "--max-cost", "0.0001", capture}, code: 0,
+			stdout: "PASS " + capture + " (1 assertion)\n"},
+		{args: []string{"check", "--max-cost", "0.00001", capture}, code: 1,
+			stdout: "FAIL --max-cost 0.00001: cost is $0.00001695 (price-table, gpt-4o-mini)\nFAIL " + capture + " (1 of 1 assertion failed)\n"},
+		{args: []string{"check", "--max-cost", "1", "../testdata/captures/vllm/chat-crusoe-vllm-include-usage.sse"}, code: 2,
+			stderr: `sseinspect: ../testdata/captures/vllm/chat-crusoe-vllm-include-usage.sse: --max-cost 1: its cost is not known (model "meta-llama/Llama-3.3-70B-Instruct" is not in the price table of 2026-09-23 under provider "openai" (the format's vendor: --provider names the one that served it))` + "\n"},
+		{args: []string{"check", "--max-cost", "0", capture}, code: 2,
+			stderr: "sseinspect: --max-cost: must be a positive number of dollars, got 0\nRun 'sseinspect --help' for usage.\n"},
+		{args: []string{"check", "--max-cost", "-1", capture}, code: 2,
+			stderr: "sseinspect: --max-cost: must be a positive number of dollars, got -1\nRun 'sseinspect --help' for usage.\n"},
+	} {
+		stdout, stderr, code := tc.do(t)
+		assert.Equal(t, tc.code, code, "%v: %s", tc.args, stderr)
+		assert.Equal(t, tc.stdout, stdout, "%v", tc.args)
+		assert.Equal(t, tc.stderr, stderr, "%v", tc.args)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +22,9 @@ var (
 	// ErrUndetected: a format assertion on a capture whose events do
 	// not tell their wire format.
 	ErrUndetected = errors.New("its events do not tell their wire format")
+	// ErrNoCost: a cost assertion on a capture whose cost is not known
+	// (the stream reported none and the price table has no estimate).
+	ErrNoCost = errors.New("its cost is not known")
 )
 
 // An Assertion is one property of a stream, named by the flag that asks
@@ -58,8 +62,9 @@ func (r *CheckResult) Passed() bool { return len(r.Failures) == 0 }
 // Check evaluates the assertions on s, in order. An assertion that
 // cannot be decided on s (a timed assertion on a capture without the
 // timing it needs, a format assertion on events that do not tell their
-// format) is an error wrapping ErrUntimed, ErrEventsUntimed or
-// ErrUndetected, and then no result is given.
+// format, a cost assertion on a capture whose cost is not known) is an
+// error wrapping ErrUntimed, ErrEventsUntimed, ErrUndetected or ErrNoCost,
+// and then no result is given.
 func Check(s *streamctx.Snapshot, as []Assertion) (*CheckResult, error) {
 	r := &CheckResult{Assertions: len(as)}
 	for _, a := range as {
@@ -142,6 +147,27 @@ func MinOutputTokens(n int64) Assertion {
 		}
 		return s.OutputTokens >= n, why
 	}}
+}
+
+// MaxCost asserts that the stream cost at most limit US dollars (the
+// summary's cost: the provider's, else the price table's estimate); given
+// is the limit as the user gave it. A capture whose cost is not known
+// cannot decide it (ErrNoCost, with the cost's reason).
+func MaxCost(given string, limit float64) Assertion {
+	return Assertion{Flag: "--max-cost " + given,
+		undecidable: func(s *streamctx.Snapshot) error {
+			if s.Cost.USD == nil {
+				return fmt.Errorf("%w (%s)", ErrNoCost, strOrNull(s.Cost.Reason))
+			}
+			return nil
+		},
+		test: func(s *streamctx.Snapshot) (bool, string) {
+			why := fmt.Sprintf("cost is $%s (%s", strconv.FormatFloat(*s.Cost.USD, 'f', -1, 64), strOrNull(s.Cost.Source))
+			if s.Cost.ModelMatched != nil {
+				why += ", " + *s.Cost.ModelMatched
+			}
+			return *s.Cost.USD <= limit, why + ")"
+		}}
 }
 
 // MaxTTFB asserts that the first byte came within limit.

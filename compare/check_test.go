@@ -122,3 +122,17 @@ func TestCheckUndecidableTiming(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []compare.Failure{{"--max-ttfb 1ms", "ttfb is 5ms"}}, r.Failures)
 }
+
+func TestCheckMaxCost(t *testing.T) {
+	t.Parallel()
+	s := snapshot()
+	s.Cost = streamctx.Cost{USD: ptr(0.0125), Source: ptr("price-table"), ModelMatched: ptr("gpt-4o")}
+	r, err := compare.Check(s, []compare.Assertion{compare.MaxCost("0.0125", 0.0125), compare.MaxCost("0.01", 0.01)})
+	require.NoError(t, err)
+	assert.Equal(t, []compare.Failure{{"--max-cost 0.01", "cost is $0.0125 (price-table, gpt-4o)"}}, r.Failures)
+
+	s.Cost = streamctx.Cost{Reason: ptr(`model "m" is not in the price table`)}
+	_, err = compare.Check(s, []compare.Assertion{compare.MaxCost("1", 1)})
+	require.ErrorIs(t, err, compare.ErrNoCost, "an unknown cost decides nothing")
+	require.EqualError(t, err, `--max-cost 1: its cost is not known (model "m" is not in the price table)`)
+}

@@ -57,12 +57,11 @@ func (t *Totals) Write(w io.Writer) error {
 	if len(t.ttfb) > 0 {
 		s += fmt.Sprintf("  ttfb p50/p99: %dms/%dms", percentile(t.ttfb, 50), percentile(t.ttfb, 99))
 	}
-	switch {
-	case t.costed == 0:
-	case t.costed == t.captures:
+	if t.costed > 0 {
 		s += fmt.Sprintf("  cost: $%.6f", t.usd)
-	default:
-		s += fmt.Sprintf("  cost: $%.6f (%d without)", t.usd, t.captures-t.costed)
+		if t.costed < t.captures {
+			s += fmt.Sprintf(" (%d without)", t.captures-t.costed)
+		}
 	}
 	_, err := io.WriteString(w, s+"\n")
 	return err
