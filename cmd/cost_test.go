@@ -2,6 +2,7 @@ package cmd_test
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -57,10 +58,15 @@ func TestCostFromThePriceTable(t *testing.T) {
 		// of which 198 reasoning. prompt_cache_miss_tokens (6) is a part
 		// of the input, not billed again. 6×0.135 + 212×0.55 = 0.81 + 116.6
 		{"openai-chat deepseek", "deepseek/chat-reasoning-content.sse", nil, 117.41e-6, "deepseek-reasoner"},
-		// openai-responses, gpt-5 (1.25 in, 0.125 cache read, 10 out):
-		// 9463 in of which 8320 cached, 582 out of which 512 reasoning.
-		// 1143×1.25 + 8320×0.125 + 582×10 = 1428.75 + 1040 + 5820
-		{"openai-responses cached", "openai/responses-web-search-cached-tokens.sse", nil, 8288.75e-6, "gpt-5"},
+		// openai-responses, gpt-5 (1.25 in, 0.125 cache read, 10 out, 10
+		// per thousand web searches): 9463 in of which 8320 cached, 582
+		// out of which 512 reasoning, one completed web_search_call.
+		// 1143×1.25 + 8320×0.125 + 582×10 = 1428.75 + 1040 + 5820; + 10/1000
+		{"openai-responses cached, web search", "openai/responses-web-search-cached-tokens.sse", nil, 8288.75e-6 + 0.01, "gpt-5"},
+		// openai-responses, gpt-4o (2.5 in, 10 out, 2.5 per thousand file
+		// searches): 1177 in, 37 out, one completed file_search_call.
+		// 1177×2.5 + 37×10 = 2942.5 + 370; + 2.5/1000
+		{"openai-responses file search", "openai/responses-file-search-file-citation.sse", nil, 3312.5e-6 + 0.0025, "gpt-4o"},
 		// openai-responses, o3-mini (1.1 in, 4.4 out): 13 in, 1680 out.
 		// 13×1.1 + 1680×4.4 = 14.3 + 7392
 		{"openai-responses reasoning", "openai/responses-reasoning-summary.sse", nil, 7406.3e-6, "o3-mini"},
@@ -71,6 +77,11 @@ func TestCostFromThePriceTable(t *testing.T) {
 		// anthropic, claude-opus-4-1 (15 in, 75 out): 10423 in, 341 out.
 		// 10423×15 + 341×75 = 156345 + 25575
 		{"anthropic", "anthropic/web-search-server-tool-use.sse", nil, 181920e-6, "claude-opus-4-1"},
+		// openai-responses on xAI, grok-4-fast-reasoning (0.2 in, 0.05
+		// cache read, 0.5 out; no web search price in the table, so the
+		// search is left out and named): 1875 in of which 1578 cached, 695
+		// out. 297×0.2 + 1578×0.05 + 695×0.5 = 59.4 + 78.9 + 347.5
+		{"xai responses web search", "xai/responses-web-search-url-citations.sse", nil, 485.8e-6, "grok-4-fast-reasoning"},
 		// gemini, gemini-2.5-pro up to 200k (1.25 in, 10 out): prompt 17
 		// and 102 tool-use prompt tokens billed as input; 653 out (thoughts
 		// included). 119×1.25 + 653×10 = 148.75 + 6530
@@ -105,10 +116,14 @@ func TestCostFromThePriceTable(t *testing.T) {
 			require.NotNil(t, c.PricesDate)
 			assert.Equal(t, "2026-09-23", *c.PricesDate)
 			assert.Nil(t, c.Field)
-			if tc.name == "openai-chat deepseek" {
+			switch tc.name {
+			case "openai-chat deepseek":
 				require.NotNil(t, c.Reason)
 				assert.Contains(t, *c.Reason, "priced outside every time-of-day window")
-			} else {
+			case "xai responses web search":
+				require.NotNil(t, c.Reason)
+				assert.Equal(t, "left out of usd (the price table has no price for them): web_searches", *c.Reason)
+			default:
 				assert.Nil(t, c.Reason)
 			}
 		})
@@ -228,4 +243,25 @@ func TestCheckMaxCost(t *testing.T) {
 		assert.Equal(t, tc.stdout, stdout, "%v", tc.args)
 		assert.Equal(t, tc.stderr, stderr, "%v", tc.args)
 	}
+}
+
+// The totals line of a directory sums the same costs as the JSON
+// summaries, Responses' searches included (the two-line summary keeps no
+// text, but keeps the server tool calls when the totals need them):
+// 0.01828875 (gpt-5, one web search) + 0.0058125 (gpt-4o, one file search)
+// + nothing for a capture without usage.
+func TestTotalsLineCost(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	files := map[string]string{}
+	for _, name := range []string{"openai/responses-web-search-cached-tokens.sse", "openai/responses-file-search-file-citation.sse", "azure-openai/chat-prompt-filter-results.sse"} {
+		b, err := os.ReadFile("../testdata/captures/" + name)
+		require.NoError(t, err)
+		files[filepath.Base(name)] = string(b)
+	}
+	writeFiles(t, dir, files)
+	stdout, stderr, code := run{args: []string{"summarize", dir}}.do(t)
+	require.Less(t, code, 2, stderr)
+	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+	assert.Equal(t, "captures: 3  failed: 0  incomplete: 0  in: 10640  out: 619  cost: $0.024101 (1 without)", lines[len(lines)-1])
 }

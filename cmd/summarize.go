@@ -135,7 +135,9 @@ func (o *summarizeOptions) run(env *Env, set func(flag string) bool, args []stri
 // replayKept replays one input (on a worker of eachInputOrdered), counting
 // in budget, when not nil, the text and tool calls kept until printed.
 func (o *summarizeOptions) replayKept(env *Env, in *input, budget *membudget.Budget) (*replayed, error) {
-	opts := streamctx.Options{CollectText: o.json, TextParts: o.json}
+	// ServerTools: the cost of the totals line counts Responses' web
+	// searches, as the JSON summary's does.
+	opts := streamctx.Options{CollectText: o.json, TextParts: o.json, ServerTools: o.costs}
 	var kept atomic.Int64
 	if budget != nil {
 		opts.OnKeep = func(n int) {

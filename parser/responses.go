@@ -881,11 +881,11 @@ func respInt(v []byte) (int64, bool) {
 func (p *responses) finalOutput(sc *streamctx.Context, line int, typ string) {
 	needText := p.accepts(p.textSrc, respSrcResponse)
 	needThinking := p.accepts(p.thinkSrc, respSrcResponse)
-	collect := sc.CollectsText() // server tools (when the stream had none) and citations
-	if !needText && !needThinking && p.tools && !collect {
+	collect := sc.CollectsText() // citations
+	needServer := sc.KeepsServerTools() && !p.serverSeen // kept, and none in the stream
+	if !needText && !needThinking && p.tools && !collect && !needServer {
 		return
 	}
-	needServer := collect && !p.serverSeen
 	out := bytes.TrimSpace(p.resp.Output)
 	if len(out) == 0 || out[0] != '[' {
 		return
@@ -984,7 +984,7 @@ func (p *responses) outputItem(sc *streamctx.Context, ev *sse.Event, typ string)
 		// code_interpreter_call, mcp_call, image_generation_call, ...) or
 		// another item the client does not assemble.
 		sc.MarkContent()
-		if _, ok := respServerToolNames[it.Type]; ok && sc.CollectsText() {
+		if _, ok := respServerToolNames[it.Type]; ok && sc.KeepsServerTools() {
 			p.serverItem(sc, raw, it.Type, respIndex(p.ev.get(rfOutputIndex)), done)
 		}
 	}

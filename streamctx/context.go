@@ -131,6 +131,10 @@ type Options struct {
 	// parsers need not decode text (CollectsText). The two-line summary
 	// needs none of them.
 	CollectText bool
+	// ServerTools keeps the server tool calls (ServerTool) even without
+	// CollectText: what a cost estimate counts (web searches) when the
+	// text is not kept (the totals line of the two-line summary).
+	ServerTools bool
 	// TextParts makes Snapshot give the text and thinking as TextParts and
 	// ThinkingParts, leaving Text and Thinking empty: a long text is then
 	// never joined into one string (held twice), for a writer that can
@@ -275,6 +279,11 @@ func New(opts Options) *Context {
 // when it does not, a parser need not decode text, only tell whether it is
 // empty.
 func (sc *Context) CollectsText() bool { return sc.opts.CollectText }
+
+// KeepsServerTools reports whether the Context keeps server tool calls
+// (Options.CollectText or Options.ServerTools): a parser decodes them only
+// then.
+func (sc *Context) KeepsServerTools() bool { return sc.opts.CollectText || sc.opts.ServerTools }
 
 // Timed reports whether the stream carries timing (Options.Start is set).
 func (sc *Context) Timed() bool { return !sc.opts.Start.IsZero() }

@@ -46,10 +46,10 @@ type ServerToolCallSnapshot struct {
 
 // ServerTool returns the server tool call of key (the parser's own key:
 // an id, a block index), made on first use, in stream order; nil when the
-// Context keeps no text (Options.CollectText), so that callers write
-// `if t := sc.ServerTool(k); t != nil`.
+// Context keeps no server tool calls (KeepsServerTools), so that callers
+// write `if t := sc.ServerTool(k); t != nil`.
 func (sc *Context) ServerTool(key string) *ServerToolCall {
-	if !sc.opts.CollectText {
+	if !sc.KeepsServerTools() {
 		return nil
 	}
 	if i, ok := sc.serverToolKeys[key]; ok {
