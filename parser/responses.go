@@ -881,7 +881,7 @@ func respInt(v []byte) (int64, bool) {
 func (p *responses) finalOutput(sc *streamctx.Context, line int, typ string) {
 	needText := p.accepts(p.textSrc, respSrcResponse)
 	needThinking := p.accepts(p.thinkSrc, respSrcResponse)
-	collect := sc.CollectsText() // citations
+	collect := sc.CollectsText()                         // citations
 	needServer := sc.KeepsServerTools() && !p.serverSeen // kept, and none in the stream
 	if !needText && !needThinking && p.tools && !collect && !needServer {
 		return
