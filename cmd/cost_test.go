@@ -78,9 +78,10 @@ func TestCostFromThePriceTable(t *testing.T) {
 		// 10423×15 + 341×75 = 156345 + 25575
 		{"anthropic", "anthropic/web-search-server-tool-use.sse", nil, 181920e-6, "claude-opus-4-1"},
 		// openai-responses on xAI, grok-4-fast-reasoning (0.2 in, 0.05
-		// cache read, 0.5 out; no web search price in the table, so the
-		// search is left out and named): 1875 in of which 1578 cached, 695
-		// out. 297×0.2 + 1578×0.05 + 695×0.5 = 59.4 + 78.9 + 347.5
+		// cache read, 0.5 out; no price for web searches nor for xAI's
+		// num_server_side_tools_used in the table, so both are left out
+		// and named): 1875 in of which 1578 cached, 695 out.
+		// 297×0.2 + 1578×0.05 + 695×0.5 = 59.4 + 78.9 + 347.5
 		{"xai responses web search", "xai/responses-web-search-url-citations.sse", nil, 485.8e-6, "grok-4-fast-reasoning"},
 		// gemini, gemini-2.5-pro up to 200k (1.25 in, 10 out): prompt 17
 		// and 102 tool-use prompt tokens billed as input; 653 out (thoughts
@@ -122,7 +123,7 @@ func TestCostFromThePriceTable(t *testing.T) {
 				assert.Contains(t, *c.Reason, "priced outside every time-of-day window")
 			case "xai responses web search":
 				require.NotNil(t, c.Reason)
-				assert.Equal(t, "left out of usd (the price table has no price for them): web_searches", *c.Reason)
+				assert.Equal(t, "left out of usd (the price table has no price for them): num_server_side_tools_used, web_searches", *c.Reason)
 			default:
 				assert.Nil(t, c.Reason)
 			}
