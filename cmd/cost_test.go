@@ -74,9 +74,13 @@ func TestCostFromThePriceTable(t *testing.T) {
 		// read, 10 out): input_tokens 6 exclude the 6289 read and 3337
 		// written; 198 out. 6×2 + 6289×0.2 + 3337×2.5 + 198×10 = 12 + 1257.8 + 8342.5 + 1980
 		{"anthropic cache read and write", "anthropic/prompt-cache-creation-and-read.sse", nil, 11592.3e-6, "claude-sonnet-5"},
-		// anthropic, claude-opus-4-1 (15 in, 75 out): 10423 in, 341 out.
-		// 10423×15 + 341×75 = 156345 + 25575
-		{"anthropic", "anthropic/web-search-server-tool-use.sse", nil, 181920e-6, "claude-opus-4-1"},
+		// anthropic, claude-opus-4-1 (15 in, 75 out, 10 per thousand web
+		// searches): 10423 in, 341 out, usage.server_tool_use.web_search_requests 1.
+		// 10423×15 + 341×75 = 156345 + 25575; + 10/1000
+		{"anthropic web search", "anthropic/web-search-server-tool-use.sse", nil, 181920e-6 + 0.01, "claude-opus-4-1"},
+		// anthropic, claude-sonnet-4-0 (3 in, 15 out); the web fetch is
+		// free beyond its tokens: 7244 in, 153 out. 7244×3 + 153×15 = 21732 + 2295
+		{"anthropic web fetch", "anthropic/web-fetch-server-tool.sse", nil, 24027e-6, "claude-sonnet-4-0"},
 		// openai-responses on xAI, grok-4-fast-reasoning (0.2 in, 0.05
 		// cache read, 0.5 out; no price for web searches nor for xAI's
 		// num_server_side_tools_used in the table, so both are left out

@@ -56,6 +56,11 @@ var detailKeys = map[string][]string{
 	"prompt_tokens_details.image_tokens":       {"input_image_tokens"},
 	"completion_tokens_details.text_tokens":    {"output_text_tokens"},
 	"completion_tokens_details.image_tokens":   {"output_image_tokens"},
+	// Anthropic's web fetch has no charge beyond the tokens it brings in
+	// (platform.claude.com, web fetch tool: "Web fetch usage has no
+	// additional charges beyond standard token costs").
+	"server_tool_use.web_fetch_requests": {},
+	"web_fetch_requests":                 {},
 	// OpenRouter: the cache writes among prompt_tokens.
 	"prompt_tokens_details.cache_write_tokens": {"cache_write_tokens"},
 	// DeepSeek: prompt_tokens = prompt_cache_hit_tokens (cached_tokens) +
