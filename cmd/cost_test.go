@@ -144,8 +144,10 @@ func TestCostUnknown(t *testing.T) {
 	}{
 		{"model not in the table", "vllm/chat-crusoe-vllm-include-usage.sse", nil,
 			`model "meta-llama/Llama-3.3-70B-Instruct" is not in the price table of 2026-09-23 under provider "openai" (the format's vendor: --provider names the one that served it)`},
-		{"model not in the table, provider given", "vllm/chat-crusoe-vllm-include-usage.sse", []string{"--provider", "vllm"},
+		{"model not in the table, provider given", "vllm/chat-crusoe-vllm-include-usage.sse", []string{"--provider", "groq"},
 			`model "meta-llama/Llama-3.3-70B-Instruct" is not in the price table of 2026-09-23`},
+		{"provider not in the table", "vllm/chat-crusoe-vllm-include-usage.sse", []string{"--provider", "vllm"},
+			`provider "vllm" is not in the price table of 2026-09-23`},
 		{"no usage", "azure-openai/chat-prompt-filter-results.sse", nil, "the stream carried no usage"},
 		{"no model", "errors/anthropic-http-529-overloaded.sse", nil, "the stream names no model"},
 	} {
@@ -269,4 +271,14 @@ func TestTotalsLineCost(t *testing.T) {
 	require.Less(t, code, 2, stderr)
 	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
 	assert.Equal(t, "captures: 3  failed: 0  incomplete: 0  in: 10640  out: 619  cost: $0.024101 (1 without)", lines[len(lines)-1])
+}
+
+// Ollama's native format: provider "ollama" is not in the table, and a
+// local deepseek-r1:1.5b is not priced as DeepSeek's hosted model.
+func TestCostUnknownProvider(t *testing.T) {
+	t.Parallel()
+	c := costOf(t, "../testdata/captures/ollama/generate-deepseek-r1-think-tags-in-response.ndjson")
+	assert.Nil(t, c.USD)
+	require.NotNil(t, c.Reason)
+	assert.Equal(t, `provider "ollama" is not in the price table of 2026-09-23 (the format's vendor: --provider names the one that served it)`, *c.Reason)
 }

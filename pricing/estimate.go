@@ -108,7 +108,8 @@ type Cost struct {
 	// prices outside every window.
 	TimeOfDay bool
 
-	notFound bool // the model is not in the table
+	notFound        bool // the model is not in the table
+	providerUnknown bool // nor the provider
 }
 
 const sourcePriceTable = "price-table"
@@ -119,7 +120,8 @@ const sourcePriceTable = "price-table"
 //
 // The model is looked up as genai-prices does: lower-cased, first among the
 // models of the provider found by name (then of its fallback providers), then
-// with a compact date suffix written with dashes; when that finds nothing
+// with a compact date suffix written with dashes (a provider the table does
+// not know prices nothing); when that finds nothing
 // (sseinspect's provider is often only the wire format's vendor, "openai" for
 // every Chat Completions stream), among the models of the first provider
 // whose model_match matches the model, as genai-prices does without a
@@ -140,9 +142,12 @@ func (t *Table) Estimate(provider, model string, u Usage, at time.Time) Cost {
 		c.Reason = "the stream carried no usage"
 		return c
 	}
-	p, m := t.find(provider, id)
+	p, m, known := t.find(provider, id)
 	if m == nil {
 		c.Reason, c.notFound = fmt.Sprintf("model %q is not in the price table", model), true
+		if !known {
+			c.Reason, c.providerUnknown = fmt.Sprintf("provider %q is not in the price table", provider), true
+		}
 		if t.date != "" {
 			c.Reason += " of " + t.date
 		}
@@ -162,16 +167,26 @@ func (t *Table) Estimate(provider, model string, u Usage, at time.Time) Cost {
 	return c
 }
 
-func (t *Table) find(providerName, id string) (*provider, *model) {
-	if p := t.providerByName(providerName); p != nil {
+// find looks the model up among the provider's models, else among those
+// of the first provider whose model_match takes it. A provider named but
+// not in the table (known false) is not looked past, as genai-prices does
+// not: a model of a local server (Ollama's deepseek-r1:1.5b) would
+// otherwise be priced as the hosted model its name resembles.
+func (t *Table) find(providerName, id string) (p *provider, m *model, known bool) {
+	if strings.TrimSpace(providerName) != "" {
+		p = t.providerByName(providerName)
+		if p == nil {
+			return nil, nil, false
+		}
 		if q, m := t.modelIn(p, id); m != nil {
-			return q, m
+			return q, m, true
 		}
 	}
 	if p := t.providerByModel(id); p != nil {
-		return t.modelIn(p, id)
+		q, m := t.modelIn(p, id)
+		return q, m, true
 	}
-	return nil, nil
+	return nil, nil, true
 }
 
 // quantities maps u to the usage keys of reg (see Usage), leaving out zeros.

@@ -230,3 +230,17 @@ func TestEstimateTimeOfDay(t *testing.T) {
 	c := pricing.Default().Estimate("openai", "gpt-4o", u, time.Time{})
 	assert.False(t, c.TimeOfDay, "gpt-4o has one price whatever the time")
 }
+
+// A provider the table does not know prices nothing: Ollama's local
+// deepseek-r1:1.5b is not DeepSeek's hosted deepseek-reasoner, which the
+// deepseek provider's model_match would take without a provider.
+func TestEstimateUnknownProvider(t *testing.T) {
+	t.Parallel()
+	u := pricing.Usage{Input: 11, Output: 271}
+	c := pricing.Default().Estimate("ollama", "deepseek-r1:1.5b", u, time.Time{})
+	assert.Nil(t, c.USD)
+	assert.Equal(t, `provider "ollama" is not in the price table of 2026-09-23`, c.Reason)
+	c = pricing.Default().Estimate("", "deepseek-r1:1.5b", u, time.Time{})
+	require.NotNil(t, c.ModelMatched, "without a provider, model_match decides")
+	assert.Equal(t, "deepseek-reasoner", *c.ModelMatched)
+}

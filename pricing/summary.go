@@ -94,7 +94,10 @@ func (t *Table) SummaryCost(st Stream) streamctx.Cost {
 	est := t.Estimate(s.Provider, model, u, st.At)
 	if est.USD == nil {
 		r := est.Reason
-		if est.notFound && st.ProviderIsVendor {
+		switch {
+		case est.providerUnknown && st.ProviderIsVendor:
+			r += " (the format's vendor: --provider names the one that served it)"
+		case est.notFound && st.ProviderIsVendor:
 			r += fmt.Sprintf(" under provider %q (the format's vendor: --provider names the one that served it)", s.Provider)
 		}
 		return streamctx.Cost{Reason: &r}
