@@ -198,13 +198,19 @@ func TestPricesFlag(t *testing.T) {
 		"notjson.txt": `input_mtok = 1`,
 		"a.sse":       `data: {"id":"chatcmpl-a","model":"m","choices":[{"index":0,"delta":{"content":"x"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":4}}` + "\n\ndata: [DONE]\n\n",
 	})
-	// 3×1000 + 4×2000 per million; a loaded table has no date.
-	c := costOf(t, "--prices", filepath.Join(dir, "prices.json"), filepath.Join(dir, "a.sse"))
+	// 3×1000 + 4×2000 per million; a loaded table has no date. The
+	// provider is acme: the format's vendor, openai, is not in the table.
+	c := costOf(t, "--prices", filepath.Join(dir, "prices.json"), "--provider", "acme", filepath.Join(dir, "a.sse"))
 	require.NotNil(t, c.USD, "reason: %v", c.Reason)
 	assert.InDelta(t, 0.011, *c.USD, 1e-12)
 	assert.Nil(t, c.PricesDate)
 	require.NotNil(t, c.ModelMatched)
 	assert.Equal(t, "m", *c.ModelMatched)
+
+	c = costOf(t, "--prices", filepath.Join(dir, "prices.json"), filepath.Join(dir, "a.sse"))
+	assert.Nil(t, c.USD)
+	require.NotNil(t, c.Reason)
+	assert.Equal(t, `provider "openai" is not in the price table (the format's vendor: --provider names the one that served it)`, *c.Reason)
 
 	// Without it, the embedded table does not know model "m".
 	c = costOf(t, filepath.Join(dir, "a.sse"))
