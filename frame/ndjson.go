@@ -70,7 +70,6 @@ func (b *NDJSONBody) Events() iter.Seq2[*sse.Event, error] {
 	return func(yield func(*sse.Event, error) bool) {
 		line := b.first
 		var at time.Time
-		chunk := make([]byte, ndjsonRead)
 		start := 0 // where the unscanned part of buf starts
 		for {
 			// Hand on every complete line in buf.
@@ -98,9 +97,10 @@ func (b *NDJSONBody) Events() iter.Seq2[*sse.Event, error] {
 				yield(nil, b.tooLong(line))
 				return
 			}
-			k, t, err := b.r.ReadTimed(chunk)
+			b.grow()
+			k, t, err := b.r.ReadTimed(b.buf[len(b.buf):cap(b.buf)])
 			if k > 0 {
-				b.buf = append(b.buf, chunk[:k]...)
+				b.buf = b.buf[:len(b.buf)+k]
 				at = t
 			}
 			if err == nil {
@@ -126,6 +126,21 @@ func (b *NDJSONBody) Events() iter.Seq2[*sse.Event, error] {
 			return
 		}
 	}
+}
+
+// grow makes room for a read at the end of buf: the buffer doubles, never
+// past the cap and one read, so that a line over the cap costs about twice
+// the cap (append's growth by a quarter would cost five times).
+func (b *NDJSONBody) grow() {
+	if cap(b.buf)-len(b.buf) >= ndjsonRead/4 {
+		return
+	}
+	n := max(2*cap(b.buf), ndjsonRead)
+	n = min(n, b.max+1+ndjsonRead)
+	n = max(n, len(b.buf)+ndjsonRead/4)
+	nb := make([]byte, len(b.buf), n)
+	copy(nb, b.buf)
+	b.buf = nb
 }
 
 // event makes the event of one line (without its LF), or returns nil for

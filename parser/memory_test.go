@@ -86,6 +86,7 @@ func TestMaxLineSizeBoundsMemory(t *testing.T) {
 		{"element of a Gemini JSON array", `[{"candidates":[{"content":{"parts":[{"text":"hi"}]}}]},` + "\n" + `{"candidates":[{"content":{"parts":[{"text":"`, `"}]}}]}]`, true},
 		{"SSE line", "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\ndata: {\"x\":\"", "\"}\n\n", true},
 		{"Vercel data-stream line", "f:{\"messageId\":\"msg-1\"}\n0:\"", "\"\n", true},
+		{"NDJSON line", `{"model":"m","created_at":"t","response":"hi","done":false}` + "\n" + `{"response":"`, `"}` + "\n", true},
 	} {
 		var err error
 		n := allocated(func() {
