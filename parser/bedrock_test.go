@@ -412,3 +412,26 @@ func FuzzBedrockInvoke(f *testing.F) {
 		assert.Equal(t, string(marshal(t, whole)), string(marshal(t, bytewise)))
 	})
 }
+
+// TestBedrockLiveArrivals: from a live pipe, each frame is timed by the
+// read that brought its last byte, however the frames are split.
+func TestBedrockLiveArrivals(t *testing.T) {
+	t.Parallel()
+	start := converseFrames(t, `messageStart {"role":"assistant"}`)
+	text := converseFrames(t, `contentBlockDelta {"contentBlockIndex":0,"delta":{"text":"Hi"}}`)
+	end := converseFrames(t, `contentBlockStop {"contentBlockIndex":0}`, `messageStop {"stopReason":"end_turn"}`,
+		`metadata {"usage":{"inputTokens":1,"outputTokens":1},"metrics":{"latencyMs":5}}`)
+	a := &arrivals{chunks: []string{
+		string(start) + string(text[:20]), // 10 ms: the first frame and part of the second
+		string(text[20:]),                 // 20 ms: the text
+		string(end),                       // 30 ms
+	}}
+	c, err := capture.Open(a, capture.Options{Clock: a.now, Start: epoch})
+	require.NoError(t, err)
+	sc := streamctx.New(streamctx.Options{Start: epoch})
+	res, err := parser.ReplayCapture(c, sc, parser.Options{})
+	require.NoError(t, err)
+	assert.Equal(t, "bedrock-converse", res.Format.Name)
+	ms := time.Millisecond
+	assert.Equal(t, streamctx.Timing{FirstByte: 10 * ms, FirstEvent: 10 * ms, FirstContent: 20 * ms, FirstOutput: 20 * ms, LastContent: 20 * ms, End: 30 * ms}, sc.Timing())
+}
