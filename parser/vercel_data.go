@@ -69,8 +69,9 @@ func newVercelData() Parser { return &vercelData{} }
 //     what the steps added up to. An absent or null count (the SDK sends
 //     NaN, which JSON.stringify writes as null, when the model gave none)
 //     is absent.
-//   - "d:" completes the stream. "3:" is an error (a string: "An error
-//     occurred." unless the app unmasks it), which fails it.
+//   - "d:" completes the stream; its finishReason "error" fails it. "3:"
+//     is an error (a string: "An error occurred." unless the app unmasks
+//     it), which fails it.
 //   - "h:" is a source (sourceType "url"): a citation. "2:" (data) and
 //     "8:" (message annotations) are the app's own values, checked to be
 //     arrays and not shown.
@@ -236,6 +237,9 @@ func (p *vercelData) finish(sc *streamctx.Context, ev *sse.Event, code, what str
 	}
 	sc.SetStopReason(*v.FinishReason)
 	p.limit.stop(*v.FinishReason, "length", ev.Line)
+	if code == "d" {
+		failedFinish(sc, *v.FinishReason)
+	}
 	var in, out streamctx.Count
 	if u := v.Usage; u != nil {
 		in, out = p.count(sc, ev, "promptTokens", u.PromptTokens), p.count(sc, ev, "completionTokens", u.CompletionTokens)
@@ -296,4 +300,13 @@ func countText(c streamctx.Count) string {
 		return "-"
 	}
 	return fmt.Sprint(c.N)
+}
+
+// failedFinish fails a Vercel AI SDK stream whose finish reason is the
+// SDK's "error" (the model call failed), when no error part said so
+// already.
+func failedFinish(sc *streamctx.Context, reason string) {
+	if reason == "error" && sc.ErrorType() == "" {
+		sc.SetError("error", `the stream finished with finishReason "error" and no error message`)
+	}
 }

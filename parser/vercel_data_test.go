@@ -118,13 +118,20 @@ d:{"finishReason":"length","usage":{"promptTokens":null,"completionTokens":7}}
 	assert.Equal(t, 19, s.Events)
 }
 
-// TestVercelDataError: "3:" fails the stream with its message.
+// TestVercelDataError: "3:" fails the stream with its message; so does a
+// finish message whose finishReason is "error", without one.
 func TestVercelDataError(t *testing.T) {
 	t.Parallel()
-	s := mustSummarize(t, "f:{\"messageId\":\"msg-1\"}\n3:\"An error occurred.\"\n", "")
+	s := mustSummarize(t, "f:{\"messageId\":\"msg-1\"}\n3:\"An error occurred.\"\nd:{\"finishReason\":\"error\"}\n", "")
 	assert.Equal(t, streamctx.StatusFailed, s.Status)
 	assert.Equal(t, "error", *s.ErrorType)
 	assert.Equal(t, "An error occurred.", *s.ErrorMessage)
+	assert.True(t, s.Complete)
+
+	s = mustSummarize(t, "e:{\"finishReason\":\"error\"}\nd:{\"finishReason\":\"error\"}\n", "")
+	assert.Equal(t, streamctx.StatusFailed, s.Status)
+	assert.Equal(t, `the stream finished with finishReason "error" and no error message`, *s.ErrorMessage)
+	assert.Equal(t, "error", *s.StopReason)
 }
 
 // TestVercelDataBadParts: a part the SDK's parser would reject is a bad

@@ -76,7 +76,8 @@ func newVercelUI() Parser { return &vercelUI{} }
 //     by its tool-output-error. The outputs of the app's own tools are not
 //     shown.
 //   - start: messageId is the response id. finish completes the stream,
-//     with its finishReason (sent by AI SDK 6) as the stop reason; error
+//     with its finishReason (sent by AI SDK 6) as the stop reason (the
+//     finishReason "error" fails it, error chunk or not); error
 //     fails it (errorText, masked by the SDK as "An error occurred." unless
 //     the app unmasks it); abort ends it incomplete. [DONE] closes every
 //     stream, finished or not: it completes nothing.
@@ -229,6 +230,7 @@ func (p *vercelUI) chunkEvent(sc *streamctx.Context, ev *sse.Event, c *vercelUIC
 		p.metadata(sc, ev, c.MessageMetadata)
 		sc.SetStopReason(c.FinishReason)
 		p.limit.stop(c.FinishReason, "length", ev.Line)
+		failedFinish(sc, c.FinishReason)
 		p.ended = true
 		sc.MarkComplete()
 	case "error":

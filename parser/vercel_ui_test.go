@@ -163,6 +163,10 @@ func TestVercelUIEnds(t *testing.T) {
 	assert.Equal(t, "An error occurred.", *s.ErrorMessage)
 	assert.False(t, s.Complete, "[DONE] completes nothing")
 
+	s = mustSummarize(t, uiSSE(`{"type":"start"}`, `{"type":"finish","finishReason":"error"}`), "")
+	assert.Equal(t, streamctx.StatusFailed, s.Status, "finishReason error")
+	assert.Equal(t, `the stream finished with finishReason "error" and no error message`, *s.ErrorMessage)
+
 	s = mustSummarize(t, uiSSE(`{"type":"start"}`, `{"type":"abort","reason":"user"}`), "")
 	assert.False(t, s.Complete)
 	assert.Equal(t, "abort", *s.StopReason)
