@@ -87,6 +87,17 @@ func TestCostFromThePriceTable(t *testing.T) {
 		// and named): 1875 in of which 1578 cached, 695 out.
 		// 297×0.2 + 1578×0.05 + 695×0.5 = 59.4 + 78.9 + 347.5
 		{"xai responses web search", "xai/responses-web-search-url-citations.sse", nil, 485.8e-6, "grok-4-fast-reasoning"},
+		// anthropic with usage.iterations: passes that are not "message"
+		// are outside the top-level usage and priced too. Advisor:
+		// claude-sonnet-5 (2 in, 10 out) 2411 in, 145 out (the two message
+		// passes), and an advisor_message pass of claude-opus-4-8 (5 in,
+		// 25 out) with 2543 in, 18 out.
+		// 2411×2 + 145×10 + 2543×5 + 18×25 = 4822 + 1450 + 12715 + 450
+		{"anthropic advisor pass", "anthropic/advisor-usage-iterations.sse", nil, 19437e-6, "claude-sonnet-5"},
+		// Compaction: claude-sonnet-4-6 (3 in, 0.3 cache read, 15 out),
+		// 181 in, 8 out, and a compaction pass of 100 in, 55096 cache
+		// read, 83 out. 181×3 + 8×15 + 100×3 + 55096×0.3 + 83×15 = 543 + 120 + 300 + 16528.8 + 1245
+		{"anthropic compaction pass", "anthropic/compaction-cache-read.sse", nil, 18736.8e-6, "claude-sonnet-4-6"},
 		// gemini, gemini-2.5-pro up to 200k (1.25 in, 10 out): prompt 17
 		// and 102 tool-use prompt tokens billed as input; 653 out (thoughts
 		// included). 119×1.25 + 653×10 = 148.75 + 6530

@@ -41,6 +41,9 @@ type Stream struct {
 //     Gemini's toolUsePromptTokenCount as more input, Anthropic's one-hour
 //     cache writes and web searches, OpenAI's audio and image tokens… at
 //     their prices where the model has them;
+//   - Anthropic's usage.iterations passes that the top-level usage leaves
+//     out (compaction, advisor_message), each with its own model (an
+//     advisor's) or the stream's, and its own tokens;
 //   - the searches the provider ran, when no usage detail counts them: the
 //     completed web_search_call and file_search_call items (Responses) of
 //     server_tool_calls, as web_searches and storage_searches.
@@ -102,13 +105,29 @@ func (t *Table) SummaryCost(st Stream) streamctx.Cost {
 		}
 		return streamctx.Cost{Reason: &r}
 	}
+	total := *est.USD
+	var notes []string
+	for _, it := range passes(s.UsageDetails) {
+		m := it.Model
+		if m == "" {
+			m = model
+		}
+		pe := t.Estimate(s.Provider, m, Usage{
+			Input: it.Input, CacheRead: it.CacheRead, CacheWrite: it.CacheWrite, Output: it.Output,
+			InputExcludesCache: true, Extra: it.extra(),
+		}, st.At)
+		if pe.USD == nil {
+			notes = append(notes, fmt.Sprintf("left out of usd: the %s pass of usage.iterations (%s)", it.Type, pe.Reason))
+			continue
+		}
+		total += *pe.USD
+	}
 	// To the picodollar: 7.442e-06, not 7.442000000000001e-06.
-	usd := math.Round(*est.USD*1e12) / 1e12
+	usd := math.Round(total*1e12) / 1e12
 	c := streamctx.Cost{USD: &usd, Source: est.Source, ModelMatched: est.ModelMatched}
 	if est.PricesDate != "" {
 		c.PricesDate = &est.PricesDate
 	}
-	var notes []string
 	if s.UsageSource == "estimated" {
 		tok := "a tokenizer"
 		if s.Tokenizer != nil {
@@ -127,4 +146,53 @@ func (t *Table) SummaryCost(st Stream) streamctx.Cost {
 		c.Reason = &r
 	}
 	return c
+}
+
+// pass is an entry of Anthropic's usage.iterations (a usage_details value
+// kept as given): one sampling pass of the request, with its tokens and,
+// for an advisor pass, its model.
+type pass struct {
+	Type       string `json:"type"`
+	Model      string `json:"model"`
+	Input      int64  `json:"input_tokens"`
+	Output     int64  `json:"output_tokens"`
+	CacheRead  int64  `json:"cache_read_input_tokens"`
+	CacheWrite int64  `json:"cache_creation_input_tokens"`
+	Creation   struct {
+		FiveMin int64 `json:"ephemeral_5m_input_tokens"`
+		OneHour int64 `json:"ephemeral_1h_input_tokens"`
+	} `json:"cache_creation"`
+}
+
+func (it *pass) extra() map[string]int64 {
+	if it.Creation.FiveMin <= 0 && it.Creation.OneHour <= 0 {
+		return nil
+	}
+	return map[string]int64{"cache_write_5m_tokens": it.Creation.FiveMin, "cache_write_1h_tokens": it.Creation.OneHour}
+}
+
+// passes returns the entries of usage.iterations whose tokens the
+// top-level usage leaves out: every pass but the "message" ones, whose sum
+// the top-level usage is (a compaction pass, as Anthropic documents it;
+// an advisor_message pass, which runs its own model: in the captures the
+// top-level usage is the sum of the message passes alone). Nothing when
+// the details hold no such array, or one of another shape.
+func passes(d streamctx.UsageDetails) []pass {
+	for _, e := range d {
+		if e.Key != "iterations" {
+			continue
+		}
+		var all []pass
+		if json.Unmarshal(e.Value, &all) != nil {
+			return nil
+		}
+		var out []pass
+		for _, it := range all {
+			if it.Type != "message" && it.Type != "" {
+				out = append(out, it)
+			}
+		}
+		return out
+	}
+	return nil
 }

@@ -71,6 +71,22 @@ func TestSummaryCostDetails(t *testing.T) {
 			UsageDetails: details("prompt_tokens_details.audio_tokens", 600, "completion_tokens_details.audio_tokens", 300,
 				"completion_tokens_details.accepted_prediction_tokens", 0, "cost_details", map[string]float64{"x": 1}),
 		}, false, 41400e-6, ""},
+		// usage.iterations: the message pass is the top-level usage; the
+		// compaction pass, with 400 of its 1000 cache writes for an hour,
+		// is priced on top (claude-sonnet-4: 3 in, 3.75 cache write, 6
+		// cache write 1h, 15 out): 100×3 + 300×15 for the top level, then
+		// 50×3 + 600×3.75 + 400×6 + 20×15 = 150 + 2250 + 2400 + 300; an
+		// advisor pass of a model the table does not know is left out and
+		// said so.
+		{"anthropic iterations", streamctx.Snapshot{
+			Provider: "anthropic", Model: str("claude-sonnet-4-20250514"), InputTokens: 100, OutputTokens: 300,
+			UsageDetails: details("iterations", []map[string]any{
+				{"type": "compaction", "input_tokens": 50, "output_tokens": 20, "cache_creation_input_tokens": 1000,
+					"cache_creation": map[string]int{"ephemeral_5m_input_tokens": 600, "ephemeral_1h_input_tokens": 400}},
+				{"type": "message", "input_tokens": 100, "output_tokens": 300},
+				{"type": "advisor_message", "model": "claude-nonesuch-9", "input_tokens": 10, "output_tokens": 1},
+			}),
+		}, true, 4800e-6 + 5100e-6, `left out of usd: the advisor_message pass of usage.iterations (model "claude-nonesuch-9" is not in the price table of 2026-09-23)`},
 		// A quantity the model has no price for is left out, and named:
 		// xAI's num_sources_used is no quantity the table knows. 1000×0.15 (gpt-4o-mini)
 		{"unpriced", streamctx.Snapshot{
