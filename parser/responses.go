@@ -792,13 +792,16 @@ func (p *responses) usage(sc *streamctx.Context, line int, typ string) {
 //     under its dotted path, but for those the token keys read
 //     (input_tokens, output_tokens, total_tokens,
 //     input_tokens_details.cached_tokens,
-//     output_tokens_details.reasoning_tokens): xAI's num_sources_used and
-//     num_server_side_tools_used, AWS Bedrock's
+//     output_tokens_details.reasoning_tokens): xAI's num_sources_used,
+//     num_server_side_tools_used and context_details (which repeats
+//     input_tokens and output_tokens in xai/responses-reasoning-summary-
+//     cost-in-usd-ticks.sse), AWS Bedrock's
 //     input_tokens_details.cache_write_tokens...;
 //   - OpenRouter's cost (dollars) is the provider cost, its cost_details
 //     kept whole as the usage detail "cost_details"; xAI's
-//     cost_in_usd_ticks divided by 10^10 is the provider cost (the unit
-//     of its chat usage; no Responses capture shows it).
+//     cost_in_usd_ticks divided by 10^10 is the provider cost (docs.x.ai,
+//     Cost Tracking: "1 USD = 10,000,000,000 ticks", in the usage of chat
+//     completions and of the Responses API alike).
 //
 // OpenRouter's is_byok is a flag, not a quantity: left out. Decoded always
 // (it comes once, in the final response): a price estimate needs it.

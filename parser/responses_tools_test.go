@@ -200,10 +200,8 @@ func TestResponsesUsageDetails(t *testing.T) {
 			details: nil,
 		},
 		{
-			// As xai/responses-web-search-url-citations.sse, with
-			// cost_in_usd_ticks, which xAI's chat usage carries (hand-made:
-			// no Responses capture shows it).
-			name:    "xai_counts_and_ticks_hand_made",
+			// As xai/responses-reasoning-summary-cost-in-usd-ticks.sse.
+			name:    "xai_counts_and_ticks",
 			usage:   `"input_tokens_details":{"cached_tokens":4},"total_tokens":30,"num_sources_used":0,"num_server_side_tools_used":1,"cost_in_usd_ticks":1466250`,
 			details: chatDetails("num_sources_used", "0", "num_server_side_tools_used", "1"),
 			cost:    streamctx.Cost{USD: new(0.000146625), Source: str("provider"), ProviderField: str("response.usage.cost_in_usd_ticks")},
