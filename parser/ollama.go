@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sseinspect/sseinspect/internal/jsonscan"
 	"github.com/sseinspect/sseinspect/sse"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
@@ -80,6 +81,7 @@ func newOllama() Parser { return &ollama{} }
 //     answer.
 type ollama struct {
 	chunk ollamaChunk
+	fast  ollamaFast
 	// tools counts the tool calls, the keys of the next one.
 	tools int
 	// head holds the first bytes of the text, for the <think> check.
@@ -137,7 +139,13 @@ func (p *ollama) Event(sc *streamctx.Context, ev *sse.Event) {
 		return
 	}
 	p.chunk = ollamaChunk{}
-	if err := json.Unmarshal(data, &p.chunk); err != nil {
+	var err error
+	// The text is decoded whole while the <think> check needs it.
+	if !decodeFastOllama(data, &p.chunk, &p.fast, p.checked && !sc.CollectsText()) {
+		p.chunk = ollamaChunk{}
+		err = json.Unmarshal(data, &p.chunk)
+	}
+	if err != nil {
 		if !isSyntaxError(err) {
 			sc.AddChunk(data)
 		}
@@ -268,4 +276,88 @@ func (p *ollama) End(sc *streamctx.Context) {
 		sc.Warn("the stream ended without a \"done\": true line: it was cut off")
 	}
 	p.limit.warn(sc)
+}
+
+// ollamaFast is the storage the fast decoder lends a chunk until the next
+// decode: its message and done flag, and the last model name (shared, so
+// that a repeated name is not allocated again).
+type ollamaFast struct {
+	msg   ollamaMessage
+	done  bool
+	model string
+}
+
+// ollamaChunkFields and ollamaMessageFields are the members encoding/json
+// decodes (case-insensitively) into ollamaChunk and ollamaMessage.
+var (
+	ollamaChunkFields = []string{"model", "message", "response", "thinking", "done", "done_reason",
+		"prompt_eval_count", "prompt_eval_cached_count", "eval_count", "total_duration", "load_duration",
+		"prompt_eval_duration", "eval_duration", "error"}
+	ollamaMessageFields = []string{"content", "thinking", "tool_calls"}
+)
+
+// decodeFastOllama decodes a chunk of text or thinking into c (zero on
+// entry) exactly as encoding/json would, or returns false, leaving c to be
+// reset: the final object (its counts and durations), tool calls and
+// errors are left to encoding/json. With skipText, the texts are not
+// decoded, only told empty or not (see jsonscan.Scanner.Text). c points
+// into st until the next decode.
+func decodeFastOllama(data []byte, c *ollamaChunk, st *ollamaFast, skipText bool) bool {
+	s := jsonscan.New(data)
+	var seen jsonscan.Seen
+	ok := s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "model":
+			return seen.First(1<<0) && s.String(&c.Model, st.internModel)
+		case "message":
+			if !seen.First(1 << 1) {
+				return false
+			}
+			if s.Peek() == 'n' {
+				return s.Null()
+			}
+			st.msg = ollamaMessage{}
+			c.Message = &st.msg
+			return fastOllamaMessage(&s, &st.msg, skipText)
+		case "response":
+			return seen.First(1<<2) && s.Text(&c.Response, skipText)
+		case "thinking":
+			return seen.First(1<<3) && s.Text(&c.Thinking, skipText)
+		case "done":
+			if !seen.First(1 << 4) {
+				return false
+			}
+			if s.Peek() == 'n' {
+				return s.Null()
+			}
+			st.done = false
+			c.Done = &st.done
+			return s.Bool(&st.done)
+		case "done_reason":
+			return seen.First(1<<5) && s.String(&c.DoneReason, nil)
+		}
+		return s.Unknown(key, ollamaChunkFields...)
+	})
+	return ok && s.End()
+}
+
+func fastOllamaMessage(s *jsonscan.Scanner, m *ollamaMessage, skipText bool) bool {
+	var seen jsonscan.Seen
+	return s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "content":
+			return seen.First(1<<0) && s.Text(&m.Content, skipText)
+		case "thinking":
+			return seen.First(1<<1) && s.Text(&m.Thinking, skipText)
+		}
+		return s.Unknown(key, ollamaMessageFields...)
+	})
+}
+
+// internModel returns the last model name for the same bytes.
+func (st *ollamaFast) internModel(b []byte) string {
+	if string(b) != st.model { // no allocation
+		st.model = string(b)
+	}
+	return st.model
 }
