@@ -299,3 +299,22 @@ func TestCostUnknownProvider(t *testing.T) {
 	require.NotNil(t, c.Reason)
 	assert.Equal(t, `provider "ollama" is not in the price table of 2026-09-23 (the format's vendor: --provider names the one that served it)`, *c.Reason)
 }
+
+// proxy --json prices its summaries; --prices is checked before it listens,
+// and asks for --json (the two-line summary shows no cost).
+func TestProxyPricesFlag(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"bad.json": `[]`})
+	for _, tc := range []run{
+		{args: []string{"proxy", "--upstream", "http://127.0.0.1:1", "--json", "--prices", filepath.Join(dir, "bad.json")}, code: 2,
+			stderr: "sseinspect: --prices $DIR/bad.json: bad price table: no providers\n"},
+		{args: []string{"proxy", "--upstream", "http://127.0.0.1:1", "--prices", filepath.Join(dir, "bad.json")}, code: 2,
+			stderr: "sseinspect: --prices needs --json (the two-line summary shows no cost)\nRun 'sseinspect --help' for usage.\n"},
+	} {
+		stdout, stderr, code := tc.do(t)
+		assert.Equal(t, tc.code, code, "%v", tc.args)
+		assert.Empty(t, stdout)
+		assert.Equal(t, tc.stderr, strings.ReplaceAll(stderr, dir, "$DIR"), "%v", tc.args)
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sseinspect/sseinspect/pricing"
 	"github.com/sseinspect/sseinspect/proxy"
 	"github.com/sseinspect/sseinspect/sse"
 )
@@ -20,6 +21,7 @@ type proxyOptions struct {
 	upstream    string
 	record      string
 	json        bool
+	prices      string
 	upstreamCA  string
 	noRedact    bool
 	grace       time.Duration
@@ -86,6 +88,7 @@ An SDK user points the SDK's base URL at the proxy:
 	f.StringVar(&o.listen, "listen", "127.0.0.1:8080", "listen on `ADDR` (host:port)")
 	f.StringVar(&o.upstream, "upstream", "", "pass every request to `URL` (http:// or https://)")
 	f.StringVar(&o.record, "record", "", "record each exchange into `DIR`: a timed capture of the response and the request beside it")
+	f.StringVar(&o.prices, "prices", "", "with --json, estimate costs with the price table `FILE` (genai-prices' data.json shape) instead of the embedded snapshot")
 	f.BoolVar(&o.json, "json", false, "log one JSON object per response (method, path, summary) instead of the two-line summary")
 	f.StringVar(&o.upstreamCA, "upstream-ca", "", "trust the CA certificates of PEM `FILE` for an https upstream, besides the system's")
 	f.BoolVar(&o.noRedact, "no-redact", false, "record the credentials of requests as they came")
@@ -124,6 +127,17 @@ func (o *proxyOptions) run(env *Env) error {
 			return fmt.Errorf("--record: %s is not a directory", o.record)
 		}
 	}
+	var prices *pricing.Table
+	if o.json {
+		// The JSON summaries get a cost: --prices, else the snapshot.
+		cc.prices = o.prices
+		if err := cc.loadPrices(); err != nil {
+			return err
+		}
+		prices = cc.priceTable()
+	} else if o.prices != "" {
+		return usagef("--prices needs --json (the two-line summary shows no cost)")
+	}
 	transport, err := proxy.NewTransport(o.upstreamCA)
 	if err != nil {
 		return err
@@ -135,6 +149,7 @@ func (o *proxyOptions) run(env *Env) error {
 		Transport:   transport,
 		Log:         env.Stderr,
 		JSON:        o.json,
+		Prices:      prices,
 		Color:       !o.json && cc.useColor(&stderrEnv),
 		RecordDir:   o.record,
 		NoRedact:    o.noRedact,

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sseinspect/sseinspect/capture"
 	"github.com/sseinspect/sseinspect/parser"
+	"github.com/sseinspect/sseinspect/pricing"
 	"github.com/sseinspect/sseinspect/report"
 	"github.com/sseinspect/sseinspect/streamctx"
 	"github.com/sseinspect/sseinspect/timing"
@@ -204,6 +205,11 @@ func (ex *exchange) summarize(pr *io.PipeReader, side requestSide) {
 	snap.DetectedFormat = res.Detected
 	snap.Source = ex.source()
 	if o.JSON {
+		if o.Prices != nil && snap.Cost.Source == nil {
+			snap.Cost = o.Prices.SummaryCost(pricing.Stream{
+				Summary: &snap, InputExcludesCache: sc.InputExcludesCache, At: ex.t0, ProviderIsVendor: true,
+			})
+		}
 		writeJSONLine(&out, ex.method, ex.logPath(), &snap)
 		return
 	}

@@ -30,6 +30,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/sseinspect/sseinspect/pricing"
 )
 
 // Options configure a Proxy.
@@ -45,6 +47,10 @@ type Options struct {
 	// JSON logs one JSON object per response (method, path, summary)
 	// instead of the two-line summary and its warnings.
 	JSON bool
+	// Prices, when not nil, prices the JSON summary of a response whose
+	// stream reported no cost (pricing.Table.SummaryCost), at the prices
+	// in force when the request arrived.
+	Prices *pricing.Table
 	// Color colours the two-line summary's status tag.
 	Color bool
 	// RecordDir, when not empty, is the directory each exchange is

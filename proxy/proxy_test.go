@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sseinspect/sseinspect/capture"
+	"github.com/sseinspect/sseinspect/pricing"
 	"github.com/sseinspect/sseinspect/proxy"
 	"github.com/sseinspect/sseinspect/serve"
 )
@@ -276,4 +277,37 @@ func TestUsageRequestedCutOff(t *testing.T) {
 	p.Wait()
 	assert.Equal(t, "[FAIL] 1 | m | openai | TTFB: 0ms\n      Total: 0ms | in:0 out:0\n"+
 		"sseinspect: POST /v1/chat/completions: warning: the stream ended after its finish_reason, without the usage chunk that the request asked for (stream_options.include_usage) and without [DONE]: it is incomplete\n", log.String())
+}
+
+// TestJSONLogCost: with Prices, the JSON summary of a stream that reported
+// no cost is priced: gpt-4o (2.5 in, 10 out per million), 364 in, 40 out,
+// 364×2.5 + 40×10 = 910 + 400. Without, the cost is unknown.
+func TestJSONLogCost(t *testing.T) {
+	t.Parallel()
+	for _, prices := range []*pricing.Table{pricing.Default(), nil} {
+		up := serveUpstream(t, includeUsage)
+		var log syncBuffer
+		pu, p := startProxy(t, proxy.Options{Upstream: up, Log: &log, JSON: true, Prices: prices})
+		get(t, http.DefaultClient, chatRequest(t, pu))
+		p.Wait()
+		var line struct {
+			Summary struct {
+				Cost struct {
+					USD    *float64 `json:"usd"`
+					Source *string  `json:"source"`
+					Reason *string  `json:"reason"`
+				} `json:"cost"`
+			} `json:"summary"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(log.String()), &line), log.String())
+		c := line.Summary.Cost
+		if prices == nil {
+			assert.Nil(t, c.USD)
+			continue
+		}
+		require.NotNil(t, c.USD, "reason: %v", c.Reason)
+		assert.InDelta(t, 1310e-6, *c.USD, 1e-12)
+		require.NotNil(t, c.Source)
+		assert.Equal(t, "price-table", *c.Source)
+	}
 }
