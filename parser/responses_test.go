@@ -553,6 +553,13 @@ func FuzzResponses(f *testing.F) {
 	f.Add([]byte(respData(respCreated, respFnAdded, respFnDelta1, `{"type":"error","error":{"message":"x"}}`)))
 	f.Add([]byte(respData(respCreated, `{"type":"response.incomplete","response":{"incomplete_details":{"reason":1},"usage":{"input_tokens":1}}}`)))
 	f.Add([]byte("event: response.output_text.delta\ndata: {\"delta\":\"\\u00e9\"}\n\ndata: [DONE]\n"))
+	f.Add([]byte(respData(respCreated,
+		`{"type":"response.output_item.added","output_index":0,"item":{"id":"ci_1","type":"code_interpreter_call","code":"","container_id":"c"}}`,
+		`{"type":"response.code_interpreter_call_code.delta","output_index":0,"item_id":"ci_1","delta":"1+"}`,
+		`{"type":"response.mcp_call_arguments.delta","output_index":1,"delta":"{"}`,
+		`{"type":"response.mcp_call.failed","output_index":1}`,
+		`{"type":"response.output_text.annotation.added","annotation":{"type":"url_citation","url":"u"}}`,
+		`{"type":"response.completed","response":{"output":[{"type":"web_search_call","action":{"type":"search","query":"q"}},{"type":"message","content":[{"type":"output_text","annotations":[{"type":"file_path","file_id":"f"}]}]}]}}`)))
 	f.Fuzz(func(t *testing.T, input []byte) {
 		whole, err := summarize(t, bytes.NewReader(input), "openai-responses")
 		if len(input) > 4<<10 {
