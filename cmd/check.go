@@ -7,6 +7,7 @@ import (
 	"math"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -168,10 +169,8 @@ func (o *checkOptions) assertions(set func(flag string) bool) ([]compare.Asserti
 	if set("expect-format") {
 		f, ok, err := parser.Lookup(o.expectFormat)
 		if err != nil || !ok {
-			if err == nil {
-				err = fmt.Errorf("%q is not a wire format", o.expectFormat)
-			}
-			return nil, usagef("--expect-format: %v", err)
+			// auto is a choice of --format, not a format a stream is.
+			return nil, usagef("--expect-format: %q is not a wire format (valid: %s)", o.expectFormat, strings.Join(parser.Names()[1:], ", "))
 		}
 		as = append(as, compare.Format(o.expectFormat, f.Name))
 	}

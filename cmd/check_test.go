@@ -1,10 +1,13 @@
 package cmd_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sseinspect/sseinspect/parser"
 )
 
 const (
@@ -172,10 +175,15 @@ func TestCheck(t *testing.T) {
 			code:   2,
 			stderr: "sseinspect: --model: error parsing regexp: missing closing ): `(`\nRun 'sseinspect --help' for usage.\n",
 		},
-		"bad_format": {
+		"bad_format_auto_is_not_listed": {
 			args:   []string{"check", "--expect-format", "auto", anthropicText},
 			code:   2,
-			stderr: "sseinspect: --expect-format: \"auto\" is not a wire format\nRun 'sseinspect --help' for usage.\n",
+			stderr: "sseinspect: --expect-format: \"auto\" is not a wire format (valid: " + strings.Join(parser.Names()[1:], ", ") + ")\nRun 'sseinspect --help' for usage.\n",
+		},
+		"bad_format_unknown": {
+			args:   []string{"check", "--expect-format", "soap", anthropicText},
+			code:   2,
+			stderr: "sseinspect: --expect-format: \"soap\" is not a wire format (valid: " + strings.Join(parser.Names()[1:], ", ") + ")\nRun 'sseinspect --help' for usage.\n",
 		},
 		"bad_duration": {
 			args:   []string{"check", "--max-ttfb", "soon", anthropicText},

@@ -67,7 +67,7 @@ func (o *commonOptions) bind(c *cobra.Command) {
 	f.StringVarP(&o.format, "format", "f", "auto", "wire format: "+strings.Join(parser.Names(), "|")+" (aliases accepted)")
 	f.StringVar(&o.provider, "provider", "", "provider name to show (default: the format's vendor)")
 	f.StringVar(&o.requestID, "request-id", "", "request id to show (default: the request-id header, else the response id)")
-	f.StringVar(&o.color, "color", "auto", "colour: auto|always|never")
+	f.StringVar(&o.color, "color", "auto", "colour: auto|always|never (auto honours NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE, TERM=dumb)")
 	f.BoolVar(&o.noTiming, "no-timing", false, "ignore arrival times, of live standard input or recorded in a timed capture (deterministic output)")
 	f.IntVar(&o.maxLineSize, "max-line-size", sse.DefaultMaxLineSize, "longest line accepted, in bytes")
 	_ = c.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
@@ -81,6 +81,7 @@ func (o *commonOptions) validate() error {
 	if _, _, err := parser.Lookup(o.format); err != nil {
 		return usagef("--format: %v", err)
 	}
+	o.color = strings.ToLower(o.color) // as --format, any case
 	switch o.color {
 	case "auto", "always", "never":
 	default:
@@ -97,8 +98,10 @@ func (o *commonOptions) validate() error {
 	return o.loadPrices()
 }
 
-// useColor decides colour once: --color, else NO_COLOR and TERM=dumb,
-// else whether stdout is a terminal.
+// useColor decides colour once: --color; else NO_COLOR (no-color.org)
+// turns it off; else FORCE_COLOR (force-color.org) or CLICOLOR_FORCE
+// (bixense.com/clicolors), set and not 0 or false, turn it on; else
+// TERM=dumb turns it off; else it is on when stdout is a terminal.
 func (o *commonOptions) useColor(env *Env) bool {
 	switch o.color {
 	case "always":
@@ -106,10 +109,29 @@ func (o *commonOptions) useColor(env *Env) bool {
 	case "never":
 		return false
 	}
-	if env.Getenv("NO_COLOR") != "" || env.Getenv("TERM") == "dumb" {
+	if env.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	if forced(env.Getenv("FORCE_COLOR")) || forced(env.Getenv("CLICOLOR_FORCE")) {
+		return true
+	}
+	if env.Getenv("TERM") == "dumb" {
 		return false
 	}
 	return env.StdoutIsTerminal
+}
+
+// forced says whether a FORCE_COLOR or CLICOLOR_FORCE value forces colour.
+func forced(v string) bool {
+	return v != "" && v != "0" && !strings.EqualFold(v, "false")
+}
+
+// progress says whether progress lines, which redraw themselves with
+// terminal controls (CR, erase line), may go to stderr: only to a
+// terminal, and not when the user asked for plain output (--color never,
+// NO_COLOR, TERM=dumb).
+func (o *commonOptions) progress(env *Env) bool {
+	return env.StderrIsTerminal && o.color != "never" && env.Getenv("NO_COLOR") == "" && env.Getenv("TERM") != "dumb"
 }
 
 // maxArgs is cobra.MaximumNArgs with a usage error.

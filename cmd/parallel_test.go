@@ -57,13 +57,23 @@ func TestSummarizeProgressOnlyOnATerminal(t *testing.T) {
 	for name, c := range map[string]struct {
 		args []string
 		tty  bool
+		env  map[string]string
 	}{
-		"piped":       {[]string{"summarize", a, b}, false},
-		"json":        {[]string{"summarize", "--json", a, b}, true},
-		"one_capture": {[]string{"summarize", a}, true},
+		"piped":         {[]string{"summarize", a, b}, false, nil},
+		"json":          {[]string{"summarize", "--json", a, b}, true, nil},
+		"one_capture":   {[]string{"summarize", a}, true, nil},
+		"color_never":   {[]string{"summarize", "--color", "never", a, b}, true, nil},
+		"color_NEVER":   {[]string{"summarize", "--color", "NEVER", a, b}, true, nil},
+		"NO_COLOR":      {[]string{"summarize", a, b}, true, map[string]string{"NO_COLOR": "1"}},
+		"TERM_dumb":     {[]string{"summarize", a, b}, true, map[string]string{"TERM": "dumb"}},
+		"default_cmd":   {[]string{a, b}, true, map[string]string{"TERM": "dumb"}},
+		"force_no_tty":  {[]string{"summarize", a, b}, false, map[string]string{"FORCE_COLOR": "1"}},
+		"NO_COLOR_wins": {[]string{"summarize", a, b}, true, map[string]string{"NO_COLOR": "1", "FORCE_COLOR": "1"}},
 	} {
 		var stderr bytes.Buffer
-		require.Equal(t, 0, cmd.Run(c.args, env(&stderr, c.tty)), name)
+		e := env(&stderr, c.tty)
+		e.Getenv = func(k string) string { return c.env[k] }
+		require.Equal(t, 0, cmd.Run(c.args, e), name)
 		assert.Empty(t, stderr.String(), name)
 	}
 
@@ -71,4 +81,39 @@ func TestSummarizeProgressOnlyOnATerminal(t *testing.T) {
 	var withErr bytes.Buffer
 	require.Equal(t, 2, cmd.Run([]string{"summarize", a, "missing.sse"}, env(&withErr, true)))
 	assert.True(t, strings.HasSuffix(withErr.String(), "[2/2] missing.sse\r\x1b[Ksseinspect: missing.sse: no such file or directory\n"), "%q", withErr.String())
+}
+
+// TestColorDecision: --color in any case; NO_COLOR; FORCE_COLOR and
+// CLICOLOR_FORCE (not 0 or false) force colour off a terminal; TERM=dumb.
+func TestColorDecision(t *testing.T) {
+	t.Parallel()
+	a := "../testdata/captures/anthropic/text.sse"
+	for name, c := range map[string]struct {
+		args  []string
+		tty   bool
+		env   map[string]string
+		color bool
+	}{
+		"terminal":              {nil, true, nil, true},
+		"pipe":                  {nil, false, nil, false},
+		"ALWAYS":                {[]string{"--color", "ALWAYS"}, false, nil, true},
+		"Never":                 {[]string{"--color", "Never"}, true, nil, false},
+		"NO_COLOR":              {nil, true, map[string]string{"NO_COLOR": "1"}, false},
+		"FORCE_COLOR":           {nil, false, map[string]string{"FORCE_COLOR": "1"}, true},
+		"FORCE_COLOR empty":     {nil, false, map[string]string{"FORCE_COLOR": ""}, false},
+		"FORCE_COLOR=0":         {nil, false, map[string]string{"FORCE_COLOR": "0"}, false},
+		"FORCE_COLOR=false":     {nil, false, map[string]string{"FORCE_COLOR": "false"}, false},
+		"CLICOLOR_FORCE":        {nil, false, map[string]string{"CLICOLOR_FORCE": "1"}, true},
+		"CLICOLOR_FORCE=0":      {nil, false, map[string]string{"CLICOLOR_FORCE": "0"}, false},
+		"NO_COLOR over FORCE":   {nil, false, map[string]string{"NO_COLOR": "1", "FORCE_COLOR": "1"}, false},
+		"FORCE over TERM=dumb":  {nil, false, map[string]string{"TERM": "dumb", "FORCE_COLOR": "3"}, true},
+		"TERM=dumb":             {nil, true, map[string]string{"TERM": "dumb"}, false},
+		"flag over FORCE_COLOR": {[]string{"--color", "never"}, false, map[string]string{"FORCE_COLOR": "1"}, false},
+		"flag over NO_COLOR":    {[]string{"--color", "always"}, false, map[string]string{"NO_COLOR": "1"}, true},
+	} {
+		var out bytes.Buffer
+		e := cmd.Env{Stdout: &out, Stderr: new(bytes.Buffer), StdoutIsTerminal: c.tty, Getenv: func(k string) string { return c.env[k] }}
+		require.Equal(t, 0, cmd.Run(append(append([]string{"summarize"}, c.args...), a), e), name)
+		assert.Equal(t, c.color, strings.Contains(out.String(), "\x1b["), "%s: %q", name, out.String())
+	}
 }

@@ -14,8 +14,12 @@ func TestParseSpeed(t *testing.T) {
 		require.NoError(t, err, in)
 		assert.InDelta(t, want, got, 0, in)
 	}
-	for _, in := range []string{"0", "-1", "fast", "", "NaN", "Inf"} {
+	for _, in := range []string{"0", "-1", "fast", "", "NaN", "Inf", "1e7", "1000000.5"} {
 		_, err := parseSpeed(in)
-		assert.ErrorIs(t, err, errUsage, in)
+		require.ErrorIs(t, err, errUsage, in)
+		require.ErrorContains(t, err, "at most 1000000", in) // the limit is said
 	}
+	got, err := parseSpeed("1e6")
+	require.NoError(t, err)
+	assert.InDelta(t, 1e6, got, 0)
 }

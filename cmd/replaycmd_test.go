@@ -213,7 +213,7 @@ func TestReplayToStdout(t *testing.T) {
 
 	_, stderr, code = recRun(t, []string{"replay", "--speed", "0", path}, nil, false, nil)
 	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, `--speed: want a positive number or max, got "0"`)
+	assert.Contains(t, stderr, `--speed: want a number above 0 and at most 1000000, or max (no waiting), got "0"`)
 	_, _, code = recRun(t, []string{"replay"}, nil, false, nil)
 	assert.Equal(t, 2, code)
 	_, stderr, code = recRun(t, []string{"replay", filepath.Join(t.TempDir(), "missing.sse")}, nil, false, nil)

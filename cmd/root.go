@@ -1,6 +1,8 @@
 package cmd
 
 import (
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/sseinspect/sseinspect/internal/version"
@@ -43,6 +45,27 @@ with a note.`,
 	root.AddCommand(newSummarizeCmd(env), newBodyCmd(env), newEventsCmd(env), newTextCmd(env))
 	root.AddCommand(newCheckCmd(env), newGoldenCmd(env), newDiffCmd(env))
 	root.AddCommand(newRecordCmd(env), newReplayCmd(env), newProxyCmd(env))
+	// cobra's completion command, made here rather than by Execute, so
+	// that a shell it does not know (tcsh) is an error, not its help and
+	// exit 0.
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Args = func(c *cobra.Command, args []string) error {
+				if len(args) > 0 {
+					var shells []string
+					for _, s := range c.Commands() {
+						shells = append(shells, s.Name())
+					}
+					return usagef("completion: unknown shell %q (valid: %s)", args[0], strings.Join(shells, ", "))
+				}
+				return nil
+			}
+			// Runnable, so that cobra checks Args instead of printing
+			// the help for any argument.
+			c.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
+		}
+	}
 	return root
 }
 
@@ -51,7 +74,5 @@ with a note.`,
 // the command reference). It runs nothing; env is only kept for a later
 // Execute.
 func NewRootCommand(env Env) *cobra.Command {
-	root := newRootCmd(&env)
-	root.InitDefaultCompletionCmd()
-	return root
+	return newRootCmd(&env)
 }

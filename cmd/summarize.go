@@ -100,7 +100,7 @@ func (o *summarizeOptions) run(env *Env, set func(flag string) bool, args []stri
 	var totals report.Totals
 	// Progress only for people: on a terminal, never with JSON
 	// (eachInputOrdered shows it for several captures or a large one).
-	progress := env.StderrIsTerminal && !o.json
+	progress := o.progress(env) && !o.json
 	var budget *membudget.Budget
 	if o.json && env.SetMemoryLimit != nil {
 		budget = membudget.New(env.SetMemoryLimit)

@@ -179,7 +179,7 @@ func TestBedrockDetectionApart(t *testing.T) {
 
 	// --format anthropic on frames: parsed as asked, and said so.
 	s := mustSummarize(t, string(readBedrock(t, "converse-stream-nova-tool-use.eventstream")), "anthropic")
-	assert.Contains(t, s.Warnings[0], "this does not look like a anthropic stream: line 1 is a bedrock-converse event")
+	assert.Contains(t, s.Warnings[0], "this does not look like an anthropic stream: line 1 is a bedrock-converse event")
 }
 
 // TestBedrockTimedCapture: a timed capture of a binary body (record) keeps

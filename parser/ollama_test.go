@@ -162,7 +162,7 @@ func TestOllama(t *testing.T) {
 		t.Parallel()
 		s := mustSummarize(t, "data: {\"choices\":[]}\n\n", "ollama")
 		assert.Equal(t, "ollama", s.Format)
-		assert.Contains(t, s.Warnings, "this does not look like a ollama stream: line 1 is a openai-chat event; parsed as ollama as --format asked")
+		assert.Contains(t, s.Warnings, "this does not look like an ollama stream: line 1 is an openai-chat event; parsed as ollama as --format asked")
 	})
 }
 

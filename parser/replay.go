@@ -208,7 +208,7 @@ func (rp *replayer) check(ev *sse.Event) {
 	}
 	rp.checked = true
 	if d.Name != rp.format.Name {
-		rp.sc.Mismatch("this does not look like a %s stream: line %d is a %s event; parsed as %s as --format asked", rp.format.Name, ev.Line, d.Name, rp.format.Name)
+		rp.sc.Mismatch("this does not look like %s stream: line %d is %s event; parsed as %s as --format asked", article(rp.format.Name), ev.Line, article(d.Name), rp.format.Name)
 	}
 }
 
@@ -322,6 +322,15 @@ func (rp *replayer) tolerations(st sse.Stats) {
 	if st.InvalidRetry > 0 {
 		sc.Warn("%s not all digits and ignored", count(st.InvalidRetry, "retry field is", "retry fields are"))
 	}
+}
+
+// article returns name after "a" or "an", as it is read: "an anthropic",
+// "an openai-chat", "a gemini".
+func article(name string) string {
+	if name != "" && strings.ContainsRune("aeiouAEIOU", rune(name[0])) {
+		return "an " + name
+	}
+	return "a " + name
 }
 
 // count says n things: "1 line is", "3 lines are".

@@ -223,7 +223,7 @@ func TestReplayForcedFormatMismatchWarns(t *testing.T) {
 	s := mustSummarize(t, chatStream, "anthropic")
 	assert.Equal(t, "anthropic", s.Format)
 	assert.Positive(t, s.BadEvents, "a mismatch is not a clean read")
-	assert.Contains(t, strings.Join(s.Warnings, "\n"), "this does not look like a anthropic stream: line 1 is a openai-chat event")
+	assert.Contains(t, strings.Join(s.Warnings, "\n"), "this does not look like an anthropic stream: line 1 is an openai-chat event")
 }
 
 func TestReplayDetectsEachFormat(t *testing.T) {
