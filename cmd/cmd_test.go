@@ -89,6 +89,12 @@ func TestRun(t *testing.T) {
 			stdin:  "data: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n",
 			stdout: "[OK] abc | m | openai\n      Total: n/a | in:0 out:0\n",
 		},
+		"report_to_a_terminal_asks_for_a_file": {
+			args:   []string{"report", anthropicText},
+			tty:    true,
+			code:   2,
+			stderr: "sseinspect: the report is HTML: name a file with -o FILE, or redirect standard output\nRun 'sseinspect --help' for usage.\n",
+		},
 		"a_file_without_a_command_is_summarized": {
 			args:   []string{anthropicText},
 			stdout: "[OK] 017A4s3H | claude-sonnet-4-5-20250929 | anthropic\n      Total: n/a | in:17 out:10\n",

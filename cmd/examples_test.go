@@ -58,6 +58,10 @@ var exampleCodes = map[string]int{
 	"sseinspect diff upstream.sse gateway.sse":     1, // the gateway cut the stream short
 	"curl -N ... | sseinspect diff expected.sse -": 0,
 	// record and replay
+	// report
+	"sseinspect report capture.sse -o report.html":                                                                  0,
+	"sseinspect report -r testdata/captures -o corpus.html":                                                         1, // failed and cut-off streams among them
+	"curl -N ... | sseinspect report -o live.html":                                                                  0,
 	"curl -N https://api.example.com/v1/chat/completions ... | sseinspect record -o cap.sse | sseinspect summarize": 0,
 	"sseinspect summarize cap.sse      # the TTFB and total measured while recording":                               0,
 	"sseinspect replay cap.sse         # the stream again, with its timing":                                         0,

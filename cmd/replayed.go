@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sseinspect/sseinspect/parser"
+	"github.com/sseinspect/sseinspect/sse"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
 
@@ -46,6 +47,18 @@ func (o *commonOptions) replay(env *Env, in *input, scOpts streamctx.Options) (*
 // prints it (printNote) when its output comes (a worker of
 // eachInputOrdered), or makes it an error (replayWhole).
 func (o *commonOptions) replayNoting(env *Env, in *input, scOpts streamctx.Options, deferNote bool) (*replayed, error) {
+	return o.replayWatched(env, in, scOpts, deferNote, nil)
+}
+
+// A watcher follows a replay event by event: given the stream context
+// and the time the times of events count from (zero when the events have
+// no times), it returns what is called with each event after the parser
+// handled it (parser.Options.OnEvent).
+type watcher func(sc *streamctx.Context, eventsStart time.Time) func(*sse.Event)
+
+// replayWatched is replayNoting, with watch (when not nil) following the
+// events.
+func (o *commonOptions) replayWatched(env *Env, in *input, scOpts streamctx.Options, deferNote bool, watch watcher) (*replayed, error) {
 	cp, err := o.openCapture(env, in)
 	if err != nil {
 		return nil, err
@@ -59,7 +72,15 @@ func (o *commonOptions) replayNoting(env *Env, in *input, scOpts streamctx.Optio
 	sc := streamctx.New(scOpts)
 	sc.RequestID = o.requestID
 	sc.ProviderName = o.provider
-	res, err := parser.ReplayCapture(cp, sc, parser.Options{Format: o.format, MaxLineSize: o.maxLineSize})
+	popts := parser.Options{Format: o.format, MaxLineSize: o.maxLineSize}
+	if watch != nil {
+		var start time.Time
+		if o.timed(cp) && !cp.EventsUntimed {
+			start = cp.Start
+		}
+		popts.OnEvent = watch(sc, start)
+	}
+	res, err := parser.ReplayCapture(cp, sc, popts)
 	var partial *parser.PartialError
 	var readErr error
 	switch {

@@ -34,6 +34,11 @@ type Options struct {
 	Format string
 	// MaxLineSize caps one line of the stream; 0 means sse.DefaultMaxLineSize.
 	MaxLineSize int
+	// OnEvent, when not nil, is called with each event after the wire
+	// format's parser has handled it (the event is borrowed for the
+	// call), so that a caller can follow the stream context event by
+	// event.
+	OnEvent func(ev *sse.Event)
 }
 
 // Result says how a capture was read.
@@ -94,7 +99,7 @@ func ReplayCapture(c *capture.Capture, sc *streamctx.Context, opts Options) (Res
 	if c.Header != nil {
 		sc.ResponseHeaders = lowerHeader(c.Header)
 	}
-	rp := &replayer{sc: sc, in: in}
+	rp := &replayer{sc: sc, in: in, onEvent: opts.OnEvent}
 	if isForced {
 		rp.forced = true
 		rp.setFormat(forced)
@@ -143,11 +148,12 @@ func formatOfHeader(h textproto.MIMEHeader) (Format, bool) {
 }
 
 type replayer struct {
-	sc     *streamctx.Context
-	in     *Input
-	format Format
-	parser Parser
-	forced bool
+	sc      *streamctx.Context
+	onEvent func(ev *sse.Event) // Options.OnEvent
+	in      *Input
+	format  Format
+	parser  Parser
+	forced  bool
 	// checked is set once a forced format has been compared with detection.
 	checked bool
 	// detected is the format detection tells from the events (see
@@ -270,6 +276,9 @@ func (rp *replayer) dispatch(ev *sse.Event) {
 	rp.parser.Event(rp.sc, ev)
 	if rp.endLine == 0 && rp.sc.Complete() {
 		rp.endLine = ev.Line
+	}
+	if rp.onEvent != nil {
+		rp.onEvent(ev)
 	}
 }
 

@@ -11,10 +11,14 @@ import (
 // invalid UTF-8 bytes written as Go escapes (\n, \t, \x1b, \u0085), so
 // that a string read from a capture cannot end a line, move the cursor or
 // change colours on a terminal. Everything else is kept as it is.
-func escapeControls(s string) string {
+func escapeControls(s string) string { return EscapeControlsExcept(s, "") }
+
+// EscapeControlsExcept is escapeControls, keeping the control characters
+// in keep as they are (a report's text keeps "\n\t").
+func EscapeControlsExcept(s, keep string) string {
 	clean := true
 	for i, r := range s {
-		if unicode.IsControl(r) || r == utf8.RuneError && isInvalidAt(s, i) {
+		if unicode.IsControl(r) && !strings.ContainsRune(keep, r) || r == utf8.RuneError && isInvalidAt(s, i) {
 			clean = false
 			break
 		}
@@ -27,6 +31,8 @@ func escapeControls(s string) string {
 		switch {
 		case r == utf8.RuneError && isInvalidAt(s, i):
 			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case strings.ContainsRune(keep, r):
+			b.WriteRune(r)
 		case r == '\n':
 			b.WriteString(`\n`)
 		case r == '\r':

@@ -241,15 +241,19 @@ type Context struct {
 
 	events    int
 	dataCount int
-	chunks    [][]byte
-	nChunks   int
-	bad       int
-	warnings  []string
-	dropped   int
-	mismatch  bool
-	start     time.Time
-	now       time.Time // the last time observed; zero before the first
-	timing    Timing
+	// contentEvents counts the events that carried content; contentSeen
+	// is the event count when the last of them was counted.
+	contentEvents int
+	contentSeen   int
+	chunks        [][]byte
+	nChunks       int
+	bad           int
+	warnings      []string
+	dropped       int
+	mismatch      bool
+	start         time.Time
+	now           time.Time // the last time observed; zero before the first
+	timing        Timing
 
 	// gaps between content events (see Latency); contentEvent is the
 	// number of the last event that carried content.
@@ -304,6 +308,7 @@ func (sc *Context) resetState() {
 	sc.errType, sc.errMessage = "", ""
 	sc.complete, sc.stopReason = false, ""
 	sc.events, sc.dataCount, sc.nChunks, sc.bad, sc.dropped = 0, 0, 0, 0, 0
+	sc.contentEvents, sc.contentSeen = 0, 0
 	sc.chunks, sc.warnings, sc.warnedKinds = nil, nil, nil
 	sc.mismatch = false
 	sc.StatusCode = 0
@@ -432,6 +437,10 @@ func (sc *Context) AddChunk(raw []byte) {
 func (sc *Context) Chunks() [][]byte { return sc.chunks }
 
 func (sc *Context) markContent(output bool) {
+	if sc.contentSeen != sc.events || sc.contentEvents == 0 {
+		sc.contentEvents++
+		sc.contentSeen = sc.events
+	}
 	d, ok := sc.since()
 	if !ok || sc.opts.EventsUntimed {
 		return
@@ -732,6 +741,22 @@ func (sc *Context) DataCount() int { return sc.dataCount }
 
 // ChunkCount returns the number of JSON chunks.
 func (sc *Context) ChunkCount() int { return sc.nChunks }
+
+// ContentEvents returns the number of events so far that carried
+// generated content (text, reasoning, a tool-call fragment, a server tool
+// call), timed or not.
+func (sc *Context) ContentEvents() int { return sc.contentEvents }
+
+// TextLen returns the bytes of text kept so far (0 without
+// Options.CollectText), without joining them.
+func (sc *Context) TextLen() int { return sc.text.Len() }
+
+// ThinkingLen returns the bytes of reasoning kept so far, as TextLen.
+func (sc *Context) ThinkingLen() int { return sc.thinking.Len() }
+
+// ServerToolCount returns the number of server tool calls kept so far (0
+// without Options.CollectText).
+func (sc *Context) ServerToolCount() int { return len(sc.serverTools) }
 
 // Text returns the collected visible text (see Snapshot for its memory).
 func (sc *Context) Text() string { return sc.text.String() }

@@ -1,0 +1,251 @@
+// Package htmlreport draws captures as one self-contained, offline HTML
+// file: for each capture its summary, a timeline of the output against
+// time, a histogram of the gaps between content events, its events as a
+// table, and its text, reasoning and tool calls; for several captures a
+// sortable table of them all and the distributions of their latencies.
+//
+// A Recorder follows one replay event by event (parser.Options.OnEvent)
+// and keeps, in bounded memory, what the report draws; Write renders the
+// recorded captures. Everything taken from a capture is escaped by
+// html/template, and an untimed capture renders the same bytes every time.
+package htmlreport
+
+import (
+	"time"
+	"unicode/utf8"
+
+	"github.com/sseinspect/sseinspect/sse"
+	"github.com/sseinspect/sseinspect/streamctx"
+)
+
+// Limits bound what a Recorder keeps of one capture, so that a report's
+// size does not grow with the capture's.
+type Limits struct {
+	// Points is the most points the timeline keeps; a longer stream is
+	// thinned evenly (every second point, then every fourth…).
+	Points int
+	// Rows is the most events the event table shows: the first ones.
+	Rows int
+	// Marks is the most tool-call and stall marks the timeline shows.
+	Marks int
+	// Text is the most bytes of text, reasoning and each tool call's
+	// arguments that the report shows.
+	Text int
+}
+
+// OneCapture are the limits for a report of one capture, ManyCaptures
+// for each capture of a report of several.
+var (
+	OneCapture   = Limits{Points: 2000, Rows: 2000, Marks: 200, Text: 256 << 10}
+	ManyCaptures = Limits{Points: 400, Rows: 200, Marks: 50, Text: 16 << 10}
+)
+
+// previewBytes is how much of an event's data the event table shows.
+const previewBytes = 120
+
+// A Point is the output so far after one event: X is its time in
+// milliseconds since the start, or its index (from 1) for an untimed
+// capture; Text and Thinking the bytes of answer text and reasoning.
+type Point struct {
+	X        float64
+	Text     int
+	Thinking int
+}
+
+// Output is the output the point shows: text and reasoning.
+func (p Point) Output() int { return p.Text + p.Thinking }
+
+// Mark kinds on the timeline.
+const (
+	MarkToolCall       = "tool call"
+	MarkServerToolCall = "server tool call"
+	MarkStall          = "stall"
+)
+
+// A Mark is something that happened at X (and, for a stall, lasted until
+// End): a client or server tool call starting, a gap between content
+// events over the stall threshold.
+type Mark struct {
+	Kind string
+	X    float64
+	End  float64
+}
+
+// A Row is one event of the event table.
+type Row struct {
+	Index   int
+	X       float64 // time in ms, or -1 when the capture is untimed
+	Type    string
+	Size    int
+	Preview string
+	Content bool // the event carried generated content
+}
+
+// gapEdges are the upper bounds, in milliseconds, of the bins of the gap
+// histogram; the last bin takes everything above the last edge.
+var gapEdges = []float64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000}
+
+// A Recorder keeps what the report draws of one capture as its events are
+// replayed. Watch it with OnEvent (parser.Options.OnEvent), then call
+// Finish with the capture's summary.
+type Recorder struct {
+	sc     *streamctx.Context
+	start  time.Time // the capture's start; zero when its events are untimed
+	limits Limits
+
+	n          int // events seen
+	points     []Point
+	stride     int // a point is kept every stride events
+	rows       []Row
+	types      map[string]int // events by type, for the table's filter
+	typeOrder  []string
+	marks      []Mark
+	marksLost  int
+	gaps       []int // the gap histogram: len(gapEdges)+1 bins
+	stallMs    float64
+	content    int     // content events seen
+	lastX      float64 // X of the last content event
+	tools      int
+	serverTool int
+	thinkFrom  float64 // first and last X at which reasoning grew, -1 before
+	thinkTo    float64
+	textFrom   float64 // the same for answer text
+	textTo     float64
+	prevText   int
+	prevThink  int
+	lastEvX    float64 // X of the last event
+}
+
+// maxTypes bounds the event types the table's filter lists.
+const maxTypes = 64
+
+// NewRecorder returns a Recorder of the replay into sc. start is the time
+// the capture's times count from, zero when its events have no times (the
+// timeline then counts events); stall is the stall threshold.
+func NewRecorder(sc *streamctx.Context, start time.Time, stall time.Duration, limits Limits) *Recorder {
+	return &Recorder{
+		sc: sc, start: start, limits: limits, stride: 1,
+		types: map[string]int{}, gaps: make([]int, len(gapEdges)+1),
+		stallMs:   float64(stall.Microseconds()) / 1000,
+		thinkFrom: -1, thinkTo: -1, textFrom: -1, textTo: -1,
+	}
+}
+
+// Timed reports whether the timeline's X is time (else the event index).
+func (r *Recorder) Timed() bool { return !r.start.IsZero() }
+
+// OnEvent records one event, after the wire format's parser handled it.
+func (r *Recorder) OnEvent(ev *sse.Event) {
+	r.n++
+	x := float64(r.n)
+	if r.Timed() {
+		x = max(float64(ev.At.Sub(r.start).Microseconds())/1000, 0)
+	}
+	r.lastEvX = x
+	text, think := r.sc.TextLen(), r.sc.ThinkingLen()
+	isContent := r.sc.ContentEvents() > r.content
+	if isContent {
+		if r.content > 0 {
+			r.gap(r.lastX, x)
+		}
+		r.content = r.sc.ContentEvents()
+		r.lastX = x
+	}
+	if think > r.prevThink {
+		if r.thinkFrom < 0 {
+			r.thinkFrom = x
+		}
+		r.thinkTo = x
+	}
+	if text > r.prevText {
+		if r.textFrom < 0 {
+			r.textFrom = x
+		}
+		r.textTo = x
+	}
+	r.prevText, r.prevThink = text, think
+	if n := len(r.sc.ToolCalls()); n > r.tools {
+		for ; r.tools < n; r.tools++ {
+			r.mark(Mark{Kind: MarkToolCall, X: x, End: x})
+		}
+	}
+	if n := r.sc.ServerToolCount(); n > r.serverTool {
+		for ; r.serverTool < n; r.serverTool++ {
+			r.mark(Mark{Kind: MarkServerToolCall, X: x, End: x})
+		}
+	}
+	r.point(Point{X: x, Text: text, Thinking: think})
+	typ := ev.TypeName()
+	if _, ok := r.types[typ]; ok || len(r.types) < maxTypes {
+		if !ok {
+			r.typeOrder = append(r.typeOrder, typ)
+		}
+		r.types[typ]++
+	}
+	if len(r.rows) < r.limits.Rows {
+		rx := -1.0
+		if r.Timed() {
+			rx = x
+		}
+		r.rows = append(r.rows, Row{Index: r.n, X: rx, Type: vis(typ), Size: len(ev.Data), Preview: vis(preview(ev.Data)), Content: isContent})
+	}
+}
+
+// gap counts the gap between two content events, and marks a stall.
+func (r *Recorder) gap(from, to float64) {
+	if !r.Timed() {
+		return
+	}
+	d := to - from
+	i := 0
+	for i < len(gapEdges) && d > gapEdges[i] {
+		i++
+	}
+	r.gaps[i]++
+	if d > r.stallMs {
+		r.mark(Mark{Kind: MarkStall, X: from, End: to})
+	}
+}
+
+func (r *Recorder) mark(m Mark) {
+	if len(r.marks) >= r.limits.Marks {
+		r.marksLost++
+		return
+	}
+	r.marks = append(r.marks, m)
+}
+
+// point keeps p if it falls on the stride; when the points are full, every
+// second one is dropped and the stride doubles, so that the points stay
+// evenly spread over the stream. The last point is always the last event's
+// (Finish).
+func (r *Recorder) point(p Point) {
+	if (r.n-1)%r.stride != 0 {
+		return
+	}
+	if len(r.points) >= r.limits.Points {
+		k := 0
+		for i := 0; i < len(r.points); i += 2 {
+			r.points[k] = r.points[i]
+			k++
+		}
+		r.points = r.points[:k]
+		r.stride *= 2
+		if (r.n-1)%r.stride != 0 {
+			return
+		}
+	}
+	r.points = append(r.points, p)
+}
+
+// preview returns the start of an event's data for the table, on one line.
+func preview(data []byte) string {
+	if len(data) > previewBytes {
+		cut := previewBytes
+		for cut > 0 && !utf8.RuneStart(data[cut]) {
+			cut--
+		}
+		return string(data[:cut]) + "…"
+	}
+	return string(data)
+}
