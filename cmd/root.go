@@ -44,8 +44,7 @@ with a note.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef("%v", err) })
 	root.AddCommand(newSummarizeCmd(env), newBodyCmd(env), newEventsCmd(env), newTextCmd(env))
 	root.AddCommand(newCheckCmd(env), newGoldenCmd(env), newDiffCmd(env))
-<<<<<<< HEAD
-	root.AddCommand(newRecordCmd(env), newReplayCmd(env), newProxyCmd(env))
+	root.AddCommand(newRecordCmd(env), newReplayCmd(env), newProxyCmd(env), newReportCmd(env))
 	// cobra's completion command, made here rather than by Execute, so
 	// that a shell it does not know (tcsh) is an error, not its help and
 	// exit 0.
@@ -67,9 +66,6 @@ with a note.`,
 			c.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
 		}
 	}
-=======
-	root.AddCommand(newRecordCmd(env), newReplayCmd(env), newProxyCmd(env), newReportCmd(env))
->>>>>>> a813a6d (report: an offline HTML report of a capture or a corpus, tested in headless Chromium)
 	return root
 }
 
