@@ -107,6 +107,10 @@ type Cost struct {
 	// (off-peak windows) and Estimate was given no time: USD is at the
 	// prices outside every window.
 	TimeOfDay bool
+	// LaterPrices, when Estimate was given no time, is the first date
+	// after the table's date from which the model has other prices:
+	// USD is at the prices in force on the table's date.
+	LaterPrices string
 
 	notFound        bool // the model is not in the table
 	providerUnknown bool // nor the provider
@@ -116,7 +120,8 @@ const sourcePriceTable = "price-table"
 
 // Estimate prices usage u of model, served by provider (sseinspect's provider
 // name: --provider or the format's vendor), with the prices in force at at
-// (zero: the newest prices, independent of the clock).
+// (zero: those in force on the table's date, outside any time-of-day window,
+// independent of the clock; for a table without a date, the newest).
 //
 // The model is looked up as genai-prices does: lower-cased, first among the
 // models of the provider found by name (then of its fallback providers), then
@@ -155,7 +160,14 @@ func (t *Table) Estimate(provider, model string, u Usage, at time.Time) Cost {
 	}
 	c.ModelMatched, c.ProviderMatched = &m.ID, &p.ID
 	c.TimeOfDay = at.IsZero() && m.Prices.timeOfDay()
-	usd, unpriced, err := t.units.total(m.Prices.at(at), usage)
+	var asOf time.Time
+	if at.IsZero() && t.date != "" {
+		if d, err := time.Parse(time.DateOnly, t.date); err == nil {
+			asOf = d
+			c.LaterPrices = m.Prices.laterStart(d)
+		}
+	}
+	usd, unpriced, err := t.units.total(m.Prices.at(at, asOf), usage)
 	if err != nil {
 		c.Reason = "usage cannot be priced: " + err.Error()
 		return c

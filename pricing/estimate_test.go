@@ -244,3 +244,21 @@ func TestEstimateUnknownProvider(t *testing.T) {
 	require.NotNil(t, c.ModelMatched, "without a provider, model_match decides")
 	assert.Equal(t, "deepseek-reasoner", *c.ModelMatched)
 }
+
+// gemini-3.6-flash costs 0.75 in and 3.75 out per million until 2026-12-31,
+// 1.5 and 7.5 from 2027-01-01, a date after the snapshot's (2026-09-23).
+// Without a time, the prices in force on the table's date are used, and the
+// later ones are named. 11 in, 293 out: 11×0.75 + 293×3.75 = 8.25 + 1098.75,
+// or 11×1.5 + 293×7.5 = 16.5 + 2197.5.
+func TestEstimatePricesAnnouncedForLater(t *testing.T) {
+	t.Parallel()
+	u := pricing.Usage{Input: 11, Output: 293}
+	c := pricing.Default().Estimate("gemini", "gemini-3.6-flash", u, time.Time{})
+	require.NotNil(t, c.USD, c.Reason)
+	assert.InDelta(t, 1107e-6, *c.USD, 1e-12)
+	assert.Equal(t, "2027-01-01", c.LaterPrices)
+	c = pricing.Default().Estimate("gemini", "gemini-3.6-flash", u, time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC))
+	require.NotNil(t, c.USD, c.Reason)
+	assert.InDelta(t, 2214e-6, *c.USD, 1e-12)
+	assert.Empty(t, c.LaterPrices, "a time was given")
+}

@@ -112,16 +112,29 @@ func secondsOfDay(s string) (float64, error) {
 }
 
 // at picks the prices in force at t as genai-prices does: the last entry whose
-// constraint holds, else the first. A zero t means "the newest prices": every
-// start date holds and no time-of-day window does (off-peak discounts need a
-// time).
-func (mp modelPricing) at(t time.Time) priceSet {
+// constraint holds, else the first. A zero t means "the prices of the table's
+// date" asOf: a start date holds when it is not after asOf (every one, when
+// asOf is zero too), and no time-of-day window does (off-peak discounts need
+// a time).
+func (mp modelPricing) at(t, asOf time.Time) priceSet {
 	for i := len(mp) - 1; i >= 0; i-- {
-		if c := mp[i].Constraint; c == nil || c.holds(t) {
+		if c := mp[i].Constraint; c == nil || c.holds(t, asOf) {
 			return mp[i].Prices
 		}
 	}
 	return mp[0].Prices
+}
+
+// laterStart returns the first start date of mp after asOf, "" when none:
+// prices that the table announces but that were not yet in force on its date.
+func (mp modelPricing) laterStart(asOf time.Time) string {
+	first := ""
+	for _, cp := range mp {
+		if c := cp.Constraint; c != nil && c.StartDate != "" && c.start.After(asOf) && (first == "" || c.StartDate < first) {
+			first = c.StartDate
+		}
+	}
+	return first
 }
 
 // timeOfDay reports whether a price set of mp holds only in a time-of-day
@@ -135,9 +148,12 @@ func (mp modelPricing) timeOfDay() bool {
 	return false
 }
 
-func (c *constraint) holds(t time.Time) bool {
+func (c *constraint) holds(t, asOf time.Time) bool {
 	if c.StartDate != "" {
-		return t.IsZero() || !t.Before(c.start)
+		if t.IsZero() {
+			return asOf.IsZero() || !c.start.After(asOf)
+		}
+		return !t.Before(c.start)
 	}
 	if t.IsZero() {
 		return false

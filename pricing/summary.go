@@ -29,9 +29,10 @@ type Stream struct {
 // SummaryCost is the summary's cost key for st, estimated with t (a cost
 // the stream reported is the caller's to keep). Prices that changed over
 // time are those in force at st.At; a zero At (a plain capture,
-// --no-timing) means the newest prices, outside any time-of-day window
-// (DeepSeek's off-peak discount), and reason then says so for a model whose
-// prices have such windows. Priced are:
+// --no-timing) means those in force on the table's date, outside any
+// time-of-day window (DeepSeek's off-peak discount), and reason then says
+// so for a model whose prices have such windows or change after that
+// date. Priced are:
 //
 //   - the six token keys as the provider bills them (see Usage): the input
 //     with the cache added when st.InputExcludesCache (Anthropic), cache
@@ -134,6 +135,9 @@ func (t *Table) SummaryCost(st Stream) streamctx.Cost {
 			tok = *s.Tokenizer
 		}
 		notes = append(notes, "the output tokens are estimated ("+tok+"); the input tokens are not in the capture and are not priced")
+	}
+	if est.LaterPrices != "" {
+		notes = append(notes, "the model's prices change on "+est.LaterPrices+" and the capture records no time: priced as on the table's date")
 	}
 	if est.TimeOfDay {
 		notes = append(notes, "the model's prices depend on the time of day and the capture records no time: priced outside every time-of-day window")
