@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 
+	"github.com/sseinspect/sseinspect/internal/jsonscan"
 	"github.com/sseinspect/sseinspect/sse"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
@@ -97,7 +98,8 @@ func newCohere() Parser { return &cohere{} }
 //     ("doc:0", a tool call's "weather_vvavrb8p34fk:0"), given as file_id,
 //     source "document" or "tool" (its type).
 type cohere struct {
-	ev cohereEvent
+	ev   cohereEvent
+	fast cohereFast
 	// limit tells whether the last finish_reason was MAX_TOKENS.
 	limit  outputLimit
 	warned onceWarnings
@@ -193,7 +195,12 @@ func (p *cohere) Event(sc *streamctx.Context, ev *sse.Event) {
 		return
 	}
 	p.ev = cohereEvent{}
-	if err := json.Unmarshal(data, &p.ev); err != nil {
+	var err error
+	if !decodeFastCohere(data, &p.ev, &p.fast) {
+		p.ev = cohereEvent{}
+		err = json.Unmarshal(data, &p.ev)
+	}
+	if err != nil {
 		if !isSyntaxError(err) {
 			sc.AddChunk(data)
 		}
@@ -213,8 +220,11 @@ func (p *cohere) Event(sc *streamctx.Context, ev *sse.Event) {
 		sc.SetResponseID(e.ID)
 	case "content-start", "content-delta":
 		var c cohereContent
-		if !p.decode(sc, ev, "delta.message.content", m.Content, &c) {
-			return
+		if !decodeFastCohereContent(m.Content, &c, !sc.CollectsText()) {
+			c = cohereContent{}
+			if !p.decode(sc, ev, "delta.message.content", m.Content, &c) {
+				return
+			}
 		}
 		if c.Type != "" && c.Type != "text" && c.Type != "thinking" {
 			p.warned.warn(sc, "content:"+c.Type, "line %d: unknown content type %q", ev.Line, c.Type)
@@ -225,8 +235,11 @@ func (p *cohere) Event(sc *streamctx.Context, ev *sse.Event) {
 		sc.AppendThinking(m.ToolPlan)
 	case "tool-call-start", "tool-call-delta":
 		var t cohereToolCall
-		if !p.decode(sc, ev, "delta.message.tool_calls", m.ToolCalls, &t) {
-			return
+		if !decodeFastCohereToolCall(m.ToolCalls, &t) {
+			t = cohereToolCall{}
+			if !p.decode(sc, ev, "delta.message.tool_calls", m.ToolCalls, &t) {
+				return
+			}
 		}
 		sc.ToolDelta(key, t.ID, t.Function.Name, t.Function.Arguments)
 	case "citation-start":
@@ -395,4 +408,155 @@ func (p *cohere) End(sc *streamctx.Context) {
 		sc.Warn("the stream ended without message-end: it was cut off")
 	}
 	p.limit.warn(sc)
+}
+
+// cohereFast is the storage the fast decoders lend an event until the next
+// decode: the raw members of delta.message, whose storage is reused.
+type cohereFast struct {
+	content, toolCalls json.RawMessage
+}
+
+// The members encoding/json decodes (case-insensitively) into cohereEvent,
+// cohereDelta, cohereMessage, cohereContent and cohereToolCall.
+var (
+	cohereEventFields    = []string{"type", "id", "index", "delta", "error", "message"}
+	cohereDeltaFields    = []string{"message", "finish_reason", "usage", "error"}
+	cohereMessageFields  = []string{"content", "tool_plan", "tool_calls", "citations"}
+	cohereContentFields  = []string{"type", "text", "thinking"}
+	cohereToolCallFields = []string{"id", "function"}
+	cohereFunctionFields = []string{"name", "arguments"}
+)
+
+// decodeFastCohere decodes a Cohere event into e (zero on entry) exactly as
+// encoding/json would, or returns false, leaving e to be reset: an error
+// in message-end is left to encoding/json. delta.message.content and
+// tool_calls point into st until the next decode.
+func decodeFastCohere(data []byte, e *cohereEvent, st *cohereFast) bool {
+	s := jsonscan.New(data)
+	var seen jsonscan.Seen
+	ok := s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "type":
+			return seen.First(1<<0) && s.String(&e.Type, internCohereType)
+		case "id":
+			return seen.First(1<<1) && s.String(&e.ID, nil)
+		case "index":
+			return seen.First(1<<2) && s.Int64(&e.Index)
+		case "delta":
+			return seen.First(1<<3) && fastCohereDelta(&s, &e.Delta, st)
+		case "error":
+			return seen.First(1<<4) && s.Raw(&e.Error)
+		case "message":
+			return seen.First(1<<5) && s.Raw(&e.Message)
+		}
+		return s.Unknown(key, cohereEventFields...)
+	})
+	return ok && s.End()
+}
+
+func fastCohereDelta(s *jsonscan.Scanner, d *cohereDelta, st *cohereFast) bool {
+	var seen jsonscan.Seen
+	return s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "message":
+			return seen.First(1<<0) && fastCohereMessage(s, &d.Message, st)
+		case "finish_reason":
+			return seen.First(1<<1) && s.String(&d.FinishReason, nil)
+		case "usage":
+			return seen.First(1<<2) && s.Raw(&d.Usage)
+		case "error":
+			return false
+		}
+		return s.Unknown(key, cohereDeltaFields...)
+	})
+}
+
+func fastCohereMessage(s *jsonscan.Scanner, m *cohereMessage, st *cohereFast) bool {
+	var seen jsonscan.Seen
+	return s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "content":
+			return seen.First(1<<0) && s.RawInto(&m.Content, &st.content)
+		case "tool_plan":
+			return seen.First(1<<1) && s.String(&m.ToolPlan, nil)
+		case "tool_calls":
+			return seen.First(1<<2) && s.RawInto(&m.ToolCalls, &st.toolCalls)
+		case "citations":
+			return seen.First(1<<3) && s.Raw(&m.Citations)
+		}
+		return s.Unknown(key, cohereMessageFields...)
+	})
+}
+
+// decodeFastCohereContent decodes delta.message.content (absent or null:
+// nothing) into c (zero on entry) as encoding/json would, or returns false.
+// With skipText the texts are only told empty or not.
+func decodeFastCohereContent(raw []byte, c *cohereContent, skipText bool) bool {
+	if len(raw) == 0 {
+		return true
+	}
+	s := jsonscan.New(raw)
+	var seen jsonscan.Seen
+	ok := s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "type":
+			return seen.First(1<<0) && s.String(&c.Type, internCohereType)
+		case "text":
+			return seen.First(1<<1) && s.Text(&c.Text, skipText)
+		case "thinking":
+			return seen.First(1<<2) && s.Text(&c.Thinking, skipText)
+		}
+		return s.Unknown(key, cohereContentFields...)
+	})
+	return ok && s.End()
+}
+
+// decodeFastCohereToolCall decodes delta.message.tool_calls (absent or
+// null: nothing) into t (zero on entry) as encoding/json would, or returns
+// false.
+func decodeFastCohereToolCall(raw []byte, t *cohereToolCall) bool {
+	if len(raw) == 0 {
+		return true
+	}
+	s := jsonscan.New(raw)
+	var seen jsonscan.Seen
+	ok := s.Object(func(key []byte) bool {
+		switch string(key) {
+		case "id":
+			return seen.First(1<<0) && s.String(&t.ID, nil)
+		case "function":
+			if !seen.First(1 << 1) {
+				return false
+			}
+			var fseen jsonscan.Seen
+			return s.Object(func(key []byte) bool {
+				switch string(key) {
+				case "name":
+					return fseen.First(1<<0) && s.String(&t.Function.Name, nil)
+				case "arguments":
+					return fseen.First(1<<1) && s.String(&t.Function.Arguments, nil)
+				}
+				return s.Unknown(key, cohereFunctionFields...)
+			})
+		}
+		return s.Unknown(key, cohereToolCallFields...)
+	})
+	return ok && s.End()
+}
+
+// internCohereType returns the constant for a known type name.
+func internCohereType(b []byte) string {
+	switch string(b) {
+	case "content-delta":
+		return "content-delta"
+	case "tool-call-delta":
+		return "tool-call-delta"
+	case "tool-plan-delta":
+		return "tool-plan-delta"
+	case "text":
+		return "text"
+	case "thinking":
+		return "thinking"
+	}
+	return string(b)
 }
