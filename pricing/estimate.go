@@ -44,18 +44,25 @@ type Usage struct {
 // so it adds to input_tokens too. An empty list: a part of a total, billed
 // with it, with no price of its own.
 var detailKeys = map[string][]string{
-	"server_tool_use.web_search_requests":      {"web_searches"},
-	"web_search_requests":                      {"web_searches"},
-	"cache_creation.ephemeral_5m_input_tokens": {"cache_write_5m_tokens"},
-	"cache_creation.ephemeral_1h_input_tokens": {"cache_write_1h_tokens"},
-	"ephemeral_5m_input_tokens":                {"cache_write_5m_tokens"},
-	"ephemeral_1h_input_tokens":                {"cache_write_1h_tokens"},
-	"prompt_tokens_details.audio_tokens":       {"input_audio_tokens"},
-	"completion_tokens_details.audio_tokens":   {"output_audio_tokens"},
-	"prompt_tokens_details.text_tokens":        {"input_text_tokens"},
-	"prompt_tokens_details.image_tokens":       {"input_image_tokens"},
-	"completion_tokens_details.text_tokens":    {"output_text_tokens"},
-	"completion_tokens_details.image_tokens":   {"output_image_tokens"},
+	"server_tool_use.web_search_requests": {"web_searches"},
+	"web_search_requests":                 {"web_searches"},
+	// OpenRouter's web plugin (server_tool_use_details in a chat usage).
+	"server_tool_use_details.web_search_requests": {"web_searches"},
+	// ... and its counts of the tool calls the model requested and
+	// OpenRouter executed, which are not billed themselves (the searches
+	// they make are, above).
+	"server_tool_use_details.tool_calls_requested": {},
+	"server_tool_use_details.tool_calls_executed":  {},
+	"cache_creation.ephemeral_5m_input_tokens":     {"cache_write_5m_tokens"},
+	"cache_creation.ephemeral_1h_input_tokens":     {"cache_write_1h_tokens"},
+	"ephemeral_5m_input_tokens":                    {"cache_write_5m_tokens"},
+	"ephemeral_1h_input_tokens":                    {"cache_write_1h_tokens"},
+	"prompt_tokens_details.audio_tokens":           {"input_audio_tokens"},
+	"completion_tokens_details.audio_tokens":       {"output_audio_tokens"},
+	"prompt_tokens_details.text_tokens":            {"input_text_tokens"},
+	"prompt_tokens_details.image_tokens":           {"input_image_tokens"},
+	"completion_tokens_details.text_tokens":        {"output_text_tokens"},
+	"completion_tokens_details.image_tokens":       {"output_image_tokens"},
 	// Anthropic's web fetch has no charge beyond the tokens it brings in
 	// (platform.claude.com, web fetch tool: "Web fetch usage has no
 	// additional charges beyond standard token costs").

@@ -87,6 +87,13 @@ func TestSummaryCostDetails(t *testing.T) {
 				{"type": "advisor_message", "model": "claude-nonesuch-9", "input_tokens": 10, "output_tokens": 1},
 			}),
 		}, true, 4800e-6 + 5100e-6, `left out of usd: the advisor_message pass of usage.iterations (model "claude-nonesuch-9" is not in the price table of 2026-09-23)`},
+		// OpenRouter's count of web searches in a chat usage, without its
+		// provider cost: gpt-4o (2.5 in, 10 per thousand searches), 1000
+		// in, one search. 1000×2.5; + 10/1000
+		{"openrouter web search", streamctx.Snapshot{
+			Provider: "openai", Model: str("gpt-4o"), InputTokens: 1000,
+			UsageDetails: details("server_tool_use_details.web_search_requests", 1, "server_tool_use_details.tool_calls_requested", 1),
+		}, false, 2500e-6 + 0.01, ""},
 		// A quantity the model has no price for is left out, and named:
 		// xAI's num_sources_used is no quantity the table knows. 1000×0.15 (gpt-4o-mini)
 		{"unpriced", streamctx.Snapshot{
