@@ -89,6 +89,22 @@ func TestRun(t *testing.T) {
 			stdin:  "data: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n",
 			stdout: "[OK] abc | m | openai\n      Total: n/a | in:0 out:0\n",
 		},
+		"latency_on_a_terminal_adds_the_content_rate": {
+			args:  []string{"summarize", "--latency", "--color", "never"},
+			stdin: "data: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}\n\ndata: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}\n\ndata: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}\n\ndata: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}\n\ndata: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}\n\ndata: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":5}}\n\ndata: [DONE]\n\n",
+			live:  true,
+			tty:   true,
+			// One content event a read, 10ms apart (the scripted clock),
+			// then the finish chunk and [DONE]: 80ms in all.
+			stdout: "[OK] abc | m | openai | TTFB: 10ms\n      Total: 80ms | in:3 out:5\n      TTFT: 10ms | TPOT: 10ms | p99 gap: 10ms\n" +
+				"      rate:      █    █    █    █    █               (content events over 80ms)\n",
+		},
+		"latency_piped_has_no_sparkline": {
+			args:   []string{"summarize", "--latency"},
+			stdin:  "data: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}\n\ndata: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}\n\ndata: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}\n\ndata: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}\n\ndata: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}\n\ndata: {\"id\":\"chatcmpl-abc\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":5}}\n\ndata: [DONE]\n\n",
+			live:   true,
+			stdout: "[OK] abc | m | openai | TTFB: 10ms\n      Total: 80ms | in:3 out:5\n      TTFT: 10ms | TPOT: 10ms | p99 gap: 10ms\n",
+		},
 		"report_to_a_terminal_asks_for_a_file": {
 			args:   []string{"report", anthropicText},
 			tty:    true,

@@ -41,7 +41,7 @@ An event's time is the arrival of the read that completed it.`
 func bindLatency(c *cobra.Command, show *bool, stall *time.Duration) {
 	c.Long += latencyHelp
 	*stall = streamctx.DefaultStall
-	c.Flags().BoolVar(show, "latency", false, "add a third line to the two-line summary: TTFT, TPOT and p99 gap")
+	c.Flags().BoolVar(show, "latency", false, "add a third line to the two-line summary: TTFT, TPOT and p99 gap (and, on a terminal, a fourth: the content rate over time)")
 	c.Flags().Var((*positiveDuration)(stall), "stall", "count gaps between content events longer than this as stalls")
 }
 

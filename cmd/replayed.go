@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sseinspect/sseinspect/parser"
+	"github.com/sseinspect/sseinspect/report"
 	"github.com/sseinspect/sseinspect/sse"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
@@ -19,6 +20,9 @@ type replayed struct {
 	// keptBytes is the memory its text and tool calls take
 	// (streamctx.Options.OnKeep), when a membudget.Budget counts it.
 	keptBytes int64
+	// rate, when not nil, has the times of the content events, for the
+	// sparkline of summarize --latency on a terminal.
+	rate *report.RateRecorder
 	// readErr, when not nil, is the error that stopped reading after
 	// events were read: only what came before is reported. noted says
 	// that printNote said so.

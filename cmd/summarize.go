@@ -3,11 +3,13 @@ package cmd
 import (
 	"runtime"
 	"sync/atomic"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sseinspect/sseinspect/membudget"
 	"github.com/sseinspect/sseinspect/report"
+	"github.com/sseinspect/sseinspect/sse"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
 
@@ -114,12 +116,12 @@ func (o *summarizeOptions) run(env *Env, set func(flag string) bool, args []stri
 		totals.Add(&c.snap, c.code() != ExitOK)
 		if o.json {
 			c.printNote(env)
-			return c.code(), o.print(env, &c.snap, useColor)
+			return c.code(), o.print(env, c, useColor)
 		}
 		// For people, the warnings (the read error among them) follow
 		// the summary on stderr: without them, what makes the exit
 		// status 1 would be invisible.
-		if err := o.print(env, &c.snap, useColor); err != nil {
+		if err := o.print(env, c, useColor); err != nil {
 			return ExitError, err
 		}
 		return c.code(), report.Warnings(env.Stderr, c.name, &c.snap)
@@ -145,7 +147,25 @@ func (o *summarizeOptions) replayKept(env *Env, in *input, budget *membudget.Bud
 			budget.Keep(int64(n))
 		}
 	}
-	c, err := o.replayNoting(env, in, opts, true)
+	// The sparkline of the content rate: for people, on a terminal only.
+	var rate *report.RateRecorder
+	var watch watcher
+	if o.latency && !o.json && env.StdoutIsTerminal {
+		watch = func(sc *streamctx.Context, start time.Time) func(*sse.Event) {
+			if start.IsZero() {
+				return nil // the events have no times
+			}
+			rate = report.NewRateRecorder(4096)
+			seen := 0
+			return func(ev *sse.Event) {
+				if n := sc.ContentEvents(); n > seen {
+					seen = n
+					rate.Add(float64(ev.At.Sub(start).Microseconds()) / 1000)
+				}
+			}
+		}
+	}
+	c, err := o.replayWatched(env, in, opts, true, watch)
 	if err != nil {
 		if budget != nil {
 			budget.Keep(-kept.Load())
@@ -153,18 +173,23 @@ func (o *summarizeOptions) replayKept(env *Env, in *input, budget *membudget.Bud
 		return nil, err
 	}
 	c.keptBytes = kept.Load()
+	c.rate = rate
 	return c, nil
 }
 
 // print prints the summary of one capture.
-func (o *summarizeOptions) print(env *Env, s *streamctx.Snapshot, useColor bool) error {
+func (o *summarizeOptions) print(env *Env, c *replayed, useColor bool) error {
+	s := &c.snap
 	if o.json {
 		return report.JSON(env.Stdout, s)
 	}
 	if err := report.Summary(env.Stdout, s, useColor); err != nil || !o.latency {
 		return err
 	}
-	return report.Latency(env.Stdout, s)
+	if err := report.Latency(env.Stdout, s); err != nil || c.rate == nil || s.Latency.TotalMs == nil {
+		return err
+	}
+	return c.rate.Sparkline(env.Stdout, *s.Latency.TotalMs)
 }
 
 func (o *summarizeOptions) runGolden(env *Env, args []string) error {
