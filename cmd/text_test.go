@@ -62,3 +62,20 @@ func TestTextOfAFailedStreamSaysWhy(t *testing.T) {
 		assert.Equal(t, c.stderr, errb.String(), name)
 	}
 }
+
+// TestEventsEscapeControls: the human output of events shows the control
+// characters of an event's type, id and data escaped (an OSC in the data
+// used to reach the terminal); --json stays exact.
+func TestEventsEscapeControls(t *testing.T) {
+	t.Parallel()
+	in := "event: x\x1b[31m\nid: 1\x07\ndata: \x1b]0;pwned\x07\ndata: second\tline\n\n"
+	var out, errb bytes.Buffer
+	code := cmd.Run([]string{"events"}, cmd.Env{Stdin: bytes.NewReader([]byte(in)), Stdout: &out, Stderr: &errb})
+	assert.Equal(t, 0, code, errb.String())
+	assert.Equal(t, `line 1 event: x\x1b[31m id: 1\x07`+"\n"+`  \x1b]0;pwned\x07`+"\n"+`  second\tline`+"\n", out.String())
+
+	out.Reset()
+	code = cmd.Run([]string{"events", "--json"}, cmd.Env{Stdin: bytes.NewReader([]byte(in)), Stdout: &out, Stderr: &errb})
+	assert.Equal(t, 0, code, errb.String())
+	assert.Contains(t, out.String(), `"data":"\u001b]0;pwned\u0007\nsecond\tline"`)
+}

@@ -158,16 +158,16 @@ type Event struct {
 func EventJSON(w io.Writer, e *Event) error { return encode(w, e, "") }
 
 // EventText writes e for people: a header line, then the data lines
-// indented, then a blank line.
+// indented (no blank line after them).
 func EventText(w io.Writer, e *Event) error {
 	var b strings.Builder
 	b.WriteString("line ")
 	b.WriteString(strconv.Itoa(e.Line))
 	b.WriteString(" event: ")
-	b.WriteString(e.Event)
+	b.WriteString(escapeControls(e.Event))
 	if e.ID != "" {
 		b.WriteString(" id: ")
-		b.WriteString(e.ID)
+		b.WriteString(escapeControls(e.ID))
 	}
 	if e.Retry != nil {
 		b.WriteString(" retry: ")
@@ -182,9 +182,11 @@ func EventText(w io.Writer, e *Event) error {
 		b.WriteString(" (incomplete)")
 	}
 	b.WriteByte('\n')
+	// From the capture: control characters escaped (escapeControls), so
+	// that the data cannot drive the terminal; events --json is exact.
 	for _, l := range strings.Split(e.Data, "\n") {
 		b.WriteString("  ")
-		b.WriteString(l)
+		b.WriteString(escapeControls(l))
 		b.WriteByte('\n')
 	}
 	_, err := io.WriteString(w, b.String())
