@@ -145,6 +145,28 @@ func TestReportInBrowser(t *testing.T) {
 		assert.Empty(t, p.problems)
 		assert.Empty(t, p.requests)
 	})
+	// Real captures of other formats: the page's event count and marks
+	// are the capture's.
+	for _, name := range []string{
+		"gemini/thoughts.sse",
+		"openai/responses-reasoning-summary.sse",
+		"bedrock/converse-stream-nova-code-interpreter-and-tool-use.eventstream",
+	} {
+		t.Run("real_"+strings.NewReplacer("/", "_", ".", "_").Replace(name), func(t *testing.T) {
+			in, err := os.ReadFile("../testdata/captures/" + name)
+			require.NoError(t, err)
+			c := replay(t, name, in, htmlreport.OneCapture)
+			p := openReport(t, render(t, c), func(ctx context.Context) {
+				assert.Equal(t, c.Events, eval[int](t, ctx, `+document.querySelector("section.capture").dataset.events`))
+				assert.Equal(t, min(c.Events, htmlreport.OneCapture.Rows), eval[int](t, ctx, `document.querySelectorAll("table.events tbody tr").length`))
+				assert.Equal(t, len(c.ToolCalls), eval[int](t, ctx, `document.querySelectorAll('.timeline [data-kind="tool call"]').length`))
+				assert.Equal(t, len(c.Snap.ServerToolCalls), eval[int](t, ctx, `document.querySelectorAll('.timeline [data-kind="server tool call"]').length`))
+				assert.Equal(t, c.Thinking[0] >= 0, eval[bool](t, ctx, `!!document.querySelector('.timeline .phase[data-kind="reasoning"]')`))
+			})
+			assert.Empty(t, p.problems)
+			assert.Empty(t, p.requests)
+		})
+	}
 	t.Run("timed_marks_and_milestones", func(t *testing.T) {
 		evs, ms := reasoningAnswerTool()
 		c := replay(t, "hand-made timed stream", timed(t, evs, ms, 3400), htmlreport.OneCapture)

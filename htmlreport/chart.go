@@ -85,14 +85,16 @@ func newTimeline(c *Capture) timeline {
 		maxY = 1
 	}
 	sx := func(x float64) float64 { return round2(t.Left + x/maxX*t.PlotW) }
-	sy := func(y int) float64 { return round2(t.Bottom - float64(y)/float64(maxY)*t.PlotH) }
+	sy := func(y float64) float64 { return round2(t.Bottom - y/float64(maxY)*t.PlotH) }
 	var b, th strings.Builder
 	fmt.Fprintf(&b, "M%s %s", num(sx(0)), num(sy(0)))
 	fmt.Fprintf(&th, "M%s %s", num(sx(0)), num(sy(0)))
+	// Bytes are whole: no tick between two of them.
+	yTicks := niceTicks(float64(maxY), min(4, maxY))
 	// Steps: the output stays level until the event that adds to it.
 	for _, p := range c.Points {
-		fmt.Fprintf(&b, "H%sV%s", num(sx(p.X)), num(sy(p.Output())))
-		fmt.Fprintf(&th, "H%sV%s", num(sx(p.X)), num(sy(p.Thinking)))
+		fmt.Fprintf(&b, "H%sV%s", num(sx(p.X)), num(sy(float64(p.Output()))))
+		fmt.Fprintf(&th, "H%sV%s", num(sx(p.X)), num(sy(float64(p.Thinking))))
 	}
 	t.Path = b.String()
 	if c.Thinking[0] >= 0 {
@@ -109,8 +111,8 @@ func newTimeline(c *Capture) timeline {
 		t.XTicks = append(t.XTicks, tick{sx(v), axisLabel(v, unit)})
 	}
 	t.YLabel = "output bytes (text and reasoning)"
-	for _, v := range niceTicks(float64(maxY), 4) {
-		t.YTicks = append(t.YTicks, tick{sy(int(v)), axisLabel(v, "")})
+	for _, v := range yTicks {
+		t.YTicks = append(t.YTicks, tick{sy(v), axisLabel(v, "")})
 	}
 	if c.Timed {
 		l := c.Snap.Latency

@@ -163,7 +163,7 @@ func facts(c *Capture) []fact {
 		{"format", s.Format},
 		{"provider", s.Provider},
 		{"model", str(s.Model)},
-		{"request id", s.RequestID},
+		{"request id", orNA(s.RequestID)},
 		{"response id", str(s.ResponseID)},
 		{"stop reason", str(s.StopReason)},
 	}
@@ -199,6 +199,13 @@ func facts(c *Capture) []fact {
 		f[i].Value = vis(f[i].Value)
 	}
 	return f
+}
+
+func orNA(s string) string {
+	if s == "" {
+		return "n/a"
+	}
+	return s
 }
 
 func msText(v *float64) string {

@@ -240,3 +240,15 @@ func TestReportMany(t *testing.T) {
 		assert.Contains(t, html, fmt.Sprintf(`<a href="#capture-%d">`, i+1))
 	}
 }
+
+// The output axis counts whole bytes: a stream with no text has ticks 0
+// and 1, not 0.5.
+func TestTimelineTicksAreWholeBytes(t *testing.T) {
+	t.Parallel()
+	in, err := os.ReadFile("../testdata/captures/bedrock/converse-stream-nova-code-interpreter-and-tool-use.eventstream")
+	require.NoError(t, err)
+	var out bytes.Buffer
+	require.NoError(t, htmlreport.Write(&out, []*htmlreport.Capture{replay(t, "x", in, htmlreport.OneCapture)}))
+	assert.NotContains(t, out.String(), `text-anchor="end">0.5</text>`)
+	assert.Contains(t, out.String(), `text-anchor="end">1</text>`)
+}
