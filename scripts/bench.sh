@@ -3,8 +3,13 @@
 #
 #   1. go test -bench over ./sse ./parser ./cmd, -count 6, summarized by
 #      benchstat;
-#   2. `wc -l` vs `sseinspect summarize` on a generated capture of each
-#      format, best of 5 runs each, in MB/s and as a ratio;
+#   2. `wc -l`, the floor (internal/benchgen/cmd/sseinspect-floor: split
+#      lines with bytes.IndexByte; the same plus validating every data:
+#      payload as JSON with encoding/json.Valid, and with internal/jsonscan)
+#      and `sseinspect summarize` (two-line and --json) on a generated
+#      capture of each format, best of 5 runs each, in MB/s and as ratios
+#      from the same run; with BASE=<commit>, also summarize and --json
+#      built at that commit, on the same files;
 #   3. peak RSS of `sseinspect summarize` (3 runs) and of summarize --json
 #      (2 runs) on a generated 1 GiB capture of each format, the latter
 #      also as MiB beyond the text, thinking and tool arguments it prints.
@@ -13,7 +18,8 @@
 # generated captures are deleted at exit. Results go to $RESULTS (default: a
 # new /tmp/sseinspect-bench.* directory, kept). Knobs (environment): COUNT
 # (6), SIZE (256MiB), BIG (1GiB), RUNS (5), BENCH (.), PKGS ("./sse
-# ./parser ./cmd"), SKIP_GOTEST=1, SKIP_RSS=1.
+# ./parser ./cmd"), SKIP_GOTEST=1, SKIP_RSS=1, BASE (a commit to compare
+# with, built from `git archive`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,6 +50,13 @@ log "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff
 log "== build"
 go build -o "$work/sseinspect" .
 go build -o "$work/benchgen" ./internal/benchgen/cmd/sseinspect-benchgen
+go build -o "$work/floor" ./internal/benchgen/cmd/sseinspect-floor
+if [ -n "${BASE:-}" ]; then
+  log "base for comparison: $BASE ($(git log -1 --format='%h %s' "$BASE"))"
+  mkdir -p "$work/base/src"
+  git archive "$BASE" | tar -x -C "$work/base/src"
+  (cd "$work/base/src" && go build -o "$work/base/sseinspect" .)
+fi
 
 log "== generate $SIZE per format"
 for f in $FORMATS; do
@@ -84,19 +97,45 @@ best_of() {
   done
 }
 
-log "== wc -l vs sseinspect summarize, best of $RUNS, files of $SIZE (page cache warm)"
-log "$(printf '%-17s %12s %10s %10s %14s %10s %7s %5s' format bytes wc_s wc_MB/s summarize_s sum_MB/s ratio exit)"
+# mbs BYTES SECONDS prints the throughput in MB/s (decimal).
+mbs() { calc "$1 / $2 / 1000000"; }
+
+log "== wc -l, the floor and sseinspect summarize, best of $RUNS, files of $SIZE (page cache warm)"
+log "floor_lines: sseinspect-floor (bytes.IndexByte line split, 1 MiB reads);"
+log "floor_std / floor_scan: the same, and every data: payload validated with"
+log "encoding/json.Valid / internal/jsonscan's Skip. ratios: summarize's time"
+log "over wc -l's (x); summarize's throughput as a share of each floor's."
+log "$(printf '%-17s %8s %8s %8s %8s %8s %8s %6s %7s %7s %7s %5s' format 'wc MB/s' 'lines' 'std' 'scan' 'sum' 'json' 'sum/wc' '%lines' '%std' '%scan' exit)"
 for f in $FORMATS; do
   file="$work/$f.sse"
   bytes=$(stat -c %s "$file")
   cat "$file" >/dev/null
   best_of "$RUNS" wc -l "$file"
   wc_s=$best
+  best_of "$RUNS" "$work/floor" -validate none "$file"
+  lines_s=$best
+  best_of "$RUNS" "$work/floor" -validate std "$file"
+  std_s=$best
+  best_of "$RUNS" "$work/floor" -validate jsonscan "$file"
+  scan_s=$best
   best_of "$RUNS" "$work/sseinspect" summarize "$file"
   sum_s=$best
-  wc_mbs=$(calc "$bytes / $wc_s / 1000000")
-  sum_mbs=$(calc "$bytes / $sum_s / 1000000")
-  log "$(printf '%-17s %12d %10.4f %10.0f %14.4f %10.1f %6.1f%% %5d' "$f" "$bytes" "$wc_s" "$wc_mbs" "$sum_s" "$sum_mbs" "$(calc "100 * $sum_mbs / $wc_mbs")" "$rc")"
+  sum_rc=$rc
+  best_of "$RUNS" "$work/sseinspect" summarize --json "$file"
+  json_s=$best
+  [ "$rc" = 0 ] || sum_rc=$rc
+  log "$(printf '%-17s %8.0f %8.0f %8.0f %8.0f %8.0f %8.0f %5.1fx %6.1f%% %6.1f%% %6.1f%% %5d' "$f" \
+    "$(mbs "$bytes" "$wc_s")" "$(mbs "$bytes" "$lines_s")" "$(mbs "$bytes" "$std_s")" "$(mbs "$bytes" "$scan_s")" \
+    "$(mbs "$bytes" "$sum_s")" "$(mbs "$bytes" "$json_s")" "$(calc "$sum_s / $wc_s")" \
+    "$(calc "100 * $lines_s / $sum_s")" "$(calc "100 * $std_s / $sum_s")" "$(calc "100 * $scan_s / $sum_s")" "$sum_rc")"
+  if [ -n "${BASE:-}" ]; then
+    best_of "$RUNS" "$work/base/sseinspect" summarize "$file"
+    bsum_s=$best
+    best_of "$RUNS" "$work/base/sseinspect" summarize --json "$file"
+    bjson_s=$best
+    log "$(printf '  at %-14s %8s %8s %8s %8s %8.0f %8.0f   this commit: summarize %.2fx, --json %.2fx the speed of %s (exit %d)' "$BASE" '' '' '' '' \
+      "$(mbs "$bytes" "$bsum_s")" "$(mbs "$bytes" "$bjson_s")" "$(calc "$bsum_s / $sum_s")" "$(calc "$bjson_s / $json_s")" "$BASE" "$rc")"
+  fi
 done
 
 # peak_rss CMD...: runs CMD (stdout discarded) and prints its peak RSS in
