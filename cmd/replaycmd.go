@@ -31,7 +31,10 @@ each part at the time it arrived when it was recorded: the first byte after
 the recorded TTFB, each line when it arrived, the end at the recorded total.
 --speed 2 plays it twice as fast; --speed max writes it at once (which is
 also how to get the original bytes back: they are exactly the recorded
-ones). A capture without timing is written at once.
+ones). A capture without timing is written at once. A recorded time more
+than a day after the one before cannot be right (an edited or damaged
+capture): replay fails at once (exit 2) instead of waiting for it, but
+with --speed max.
 
 With --listen ADDR, serve the stream over HTTP instead, to every request
 (any method, any path) anew, as text/event-stream, flushing each part as it

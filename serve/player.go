@@ -61,6 +61,9 @@ func (p *Player) play(ctx context.Context, w io.Writer, flush func(), warn io.Wr
 	timed := !c.Start.IsZero()
 	if c.Head != nil {
 		if timed {
+			if err := checkGap(0, c.FirstByte().Sub(c.Start)); err != nil && p.Speed != 0 {
+				return fmt.Errorf("%s: %w", p.Path, err)
+			}
 			if err := p.due(ctx, t0, c.FirstByte().Sub(c.Start)); err != nil {
 				return err
 			}
@@ -89,8 +92,15 @@ func (p *Player) play(ctx context.Context, w io.Writer, flush func(), warn io.Wr
 // done.
 func (p *Player) playTimed(ctx context.Context, t0 time.Time, w io.Writer, flush func(), c *capture.Capture) error {
 	buf := make([]byte, 64<<10)
+	var last time.Duration
 	for {
 		n, at, err := c.ReadTimed(buf)
+		if p.Speed != 0 { // with no waiting, any time plays at once
+			if gerr := checkGap(last, at.Sub(c.Start)); gerr != nil {
+				return fmt.Errorf("%s: %w", p.Path, gerr)
+			}
+			last = max(last, at.Sub(c.Start))
+		}
 		if n > 0 {
 			if err := p.due(ctx, t0, at.Sub(c.Start)); err != nil {
 				return err
@@ -158,8 +168,39 @@ func (p *Player) Check() error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", p.Path, err)
 	}
-	if _, err := io.Copy(io.Discard, c); err != nil {
-		return fmt.Errorf("%s: %w", p.Path, err)
+	buf := make([]byte, 64<<10)
+	var last time.Duration
+	for {
+		_, at, err := c.ReadTimed(buf)
+		if !c.Start.IsZero() && p.Speed != 0 {
+			if gerr := checkGap(last, at.Sub(c.Start)); gerr != nil {
+				return fmt.Errorf("%s: %w", p.Path, gerr)
+			}
+			last = max(last, at.Sub(c.Start))
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.Path, err)
+		}
+	}
+}
+
+// MaxGap is the longest wait between two recorded times that a play
+// takes: a recording that waits more than a day cannot be right (an
+// edited or damaged capture), and playing it would hang for that long.
+const MaxGap = 24 * time.Hour
+
+// ErrImplausibleTime is the error (wrapped) of a capture with a recorded
+// time more than MaxGap after the one before; --speed max plays it.
+var ErrImplausibleTime = errors.New("a recorded time cannot be right")
+
+// checkGap fails when at, a recorded offset, is more than MaxGap after
+// last, the latest before it.
+func checkGap(last, at time.Duration) error {
+	if at-last > MaxGap {
+		return fmt.Errorf("%w: %v after the one before (%v), more than a day (--speed max plays it at once)", ErrImplausibleTime, at-last, last)
 	}
 	return nil
 }

@@ -121,3 +121,34 @@ func TestPlayWritesTheHead(t *testing.T) {
 	assert.Equal(t, []string{"20ms HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n", "30ms data: a\n\n"}, w.writes)
 	assert.Equal(t, 40*time.Millisecond, clock.t.Sub(w.t0))
 }
+
+// TestPlayRefusesAnImplausibleGap: a recorded time more than a day after
+// the one before (an edited or damaged capture) cannot be right: Play and
+// Check fail at once instead of waiting for it (a time of 10^12 ms used to
+// hang replay for 31 years); --speed max, which does not wait, plays it.
+func TestPlayRefusesAnImplausibleGap(t *testing.T) {
+	t.Parallel()
+	for name, capture := range map[string]string{
+		"between lines": ":sseinspect-timed v1 start=2026-03-04T05:06:07Z\n:sseinspect-t 0.000\ndata: a\n\n" +
+			":sseinspect-t 90000000.000\ndata: b\n\n:sseinspect-end 90000001.000\n",
+		"to the end": ":sseinspect-timed v1 start=2026-03-04T05:06:07Z\n:sseinspect-t 0.000\ndata: a\n\n" +
+			":sseinspect-end 1000000000000.000\n",
+		"first byte of a head": ":sseinspect-timed v1 start=2026-03-04T05:06:07Z\n:sseinspect-t 100000000.000\nHTTP/1.1 200 OK\r\n\r\n" +
+			":sseinspect-t 100000001.000\ndata: a\n\n:sseinspect-end 100000002.000\n",
+	} {
+		path := writeCapture(t, capture)
+		clock := &fakeTime{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+		p := &serve.Player{Path: path, Speed: 1, Now: clock.now, Wait: clock.wait}
+		err := p.Play(context.Background(), &strings.Builder{}, nil)
+		require.ErrorIs(t, err, serve.ErrImplausibleTime, name)
+		assert.Contains(t, err.Error(), "more than a day", name)
+		for _, w := range clock.waits {
+			assert.LessOrEqual(t, w, serve.MaxGap, "%s: no wait for it", name)
+		}
+		require.ErrorIs(t, p.Check(), serve.ErrImplausibleTime, name)
+
+		p.Speed = 0
+		require.NoError(t, p.Play(context.Background(), &strings.Builder{}, nil), name)
+		require.NoError(t, p.Check(), name)
+	}
+}
