@@ -175,14 +175,18 @@ func (r *Recorder) OnEvent(ev *sse.Event) {
 		}
 	}
 	r.point(Point{X: x, Text: text, Thinking: think})
-	typ := ev.TypeName()
-	if _, ok := r.types[typ]; ok || len(r.types) < maxTypes {
-		if !ok {
+	// The type's string is made once per type, not per event.
+	if n, ok := r.types[string(ev.Type)]; ok {
+		r.types[string(ev.Type)] = n + 1
+	} else if len(r.types) < maxTypes {
+		typ := ev.TypeName()
+		if _, ok := r.types[typ]; !ok {
 			r.typeOrder = append(r.typeOrder, typ)
 		}
 		r.types[typ]++
 	}
 	if len(r.rows) < r.limits.Rows {
+		typ := ev.TypeName()
 		rx := -1.0
 		if r.Timed() {
 			rx = x
