@@ -38,6 +38,11 @@ func TestDataAfterTheEndIsWarnedInEveryFormat(t *testing.T) {
 		{"gemini/thoughts.sse", "gemini"},
 		{"gemini/text-crlf.sse", "gemini"},
 		{"vertex-ai/flex-tier-thoughts.sse", "gemini"},
+		// Chat without [DONE]: its end is the finish_reason, and what adds
+		// to the answer after it is after the end (softEnder).
+		{"perplexity/chat-citations-search-results-cost.sse", "openai-chat"},
+		{"azure-openai/chat-prompt-filter-results.sse", "openai-chat"},
+		{"openai/chat-moderation-chunk-after-usage.sse", "openai-chat"},
 	} {
 		t.Run(c.capture, func(t *testing.T) {
 			t.Parallel()
@@ -54,4 +59,23 @@ func TestDataAfterTheEndIsWarnedInEveryFormat(t *testing.T) {
 			assert.Regexp(t, `^line \d+: data after the end of the stream \(line \d+\) was read anyway: two streams concatenated\?$`, got[0])
 		})
 	}
+}
+
+// TestChunksAfterTheFinishReasonThatAddNothing: after the finish_reason of
+// a chat stream without [DONE], a usage chunk or a chunk with an empty
+// delta is part of the stream, not data after its end.
+func TestChunksAfterTheFinishReasonThatAddNothing(t *testing.T) {
+	t.Parallel()
+	chunk := func(body string) string {
+		return `data: {"id":"c","object":"chat.completion.chunk","model":"m",` + body + "}\n\n"
+	}
+	in := chunk(`"choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":"stop"}]`) +
+		chunk(`"choices":[{"index":0,"delta":{"content":""}}]`) +
+		chunk(`"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":1}`)
+	s := mustSummarize(t, in, "")
+	assert.Empty(t, afterEnd(s.Warnings))
+	assert.Equal(t, "Hi", s.Text)
+
+	s = mustSummarize(t, in+chunk(`"choices":[{"index":0,"delta":{"content":" again"}}]`), "")
+	assert.Equal(t, []string{"line 7: data after the end of the stream (line 1) was read anyway: two streams concatenated?"}, afterEnd(s.Warnings))
 }

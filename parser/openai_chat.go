@@ -308,6 +308,9 @@ var (
 )
 
 // Event handles one SSE event.
+// Ended: a finish_reason on choice 0 (see softEnder).
+func (p *openAIChat) Ended() bool { return p.finished }
+
 func (p *openAIChat) Event(sc *streamctx.Context, ev *sse.Event) {
 	data := bytes.TrimSpace(ev.Data)
 	switch typ := string(ev.Type); typ {

@@ -56,6 +56,16 @@ type trailer interface {
 	Trailer(ev *sse.Event) bool
 }
 
+// softEnder is implemented by the parsers of formats whose stream may end
+// without an end marker, its end known only at the end of input (an
+// OpenAI chat stream without [DONE]): Ended says that the answer has
+// finished (a finish_reason on choice 0). After it, an event that adds
+// text, thinking or a tool call is data after the end of the stream;
+// other events (usage, moderation or filter chunks) are not.
+type softEnder interface {
+	Ended() bool
+}
+
 // Format describes one wire format. Each format's file declares its Format;
 // the formats table lists them.
 type Format struct {

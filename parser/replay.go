@@ -165,6 +165,9 @@ type replayer struct {
 	// afterEnd says that data after it was warned about.
 	endLine  int
 	afterEnd bool
+	// softEndLine is the line of the event after which a softEnder's
+	// answer had finished (see softEnder).
+	softEndLine int
 }
 
 // saw asks detection about ev until it tells a format, for at most
@@ -273,13 +276,34 @@ func (rp *replayer) dispatch(ev *sse.Event) {
 		rp.sc.Warn("line %d: the input ended inside this event (no blank line after it); it was read anyway", ev.Line)
 	}
 	rp.afterTheEnd(ev)
+	se, soft := rp.parser.(softEnder)
+	soft = soft && rp.endLine == 0 && !rp.afterEnd
+	var before int
+	if soft && se.Ended() {
+		before = rp.content()
+	}
 	rp.parser.Event(rp.sc, ev)
+	if soft && se.Ended() {
+		switch {
+		case rp.softEndLine == 0:
+			rp.softEndLine = ev.Line
+		case rp.content() != before:
+			rp.afterEnd = true
+			rp.sc.Warn("line %d: data after the end of the stream (line %d) was read anyway: two streams concatenated?", ev.Line, rp.softEndLine)
+		}
+	}
 	if rp.endLine == 0 && rp.sc.Complete() {
 		rp.endLine = ev.Line
 	}
 	if rp.onEvent != nil {
 		rp.onEvent(ev)
 	}
+}
+
+// content measures what the answer holds: its text, thinking and tool
+// calls, to tell whether an event added to it.
+func (rp *replayer) content() int {
+	return rp.sc.TextLen() + rp.sc.ThinkingLen() + len(rp.sc.ToolCalls())
 }
 
 // afterTheEnd warns, once, about an event that comes after the stream
