@@ -219,6 +219,7 @@ func (p *gemini) Event(sc *streamctx.Context, ev *sse.Event) {
 	p.fast.skipText = !sc.CollectsText()
 	var err error
 	if !decodeFastGemini(data, &p.chunk, &p.fast) {
+		p.fast.usageOK = false
 		p.chunk = geminiEnvelope{}
 		err = json.Unmarshal(data, &p.chunk)
 	}
@@ -385,7 +386,11 @@ func (p *gemini) usageMetadata(sc *streamctx.Context, ev *sse.Event, raw json.Ra
 		return
 	}
 	p.usage = geminiUsage{}
-	if !decodeFastGeminiUsage(raw, &p.usage, &p.counts) {
+	switch {
+	case p.fast.usageOK:
+		// Decoded as the chunk was scanned (fastGeminiUsageMember).
+		p.usage = p.fast.u
+	case !decodeFastGeminiUsage(raw, &p.usage, &p.counts):
 		p.usage = geminiUsage{}
 		if err := json.Unmarshal(raw, &p.usage); err != nil {
 			sc.BadEvent(ev.Line, geminiWhat, geminiDecodeError("usageMetadata", err))
@@ -460,7 +465,13 @@ type geminiFast struct {
 	callArgs  json.RawMessage
 	parts     []geminiPart
 	usage     json.RawMessage
-	taken     uint8 // the storage that holds this chunk's values
+	// usageOK is set when the chunk's usageMetadata was an object and was
+	// decoded into u (its pointers into counts) while the chunk was
+	// scanned, so that it is not scanned a second time (issue 16).
+	usageOK bool
+	u       geminiUsage
+	counts  [4]int64
+	taken   uint8 // the storage that holds this chunk's values
 }
 
 const (
@@ -500,12 +511,13 @@ func decodeFastGemini(data []byte, r *geminiEnvelope, st *geminiFast) bool {
 	s := jsonscan.New(data)
 	var seen jsonscan.Seen
 	st.taken = 0
+	st.usageOK = false
 	ok := s.Object(func(key []byte) bool {
 		switch string(key) {
 		case "candidates":
 			return seen.First(1<<0) && fastGeminiCandidates(&s, &r.Candidates, st)
 		case "usageMetadata":
-			return seen.First(1<<1) && s.RawInto(&r.UsageMetadata, &st.usage)
+			return seen.First(1<<1) && fastGeminiUsageMember(&s, &r.UsageMetadata, st)
 		case "modelVersion":
 			return seen.First(1<<2) && s.String(&r.ModelVersion, func(b []byte) string { return jsonscan.Same(b, &st.model) })
 		case "responseId":
@@ -668,6 +680,33 @@ func internGeminiFinish(b []byte) string {
 // pointers point into *store, valid until the next call.
 func decodeFastGeminiUsage(data []byte, u *geminiUsage, store *[4]int64) bool {
 	s := jsonscan.New(data)
+	return fastGeminiUsage(&s, u, store) && s.End()
+}
+
+// fastGeminiUsageMember reads the usageMetadata member of a chunk: its
+// bytes into *raw (st.usage's storage, as RawInto), and, when it is an
+// object that decodeFastGeminiUsage takes, its counts into st.u in the same
+// pass (st.usageOK). Any other value is only validated, for usageMetadata
+// to decode or warn about as before; an object that the fast path does not
+// take gives up on the chunk, which encoding/json then decodes.
+func fastGeminiUsageMember(s *jsonscan.Scanner, raw *json.RawMessage, st *geminiFast) bool {
+	start := s.Offset()
+	if s.Peek() == '{' {
+		st.u = geminiUsage{}
+		if !fastGeminiUsage(s, &st.u, &st.counts) {
+			return false
+		}
+		st.usageOK = true
+	} else if !s.Skip() {
+		return false
+	}
+	st.usage = append(st.usage[:0], s.Since(start)...)
+	*raw = st.usage
+	return true
+}
+
+// fastGeminiUsage is decodeFastGeminiUsage of the value at s.
+func fastGeminiUsage(s *jsonscan.Scanner, u *geminiUsage, store *[4]int64) bool {
 	var seen jsonscan.Seen
 	field := func(bit uint32, dst **int64) bool {
 		if !seen.First(1 << bit) {
@@ -681,7 +720,7 @@ func decodeFastGeminiUsage(data []byte, u *geminiUsage, store *[4]int64) bool {
 		*dst = p
 		return s.Int64(p)
 	}
-	ok := s.Object(func(key []byte) bool {
+	return s.Object(func(key []byte) bool {
 		switch string(key) {
 		case "promptTokenCount":
 			return field(0, &u.PromptTokenCount)
@@ -694,5 +733,4 @@ func decodeFastGeminiUsage(data []byte, u *geminiUsage, store *[4]int64) bool {
 		}
 		return s.Unknown(key, "promptTokenCount", "candidatesTokenCount", "thoughtsTokenCount", "cachedContentTokenCount")
 	})
-	return ok && s.End()
 }

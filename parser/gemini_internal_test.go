@@ -49,7 +49,23 @@ func FuzzFastGemini(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkFast(t, data, decodeFastGeminiTwice)
 		checkFast(t, data, decodeFastGeminiUsageFresh)
+		checkFastGeminiUsageInPassing(t, data)
 	})
+}
+
+// checkFastGeminiUsageInPassing holds the usage that decodeFastGemini
+// decodes while it scans a chunk to encoding/json's decoding of the
+// chunk's usageMetadata.
+func checkFastGeminiUsageInPassing(t *testing.T, data []byte) {
+	t.Helper()
+	var st geminiFast
+	var r geminiEnvelope
+	if !decodeFastGemini(data, &r, &st) || !st.usageOK {
+		return
+	}
+	var want geminiUsage
+	require.NoError(t, json.Unmarshal(r.UsageMetadata, &want), "%s", data)
+	assert.Equal(t, want, st.u, "%s", data)
 }
 
 // TestFastGeminiTaken: the fast paths decode the text chunks and the usage
@@ -74,6 +90,10 @@ func TestFastGeminiTaken(t *testing.T) {
 		}
 		var u geminiUsage
 		assert.True(t, decodeFastGeminiUsage(r.UsageMetadata, &u, &counts), "%s: %s", what, r.UsageMetadata)
+		if bytes.HasPrefix(r.UsageMetadata, []byte("{")) {
+			assert.True(t, st.usageOK, "%s: the usage is decoded as the chunk is scanned", what)
+			assert.Equal(t, u, st.u, what)
+		}
 	}
 	for _, d := range benchEvents(t, "gemini", 512<<10) {
 		check("benchgen", d)
@@ -117,12 +137,15 @@ func BenchmarkDecodeGemini(b *testing.B) {
 				r := geminiEnvelope{}
 				u := geminiUsage{}
 				if !decodeFastGemini(d, &r, &st) {
+					st.usageOK = false
 					r = geminiEnvelope{}
 					if err := json.Unmarshal(d, &r); err != nil {
 						b.Fatal(err)
 					}
 				}
-				if !decodeFastGeminiUsage(r.UsageMetadata, &u, &counts) {
+				if st.usageOK {
+					u = st.u
+				} else if !decodeFastGeminiUsage(r.UsageMetadata, &u, &counts) {
 					b.Fatalf("slow path: %s", r.UsageMetadata)
 				}
 			}

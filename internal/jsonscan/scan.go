@@ -233,6 +233,18 @@ func (s *Scanner) Value() ([]byte, bool) {
 	return s.b[start:s.i], true
 }
 
+// Offset skips white space and returns the scanner's position in the
+// input: with Since, the bytes of a value that the caller decodes member
+// by member, so that it is not scanned twice.
+func (s *Scanner) Offset() int {
+	s.Peek()
+	return s.i
+}
+
+// Since returns the input from offset (an earlier Offset) to the
+// scanner's position: a slice of the input, valid as long as the input is.
+func (s *Scanner) Since(offset int) []byte { return s.b[offset:s.i] }
+
 // Raw decodes any value into a json.RawMessage: a copy of its bytes,
 // "null" included, as encoding/json hands them to UnmarshalJSON.
 func (s *Scanner) Raw(dst *json.RawMessage) bool {

@@ -300,3 +300,30 @@ func TestValueAliasesRawCopies(t *testing.T) {
 	assert.Equal(t, byte('X'), v[2], "Value is a slice of the input")
 	assert.Equal(t, byte('a'), raw[2], "Raw is a copy")
 }
+
+// TestOffsetSince: the bytes of a value decoded member by member, without
+// the white space around it, as Value would return them.
+func TestOffsetSince(t *testing.T) {
+	t.Parallel()
+	in := []byte(`{"u": {"a": 1, "b": [2]} , "c": 3}`)
+	s := jsonscan.New(in)
+	var got []byte
+	var a int64
+	require.True(t, s.Object(func(key []byte) bool {
+		if string(key) != "u" {
+			return s.Skip()
+		}
+		start := s.Offset()
+		ok := s.Object(func(key []byte) bool {
+			if string(key) == "a" {
+				return s.Int64(&a)
+			}
+			return s.Skip()
+		})
+		got = s.Since(start)
+		return ok
+	}) && s.End())
+	want := in[6:24]
+	assert.Equal(t, want, got, "the bytes, white space inside kept")
+	assert.Equal(t, int64(1), a)
+}
