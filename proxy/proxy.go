@@ -155,6 +155,11 @@ type exchangeKey struct{}
 
 // ServeHTTP passes r upstream and the response back.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// An upstream may answer before it has read the whole request body:
+	// the client's body must stay readable once the response header has
+	// gone to the client (HTTP/1.x closes it then otherwise, and the
+	// transport, still sending it upstream, fails the exchange).
+	_ = http.NewResponseController(w).EnableFullDuplex()
 	ex := p.newExchange(r)
 	p.running.Add(1)
 	defer ex.finish() // no response (an upstream error), or a panic
