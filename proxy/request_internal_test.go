@@ -74,3 +74,16 @@ func TestEscapeLine(t *testing.T) {
 	assert.Equal(t, `a\x0a[OK] forged\x1b[31m`, escapeLine("a\n[OK] forged\x1b[31m"))
 	assert.Equal(t, "plain ü", escapeLine("plain ü"))
 }
+
+// TestRequestPrefixBounded: of a request body of any size, only the first
+// RequestPrefix bytes are kept (the rest passes through).
+func TestRequestPrefixBounded(t *testing.T) {
+	t.Parallel()
+	rr := &requestRecord{}
+	chunk := make([]byte, 64<<10)
+	for range 2 * RequestPrefix / len(chunk) {
+		rr.body(chunk)
+	}
+	assert.Len(t, rr.prefix, RequestPrefix)
+	assert.LessOrEqual(t, cap(rr.prefix), 2*RequestPrefix)
+}

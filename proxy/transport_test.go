@@ -3,6 +3,8 @@ package proxy_test
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/pem"
 	"io"
 	"log"
@@ -11,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -192,4 +195,38 @@ func TestFullDuplex(t *testing.T) {
 	require.NoError(t, err)
 	p.Wait()
 	assert.Equal(t, "first half, second half", string(body))
+}
+
+// TestLargeBodies: a 16 MiB request body and a 32 MiB response pass
+// through intact, the response being summarized as it passes.
+func TestLargeBodies(t *testing.T) {
+	t.Parallel()
+	event := []byte(benchEvent)
+	resp := append(bytes.Repeat(event, 32<<20/len(event)), "data: [DONE]\n\n"...)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := sha256.New()
+		n, err := io.Copy(h, r.Body)
+		assert.NoError(t, err)
+		w.Header().Set("X-Body-Sha256", hex.EncodeToString(h.Sum(nil)))
+		w.Header().Set("X-Body-Bytes", strconv.FormatInt(n, 10))
+		w.Header().Set("Content-Type", "text/event-stream")
+		_, _ = w.Write(resp)
+	}))
+	defer srv.Close()
+	up, err := url.Parse(srv.URL)
+	require.NoError(t, err)
+	var log syncBuffer
+	pu, p := startProxy(t, proxy.Options{Upstream: up, Log: &log})
+
+	reqBody := bytes.Repeat([]byte(`{"role":"user","content":"0123456789abcdef"},`), 16<<20/46)
+	req, err := http.NewRequest(http.MethodPost, pu.String()+"/v1/chat/completions", bytes.NewReader(reqBody))
+	require.NoError(t, err)
+	code, header, body := get(t, http.DefaultClient, req)
+	p.Wait()
+	sum := sha256.Sum256(reqBody)
+	assert.Equal(t, http.StatusOK, code)
+	assert.Equal(t, strconv.Itoa(len(reqBody)), header.Get("X-Body-Bytes"))
+	assert.Equal(t, hex.EncodeToString(sum[:]), header.Get("X-Body-Sha256"))
+	assert.True(t, bytes.Equal(resp, body), "the response, byte for byte")
+	assert.Contains(t, log.String(), "[OK] C2QD1kGW | gpt-4o-2024-08-06 | openai | TTFB: 0ms\n")
 }
