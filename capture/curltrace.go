@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sseinspect/sseinspect/timing"
@@ -19,13 +20,15 @@ import (
 // bytes other than printable ASCII are shown as '.', and a CRLF ends the line
 // without being shown; lines hold at most 64 bytes.
 var (
-	traceBlock = regexp.MustCompile(`^(?:(\d\d):(\d\d):(\d\d)\.(\d{6}) )?(==|=>|<=) ([^,]*)(?:, (\d+) bytes \(0x[0-9a-f]+\))?`)
-	traceDump  = regexp.MustCompile(`^([0-9a-f]{4,}): `)
-	traceHead  = regexp.MustCompile(`^(?:\d\d:\d\d:\d\d\.\d{6} )?(?:==|=>|<=) `)
+	traceBlock = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:(\d\d):(\d\d):(\d\d)\.(\d{6}) )?(==|=>|<=) ([^,]*)(?:, (\d+) bytes \(0x[0-9a-f]+\))?`)
+	})
+	traceDump = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9a-f]{4,}): `) })
+	traceHead = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:\d\d:\d\d:\d\d\.\d{6} )?(?:==|=>|<=) `) })
 )
 
 // isCurlTrace reports whether head begins like curl --trace-ascii output.
-func isCurlTrace(head []byte) bool { return traceHead.Match(head) }
+func isCurlTrace(head []byte) bool { return traceHead().Match(head) }
 
 // mayBeCurlTrace reports whether head could still turn out to begin curl
 // --trace-ascii output once more bytes arrive.
@@ -114,7 +117,7 @@ func fromCurlTrace(r io.Reader) (*Capture, error) {
 	for sc.Scan() {
 		line++
 		l := sc.Bytes()
-		if m := traceDump.FindSubmatch(l); m != nil && inBlock {
+		if m := traceDump().FindSubmatch(l); m != nil && inBlock {
 			o, _ := strconv.ParseInt(string(m[1]), 16, 64)
 			if err := flushLine(int(o)); err != nil {
 				return nil, traceErr(line, "curl trace: %v", err)
@@ -123,7 +126,7 @@ func fromCurlTrace(r io.Reader) (*Capture, error) {
 			text = append([]byte{}, l[len(m[0]):]...)
 			continue
 		}
-		m := traceBlock.FindSubmatch(l)
+		m := traceBlock().FindSubmatch(l)
 		if m == nil {
 			if line == 1 {
 				return nil, traceErr(line, "not a curl --trace-ascii output")

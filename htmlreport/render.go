@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/sseinspect/sseinspect/report"
 	"github.com/sseinspect/sseinspect/streamctx"
@@ -16,23 +17,27 @@ import (
 //go:embed report.html.tmpl
 var pageTemplate string
 
-var tmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	"num": num,
-	"ms": func(v *float64) string {
-		if v == nil {
-			return "n/a"
-		}
-		return axisLabel(*v, "ms")
-	},
-	"x": func(c *Capture, v float64) string {
-		if !c.Timed {
-			return "event " + num(v)
-		}
-		return axisLabel(v, "ms")
-	},
-	"add": func(a, b float64) float64 { return a + b },
-	"sub": func(a, b float64) float64 { return a - b },
-}).Parse(pageTemplate))
+// tmpl parses the page's template on first use, not at start-up: every
+// sseinspect command would otherwise pay for it (issue 16).
+var tmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"num": num,
+		"ms": func(v *float64) string {
+			if v == nil {
+				return "n/a"
+			}
+			return axisLabel(*v, "ms")
+		},
+		"x": func(c *Capture, v float64) string {
+			if !c.Timed {
+				return "event " + num(v)
+			}
+			return axisLabel(v, "ms")
+		},
+		"add": func(a, b float64) float64 { return a + b },
+		"sub": func(a, b float64) float64 { return a - b },
+	}).Parse(pageTemplate))
+})
 
 // page is what the template renders.
 type page struct {
@@ -123,7 +128,7 @@ func Write(w io.Writer, captures []*Capture) error {
 			distribution(fmt.Sprintf("output tokens per second (%d captures)", len(rate)), "", rate),
 		}
 	}
-	return tmpl.Execute(w, &p)
+	return tmpl().Execute(w, &p)
 }
 
 // rank orders captures for the table: failed, then incomplete, then the

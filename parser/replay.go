@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/sseinspect/sseinspect/capture"
 	"github.com/sseinspect/sseinspect/frame"
@@ -404,13 +405,13 @@ func (rp *replayer) notSSE(st sse.Stats) error {
 	return fmt.Errorf("%w: %w (starts %q)", errUnrecognized, ErrNotAStream, rp.bodySummary())
 }
 
-var titleRE = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+var titleRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`) })
 
 // bodySummary returns a short description of a non-SSE body from the bytes
 // remembered at its start: an HTML title, else its first non-empty line.
 func (rp *replayer) bodySummary() string {
 	head := rp.in.head
-	if m := titleRE.FindSubmatch(head); m != nil {
+	if m := titleRE().FindSubmatch(head); m != nil {
 		return strings.Join(strings.Fields(string(m[1])), " ")
 	}
 	for _, l := range strings.Split(string(head), "\n") {

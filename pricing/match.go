@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -204,13 +205,15 @@ func (t *Table) modelOrFallback(p *provider, id string, fallback bool) (*provide
 	return nil, nil
 }
 
-var compactDate = regexp.MustCompile(`-(20\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(-|:|$)`)
+var compactDate = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`-(20\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(-|:|$)`)
+})
 
 // dashDates rewrites -YYYYMMDD (a real date, followed by '-', ':' or the end)
 // as -YYYY-MM-DD, as genai-prices does before its second lookup.
 func dashDates(id string) string {
-	return compactDate.ReplaceAllStringFunc(id, func(s string) string {
-		g := compactDate.FindStringSubmatch(s)
+	return compactDate().ReplaceAllStringFunc(id, func(s string) string {
+		g := compactDate().FindStringSubmatch(s)
 		d, err := time.Parse("20060102", g[1]+g[2]+g[3])
 		if err != nil || d.Format("20060102") != g[1]+g[2]+g[3] {
 			return s

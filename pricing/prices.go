@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -68,7 +69,9 @@ func (mp *modelPricing) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-var timeOfDay = regexp.MustCompile(`^(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$`)
+var timeOfDay = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$`)
+})
 
 func (c *constraint) parse() error {
 	if c.StartDate != "" {
@@ -87,7 +90,7 @@ func (c *constraint) parse() error {
 }
 
 func secondsOfDay(s string) (float64, error) {
-	g := timeOfDay.FindStringSubmatch(s)
+	g := timeOfDay().FindStringSubmatch(s)
 	if g == nil {
 		return 0, fmt.Errorf("invalid time-of-day constraint %q", s)
 	}

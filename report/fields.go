@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/rogpeppe/go-internal/diff"
 
@@ -39,7 +40,7 @@ func fieldDiffs(w io.Writer, fields []compare.Field) error {
 }
 
 // hunkHeader matches the header of a hunk of go-internal/diff.
-var hunkHeader = regexp.MustCompile(`^@@ -(\d+),(\d+) \+(\d+),(\d+) @@$`)
+var hunkHeader = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^@@ -(\d+),(\d+) \+(\d+),(\d+) @@$`) })
 
 // lineDiff returns the line diff of a and b in the unified format, without
 // file names: hunks "@@ -l,n +l,n @@" (",n" left out when n is 1, as diff
@@ -53,7 +54,7 @@ func lineDiff(a, b string) string {
 		if i < 3 { // "diff a b", "--- a", "+++ b"
 			continue
 		}
-		if m := hunkHeader.FindStringSubmatch(strings.TrimSuffix(l, "\n")); m != nil {
+		if m := hunkHeader().FindStringSubmatch(strings.TrimSuffix(l, "\n")); m != nil {
 			fmt.Fprintf(&sb, "@@ -%s +%s @@\n", hunkRange(m[1], m[2]), hunkRange(m[3], m[4]))
 			continue
 		}
