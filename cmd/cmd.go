@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -136,7 +135,7 @@ func isLive(f *os.File) bool {
 // terminal) summarize. A first argument that names a command (or help,
 // completion, --help, --version) is that command, even when a file of that
 // name exists; without arguments on a terminal, the help is printed.
-func defaultCommand(root *cobra.Command, args []string, stdinIsTerminal bool) []string {
+func defaultCommand(args []string, stdinIsTerminal bool) []string {
 	if len(args) == 0 {
 		if stdinIsTerminal {
 			return args
@@ -147,10 +146,8 @@ func defaultCommand(root *cobra.Command, args []string, stdinIsTerminal bool) []
 	case "help", "completion", cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd, "-h", "--help", "-v", "--version":
 		return args
 	}
-	for _, c := range root.Commands() {
-		if c.Name() == args[0] || slices.Contains(c.Aliases, args[0]) {
-			return args
-		}
+	if isSubcommand(args[0]) {
+		return args
 	}
 	return append([]string{"summarize"}, args...)
 }
@@ -173,8 +170,13 @@ func Run(args []string, env Env) int {
 		defer stop()
 		env.Context = ctx
 	}
-	root := newRootCmd(&env)
-	root.SetArgs(defaultCommand(root, args, env.StdinIsTerminal))
+	args = defaultCommand(args, env.StdinIsTerminal)
+	only := ""
+	if len(args) > 0 && isSubcommand(args[0]) {
+		only = args[0]
+	}
+	root := newRootCmdFor(&env, only)
+	root.SetArgs(args)
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)

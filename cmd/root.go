@@ -10,7 +10,35 @@ import (
 
 // newRootCmd returns a fresh command tree for one run: the commands, each
 // an Options struct, a constructor that binds its flags and a run method.
-func newRootCmd(env *Env) *cobra.Command {
+func newRootCmd(env *Env) *cobra.Command { return newRootCmdFor(env, "") }
+
+// subcommands are sseinspect's commands, in the order of the help, with
+// the functions that make them.
+var subcommands = []struct {
+	name string
+	make func(*Env) *cobra.Command
+}{
+	{"summarize", newSummarizeCmd}, {"body", newBodyCmd}, {"events", newEventsCmd}, {"text", newTextCmd},
+	{"check", newCheckCmd}, {"golden", newGoldenCmd}, {"diff", newDiffCmd},
+	{"record", newRecordCmd}, {"replay", newReplayCmd}, {"proxy", newProxyCmd}, {"report", newReportCmd},
+}
+
+// isSubcommand reports whether name is one of the subcommands.
+func isSubcommand(name string) bool {
+	for _, c := range subcommands {
+		if c.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// newRootCmdFor returns the command tree; when only names a subcommand,
+// the tree holds that one alone (with no completion command), which is
+// all a run of it needs: making the eleven commands and their flags was
+// the largest part of sseinspect's start-up after the runtime's own
+// (issue 16). The help of a subcommand names no other.
+func newRootCmdFor(env *Env, only string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "sseinspect",
 		Short: "Inspect captured Server-Sent-Events streams of LLM APIs",
@@ -42,9 +70,14 @@ with a note.`,
 		SilenceUsage:  true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef("%v", err) })
-	root.AddCommand(newSummarizeCmd(env), newBodyCmd(env), newEventsCmd(env), newTextCmd(env))
-	root.AddCommand(newCheckCmd(env), newGoldenCmd(env), newDiffCmd(env))
-	root.AddCommand(newRecordCmd(env), newReplayCmd(env), newProxyCmd(env), newReportCmd(env))
+	for _, c := range subcommands {
+		if only == "" || only == c.name {
+			root.AddCommand(c.make(env))
+		}
+	}
+	if only != "" {
+		return root
+	}
 	// cobra's completion command, made here rather than by Execute, so
 	// that a shell it does not know (tcsh) is an error, not its help and
 	// exit 0.

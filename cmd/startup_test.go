@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sseinspect/sseinspect/cmd"
 )
 
 // TestLittleRunsBeforeMain: sseinspect's own packages do little work when
@@ -44,4 +46,32 @@ func TestLittleRunsBeforeMain(t *testing.T) {
 		assert.LessOrEqual(t, bytes, 64<<10, "%s: bytes allocated before main", m[1])
 	}
 	require.Positive(t, seen, "no init trace of sseinspect's packages:\n%s", stderr.String())
+}
+
+// TestOneCommandTreeHelp: a run of one command makes that command alone
+// (start-up, issue 16); its help and its usage errors read the same as in
+// the whole tree.
+func TestOneCommandTreeHelp(t *testing.T) {
+	t.Parallel()
+	root := cmd.NewRootCommand(cmd.Env{})
+	n := 0
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" || c.Name() == "help" {
+			continue
+		}
+		n++
+		for _, args := range [][]string{{c.Name(), "--help"}, {c.Name(), "--no-such-flag"}} {
+			var wantOut, wantErr bytes.Buffer
+			whole := cmd.NewRootCommand(cmd.Env{Stdout: &wantOut, Stderr: &wantErr})
+			whole.SetArgs(args)
+			whole.SetOut(&wantOut)
+			whole.SetErr(&wantErr)
+			wantFailed := whole.Execute() != nil
+			var out, errb bytes.Buffer
+			code := cmd.Run(args, cmd.Env{Stdout: &out, Stderr: &errb})
+			assert.Equal(t, wantFailed, code != cmd.ExitOK, "%q", args)
+			assert.Equal(t, wantOut.String(), out.String(), "%q", args)
+		}
+	}
+	assert.Equal(t, 11, n, "the commands of the whole tree")
 }
