@@ -43,7 +43,12 @@ func inputs(args []string) ([]string, error) {
 // open opens one argument. A directory is an error here.
 func open(env *Env, arg string) (*input, error) {
 	if arg == "-" {
-		return &input{name: "stdin", stdin: true, r: interruptible(env.Context, env.Stdin), live: env.StdinIsLive}, nil
+		r, done := interruptible(env.Context, env.Stdin)
+		in := &input{name: "stdin", stdin: true, r: r, live: env.StdinIsLive}
+		if done != nil {
+			in.c = closerFunc(func() error { done(); return nil }) // standard input stays open
+		}
+		return in, nil
 	}
 	f, err := os.Open(arg)
 	if err != nil {
@@ -62,8 +67,17 @@ func open(env *Env, arg string) (*input, error) {
 		f.Close()
 		return nil, fmt.Errorf("%s: is a directory", arg)
 	}
-	return &input{name: arg, r: interruptible(env.Context, f), c: f}, nil
+	r, done := interruptible(env.Context, f)
+	if done != nil { // a named pipe
+		return &input{name: arg, r: r, c: closerFunc(func() error { done(); return f.Close() })}, nil
+	}
+	return &input{name: arg, r: r, c: f}, nil
 }
+
+// closerFunc is an io.Closer made of a function.
+type closerFunc func() error
+
+func (f closerFunc) Close() error { return f() }
 
 // openCapture opens in (see capture.Open). Live standard input is timed
 // by the clock of env, from the start of sseinspect; a timed capture, a

@@ -129,7 +129,11 @@ func (o *recordOptions) run(env *Env) error {
 	}
 	// A signal ends the reading as the end of input would: the line being
 	// received, already passed through, is written, then the end line.
-	rerr := copyToOutputs(interruptible(env.Context, env.Stdin), outs, func() time.Duration { return now().Sub(start) })
+	stdin, done := interruptible(env.Context, env.Stdin)
+	if done != nil {
+		defer done()
+	}
+	rerr := copyToOutputs(stdin, outs, func() time.Duration { return now().Sub(start) })
 	// The capture is ended (and stays readable) even when reading failed.
 	if capture.err == nil {
 		capture.err = w.Close(now().Sub(start))
