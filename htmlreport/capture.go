@@ -1,6 +1,7 @@
 package htmlreport
 
 import (
+	"slices"
 	"unicode/utf8"
 
 	"github.com/sseinspect/sseinspect/report"
@@ -63,7 +64,7 @@ func GapEdges() []float64 { return gapEdges }
 func (r *Recorder) Finish(name string, snap streamctx.Snapshot, failed bool, readErr error) *Capture {
 	c := &Capture{
 		Name: vis(name), Snap: snap, Failed: failed, Timed: r.Timed(),
-		Points: r.points, Marks: r.marks, MarksLost: r.marksLost,
+		Points: slices.Clone(r.points.Items()), Marks: r.marks, MarksLost: r.marksLost,
 		Thinking: [2]float64{r.thinkFrom, r.thinkTo}, Answer: [2]float64{r.textFrom, r.textTo},
 		Gaps: r.gaps, Rows: r.rows, Events: r.n, StallMs: r.stallMs,
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sseinspect/sseinspect/internal/evensample"
 	"github.com/sseinspect/sseinspect/sse"
 	"github.com/sseinspect/sseinspect/streamctx"
 )
@@ -22,7 +23,7 @@ import (
 // size does not grow with the capture's.
 type Limits struct {
 	// Points is the most points the timeline keeps; a longer stream is
-	// thinned evenly (every second point, then every fourth…).
+	// thinned evenly (package evensample).
 	Points int
 	// Rows is the most events the event table shows: the first ones.
 	Rows int
@@ -94,8 +95,7 @@ type Recorder struct {
 	limits Limits
 
 	n          int // events seen
-	points     []Point
-	stride     int // a point is kept every stride events
+	points     *evensample.Sample[Point]
 	rows       []Row
 	types      map[string]int // events by type, for the table's filter
 	typeOrder  []string
@@ -124,7 +124,7 @@ const maxTypes = 64
 // timeline then counts events); stall is the stall threshold.
 func NewRecorder(sc *streamctx.Context, start time.Time, stall time.Duration, limits Limits) *Recorder {
 	return &Recorder{
-		sc: sc, start: start, limits: limits, stride: 1,
+		sc: sc, start: start, limits: limits, points: evensample.New[Point](limits.Points),
 		types: map[string]int{}, gaps: make([]int, len(gapEdges)+1),
 		stallMs:   float64(stall.Microseconds()) / 1000,
 		thinkFrom: -1, thinkTo: -1, textFrom: -1, textTo: -1,
@@ -174,7 +174,7 @@ func (r *Recorder) OnEvent(ev *sse.Event) {
 			r.mark(Mark{Kind: MarkServerToolCall, X: x, End: x})
 		}
 	}
-	r.point(Point{X: x, Text: text, Thinking: think})
+	r.points.Add(Point{X: x, Text: text, Thinking: think})
 	// The type's string is made once per type, not per event.
 	if n, ok := r.types[string(ev.Type)]; ok {
 		r.types[string(ev.Type)] = n + 1
@@ -217,29 +217,6 @@ func (r *Recorder) mark(m Mark) {
 		return
 	}
 	r.marks = append(r.marks, m)
-}
-
-// point keeps p if it falls on the stride; when the points are full, every
-// second one is dropped and the stride doubles, so that the points stay
-// evenly spread over the stream. The last point is always the last event's
-// (Finish).
-func (r *Recorder) point(p Point) {
-	if (r.n-1)%r.stride != 0 {
-		return
-	}
-	if len(r.points) >= r.limits.Points {
-		k := 0
-		for i := 0; i < len(r.points); i += 2 {
-			r.points[k] = r.points[i]
-			k++
-		}
-		r.points = r.points[:k]
-		r.stride *= 2
-		if (r.n-1)%r.stride != 0 {
-			return
-		}
-	}
-	r.points = append(r.points, p)
 }
 
 // preview returns the start of an event's data for the table, on one line.

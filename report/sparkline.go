@@ -3,6 +3,8 @@ package report
 import (
 	"io"
 	"strings"
+
+	"github.com/sseinspect/sseinspect/internal/evensample"
 )
 
 // sparkWidth is the number of columns of a sparkline.
@@ -13,41 +15,19 @@ const sparkWidth = 40
 var sparkLevels = []rune("▁▂▃▄▅▆▇█")
 
 // A RateRecorder keeps the times of a stream's content events for a
-// sparkline, in bounded memory: when full, every second time is dropped
-// and only every second later one kept, so that what is kept stays an
-// even sample of the rate. The zero value is not usable: use NewRateRecorder.
+// sparkline, in bounded memory: an even sample of them (package
+// evensample), which keeps the shape of the rate.
 type RateRecorder struct {
-	times  []float64
-	stride int
-	n      int
-	max    int
+	times *evensample.Sample[float64]
 }
 
 // NewRateRecorder returns a RateRecorder that keeps at most max times.
 func NewRateRecorder(max int) *RateRecorder {
-	return &RateRecorder{stride: 1, max: max}
+	return &RateRecorder{times: evensample.New[float64](max)}
 }
 
 // Add records a content event at ms since the start.
-func (r *RateRecorder) Add(ms float64) {
-	r.n++
-	if (r.n-1)%r.stride != 0 {
-		return
-	}
-	if len(r.times) >= r.max {
-		k := 0
-		for i := 0; i < len(r.times); i += 2 {
-			r.times[k] = r.times[i]
-			k++
-		}
-		r.times = r.times[:k]
-		r.stride *= 2
-		if (r.n-1)%r.stride != 0 {
-			return
-		}
-	}
-	r.times = append(r.times, ms)
-}
+func (r *RateRecorder) Add(ms float64) { r.times.Add(ms) }
 
 // Sparkline writes the line of the content rate over time that follows the
 // latency line on a terminal:
@@ -59,12 +39,12 @@ func (r *RateRecorder) Add(ms float64) {
 // column; a blank column had none (a stall shows as a gap). Nothing is
 // written with fewer than two content events or no total.
 func (r *RateRecorder) Sparkline(w io.Writer, totalMs float64) error {
-	if r == nil || r.n < 2 || totalMs <= 0 {
+	if r == nil || r.times.Added() < 2 || totalMs <= 0 {
 		return nil
 	}
 	counts := make([]int, sparkWidth)
 	most := 0
-	for _, t := range r.times {
+	for _, t := range r.times.Items() {
 		i := min(max(int(t/totalMs*sparkWidth), 0), sparkWidth-1)
 		counts[i]++
 		most = max(most, counts[i])
