@@ -59,6 +59,7 @@ Exit status: 0 when every capture is OK, 1 when one failed or is incomplete,
 	}
 	o.bind(c)
 	o.bindEstimate(c)
+	o.bindPrices(c)
 	o.dirs.bind(c)
 	o.stall = streamctx.DefaultStall
 	c.Flags().Var((*positiveDuration)(&o.stall), "stall", "mark gaps between content events longer than this as stalls")
@@ -99,7 +100,7 @@ func (o *reportOptions) run(env *Env, args []string) error {
 			rec = htmlreport.NewRecorder(sc, start, o.stall, limits)
 			return rec.OnEvent
 		}
-		c, err := o.replayWatched(env, in, streamctx.Options{CollectText: true}, false, watch)
+		c, err := o.replayWatched(env, in, streamctx.Options{CollectText: true, ServerTools: true}, false, watch)
 		if err != nil {
 			return ExitError, err
 		}
