@@ -635,6 +635,9 @@ func compactJSON(raw []byte) string {
 // block's content and citations and a delta's citation are validated but
 // not kept.
 func decodeFastAnthropic(data []byte, e *anthropicEvent, skipText bool) bool {
+	if anthropicDeltaTemplate(data, e, skipText) {
+		return true
+	}
 	s := jsonscan.New(data)
 	var seen jsonscan.Seen
 	ok := s.Object(func(key []byte) bool {
@@ -665,6 +668,68 @@ func decodeFastAnthropic(data []byte, e *anthropicEvent, skipText bool) bool {
 		return s.Unknown(key, "type", "index", "message", "content_block", "delta", "usage", "error", "id", "model", "stop_reason", "content")
 	})
 	return ok && s.End()
+}
+
+// The fixed parts of the dominant event shape, a text, thinking or tool
+// arguments delta, as the API writes it (anthropicDeltaTemplate).
+const anthropicDeltaHead = `{"type":"content_block_delta","index":`
+
+var anthropicDeltaKinds = [...]struct{ prefix, typ string }{
+	{`,"delta":{"type":"text_delta","text":`, "text_delta"},
+	{`,"delta":{"type":"thinking_delta","thinking":`, "thinking_delta"},
+	{`,"delta":{"type":"input_json_delta","partial_json":`, "input_json_delta"},
+}
+
+// anthropicDeltaTemplate decodes an event of the dominant shape (issue 16):
+// `{"type":"content_block_delta","index":N,"delta":{"type":"text_delta",
+// "text":"..."}}` (or thinking_delta, input_json_delta) byte for byte as the
+// API writes it, with no white space before the text and the members in
+// this order: the fixed parts are compared in one go, the number and the
+// string are scanned as the general path does, and the two closing braces
+// may have white space around them. Any other byte gives up, e unchanged,
+// and the general path reads the event.
+func anthropicDeltaTemplate(data []byte, e *anthropicEvent, skipText bool) bool {
+	if len(data) < len(anthropicDeltaHead)+4 || string(data[:len(anthropicDeltaHead)]) != anthropicDeltaHead {
+		return false
+	}
+	i := len(anthropicDeltaHead)
+	var index int64
+	j := i
+	for ; j < len(data) && j-i < 18 && '0' <= data[j] && data[j] <= '9'; j++ {
+		index = index*10 + int64(data[j]-'0')
+	}
+	if j == i || (data[i] == '0' && j > i+1) {
+		return false // no digits, or a leading zero: the general path decides
+	}
+	rest := data[j:]
+	for k := range anthropicDeltaKinds {
+		kind := &anthropicDeltaKinds[k]
+		if len(rest) <= len(kind.prefix) || string(rest[:len(kind.prefix)]) != kind.prefix || rest[len(kind.prefix)] != '"' {
+			continue
+		}
+		s := jsonscan.New(rest[len(kind.prefix):])
+		var v string
+		if !s.Text(&v, skipText) {
+			return false
+		}
+		closed := s.Consume('}') // the delta
+		if !closed || !s.Consume('}') || !s.End() {
+			return false
+		}
+		e.Type = "content_block_delta"
+		e.Index = index
+		e.Delta.Type = kind.typ
+		switch k {
+		case 0:
+			e.Delta.Text = v
+		case 1:
+			e.Delta.Thinking = v
+		default:
+			e.Delta.PartialJSON = v
+		}
+		return true
+	}
+	return false
 }
 
 func fastAnthropicDelta(s *jsonscan.Scanner, d *anthropicDelta, skipText bool) bool {

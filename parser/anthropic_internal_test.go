@@ -23,6 +23,19 @@ func FuzzFastAnthropic(f *testing.F) {
 		`{"type":"content_block_start","index":0,"content_block":{"citations":[{"type":"char_location","file_id":"f"}],"type":"text","text":""}}`,
 		`{"type":"content_block_delta","index":4,"delta":{"type":"citations_delta","citation":{"type":"web_search_result_location","url":"https://a","title":"A"}}}`,
 		`{"type":"content_block_start","index":0,"content_block":{"type":"text","Citations":[],"Tool_Use_ID":"x"}}`,
+		// Near misses of the template of the dominant delta shape (issue 16).
+		`{"type":"content_block_delta","index":012,"delta":{"type":"text_delta","text":"a"}}`,
+		`{"type":"content_block_delta","index":1234567890123456789012,"delta":{"type":"text_delta","text":"a"}}`,
+		`{"type":"content_block_delta","index":-1,"delta":{"type":"text_delta","text":"a"}}`,
+		`{"type":"content_block_delta","index":1.5,"delta":{"type":"text_delta","text":"a"}}`,
+		`{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"a\"}"}} `,
+		`{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"a"} }`,
+		`{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"a"}},`,
+		`{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"a\u00e9\n"}}`,
+		`{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"a","text":"b"}}`,
+		`{"type":"content_block_delta","index":1,"delta":{"type":"thinking_delta","thinking":""}}`,
+		`{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":null}}`,
+		`{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"a}}`,
 	} {
 		f.Add([]byte(d))
 	}
@@ -143,4 +156,39 @@ func BenchmarkDecodeAnthropic(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestAnthropicDeltaTemplate: the template of the dominant delta shape
+// decodes most events of the benchmark corpus (so that it cannot silently
+// stop firing), and gives up on near misses, which the general path reads.
+func TestAnthropicDeltaTemplate(t *testing.T) {
+	t.Parallel()
+	events := benchEvents(t, "anthropic", 256<<10)
+	hits := 0
+	for _, d := range events {
+		for _, skip := range []bool{false, true} {
+			var viaTemplate, general anthropicEvent
+			if !anthropicDeltaTemplate(d, &viaTemplate, skip) {
+				continue
+			}
+			hits++
+			// The general path alone: the template is tried first in
+			// decodeFastAnthropic, so go through a copy with a space in front.
+			require.True(t, decodeFastAnthropic(append([]byte(" "), d...), &general, skip), "%s", d)
+			assert.Equal(t, general, viaTemplate, "%s", d)
+		}
+	}
+	assert.Greater(t, hits, len(events), "most events are deltas of the template's shape, in both modes")
+	for _, d := range []string{
+		`{"type":"content_block_delta","index":012,"delta":{"type":"text_delta","text":"a"}}`,
+		`{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"a"}} x`,
+		`{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"a","text":"b"}}`,
+		`{"type":"content_block_delta","index":1,"delta":{"type":"signature_delta","signature":"s"}}`,
+		`{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"a"}}}`,
+		`{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":null}}`,
+	} {
+		var e anthropicEvent
+		assert.False(t, anthropicDeltaTemplate([]byte(d), &e, false), d)
+		assert.Equal(t, anthropicEvent{}, e, "%s: unchanged when it gives up", d)
+	}
 }
