@@ -29,7 +29,7 @@ func newReportCmd(env *Env) *cobra.Command {
 		Short: "Write an offline HTML report of one capture or of many",
 		Long: `Write one self-contained HTML file (no network access when opened: inline
 CSS and SVG, a small inline script) that shows each capture: its summary,
-a timeline of the output against time (first byte, first event, first token
+a timeline of the output (characters of text and reasoning) against time (first byte, first event, first token
 and first answer text marked, reasoning and answer phases shaded, tool calls,
 server tool calls and stalls marked), a histogram of the gaps between content
 events, its events as a table (filterable by type), and its text, reasoning
@@ -100,7 +100,7 @@ func (o *reportOptions) run(env *Env, args []string) error {
 			rec = htmlreport.NewRecorder(sc, start, o.stall, limits)
 			return rec.OnEvent
 		}
-		c, err := o.replayWatched(env, in, streamctx.Options{CollectText: true, ServerTools: true}, false, watch)
+		c, err := o.replayWatched(env, in, streamctx.Options{CollectText: true, CountChars: true, ServerTools: true}, false, watch)
 		if err != nil {
 			return ExitError, err
 		}

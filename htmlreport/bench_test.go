@@ -31,7 +31,7 @@ func BenchmarkReport(b *testing.B) {
 				for b.Loop() {
 					cp, err := capture.Open(bytes.NewReader(in), capture.Options{})
 					require.NoError(b, err)
-					sc := streamctx.New(streamctx.Options{CollectText: true})
+					sc := streamctx.New(streamctx.Options{CollectText: true, CountChars: true})
 					var popts parser.Options
 					var rec *htmlreport.Recorder
 					if mode == "report" {

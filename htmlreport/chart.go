@@ -89,7 +89,7 @@ func newTimeline(c *Capture) timeline {
 	var b, th strings.Builder
 	fmt.Fprintf(&b, "M%s %s", num(sx(0)), num(sy(0)))
 	fmt.Fprintf(&th, "M%s %s", num(sx(0)), num(sy(0)))
-	// Bytes are whole: no tick between two of them.
+	// Characters are whole: no tick between two of them.
 	yTicks := niceTicks(float64(maxY), min(4, maxY))
 	// Steps: the output stays level until the event that adds to it.
 	for _, p := range c.Points {
@@ -110,7 +110,7 @@ func newTimeline(c *Capture) timeline {
 	for _, v := range niceTicks(maxX, 6) {
 		t.XTicks = append(t.XTicks, tick{sx(v), axisLabel(v, unit)})
 	}
-	t.YLabel = "output bytes (text and reasoning)"
+	t.YLabel = "output characters (text and reasoning)"
 	for _, v := range yTicks {
 		t.YTicks = append(t.YTicks, tick{sy(v), axisLabel(v, "")})
 	}

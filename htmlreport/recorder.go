@@ -46,7 +46,8 @@ const previewBytes = 120
 
 // A Point is the output so far after one event: X is its time in
 // milliseconds since the start, or its index (from 1) for an untimed
-// capture; Text and Thinking the bytes of answer text and reasoning.
+// capture; Text and Thinking the characters of answer text and reasoning
+// (streamctx.Options.CountChars).
 type Point struct {
 	X        float64
 	Text     int
@@ -87,7 +88,7 @@ type Row struct {
 var gapEdges = []float64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000}
 
 // A Recorder keeps what the report draws of one capture as its events are
-// replayed. Watch it with OnEvent (parser.Options.OnEvent), then call
+// replayed (into a stream context made with CollectText and CountChars). Watch it with OnEvent (parser.Options.OnEvent), then call
 // Finish with the capture's summary.
 type Recorder struct {
 	sc     *streamctx.Context
@@ -142,7 +143,7 @@ func (r *Recorder) OnEvent(ev *sse.Event) {
 		x = max(float64(ev.At.Sub(r.start).Microseconds())/1000, 0)
 	}
 	r.lastEvX = x
-	text, think := r.sc.TextLen(), r.sc.ThinkingLen()
+	text, think := r.sc.TextChars(), r.sc.ThinkingChars()
 	isContent := r.sc.ContentEvents() > r.content
 	if isContent {
 		if r.content > 0 {

@@ -34,7 +34,7 @@ func replay(tb testing.TB, name string, in []byte, limits htmlreport.Limits) *ht
 	if !cp.Start.IsZero() && !cp.EventsUntimed {
 		start = cp.Start
 	}
-	sc := streamctx.New(streamctx.Options{CollectText: true, Start: cp.Start, EventsUntimed: cp.EventsUntimed})
+	sc := streamctx.New(streamctx.Options{CollectText: true, CountChars: true, Start: cp.Start, EventsUntimed: cp.EventsUntimed})
 	rec := htmlreport.NewRecorder(sc, start, 2*time.Second, limits)
 	res, err := parser.ReplayCapture(cp, sc, parser.Options{OnEvent: rec.OnEvent})
 	require.NoError(tb, err)
@@ -241,7 +241,7 @@ func TestReportMany(t *testing.T) {
 	}
 }
 
-// The output axis counts whole bytes: a stream with no text has ticks 0
+// The output axis counts whole characters: a stream with no text has ticks 0
 // and 1, not 0.5.
 func TestTimelineTicksAreWholeBytes(t *testing.T) {
 	t.Parallel()
@@ -251,4 +251,13 @@ func TestTimelineTicksAreWholeBytes(t *testing.T) {
 	require.NoError(t, htmlreport.Write(&out, []*htmlreport.Capture{replay(t, "x", in, htmlreport.OneCapture)}))
 	assert.NotContains(t, out.String(), `text-anchor="end">0.5</text>`)
 	assert.Contains(t, out.String(), `text-anchor="end">1</text>`)
+}
+
+// The timeline counts characters, not bytes.
+func TestRecorderCountsCharacters(t *testing.T) {
+	t.Parallel()
+	in := `data: {"id":"c","model":"m","choices":[{"index":0,"delta":{"content":"héllo, 世界"}}]}` + "\n\ndata: [DONE]\n\n"
+	c := replay(t, "hand-made", []byte(in), htmlreport.OneCapture)
+	require.NotEmpty(t, c.Points)
+	assert.Equal(t, 9, c.Points[len(c.Points)-1].Text, "héllo, 世界 is 9 characters (14 bytes)")
 }

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Count is a token count that may be absent. The zero value is absent.
@@ -149,6 +150,9 @@ type Options struct {
 	// A caller can then budget memory for what it will print (cmd raises
 	// the Go memory limit by as much). ResetForRetry gives it all back.
 	OnKeep func(bytes int)
+	// CountChars counts the characters (runes) of the text and thinking
+	// as they come (TextChars, ThinkingChars), for a report's timeline.
+	CountChars bool
 	// RecordChunks keeps a copy of every JSON chunk, for the response body.
 	RecordChunks bool
 	// OnChunk, when not nil, is called with every JSON chunk as it is
@@ -245,15 +249,17 @@ type Context struct {
 	// is the event count when the last of them was counted.
 	contentEvents int
 	contentSeen   int
-	chunks        [][]byte
-	nChunks       int
-	bad           int
-	warnings      []string
-	dropped       int
-	mismatch      bool
-	start         time.Time
-	now           time.Time // the last time observed; zero before the first
-	timing        Timing
+	// textChars and thinkingChars count runes, with Options.CountChars.
+	textChars, thinkingChars int
+	chunks                   [][]byte
+	nChunks                  int
+	bad                      int
+	warnings                 []string
+	dropped                  int
+	mismatch                 bool
+	start                    time.Time
+	now                      time.Time // the last time observed; zero before the first
+	timing                   Timing
 
 	// gaps between content events (see Latency); contentEvent is the
 	// number of the last event that carried content.
@@ -309,6 +315,7 @@ func (sc *Context) resetState() {
 	sc.complete, sc.stopReason = false, ""
 	sc.events, sc.dataCount, sc.nChunks, sc.bad, sc.dropped = 0, 0, 0, 0, 0
 	sc.contentEvents, sc.contentSeen = 0, 0
+	sc.textChars, sc.thinkingChars = 0, 0
 	sc.chunks, sc.warnings, sc.warnedKinds = nil, nil, nil
 	sc.mismatch = false
 	sc.StatusCode = 0
@@ -469,6 +476,9 @@ func (sc *Context) AppendText(s string) {
 	if sc.opts.Tokens != nil {
 		sc.itlCount(s)
 	}
+	if sc.opts.CountChars {
+		sc.textChars += utf8.RuneCountInString(s)
+	}
 	if sc.opts.CollectText {
 		sc.text.WriteString(s)
 	}
@@ -482,6 +492,9 @@ func (sc *Context) AppendThinking(s string) {
 	sc.markContent(false)
 	if sc.opts.Tokens != nil {
 		sc.itlCount(s)
+	}
+	if sc.opts.CountChars {
+		sc.thinkingChars += utf8.RuneCountInString(s)
 	}
 	if sc.opts.CollectText {
 		sc.thinking.WriteString(s)
@@ -753,6 +766,13 @@ func (sc *Context) TextLen() int { return sc.text.Len() }
 
 // ThinkingLen returns the bytes of reasoning kept so far, as TextLen.
 func (sc *Context) ThinkingLen() int { return sc.thinking.Len() }
+
+// TextChars returns the characters of text so far, counted with
+// Options.CountChars (0 without it).
+func (sc *Context) TextChars() int { return sc.textChars }
+
+// ThinkingChars returns the characters of thinking so far, as TextChars.
+func (sc *Context) ThinkingChars() int { return sc.thinkingChars }
 
 // ServerToolCount returns the number of server tool calls kept so far (0
 // without Options.CollectText).
