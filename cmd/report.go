@@ -98,8 +98,11 @@ func (o *reportOptions) run(env *Env, args []string) error {
 		var rec *htmlreport.Recorder
 		watch := func(sc *streamctx.Context, start time.Time) func(*sse.Event) {
 			rec = htmlreport.NewRecorder(sc, start, o.stall, limits)
+			rec.Tokens = o.estimate != "" // --estimate-tokens: the timeline counts tokens
 			return rec.OnEvent
 		}
+		// With --estimate-tokens, replayWatched gives the context a
+		// tokenizer (streamctx.Options.Tokens).
 		c, err := o.replayWatched(env, in, streamctx.Options{CollectText: true, CountChars: true, ServerTools: true}, false, watch)
 		if err != nil {
 			return ExitError, err

@@ -24,6 +24,9 @@ type Capture struct {
 	// End is the largest X: the end of input, or the number of events.
 	End    float64
 	Points []Point
+	// Unit is what the output of Points counts: "characters", or "tokens
+	// (estimated with NAME)".
+	Unit string
 	// Marks are the tool calls, server tool calls and stalls; MarksLost
 	// the ones left out over Limits.Marks.
 	Marks     []Mark
@@ -70,6 +73,10 @@ func (r *Recorder) Finish(name string, snap streamctx.Snapshot, failed bool, rea
 	}
 	if readErr != nil {
 		c.Err = readErr.Error()
+	}
+	c.Unit = "characters"
+	if r.Tokens && r.tokenizer != "" {
+		c.Unit = "tokens (estimated with " + r.tokenizer + ")"
 	}
 	last := Point{X: r.lastEvX, Text: r.prevText, Thinking: r.prevThink}
 	if r.n > 0 && (len(c.Points) == 0 || c.Points[len(c.Points)-1] != last) {

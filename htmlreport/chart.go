@@ -110,7 +110,7 @@ func newTimeline(c *Capture) timeline {
 	for _, v := range niceTicks(maxX, 6) {
 		t.XTicks = append(t.XTicks, tick{sx(v), axisLabel(v, unit)})
 	}
-	t.YLabel = "output characters (text and reasoning)"
+	t.YLabel = "output " + c.Unit + " (text and reasoning)"
 	for _, v := range yTicks {
 		t.YTicks = append(t.YTicks, tick{sy(v), axisLabel(v, "")})
 	}

@@ -91,9 +91,15 @@ var gapEdges = []float64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 1
 // replayed (into a stream context made with CollectText and CountChars). Watch it with OnEvent (parser.Options.OnEvent), then call
 // Finish with the capture's summary.
 type Recorder struct {
-	sc     *streamctx.Context
-	start  time.Time // the capture's start; zero when its events are untimed
-	limits Limits
+	// Tokens makes the timeline count tokens, estimated with the stream
+	// context's tokenizer (streamctx.Options.Tokens), instead of
+	// characters. Set it before the first event.
+	Tokens bool
+
+	sc        *streamctx.Context
+	tokenizer string    // the tokenizer's name, once it counted
+	start     time.Time // the capture's start; zero when its events are untimed
+	limits    Limits
 
 	n          int // events seen
 	points     *evensample.Sample[Point]
@@ -144,6 +150,14 @@ func (r *Recorder) OnEvent(ev *sse.Event) {
 	}
 	r.lastEvX = x
 	text, think := r.sc.TextChars(), r.sc.ThinkingChars()
+	if r.Tokens {
+		var name string
+		text, name = r.sc.TextTokens()
+		think, _ = r.sc.ThinkingTokens()
+		if name != "" {
+			r.tokenizer = name
+		}
+	}
 	isContent := r.sc.ContentEvents() > r.content
 	if isContent {
 		if r.content > 0 {

@@ -249,17 +249,19 @@ type Context struct {
 	// is the event count when the last of them was counted.
 	contentEvents int
 	contentSeen   int
-	// textChars and thinkingChars count runes, with Options.CountChars.
-	textChars, thinkingChars int
-	chunks                   [][]byte
-	nChunks                  int
-	bad                      int
-	warnings                 []string
-	dropped                  int
-	mismatch                 bool
-	start                    time.Time
-	now                      time.Time // the last time observed; zero before the first
-	timing                   Timing
+	// textChars and thinkingChars count runes, with Options.CountChars;
+	// textTokens and thinkingTokens tokens, when Options.Tokens is set too.
+	textChars, thinkingChars   int
+	textTokens, thinkingTokens int
+	chunks                     [][]byte
+	nChunks                    int
+	bad                        int
+	warnings                   []string
+	dropped                    int
+	mismatch                   bool
+	start                      time.Time
+	now                        time.Time // the last time observed; zero before the first
+	timing                     Timing
 
 	// gaps between content events (see Latency); contentEvent is the
 	// number of the last event that carried content.
@@ -316,6 +318,7 @@ func (sc *Context) resetState() {
 	sc.events, sc.dataCount, sc.nChunks, sc.bad, sc.dropped = 0, 0, 0, 0, 0
 	sc.contentEvents, sc.contentSeen = 0, 0
 	sc.textChars, sc.thinkingChars = 0, 0
+	sc.textTokens, sc.thinkingTokens = 0, 0
 	sc.chunks, sc.warnings, sc.warnedKinds = nil, nil, nil
 	sc.mismatch = false
 	sc.StatusCode = 0
@@ -478,6 +481,7 @@ func (sc *Context) AppendText(s string) {
 	}
 	if sc.opts.CountChars {
 		sc.textChars += utf8.RuneCountInString(s)
+		sc.textTokens += sc.countTokens(s)
 	}
 	if sc.opts.CollectText {
 		sc.text.WriteString(s)
@@ -495,6 +499,7 @@ func (sc *Context) AppendThinking(s string) {
 	}
 	if sc.opts.CountChars {
 		sc.thinkingChars += utf8.RuneCountInString(s)
+		sc.thinkingTokens += sc.countTokens(s)
 	}
 	if sc.opts.CollectText {
 		sc.thinking.WriteString(s)
@@ -773,6 +778,29 @@ func (sc *Context) TextChars() int { return sc.textChars }
 
 // ThinkingChars returns the characters of thinking so far, as TextChars.
 func (sc *Context) ThinkingChars() int { return sc.thinkingChars }
+
+// TextTokens and ThinkingTokens return the tokens of text and thinking so
+// far, each delta counted on its own with the tokenizer of Options.Tokens
+// (with Options.CountChars), and its name; "" and 0 without a tokenizer.
+func (sc *Context) TextTokens() (int, string) { return sc.textTokens, sc.tokenizerName() }
+
+// ThinkingTokens returns the tokens of thinking so far, as TextTokens.
+func (sc *Context) ThinkingTokens() (int, string) { return sc.thinkingTokens, sc.tokenizerName() }
+
+// countTokens counts the tokens of s with the tokenizer, 0 without one.
+func (sc *Context) countTokens(s string) int {
+	if tc := sc.tokenCounter(); tc != nil {
+		return tc.Count(s)
+	}
+	return 0
+}
+
+func (sc *Context) tokenizerName() string {
+	if tc := sc.tokenCounter(); tc != nil {
+		return tc.Name()
+	}
+	return ""
+}
 
 // ServerToolCount returns the number of server tool calls kept so far (0
 // without Options.CollectText).

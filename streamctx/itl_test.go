@@ -164,3 +164,25 @@ func toJSON(tb testing.TB, v any) string {
 	require.NoError(tb, err)
 	return string(b)
 }
+
+// With CountChars, the characters and (with a tokenizer) tokens of text
+// and thinking are counted as they come, each delta on its own.
+func TestCountChars(t *testing.T) {
+	t.Parallel()
+	sc := streamctx.New(streamctx.Options{CountChars: true, Tokens: func(string) streamctx.TokenCounter { return words{} }})
+	sc.AppendThinking("let me think")
+	sc.AppendText("héllo wörld")
+	sc.AppendText(" again")
+	assert.Equal(t, 12, sc.ThinkingChars())
+	assert.Equal(t, 17, sc.TextChars(), "characters, not bytes")
+	n, name := sc.TextTokens()
+	assert.Equal(t, 3, n)
+	assert.Equal(t, "words", name)
+	n, _ = sc.ThinkingTokens()
+	assert.Equal(t, 3, n)
+	plain := streamctx.New(streamctx.Options{CountChars: true})
+	plain.AppendText("a b")
+	n, name = plain.TextTokens()
+	assert.Equal(t, 0, n)
+	assert.Empty(t, name)
+}
