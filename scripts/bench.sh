@@ -10,7 +10,10 @@
 #      capture of each format, best of 5 runs each, in MB/s and as ratios
 #      from the same run; with BASE=<commit>, also summarize and --json
 #      built at that commit, on the same files;
-#   3. peak RSS of `sseinspect summarize` (3 runs) and of summarize --json
+#   3. start-up: process start to exit of `true` and of `sseinspect
+#      summarize` on a generated 4 KiB capture, STARTUP_RUNS (300) runs
+#      each (internal/benchgen/cmd/sseinspect-startup), and at BASE;
+#   4. peak RSS of `sseinspect summarize` (3 runs) and of summarize --json
 #      (2 runs) on a generated 1 GiB capture of each format, the latter
 #      also as MiB beyond the text, thinking and tool arguments it prints.
 #
@@ -18,7 +21,7 @@
 # generated captures are deleted at exit. Results go to $RESULTS (default: a
 # new /tmp/sseinspect-bench.* directory, kept). Knobs (environment): COUNT
 # (6), SIZE (256MiB), BIG (1GiB), RUNS (5), BENCH (.), PKGS ("./sse
-# ./parser ./cmd"), SKIP_GOTEST=1, SKIP_RSS=1, BASE (a commit to compare
+# ./parser ./cmd"), FORMATS (all four), STARTUP_RUNS (300), SKIP_GOTEST=1, SKIP_RSS=1, BASE (a commit to compare
 # with, built from `git archive`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +32,7 @@ BIG=${BIG:-1GiB}
 RUNS=${RUNS:-5}
 BENCH=${BENCH:-.}
 PKGS=${PKGS:-./sse ./parser ./cmd}
-FORMATS="openai-chat openai-responses anthropic gemini"
+FORMATS=${FORMATS:-openai-chat openai-responses anthropic gemini}
 BENCHSTAT=(go run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da)
 RESULTS=${RESULTS:-$(mktemp -d /tmp/sseinspect-bench.XXXXXX)}
 mkdir -p "$RESULTS"
@@ -48,20 +51,30 @@ log "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 log "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
 
 log "== build"
-go build -o "$work/sseinspect" .
+# As scripts/release.sh builds it (static: no dynamic loader at start-up).
+CGO_ENABLED=0 go build -trimpath -o "$work/sseinspect" .
 go build -o "$work/benchgen" ./internal/benchgen/cmd/sseinspect-benchgen
 go build -o "$work/floor" ./internal/benchgen/cmd/sseinspect-floor
+go build -o "$work/startup" ./internal/benchgen/cmd/sseinspect-startup
 if [ -n "${BASE:-}" ]; then
   log "base for comparison: $BASE ($(git log -1 --format='%h %s' "$BASE"))"
   mkdir -p "$work/base/src"
   git archive "$BASE" | tar -x -C "$work/base/src"
-  (cd "$work/base/src" && go build -o "$work/base/sseinspect" .)
+  (cd "$work/base/src" && CGO_ENABLED=0 go build -trimpath -o "$work/base/sseinspect" .)
 fi
 
 log "== generate $SIZE per format"
 for f in $FORMATS; do
   "$work/benchgen" -format "$f" -size "$SIZE" -o "$work/$f.sse"
 done
+
+log "== start-up: process start to exit, ${STARTUP_RUNS:-300} runs each (sseinspect-startup)"
+"$work/benchgen" -format anthropic -size 4KiB -o "$work/small.sse"
+log "true:                      $("$work/startup" -n "${STARTUP_RUNS:-300}" true)"
+log "summarize (5 KiB capture): $("$work/startup" -n "${STARTUP_RUNS:-300}" "$work/sseinspect" summarize "$work/small.sse")"
+if [ -n "${BASE:-}" ]; then
+  log "  the same at $BASE:       $("$work/startup" -n "${STARTUP_RUNS:-300}" "$work/base/sseinspect" summarize "$work/small.sse")"
+fi
 
 if [ "${SKIP_GOTEST:-}" != 1 ]; then
   log "== go test -run '^\$' -bench '$BENCH' -benchmem -count $COUNT $PKGS"
