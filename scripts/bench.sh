@@ -7,7 +7,7 @@
 #      lines with bytes.IndexByte; the same plus validating every data:
 #      payload as JSON with encoding/json.Valid, and with internal/jsonscan)
 #      and `sseinspect summarize` (two-line and --json) on a generated
-#      capture of each format, best of 5 runs each, in MB/s and as ratios
+#      capture of each format, the median of 5 runs each, in MB/s and as ratios
 #      from the same run; with BASE=<commit>, also summarize and --json
 #      built at that commit, on the same files;
 #   3. start-up: process start to exit of `true` and of `sseinspect
@@ -92,28 +92,30 @@ now() { echo "$EPOCHREALTIME"; }
 # calc prints the value of an arithmetic expression (awk syntax).
 calc() { awk "BEGIN { print $* }"; }
 
-# best_of RUNS CMD...: runs CMD (stdout discarded) RUNS times; sets best to
-# the best wall time in seconds and rc to the exit code of the last run.
+# timed RUNS CMD...: runs CMD (stdout discarded) RUNS times; sets best to
+# the best wall time in seconds, median to the median (the lower middle for
+# an even RUNS), and rc to the exit code of the last run.
 best=0
+median=0
 rc=0
-best_of() {
-  local runs=$1 t0 t1 dt i
+timed() {
+  local runs=$1 t0 t1 i times=()
   shift
-  best=""
   for ((i = 0; i < runs; i++)); do
     t0=$(now)
     rc=0
     "$@" >/dev/null || rc=$?
     t1=$(now)
-    dt=$(calc "$t1 - $t0")
-    if [ -z "$best" ] || [ "$(calc "($dt < $best)")" = 1 ]; then best=$dt; fi
+    times+=("$(calc "$t1 - $t0")")
   done
+  best=$(printf '%s\n' "${times[@]}" | sort -g | head -1)
+  median=$(printf '%s\n' "${times[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p")
 }
 
 # mbs BYTES SECONDS prints the throughput in MB/s (decimal).
 mbs() { calc "$1 / $2 / 1000000"; }
 
-log "== wc -l, the floor and sseinspect summarize, best of $RUNS, files of $SIZE (page cache warm)"
+log "== wc -l, the floor and sseinspect summarize, median of $RUNS runs, files of $SIZE (page cache warm)"
 log "floor_lines: sseinspect-floor (bytes.IndexByte line split, 1 MiB reads);"
 log "floor_std / floor_scan: the same, and every data: payload validated with"
 log "encoding/json.Valid / internal/jsonscan's Skip. ratios: summarize's time"
@@ -123,29 +125,29 @@ for f in $FORMATS; do
   file="$work/$f.sse"
   bytes=$(stat -c %s "$file")
   cat "$file" >/dev/null
-  best_of "$RUNS" wc -l "$file"
-  wc_s=$best
-  best_of "$RUNS" "$work/floor" -validate none "$file"
-  lines_s=$best
-  best_of "$RUNS" "$work/floor" -validate std "$file"
-  std_s=$best
-  best_of "$RUNS" "$work/floor" -validate jsonscan "$file"
-  scan_s=$best
-  best_of "$RUNS" "$work/sseinspect" summarize "$file"
-  sum_s=$best
+  timed "$RUNS" wc -l "$file"
+  wc_s=$median
+  timed "$RUNS" "$work/floor" -validate none "$file"
+  lines_s=$median
+  timed "$RUNS" "$work/floor" -validate std "$file"
+  std_s=$median
+  timed "$RUNS" "$work/floor" -validate jsonscan "$file"
+  scan_s=$median
+  timed "$RUNS" "$work/sseinspect" summarize "$file"
+  sum_s=$median
   sum_rc=$rc
-  best_of "$RUNS" "$work/sseinspect" summarize --json "$file"
-  json_s=$best
+  timed "$RUNS" "$work/sseinspect" summarize --json "$file"
+  json_s=$median
   [ "$rc" = 0 ] || sum_rc=$rc
   log "$(printf '%-17s %8.0f %8.0f %8.0f %8.0f %8.0f %8.0f %5.1fx %6.1f%% %6.1f%% %6.1f%% %5d' "$f" \
     "$(mbs "$bytes" "$wc_s")" "$(mbs "$bytes" "$lines_s")" "$(mbs "$bytes" "$std_s")" "$(mbs "$bytes" "$scan_s")" \
     "$(mbs "$bytes" "$sum_s")" "$(mbs "$bytes" "$json_s")" "$(calc "$sum_s / $wc_s")" \
     "$(calc "100 * $lines_s / $sum_s")" "$(calc "100 * $std_s / $sum_s")" "$(calc "100 * $scan_s / $sum_s")" "$sum_rc")"
   if [ -n "${BASE:-}" ]; then
-    best_of "$RUNS" "$work/base/sseinspect" summarize "$file"
-    bsum_s=$best
-    best_of "$RUNS" "$work/base/sseinspect" summarize --json "$file"
-    bjson_s=$best
+    timed "$RUNS" "$work/base/sseinspect" summarize "$file"
+    bsum_s=$median
+    timed "$RUNS" "$work/base/sseinspect" summarize --json "$file"
+    bjson_s=$median
     log "$(printf '  at %-14s %8s %8s %8s %8s %8.0f %8.0f   this commit: summarize %.2fx, --json %.2fx the speed of %s (exit %d)' "$BASE" '' '' '' '' \
       "$(mbs "$bytes" "$bsum_s")" "$(mbs "$bytes" "$bjson_s")" "$(calc "$bsum_s / $sum_s")" "$(calc "$bjson_s / $json_s")" "$BASE" "$rc")"
   fi
