@@ -188,8 +188,10 @@ func (p *ollama) text(sc *streamctx.Context, ev *sse.Event, s string) {
 	if p.checked {
 		return
 	}
-	p.head = append(p.head, s...)
-	t := strings.TrimLeft(string(p.head), " \t\r\n")
+	// Only what follows the leading white space is kept: a text of many
+	// white-space fragments would otherwise be copied again at each one.
+	p.head = bytes.TrimLeft(append(p.head, s...), " \t\r\n")
+	t := string(p.head)
 	switch {
 	case strings.HasPrefix(t, "<think>"):
 		p.checked = true

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/sseinspect/sseinspect/sse"
+	"github.com/sseinspect/sseinspect/streamctx"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -84,4 +86,28 @@ func TestFastOllamaSkipsText(t *testing.T) {
 	assert.Equal(t, "m", c.Model)
 	require.NotNil(t, c.Done)
 	assert.False(t, *c.Done)
+}
+
+// TestOllamaThinkCheckBounded: a text that starts with many fragments of
+// white space (hand-made; a hostile or degenerate stream) keeps the <think>
+// check's buffer at the few bytes after the white space, not every fragment
+// so far: each fragment used to copy the whole buffer, so that n such lines
+// cost O(n²) time (80,000 lines of " ", 6 MB, took 4 s; 10 times as many,
+// about 7 minutes).
+func TestOllamaThinkCheckBounded(t *testing.T) {
+	t.Parallel()
+	sc := streamctx.New(streamctx.Options{CollectText: true})
+	p := &ollama{}
+	ev := &sse.Event{Data: []byte(`{"model":"m","created_at":"x","response":" \n","done":false}`), Line: 1, Retry: -1}
+	for range 1000 {
+		p.Event(sc, ev)
+	}
+	assert.False(t, p.checked, "white space alone tells nothing yet")
+	assert.LessOrEqual(t, len(p.head), len("<think>"), "the buffer holds no white space")
+	ev.Data = []byte(`{"model":"m","created_at":"x","response":"<think>x","done":false}`)
+	p.Event(sc, ev)
+	assert.True(t, p.checked)
+	w := sc.Snapshot("f", "ollama").Warnings
+	require.Len(t, w, 1)
+	assert.Contains(t, w[0], "line 1: the text starts with <think>")
 }
