@@ -89,7 +89,7 @@ func TestOllama(t *testing.T) {
 		t.Parallel()
 		s := mustSummarize(t, ollamaChat(`"content":"Hi"`)+"\n"+ollamaDone, "")
 		assert.True(t, s.Complete)
-		assert.Equal(t, []string{"line 2: the input ended inside this event (no blank line after it); it was read anyway"}, s.Warnings)
+		assert.Equal(t, []string{"line 2: the input ended inside this line (no newline after it); it was read anyway"}, s.Warnings, "NDJSON ends a line with LF, not a blank line")
 	})
 	t.Run("done_reason_length", func(t *testing.T) {
 		t.Parallel()

@@ -271,7 +271,7 @@ func (rp *replayer) dispatch(ev *sse.Event) {
 	rp.saw(ev)
 	rp.sc.CountEvent(ev.DataLines, ev.At)
 	switch {
-	case ev.Incomplete && rp.in.Kind == frame.VercelData:
+	case ev.Incomplete && (rp.in.Kind == frame.VercelData || rp.in.Kind == frame.NDJSON):
 		rp.sc.Warn("line %d: the input ended inside this line (no newline after it); it was read anyway", ev.Line)
 	case ev.Incomplete:
 		rp.sc.Warn("line %d: the input ended inside this event (no blank line after it); it was read anyway", ev.Line)
