@@ -755,6 +755,16 @@ type chatFast struct {
 	toolCalls []chatToolCall // the backing array of delta's tool calls
 	toolIndex int            // the index of delta's first tool call
 	taken     bool           // delta holds this chunk's first delta
+	// prefix is the bytes of the last chunk up to its "choices" key when
+	// the members before it were only id, model, object and members the
+	// parser does not keep (created, service_tier, system_fingerprint):
+	// a chunk that starts with the same bytes decodes them the same, to
+	// seen and the three strings kept here, and is read from its
+	// "choices" on (issue 16: within a stream, every chunk repeats them).
+	prefix                []byte
+	prefixSeen            jsonscan.Seen
+	prefixID, prefixModel string
+	prefixObject          string
 }
 
 // decodeFastChat decodes a chat.completion.chunk into c exactly as
@@ -764,12 +774,22 @@ type chatFast struct {
 // storage), and the usage shares st.usage: all are valid until the next
 // decode with st. Content and tool-call chunks are the fast path;
 // function_call, arguments that are not a string, content arrays, whole
-// messages, x_groq and executed_tools are left to encoding/json.
+// messages, x_groq and executed_tools are left to encoding/json. A chunk
+// that repeats the bytes of the last chunk up to its "choices" (st.prefix)
+// is read from there on, with what those bytes decoded to then.
 func decodeFastChat(data []byte, c *chatChunk, st *chatFast) bool {
 	s := jsonscan.New(data)
 	var seen jsonscan.Seen
 	st.taken = false
-	ok := s.Object(func(key []byte) bool {
+	resumed := len(st.prefix) > 1 && len(data) > len(st.prefix) && bytes.HasPrefix(data, st.prefix)
+	if resumed {
+		seen = st.prefixSeen
+		c.ID, c.Model, c.Object = st.prefixID, st.prefixModel, st.prefixObject
+	}
+	// plain is set while the members read are those a prefix may hold;
+	// choicesAt is the offset of the "choices" key's opening quote.
+	plain, choicesAt := !resumed, 0
+	member := func(key []byte) bool {
 		switch string(key) {
 		case "id":
 			return seen.First(1<<0) && s.String(&c.ID, func(b []byte) string { return jsonscan.Same(b, &st.id) })
@@ -778,31 +798,65 @@ func decodeFastChat(data []byte, c *chatChunk, st *chatFast) bool {
 		case "object":
 			return seen.First(1<<2) && s.String(&c.Object, internChatObject)
 		case "choices":
+			if plain {
+				choicesAt = cap(data) - cap(key) - 1 // key is a slice of data
+				plain = false
+			}
 			return seen.First(1<<3) && fastChatChoices(&s, c, st)
 		case "usage":
+			plain = false
 			return seen.First(1<<4) && s.RawInto(&c.Usage, &st.usage)
 		case "error":
+			plain = false
 			return seen.First(1<<5) && s.Raw(&c.Error)
 		case "type":
+			plain = false
 			return seen.First(1<<6) && s.Raw(&c.Type)
 		case "code":
+			plain = false
 			return seen.First(1<<7) && s.Raw(&c.Code)
 		case "message":
+			plain = false
 			return seen.First(1<<8) && s.Raw(&c.Message)
 		case "x_groq":
 			return false
 		case "time_info":
+			plain = false
 			return seen.First(1<<9) && s.Raw(&c.TimeInfo)
 		case "timings":
+			plain = false
 			return seen.First(1<<10) && s.Raw(&c.Timings)
 		case "citations":
+			plain = false
 			return seen.First(1<<11) && s.Raw(&c.Citations)
 		case "search_results":
+			plain = false
 			return seen.First(1<<12) && s.Raw(&c.SearchResults)
 		}
 		return s.Unknown(key, "id", "model", "object", "choices", "usage", "x_groq", "error", "type", "code", "message",
 			"time_info", "timings", "citations", "search_results")
-	})
+	}
+	var ok bool
+	if resumed {
+		ok = s.ObjectFrom(len(st.prefix), member)
+	} else {
+		// What the members before "choices" decoded (members after it may
+		// set the same fields in this chunk only).
+		var before jsonscan.Seen
+		var id, model, object string
+		ok = s.Object(func(key []byte) bool {
+			if plain && string(key) == "choices" {
+				before, id, model, object = seen, c.ID, c.Model, c.Object
+			}
+			return member(key)
+		})
+		st.prefix = st.prefix[:0]
+		if ok && choicesAt > 1 && s.End() {
+			st.prefix = append(st.prefix, data[:choicesAt]...)
+			st.prefixSeen = before
+			st.prefixID, st.prefixModel, st.prefixObject = id, model, object
+		}
+	}
 	return ok && s.End()
 }
 

@@ -30,6 +30,68 @@ func FuzzFastChat(f *testing.F) {
 	})
 }
 
+// FuzzFastChatAfter holds decodeFastChat to encoding/json on a chunk
+// decoded after another with the same chatFast, which may have recorded a
+// prefix that the chunk repeats (chatFast.prefix): the input is the first
+// chunk, a line feed, the second.
+func FuzzFastChatAfter(f *testing.F) {
+	events := benchEvents(f, "openai-chat", 16<<10)
+	for i := 0; i+1 < len(events) && i < 12; i++ {
+		f.Add(append(append(bytes.Clone(events[i]), '\n'), events[i+1]...))
+	}
+	const p = `{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o","system_fingerprint":"fp_1",`
+	first := p + `"choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null}]}`
+	for _, second := range []string{
+		p + `"choices":[{"index":0,"delta":{"content":"b"},"finish_reason":null}],"id":"again"}`,
+		p + `"choices":[],"model":"m2"}`,
+		p + `"Choices":[]}`,
+		p + `"choices":[{"index":0,"delta":{"content":"b"}}]`,
+		p + `}`,
+		p + ` "choices":null}`,
+		p + `"usage":{"prompt_tokens":1},"choices":[]}`,
+		p + `"choices":[{"index":0,"delta":{"content":"b"}}],"object":"x"}`,
+		p[:len(p)-1] + `}`,
+	} {
+		f.Add([]byte(first + "\n" + second))
+	}
+	f.Add([]byte(`{"model":"m","choices":[],"id":"late"}` + "\n" + `{"model":"m","choices":[]}`))
+	f.Add([]byte(`{"usage":null,"id":"x","choices":[]}` + "\n" + `{"usage":null,"id":"x","choices":[]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		a, b, ok := bytes.Cut(data, []byte("\n"))
+		if !ok {
+			return
+		}
+		checkFast(t, b, func(d []byte, c *chatChunk) bool {
+			var st chatFast
+			var warm chatChunk
+			decodeFastChat(a, &warm, &st)
+			return decodeFastChat(d, c, &st)
+		})
+	})
+}
+
+// TestFastChatPrefix: within a stream of the benchmark corpus, the chunks
+// after the first are read from their "choices" on, and decode as
+// encoding/json decodes them.
+func TestFastChatPrefix(t *testing.T) {
+	t.Parallel()
+	var st chatFast
+	resumed := 0
+	for _, d := range benchEvents(t, "openai-chat", 256<<10) {
+		if bytes.Equal(d, []byte("[DONE]")) {
+			continue
+		}
+		if len(st.prefix) > 1 && bytes.HasPrefix(d, st.prefix) {
+			resumed++
+		}
+		var got, want chatChunk
+		require.True(t, decodeFastChat(d, &got, &st), "%s", d)
+		require.NoError(t, json.Unmarshal(d, &want))
+		require.Equal(t, want, got, "%s", d)
+	}
+	assert.Greater(t, resumed, 500)
+}
+
 // checkFastChatSkipping is checkSkipping for decodeFastChat: content,
 // refusal, a choice's text and tool-call arguments are skipped.
 func checkFastChatSkipping(t *testing.T, data []byte) {

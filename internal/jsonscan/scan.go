@@ -351,6 +351,26 @@ func (s *Scanner) Object(member func(key []byte) bool) bool {
 		s.i++
 		return true
 	}
+	return s.members(member)
+}
+
+// ObjectFrom reads the rest of the top-level object from offset, the
+// opening quote of a member's key, as Object would read it from there:
+// the members before offset are not read. It is for a caller that read
+// the same bytes up to offset in an earlier text (with Object, from the
+// text's start), which were therefore valid and decoded the same: it
+// reuses what it decoded then. A new Scanner is at the start of its text.
+func (s *Scanner) ObjectFrom(offset int, member func(key []byte) bool) bool {
+	if s.i != 0 || offset <= 0 || offset >= len(s.b) {
+		return false
+	}
+	s.i = offset
+	return s.members(member)
+}
+
+// members reads members from the opening quote of a key to the end of
+// their object.
+func (s *Scanner) members(member func(key []byte) bool) bool {
 	for {
 		if s.Peek() != '"' {
 			return false

@@ -327,3 +327,23 @@ func TestOffsetSince(t *testing.T) {
 	assert.Equal(t, want, got, "the bytes, white space inside kept")
 	assert.Equal(t, int64(1), a)
 }
+
+// TestObjectFrom: the rest of an object from a member's key, as Object
+// reads it; an offset that is not after the start gives up.
+func TestObjectFrom(t *testing.T) {
+	t.Parallel()
+	in := []byte(`{"a":1,"b":[2],"c":"x"}`)
+	var keys []string
+	s := jsonscan.New(in)
+	require.True(t, s.ObjectFrom(7, func(key []byte) bool {
+		keys = append(keys, string(key))
+		return s.Skip()
+	}) && s.End())
+	assert.Equal(t, []string{"b", "c"}, keys)
+	for _, offset := range []int{0, -1, len(in)} {
+		s := jsonscan.New(in)
+		assert.False(t, s.ObjectFrom(offset, func([]byte) bool { return s.Skip() }), offset)
+	}
+	s = jsonscan.New(in)
+	assert.False(t, s.ObjectFrom(6, func([]byte) bool { return s.Skip() }), "at a comma, not a key")
+}
