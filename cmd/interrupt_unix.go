@@ -16,7 +16,8 @@ import (
 // read a signal ends with no goroutine: a duplicate of its descriptor in
 // non-blocking mode, read through Go's poller, whose read deadline is set
 // to now when ctx is done. restore puts the descriptor back in blocking
-// mode (the mode is the open file's, shared with the original). ok is false
+// mode (the mode is the open file's, shared with the original) and closes
+// the duplicate. ok is false
 // for anything else, or when the poller does not take it.
 func pollable(ctx context.Context, r io.Reader) (pr io.Reader, restore func(), ok bool) {
 	f, isFile := r.(*os.File)
@@ -51,6 +52,7 @@ func pollable(ctx context.Context, r io.Reader) (pr io.Reader, restore func(), o
 	return &deadlineReader{ctx: ctx, f: nf}, func() {
 		stop()
 		blocking()
+		_ = nf.Close() // the duplicate only: the original stays open
 	}, true
 }
 
