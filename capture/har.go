@@ -185,7 +185,7 @@ func fromHAR(r io.Reader) (*Capture, error) {
 		return nil, formatErr("HAR: entry %d (%s %s, status %d) holds no response body: content.text is missing or empty. "+
 			"Browsers leave it out when the HAR is saved without content, while the stream is still open, or for a response they did not keep; "+
 			"save the HAR again after the stream has ended (Chrome: \"Save all as HAR with content\")",
-			pick+1, e.Request.Method, e.Request.URL, e.Response.Status)
+			pick+1, e.Request.Method, redactURL(e.Request.URL), e.Response.Status)
 	}
 	ms := func(v float64) time.Duration {
 		if v < 0 || math.IsNaN(v) || v > maxHARMillis {
@@ -238,15 +238,37 @@ func fromHAR(r io.Reader) (*Capture, error) {
 		c.firstByte = ttfb
 	}
 	if untimed {
-		c.Notes = append(c.Notes, fmt.Sprintf("read from a HAR file (entry %d of %d: %s %s): it keeps no per-event timing; the first byte and the end come from its timings, the times of events are unknown", pick+1, len(f.Log.Entries), e.Request.Method, e.Request.URL))
+		c.Notes = append(c.Notes, fmt.Sprintf("read from a HAR file (entry %d of %d: %s %s): it keeps no per-event timing; the first byte and the end come from its timings, the times of events are unknown", pick+1, len(f.Log.Entries), e.Request.Method, redactURL(e.Request.URL)))
 	} else {
-		c.Notes = append(c.Notes, fmt.Sprintf("read from a HAR file (entry %d of %d: %s %s): the first byte and the end come from its timings, the times of events from its _eventSourceMessages", pick+1, len(f.Log.Entries), e.Request.Method, e.Request.URL))
+		c.Notes = append(c.Notes, fmt.Sprintf("read from a HAR file (entry %d of %d: %s %s): the first byte and the end come from its timings, the times of events from its _eventSourceMessages", pick+1, len(f.Log.Entries), e.Request.Method, redactURL(e.Request.URL)))
 	}
 	c.Notes = append(c.Notes, notes...)
 	if sse > 1 {
 		c.Notes = append(c.Notes, fmt.Sprintf("the HAR file has %d text/event-stream responses; the first was read", sse))
 	}
 	return c, nil
+}
+
+// redactURL returns a request URL as a note or an error may show it: the
+// values of its credential query parameters (key, api_key, apikey: the
+// ones the proxy redacts; Gemini's key=) replaced by REDACTED, as notes
+// reach warnings, JSON summaries and HTML reports.
+func redactURL(u string) string {
+	base, query, ok := strings.Cut(u, "?")
+	if !ok {
+		return u
+	}
+	parts := strings.Split(query, "&")
+	for i, part := range parts {
+		name, _, hasValue := strings.Cut(part, "=")
+		switch strings.ToLower(name) {
+		case "key", "api_key", "apikey":
+			if hasValue {
+				parts[i] = name + "=REDACTED"
+			}
+		}
+	}
+	return base + "?" + strings.Join(parts, "&")
 }
 
 // maxHARMillis bounds a time in a HAR file (a day): a larger one cannot

@@ -169,3 +169,20 @@ func TestHAREventSourceMessages(t *testing.T) {
 		assert.Contains(t, strings.Join(c.Notes, "\n"), tc.note, name)
 	}
 }
+
+// TestHARURLKeyRedacted: the URL a note or an error shows loses the value
+// of its credential parameters (Gemini's key=): notes reach warnings,
+// JSON summaries and HTML reports, which get shared. Hand-made entries.
+func TestHARURLKeyRedacted(t *testing.T) {
+	t.Parallel()
+	url := `https://generativelanguage.googleapis.com/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse&key=AIzaSECRET`
+	_, err := capture.Open(strings.NewReader(harOf(`{"request":{"method":"POST","url":"`+url+`"},"response":{"status":200,"content":{"mimeType":"text/event-stream"}}}`)), capture.Options{})
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "AIzaSECRET")
+	assert.Contains(t, err.Error(), "?alt=sse&key=REDACTED")
+	c, err := capture.Open(strings.NewReader(harOf(`{"request":{"method":"POST","url":"`+url+`"},"response":{"status":200,"content":{"mimeType":"text/event-stream","text":"data: {}\n\n"}}}`)), capture.Options{})
+	require.NoError(t, err)
+	notes := strings.Join(c.Notes, "\n")
+	assert.NotContains(t, notes, "AIzaSECRET")
+	assert.Contains(t, notes, "streamGenerateContent?alt=sse&key=REDACTED")
+}
