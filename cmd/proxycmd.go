@@ -52,6 +52,8 @@ one), else the response's. A response the client went away from, or the
 upstream failed in, is summarized as cut off. An upstream that cannot be
 reached, or fails before its response header, gives the client a 502 with
 the reason in its body, and a line on standard error.
+A 101 Switching Protocols response (a WebSocket) passes through both ways,
+neither summarized nor recorded, with a line on standard error.
 
 With --record DIR, each exchange is written into DIR (which must exist), in
 files named by the time the request came (UTC) and a sequence number, so

@@ -189,6 +189,13 @@ func (p *Proxy) response(resp *http.Response) error {
 	if ex == nil {
 		return nil
 	}
+	if resp.StatusCode == http.StatusSwitchingProtocols {
+		// A WebSocket (or another protocol): the reverse proxy needs the
+		// upstream's body as it is (writable) to pass the bytes both
+		// ways. It is neither recorded nor summarized.
+		p.logf("%s %s: 101 Switching Protocols to %q: passed through, not recorded", ex.method, ex.logPath(), resp.Header.Get("Upgrade"))
+		return nil
+	}
 	ex.start(resp)
 	resp.Body = &responseBody{rc: resp.Body, ex: ex}
 	return nil

@@ -1,0 +1,65 @@
+package proxy_test
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sseinspect/sseinspect/proxy"
+)
+
+// TestUpgradePassesThrough: a 101 Switching Protocols response (a
+// WebSocket, as OpenAI's Realtime API uses) passes through, and so do the
+// bytes both ways after it. The proxy wrapped the upstream's body, which
+// the reverse proxy then could not write to: the client got a 502.
+// Hand-made upstream: it switches, then echoes one line.
+func TestUpgradePassesThrough(t *testing.T) {
+	t.Parallel()
+	upstream := serveOn(t, func(ctx context.Context, ln net.Listener) error {
+		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("Upgrade") != "websocket" {
+				http.Error(w, "want an upgrade", http.StatusBadRequest)
+				return
+			}
+			conn, brw, err := http.NewResponseController(w).Hijack()
+			if err != nil {
+				return
+			}
+			defer conn.Close()
+			_, _ = io.WriteString(conn, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+			line, err := brw.ReadString('\n')
+			if err == nil {
+				_, _ = io.WriteString(conn, "echo "+line)
+			}
+		})}
+		go func() { <-ctx.Done(); _ = srv.Close() }()
+		if err := srv.Serve(ln); err != http.ErrServerClosed {
+			return err
+		}
+		return nil
+	})
+	log := &syncBuffer{}
+	base, _ := startProxy(t, proxy.Options{Upstream: upstream, Log: log})
+	conn, err := net.Dial("tcp", base.Host)
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = io.WriteString(conn, "GET /v1/realtime HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+	require.NoError(t, err)
+	br := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(br, nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusSwitchingProtocols, resp.StatusCode, "log: %s", log.String())
+	_, err = io.WriteString(conn, "hello\n")
+	require.NoError(t, err)
+	line, err := br.ReadString('\n')
+	require.NoError(t, err)
+	assert.Equal(t, "echo hello\n", line)
+	assert.NotContains(t, log.String(), "502")
+	assert.Contains(t, log.String(), `GET /v1/realtime: 101 Switching Protocols to "websocket": passed through, not recorded`)
+}
