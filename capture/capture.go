@@ -43,6 +43,10 @@ type Capture struct {
 	// recording, of the trace, or of sseinspect for a live input. The zero
 	// Time when the input has no times: then every arrival time is zero.
 	Start time.Time
+	// StartIsWallClock says that Start is when the stream ran (a timed
+	// capture, a live input), not the Unix epoch that the times of a curl
+	// trace or a HAR file count from: the prices in force at Start apply.
+	StartIsWallClock bool
 	// EventsUntimed says that only the first byte and the end are timed
 	// (a HAR file keeps no other times): the body's bytes all come at the
 	// first byte's time, which is not the time of any event.
@@ -107,6 +111,7 @@ func Open(r io.Reader, opts Options) (*Capture, error) {
 			if c.Start.IsZero() {
 				c.Start = opts.Clock()
 			}
+			c.StartIsWallClock = true
 		}
 		err = c.readPreamble()
 	}
@@ -128,7 +133,7 @@ func detect(raw *reader) (*Capture, error) {
 			if err != nil {
 				return nil, err
 			}
-			c := &Capture{body: &reader{src: timedSource{tr}}, Start: tr.Start(), timed: tr}
+			c := &Capture{body: &reader{src: timedSource{tr}}, Start: tr.Start(), StartIsWallClock: true, timed: tr}
 			return c, c.readPreamble()
 		case isCurlTrace(b):
 			return fromCurlTrace(untimedReader{raw})

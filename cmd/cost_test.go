@@ -318,3 +318,30 @@ func TestProxyPricesFlag(t *testing.T) {
 		assert.Equal(t, tc.stderr, strings.ReplaceAll(stderr, dir, "$DIR"), "%v", tc.args)
 	}
 }
+
+// A HAR file (or a curl trace) counts its times from the Unix epoch, not
+// from when the stream ran: its cost is at the prices of the table's date,
+// as a plain capture's, not at those of 1970. o3's prices fell from 10/40
+// to 2/8 per million on 2025-06-10: 1000 in and 1000 out cost 0.01, not
+// 0.05. Hand-made stream and HAR.
+func TestCostOfAHARIsNotAt1970(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	stream := `data: {"id":"c1","object":"chat.completion.chunk","model":"o3","choices":[{"index":0,"delta":{"role":"assistant","content":"hi"},"finish_reason":null}]}` + "\n\n" +
+		`data: {"id":"c1","object":"chat.completion.chunk","model":"o3","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}` + "\n\n" +
+		`data: {"id":"c1","object":"chat.completion.chunk","model":"o3","choices":[],"usage":{"prompt_tokens":1000,"completion_tokens":1000,"total_tokens":2000}}` + "\n\n" +
+		"data: [DONE]\n\n"
+	text, err := json.Marshal(stream)
+	require.NoError(t, err)
+	har := `{"log":{"version":"1.2","entries":[{"startedDateTime":"2026-03-04T05:06:07.000Z","time":900,` +
+		`"request":{"method":"POST","url":"https://api.openai.com/v1/chat/completions"},` +
+		`"response":{"status":200,"headers":[{"name":"content-type","value":"text/event-stream"}],"content":{"mimeType":"text/event-stream","text":` + string(text) + `}},` +
+		`"timings":{"send":1,"wait":400,"receive":499}}]}}`
+	writeFiles(t, dir, map[string]string{"o3.sse": stream, "o3.har": har})
+	plain := costOf(t, filepath.Join(dir, "o3.sse"))
+	require.NotNil(t, plain.USD, "%+v", plain)
+	assert.InDelta(t, 0.01, *plain.USD, 1e-12)
+	fromHAR := costOf(t, filepath.Join(dir, "o3.har"))
+	require.NotNil(t, fromHAR.USD, "%+v", fromHAR)
+	assert.InDelta(t, 0.01, *fromHAR.USD, 1e-12, "the prices of 1970 (the first set) were used")
+}
