@@ -106,16 +106,16 @@ func (r *Recorder) Finish(name string, snap streamctx.Snapshot, failed bool, rea
 	if cut {
 		c.Cut = append(c.Cut, "reasoning")
 	}
-	for _, t := range snap.ToolCalls {
+	for i, t := range snap.ToolCalls {
+		if i == r.limits.Rows {
+			c.Cut = append(c.Cut, "tool calls")
+			break
+		}
 		args, cut := clip(t.Arguments, r.limits.Text)
 		if cut && len(c.Cut) < 10 {
 			c.Cut = append(c.Cut, "the arguments of "+vis(t.Name))
 		}
 		c.ToolCalls = append(c.ToolCalls, streamctx.ToolCallSnapshot{ID: vis(t.ID), Name: vis(t.Name), Arguments: visText(args)})
-		if len(c.ToolCalls) == r.limits.Rows {
-			c.Cut = append(c.Cut, "tool calls")
-			break
-		}
 	}
 	// The summary keeps neither copy: the report holds the clipped ones.
 	c.Snap.Text, c.Snap.Thinking, c.Snap.ToolCalls, c.Snap.Tools = "", "", nil, nil

@@ -261,3 +261,24 @@ func TestRecorderCountsCharacters(t *testing.T) {
 	require.NotEmpty(t, c.Points)
 	assert.Equal(t, 9, c.Points[len(c.Points)-1].Text, "héllo, 世界 is 9 characters (14 bytes)")
 }
+
+// As many tool calls as Limits.Rows are all shown and none is said to be
+// cut; one more is cut. Hand-made OpenAI chat streams.
+func TestRecorderToolCallsAtTheLimit(t *testing.T) {
+	t.Parallel()
+	stream := func(n int) []byte {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, `data: {"id":"c","model":"m","choices":[{"index":0,"delta":{"tool_calls":[{"index":%d,"id":"call_%d","type":"function","function":{"name":"f%d","arguments":"{}"}}]}}]}`+"\n\n", i, i, i)
+		}
+		b.WriteString(`data: {"id":"c","model":"m","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}` + "\n\ndata: [DONE]\n\n")
+		return []byte(b.String())
+	}
+	limits := htmlreport.Limits{Points: 8, Rows: 2, Marks: 10, Text: 100}
+	c := replay(t, "hand-made", stream(2), limits)
+	assert.Len(t, c.ToolCalls, 2)
+	assert.NotContains(t, c.Cut, "tool calls", "all of them are shown")
+	c = replay(t, "hand-made", stream(3), limits)
+	assert.Len(t, c.ToolCalls, 2)
+	assert.Contains(t, c.Cut, "tool calls")
+}
