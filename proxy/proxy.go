@@ -237,10 +237,16 @@ func (p *Proxy) Wait() { p.running.Wait() }
 // lets the exchanges running finish for at most grace, cuts those left,
 // waits until every capture is written and returns nil. It closes ln.
 func (p *Proxy) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	// Cancelled when the grace period runs out: it ends the exchanges
+	// that Shutdown and Close do not, the upgraded ones (a WebSocket's
+	// connection is hijacked, so the server no longer tracks it).
+	base, cutAll := context.WithCancel(context.Background())
+	defer cutAll()
 	srv := &http.Server{
 		Handler:           p,
 		ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog:          log.New(io.Discard, "", 0),
+		BaseContext:       func(net.Listener) context.Context { return base },
 	}
 	if p.opts.OnShutdown != nil {
 		srv.RegisterOnShutdown(p.opts.OnShutdown)
@@ -259,7 +265,9 @@ func (p *Proxy) Serve(ctx context.Context, ln net.Listener, grace time.Duration)
 	go func() {
 		select {
 		case <-timer:
+			p.stopping.Store(true)
 			cancel()
+			cutAll()
 		case <-shutdown.Done():
 		}
 	}()

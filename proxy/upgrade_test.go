@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -62,4 +63,45 @@ func TestUpgradePassesThrough(t *testing.T) {
 	assert.Equal(t, "echo hello\n", line)
 	assert.NotContains(t, log.String(), "502")
 	assert.Contains(t, log.String(), `GET /v1/realtime: 101 Switching Protocols to "websocket": passed through, not recorded`)
+}
+
+// TestUpgradeCutWhenGraceRunsOut: a WebSocket still open when the grace
+// period runs out is closed, and Serve returns (the server's Shutdown and
+// Close leave a hijacked connection alone). Hand-made upstream: it
+// switches, then echoes until the connection closes.
+func TestUpgradeCutWhenGraceRunsOut(t *testing.T) {
+	t.Parallel()
+	upstream := serveOn(t, func(ctx context.Context, ln net.Listener) error {
+		srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err != nil {
+				return
+			}
+			defer conn.Close()
+			_, _ = io.WriteString(conn, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+			_, _ = io.Copy(conn, conn)
+		})}
+		go func() { <-ctx.Done(); _ = srv.Close() }()
+		if err := srv.Serve(ln); err != http.ErrServerClosed {
+			return err
+		}
+		return nil
+	})
+	grace := make(chan time.Time)
+	pu, cancel, served := serveProxy(t, proxy.Options{Upstream: upstream,
+		After: func(time.Duration) <-chan time.Time { return grace }})
+	conn, err := net.Dial("tcp", pu.Host)
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = io.WriteString(conn, "GET /v1/realtime HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+	require.NoError(t, err)
+	br := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(br, nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusSwitchingProtocols, resp.StatusCode)
+	cancel()     // SIGINT
+	close(grace) // the grace period runs out
+	require.NoError(t, <-served, "Serve returns")
+	_, err = io.ReadAll(br)
+	require.NoError(t, err, "the client's connection is closed")
 }
