@@ -214,7 +214,7 @@ func fromHAR(r io.Reader) (*Capture, error) {
 		EventsUntimed: untimed,
 		body:          &reader{src: &chunks{list: list, end: end}},
 	}
-	if e.Response.Status > 0 {
+	if e.Response.Status >= 100 && e.Response.Status <= 999 { // else none (0: Chrome's failed request)
 		// The preamble as curl -i would show it.
 		proto := e.Response.HTTPVersion
 		if !strings.HasPrefix(strings.ToUpper(proto), "HTTP/") {
@@ -223,7 +223,7 @@ func fromHAR(r io.Reader) (*Capture, error) {
 		c.StatusCode = e.Response.Status
 		c.Header = textproto.MIMEHeader{}
 		c.HeaderLines = 2 // the status line and the blank line
-		head := []byte(proto + " " + strconv.Itoa(e.Response.Status) + " " + e.Response.StatusText + "\r\n")
+		head := []byte(proto + " " + strconv.Itoa(e.Response.Status) + " " + oneLine(e.Response.StatusText) + "\r\n")
 		for _, h := range e.Response.Headers {
 			if strings.HasPrefix(h.Name, ":") || strings.ContainsAny(h.Name+h.Value, "\r\n") {
 				continue // HTTP/2 pseudo-headers

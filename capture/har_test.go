@@ -186,3 +186,20 @@ func TestHARURLKeyRedacted(t *testing.T) {
 	assert.NotContains(t, notes, "AIzaSECRET")
 	assert.Contains(t, notes, "streamGenerateContent?alt=sse&key=REDACTED")
 }
+
+// A HAR status out of HTTP's three digits (a damaged or edited file) is no
+// status: replay --listen would pass it to WriteHeader, which panics on it.
+// A status text cannot add lines to the preamble. Hand-made entries.
+func TestHARStatusOutOfRange(t *testing.T) {
+	t.Parallel()
+	for _, status := range []string{"42", "1000"} {
+		c, err := capture.Open(strings.NewReader(harOf(`{"request":{"method":"POST","url":"u"},"response":{"status":`+status+`,"content":{"mimeType":"text/event-stream","text":"data: {}\n\n"}}}`)), capture.Options{})
+		require.NoError(t, err, status)
+		assert.Zero(t, c.StatusCode, status)
+		assert.Nil(t, c.Head, status)
+	}
+	c, err := capture.Open(strings.NewReader(harOf(`{"request":{"method":"POST","url":"u"},"response":{"status":200,"statusText":"OK\r\nX-Forged: 1","content":{"mimeType":"text/event-stream","text":"data: {}\n\n"}}}`)), capture.Options{})
+	require.NoError(t, err)
+	assert.Equal(t, "HTTP/1.1 200 OK  X-Forged: 1\r\n\r\n", string(c.Head))
+	assert.Equal(t, 2, c.HeaderLines)
+}
