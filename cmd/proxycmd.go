@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -114,6 +115,7 @@ func (o *proxyOptions) run(env *Env) error {
 	if o.maxLineSize <= 0 {
 		return usagef("--max-line-size: must be positive, got %d", o.maxLineSize)
 	}
+	o.color = strings.ToLower(o.color) // any case, as the other commands
 	cc := commonOptions{color: o.color}
 	switch o.color {
 	case "auto", "always", "never":

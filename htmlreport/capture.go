@@ -92,8 +92,20 @@ func (r *Recorder) Finish(name string, snap streamctx.Snapshot, failed bool, rea
 			c.End = max(c.End, *t)
 		}
 	}
+	// An event without a type field is a "message" (as the SSE spec
+	// names it), counted with any that say so.
+	named := map[string]int{}
 	for _, t := range r.typeOrder {
-		c.Types = append(c.Types, TypeCount{vis(t), r.types[t]})
+		name := t
+		if name == "" {
+			name = "message"
+		}
+		if i, ok := named[name]; ok {
+			c.Types[i].Count += r.types[t]
+			continue
+		}
+		named[name] = len(c.Types)
+		c.Types = append(c.Types, TypeCount{vis(name), r.types[t]})
 	}
 	var cut bool
 	c.Text, cut = clip(snap.Text, r.limits.Text)

@@ -190,15 +190,14 @@ func (r *Recorder) OnEvent(ev *sse.Event) {
 		}
 	}
 	r.points.Add(Point{X: x, Text: text, Thinking: think})
-	// The type's string is made once per type, not per event.
+	// Counted by the raw type (no event field: ""), whose string is made
+	// once per type, not per event; Finish names them.
 	if n, ok := r.types[string(ev.Type)]; ok {
 		r.types[string(ev.Type)] = n + 1
 	} else if len(r.types) < maxTypes {
-		typ := ev.TypeName()
-		if _, ok := r.types[typ]; !ok {
-			r.typeOrder = append(r.typeOrder, typ)
-		}
-		r.types[typ]++
+		typ := string(ev.Type)
+		r.typeOrder = append(r.typeOrder, typ)
+		r.types[typ] = 1
 	}
 	if len(r.rows) < r.limits.Rows {
 		typ := ev.TypeName()

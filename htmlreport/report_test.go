@@ -282,3 +282,24 @@ func TestRecorderToolCallsAtTheLimit(t *testing.T) {
 	assert.Len(t, c.ToolCalls, 2)
 	assert.Contains(t, c.Cut, "tool calls")
 }
+
+// Events without an event field count as "message" however many other
+// types came first, merged with those that say "message".
+func TestRecorderTypesMessage(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("data: {}\n\n")
+	for i := range 70 {
+		fmt.Fprintf(&b, "event: t%d\ndata: {}\n\n", i)
+	}
+	b.WriteString("data: {}\n\nevent: message\ndata: {}\n\n")
+	sc := streamctx.New(streamctx.Options{CollectText: true, CountChars: true})
+	rec := htmlreport.NewRecorder(sc, time.Time{}, 2*time.Second, htmlreport.OneCapture)
+	cp, err := capture.Open(strings.NewReader(b.String()), capture.Options{})
+	require.NoError(t, err)
+	_, _ = parser.ReplayCapture(cp, sc, parser.Options{Format: "openai-chat", OnEvent: rec.OnEvent})
+	c := rec.Finish("hand-made", sc.Snapshot("openai-chat", "openai"), false, nil)
+	assert.Len(t, c.Types, 64, "at most maxTypes types are listed")
+	assert.Equal(t, htmlreport.TypeCount{Type: "message", Count: 2}, c.Types[0], "the untyped events, the second after 64 types")
+	assert.Equal(t, 73, c.Events)
+}
