@@ -1,13 +1,11 @@
 package parser_test
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -164,20 +162,5 @@ func FuzzCohere(f *testing.F) {
 	}
 	f.Add([]byte(cohereSSE(cohereStart, cohereEnd(`{"error":"x","finish_reason":"ERROR","usage":{"tokens":{"input_tokens":1e300}}}`))))
 	f.Add([]byte("data: {\"message\":\"m\"}\n\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		done := make(chan struct{})
-		defer close(done)
-		go func() {
-			select {
-			case <-done:
-			case <-time.After(chatFuzzTimeout):
-				panic(fmt.Sprintf("Replay did not return within %v on %q", chatFuzzTimeout, data))
-			}
-		}()
-		s, err := summarize(t, bytes.NewReader(data), "cohere")
-		if err != nil {
-			return
-		}
-		_ = marshal(t, s)
-	})
+	f.Fuzz(func(t *testing.T, data []byte) { replaysAndMarshals(t, data, "cohere") })
 }

@@ -1,13 +1,10 @@
 package parser_test
 
 import (
-	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -183,20 +180,5 @@ func FuzzOllama(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte(ollamaLines(ollamaChat(`"tool_calls":[{"function":{"arguments":"x"}}]`), `{"error":{"message":"m"}}`, ollamaDone)))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		done := make(chan struct{})
-		defer close(done)
-		go func() {
-			select {
-			case <-done:
-			case <-time.After(chatFuzzTimeout):
-				panic(fmt.Sprintf("Replay did not return within %v on %q", chatFuzzTimeout, data))
-			}
-		}()
-		s, err := summarize(t, bytes.NewReader(data), "ollama")
-		if err != nil {
-			return
-		}
-		_ = marshal(t, s)
-	})
+	f.Fuzz(func(t *testing.T, data []byte) { replaysAndMarshals(t, data, "ollama") })
 }

@@ -612,12 +612,21 @@ func FuzzOpenAIChat(f *testing.F) {
 				panic(fmt.Sprintf("Replay did not return within %v on %q", chatFuzzTimeout, data))
 			}
 		}()
-		s, err := summarize(t, bytes.NewReader(data), "openai-chat")
-		if err != nil {
-			return // nothing to report (empty input...): an error, not a panic
-		}
-		_ = marshal(t, s)
+		replaysAndMarshals(t, data, "openai-chat")
 	})
+}
+
+// replaysAndMarshals is the body of a format's fuzz target: data replayed
+// with format forced, no panic, and a summary that marshals. An error
+// (empty input...) is no failure. A hang is left to go test's -timeout
+// (no wall-clock watchdog).
+func replaysAndMarshals(t *testing.T, data []byte, format string) {
+	t.Helper()
+	s, err := summarize(t, bytes.NewReader(data), format)
+	if err != nil {
+		return // nothing to report: an error, not a panic
+	}
+	_ = marshal(t, s)
 }
 
 // TestChatUsageRequestedCutBeforeUsageChunk: hand-made. A stream whose
