@@ -12,7 +12,6 @@ package htmlreport
 
 import (
 	"time"
-	"unicode/utf8"
 
 	"github.com/sseinspect/sseinspect/internal/evensample"
 	"github.com/sseinspect/sseinspect/sse"
@@ -233,14 +232,12 @@ func (r *Recorder) mark(m Mark) {
 	r.marks = append(r.marks, m)
 }
 
-// preview returns the start of an event's data for the table, on one line.
+// preview returns the start of an event's data for the table, cut (by
+// clip) at previewBytes with an ellipsis.
 func preview(data []byte) string {
-	if len(data) > previewBytes {
-		cut := previewBytes
-		for cut > 0 && !utf8.RuneStart(data[cut]) {
-			cut--
-		}
-		return string(data[:cut]) + "…"
+	s, cut := clip(string(data[:min(len(data), previewBytes+1)]), previewBytes)
+	if cut {
+		s += "…"
 	}
-	return string(data)
+	return s
 }

@@ -22,12 +22,6 @@ var pageTemplate string
 var tmpl = sync.OnceValue(func() *template.Template {
 	return template.Must(template.New("report").Funcs(template.FuncMap{
 		"num": num,
-		"ms": func(v *float64) string {
-			if v == nil {
-				return "n/a"
-			}
-			return axisLabel(*v, "ms")
-		},
 		"x": func(c *Capture, v float64) string {
 			if !c.Timed {
 				return "event " + num(v)
