@@ -94,7 +94,9 @@ func detectAnthropic(ev *sse.Event) match {
 //     the SDK's accumulator leaves that input in place when its JSON
 //     buffer stays empty. A block that never stops keeps what arrived.
 type anthropic struct {
-	ev    anthropicEvent
+	// ev is the event being handled: own, or its decoding ahead.
+	ev    *anthropicEvent
+	own   anthropicEvent
 	msg   anthropicMessage
 	usage anthropicUsage
 	// blocks are the content blocks open, by index: a block is removed
@@ -122,7 +124,11 @@ type anthropic struct {
 }
 
 // newAnthropic returns a parser for one Anthropic Messages stream.
-func newAnthropic() Parser { return &anthropic{maxStarted: -1} }
+func newAnthropic() Parser {
+	p := &anthropic{maxStarted: -1}
+	p.ev = &p.own
+	return p
+}
 
 // anthropicEvent holds the members of every Anthropic event the parser
 // reads; one is reused (reset before each decode). message is decoded only
@@ -236,7 +242,44 @@ type anthropicBlockState struct {
 }
 
 // Event handles one SSE event.
-func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) {
+func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) { p.event(sc, ev, nil) }
+
+// anthropicAhead holds the fast decodings of a batch of events
+// (aheadParser): ok[i] tells that evs[i] is the decoding of the i-th
+// event, exactly as Event would have decoded it.
+type anthropicAhead struct {
+	skipText bool
+	ok       []bool
+	evs      []anthropicEvent
+}
+
+func (p *anthropic) newAhead(sc *streamctx.Context) aheadBatch {
+	return &anthropicAhead{skipText: !sc.CollectsText()}
+}
+
+func (a *anthropicAhead) decode(evs []sse.Event) {
+	a.ok = append(a.ok[:0], make([]bool, len(evs))...)
+	if cap(a.evs) < len(evs) {
+		a.evs = make([]anthropicEvent, len(evs))
+	}
+	a.evs = a.evs[:len(evs)]
+	for i := range evs {
+		data := bytes.TrimSpace(evs[i].Data)
+		a.evs[i] = anthropicEvent{}
+		a.ok[i] = len(data) > 0 && data[0] == '{' && decodeFastAnthropic(data, &a.evs[i], a.skipText)
+	}
+}
+
+func (p *anthropic) eventAhead(sc *streamctx.Context, ev *sse.Event, a aheadBatch, i int) {
+	if ab := a.(*anthropicAhead); ab.ok[i] {
+		p.event(sc, ev, &ab.evs[i])
+		return
+	}
+	p.event(sc, ev, nil)
+}
+
+// event handles one SSE event, decoded ahead when pre is not nil.
+func (p *anthropic) event(sc *streamctx.Context, ev *sse.Event, pre *anthropicEvent) {
 	data := bytes.TrimSpace(ev.Data)
 	if len(data) == 0 || data[0] != '{' {
 		err := errNotObject
@@ -246,11 +289,16 @@ func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) {
 		sc.BadEvent(ev.Line, p.what(ev, ""), err)
 		return
 	}
-	p.ev = anthropicEvent{}
 	var err error
-	if !decodeFastAnthropic(data, &p.ev, !sc.CollectsText()) {
-		p.ev = anthropicEvent{}
-		err = json.Unmarshal(data, &p.ev)
+	if pre != nil {
+		p.ev = pre
+	} else {
+		p.own = anthropicEvent{}
+		p.ev = &p.own
+		if !decodeFastAnthropic(data, p.ev, !sc.CollectsText()) {
+			p.own = anthropicEvent{}
+			err = json.Unmarshal(data, p.ev)
+		}
 	}
 	if err != nil {
 		syntax := isSyntaxError(err)
@@ -268,7 +316,7 @@ func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) {
 		return
 	}
 	sc.AddChunk(data)
-	e := &p.ev
+	e := p.ev
 	typ := e.Type
 	if len(ev.Type) > 0 && string(ev.Type) != typ { // no allocation
 		name := string(ev.Type)
@@ -604,7 +652,7 @@ func (p *anthropic) inBandError(sc *streamctx.Context) bool {
 // message reads a whole non-streaming Message (a JSON body read as one
 // event, with --format anthropic): it is complete by construction.
 func (p *anthropic) message(sc *streamctx.Context, ev *sse.Event) {
-	e := &p.ev
+	e := p.ev
 	sc.SetResponseID(e.ID)
 	sc.SetModel(e.Model)
 	sc.SetStopReason(e.StopReason)

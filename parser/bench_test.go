@@ -72,13 +72,13 @@ func BenchmarkReplay(b *testing.B) {
 	corpus := benchCorpus{}
 	for _, format := range benchgen.Formats() {
 		for _, mode := range []struct {
-			name    string
-			collect bool
-		}{{"summary", false}, {"json", true}} {
+			name               string
+			collect, pipelined bool
+		}{{"summary", false, false}, {"json", true, false}, {"summary-pipeline", false, true}, {"json-pipeline", true, true}} {
 			b.Run(format+"/"+mode.name, func(b *testing.B) {
 				bc := corpus.get(b, format)
 				checkReplay(b, bc, mode.collect)
-				replayLoop(b, bc.data, mode.collect)
+				replayLoopWith(b, bc.data, mode.collect, parser.Options{Pipeline: mode.pipelined})
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(bc.st.Events), "ns/event")
 			})
 		}
@@ -190,11 +190,17 @@ func benchReplayData(b *testing.B, data []byte, format string, events, tools int
 // from memory into a new stream context, collecting text or not.
 func replayLoop(b *testing.B, data []byte, collect bool) {
 	b.Helper()
+	replayLoopWith(b, data, collect, parser.Options{})
+}
+
+// replayLoopWith is replayLoop with Replay's options.
+func replayLoopWith(b *testing.B, data []byte, collect bool, opts parser.Options) {
+	b.Helper()
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
 		sc := streamctx.New(streamctx.Options{CollectText: collect})
-		if _, err := parser.Replay(bytes.NewReader(data), sc, parser.Options{}); err != nil {
+		if _, err := parser.Replay(bytes.NewReader(data), sc, opts); err != nil {
 			b.Fatal(err)
 		}
 	}

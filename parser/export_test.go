@@ -6,3 +6,7 @@ var (
 	ErrEmpty        = errEmpty
 	ErrUnrecognized = errUnrecognized
 )
+
+// AheadEvents counts the events of a replay that the parser handled with a
+// decoding made ahead by the pipeline.
+func AheadEvents(r Result) int { return r.aheadEvents }

@@ -26,6 +26,9 @@ type Input struct {
 	lines   *frame.VercelLines
 	frames  *frame.EventStreamBody
 	ndjson  *frame.NDJSONBody
+	// beforeRead, when set, is called before each read of the body (the
+	// pipeline sends what was framed before the framing waits for input).
+	beforeRead func()
 }
 
 // headSize is how much of the body is kept for messages about a body that
@@ -162,6 +165,9 @@ func (in *Input) Stats() sse.Stats {
 type bodyReader struct{ in *Input }
 
 func (b bodyReader) ReadTimed(p []byte) (int, time.Time, error) {
+	if b.in.beforeRead != nil {
+		b.in.beforeRead()
+	}
 	n, at, err := b.in.Capture.ReadTimed(p)
 	if k := min(n, headSize-len(b.in.head)); k > 0 {
 		b.in.head = append(b.in.head, p[:k]...)

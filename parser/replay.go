@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"net/textproto"
 	"regexp"
 	"strconv"
@@ -40,6 +41,13 @@ type Options struct {
 	// call), so that a caller can follow the stream context event by
 	// event.
 	OnEvent func(ev *sse.Event)
+	// Pipeline spreads the replay over goroutines (see pipeline.go):
+	// framing on one, decoding ahead on others, the parser on the
+	// caller's. The results are the same; use it for an input that is
+	// read as fast as the disk gives it (a file), when there are cores to
+	// spare. The framing may read ahead of the parser by a few batches, so
+	// a caller that stops early may have had more of the input read.
+	Pipeline bool
 }
 
 // Result says how a capture was read.
@@ -50,6 +58,9 @@ type Result struct {
 	// events, whether or not Options.Format forced one; "" when it cannot
 	// tell (an error body in text, events of no known format).
 	Detected string
+	// aheadEvents counts the events the parser handled with a decoding
+	// made ahead by the pipeline (for the tests).
+	aheadEvents int
 }
 
 // maxDetectEvents is how many events auto-detection looks at before it
@@ -101,6 +112,9 @@ func ReplayCapture(c *capture.Capture, sc *streamctx.Context, opts Options) (Res
 		sc.ResponseHeaders = lowerHeader(c.Header)
 	}
 	rp := &replayer{sc: sc, in: in, onEvent: opts.OnEvent}
+	if opts.Pipeline {
+		rp.pipe = &pipeline{}
+	}
 	if isForced {
 		rp.forced = true
 		rp.setFormat(forced)
@@ -134,7 +148,11 @@ func ReplayCapture(c *capture.Capture, sc *streamctx.Context, opts Options) (Res
 		rp.format.Name = n.shownName()
 		sc.APIFormat = rp.format.Name
 	}
-	return Result{Format: rp.format, Detected: rp.detected}, err
+	res := Result{Format: rp.format, Detected: rp.detected}
+	if rp.pipe != nil {
+		res.aheadEvents = rp.pipe.ahead
+	}
+	return res, err
 }
 
 // formatOfHeader returns the format that a response header names
@@ -169,6 +187,9 @@ type replayer struct {
 	// softEndLine is the line of the event after which a softEnder's
 	// answer had finished (see softEnder).
 	softEndLine int
+	// pipe runs the framing and decoding ahead on other goroutines
+	// (Options.Pipeline); nil when all runs on the caller's.
+	pipe *pipeline
 }
 
 // saw asks detection about ev until it tells a format, for at most
@@ -194,6 +215,9 @@ func (rp *replayer) detect(ev *sse.Event) (Format, bool) {
 func (rp *replayer) setFormat(f Format) {
 	rp.format = f
 	rp.parser = f.New()
+	if rp.pipe != nil {
+		rp.pipe.setAhead(rp.parser, rp.sc)
+	}
 	rp.sc.APIFormat = f.Name
 	rp.sc.ResponseIDPrefixes = f.responseIDPrefixes
 	rp.sc.InputExcludesCache = f.inputExcludesCache
@@ -222,9 +246,19 @@ func (rp *replayer) check(ev *sse.Event) {
 	}
 }
 
+// events returns the events of the body: rp.in.Events, through the
+// pipeline if there is one.
+func (rp *replayer) events(maxLine int) iter.Seq2[*sse.Event, error] {
+	if rp.pipe == nil {
+		return rp.in.Events(maxLine)
+	}
+	return rp.pipe.run(rp.in.Events(maxLine), &rp.in.beforeRead)
+}
+
 func (rp *replayer) sse(maxLine int) error {
 	var pending []sse.Event // copies, while detecting
-	for ev, err := range rp.in.Events(maxLine) {
+	unknown := false        // none of the first maxDetectEvents is of a known format
+	for ev, err := range rp.events(maxLine) {
 		if err != nil {
 			if rp.parser == nil || rp.sc.Events() == 0 {
 				return err // nothing to report
@@ -242,7 +276,8 @@ func (rp *replayer) sse(maxLine int) error {
 				}
 				pending = nil
 			} else if len(pending) >= maxDetectEvents {
-				return rp.unrecognized(fmt.Sprintf("none of the first %d events is of a known wire format (use --format)", len(pending)))
+				unknown = true
+				break
 			}
 			continue
 		}
@@ -250,6 +285,11 @@ func (rp *replayer) sse(maxLine int) error {
 			rp.check(ev)
 		}
 		rp.dispatch(ev)
+	}
+	// The loop is over: the framing no longer runs (in the pipeline, it
+	// did on another goroutine), its state may be read.
+	if unknown {
+		return rp.unrecognized(fmt.Sprintf("none of the first %d events is of a known wire format (use --format)", len(pending)))
 	}
 	st := rp.in.Stats()
 	if rp.parser == nil {
@@ -283,7 +323,11 @@ func (rp *replayer) dispatch(ev *sse.Event) {
 	if soft && se.Ended() {
 		before = rp.content()
 	}
-	rp.parser.Event(rp.sc, ev)
+	if a, i := rp.pipe.aheadOf(ev); a != nil {
+		rp.parser.(aheadParser).eventAhead(rp.sc, ev, a, i)
+	} else {
+		rp.parser.Event(rp.sc, ev)
+	}
 	if soft && se.Ended() {
 		switch {
 		case rp.softEndLine == 0:
@@ -532,7 +576,7 @@ func (rp *replayer) badJSON(body *frame.JSONBody, err error) error {
 // once no line told one.
 func (rp *replayer) ndjson(maxLine int) error {
 	var pending []sse.Event // copies, while detecting
-	for ev, err := range rp.in.Events(maxLine) {
+	for ev, err := range rp.events(maxLine) {
 		if err != nil {
 			if rp.parser == nil && len(pending) > 0 {
 				rp.setFormat(formatWith(func(f *Format) bool { return f.ndjson }))

@@ -3,6 +3,7 @@ package parser_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"reflect"
@@ -295,6 +296,16 @@ func FuzzReplay(f *testing.F) {
 		}
 		if got, want := withoutText(lean.Snapshot(res.Format.Name, res.Format.Vendor)), withoutText(s); !reflect.DeepEqual(got, want) {
 			t.Fatalf("collecting the text changed the summary:\n got %+v\nwant %+v", got, want)
+		}
+		// The pipeline (framing and decoding on other goroutines) changes
+		// nothing.
+		piped := streamctx.New(streamctx.Options{CollectText: true, RecordChunks: true})
+		pres, pipedErr := parser.Replay(bytes.NewReader(b), piped, parser.Options{MaxLineSize: 1 << 20, Pipeline: true})
+		if fmt.Sprint(pipedErr) != fmt.Sprint(err) || pres.Format.Name != res.Format.Name {
+			t.Fatalf("pipeline: %q, %v; without: %q, %v", pres.Format.Name, pipedErr, res.Format.Name, err)
+		}
+		if got := piped.Snapshot(res.Format.Name, res.Format.Vendor); !reflect.DeepEqual(got, s) {
+			t.Fatalf("the pipeline changed the summary:\n got %+v\nwant %+v", got, s)
 		}
 		// A small line cap stops most inputs part way: the partial
 		// summary holds the same invariant.

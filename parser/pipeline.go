@@ -1,0 +1,298 @@
+package parser
+
+import (
+	"fmt"
+	"iter"
+	"sync"
+	"sync/atomic"
+
+	"github.com/sseinspect/sseinspect/sse"
+	"github.com/sseinspect/sseinspect/streamctx"
+)
+
+// The pipeline (issue 16) spreads the replay of one capture over several
+// goroutines, and so over the cores:
+//
+//	framing ──batches──▶ decoders (pipeDecoders) ──in order──▶ the parser
+//
+// The framing goroutine reads the body and frames its events, copying
+// each into a batch. Decoder goroutines decode the data of each batch's
+// events ahead of time, when the format's parser can (aheadParser): a
+// decoding is a pure function of the event's bytes. The caller's
+// goroutine takes the batches in order and hands their events to the
+// parser, which uses the decodings instead of decoding again. The results
+// are those of the sequential replay: the same events reach the parser in
+// the same order, and a decoding ahead is exactly what the parser would
+// have decoded.
+//
+// A batch is sent when it is full and whenever the framing is about to
+// read (Input.beforeRead), so that on a live stream an event is never held
+// back waiting for more input. At most pipeBatches batches are in flight,
+// each about pipeBatchBytes of copied data: an event larger than
+// pipeBorrowBytes is not copied but lent, the framing waiting until the
+// parser has handled it, so that memory stays as flat as without the
+// pipeline.
+const (
+	pipeBatches     = 6
+	pipeDecoders    = 2
+	pipeBatchBytes  = 64 << 10
+	pipeBatchEvents = 512
+	pipeBorrowBytes = 256 << 10
+)
+
+// An aheadParser is a Parser that can use decodings made ahead of time, on
+// other goroutines.
+type aheadParser interface {
+	Parser
+	// newAhead returns storage for the decodings of a batch of events,
+	// for a stream replayed into sc. It is called on the parser's
+	// goroutine or on a decoder's, not concurrently with itself.
+	newAhead(sc *streamctx.Context) aheadBatch
+	// eventAhead handles ev as Event does, given the decoding of ev by
+	// a.decode at index i of its batch.
+	eventAhead(sc *streamctx.Context, ev *sse.Event, a aheadBatch, i int)
+}
+
+// An aheadBatch holds the decodings of one batch of events.
+type aheadBatch interface {
+	// decode decodes the data of evs, in its storage (the decoding of
+	// evs[i] at index i). It runs on a decoder goroutine, concurrently
+	// with the parser and with the decode of other batches: it must not
+	// touch anything but the events and its own storage.
+	decode(evs []sse.Event)
+}
+
+// pipeBatch is a batch of events in the pipeline.
+type pipeBatch struct {
+	events []sse.Event
+	data   []byte // the events' Type and Data, copied (not when lent)
+	err    error  // the framing's final error, in the last batch
+	lent   bool   // events[0] is the framing's, lent until the batch is done
+	// ahead holds the decodings of events, when the parser decodes ahead;
+	// maker is the aheadMaker that made it.
+	ahead aheadBatch
+	maker *aheadMaker
+	// decoded receives one value once the decoders are done with the
+	// batch.
+	decoded chan struct{}
+	// panicked is what a decoder panicked with, to be raised on the
+	// parser's goroutine.
+	panicked any
+}
+
+// An aheadMaker makes storage for decodings ahead: the parser's newAhead,
+// published to the decoders once the format is known.
+type aheadMaker struct {
+	new func() aheadBatch
+}
+
+// pipeline is one run of the pipeline: Events hands out what the framing
+// goroutine framed.
+type pipeline struct {
+	maker atomic.Pointer[aheadMaker]
+	// current is the batch whose events Events is handing out, and index
+	// the event's position in it.
+	current *pipeBatch
+	index   int
+	// ahead counts the events handed to the parser with a decoding made
+	// ahead (for the tests).
+	ahead int
+}
+
+// setAhead makes the decoders decode ahead for p, replaying into sc, from
+// the next batch on.
+func (pl *pipeline) setAhead(p Parser, sc *streamctx.Context) {
+	if ap, ok := p.(aheadParser); ok {
+		pl.maker.Store(&aheadMaker{new: func() aheadBatch { return ap.newAhead(sc) }})
+	}
+}
+
+// aheadOf returns the decoding of ev made ahead for the current parser,
+// with its index in its batch, when ev is the event that run handed out
+// last and it was decoded for that parser; else nil.
+func (pl *pipeline) aheadOf(ev *sse.Event) (aheadBatch, int) {
+	if pl == nil {
+		return nil, 0
+	}
+	b := pl.current
+	if b == nil || b.ahead == nil || b.maker != pl.maker.Load() || ev != &b.events[pl.index] {
+		return nil, 0
+	}
+	pl.ahead++
+	return b.ahead, pl.index
+}
+
+// run returns the events of frames, framed on a goroutine of their own and
+// decoded ahead by decoder goroutines; beforeRead is set to the hook that
+// frames must call before each read of the body. Once the loop over the
+// result ends, early or not, the goroutines have all returned.
+func (pl *pipeline) run(frames iter.Seq2[*sse.Event, error], beforeRead *func()) iter.Seq2[*sse.Event, error] {
+	return func(yield func(*sse.Event, error) bool) {
+		free := make(chan *pipeBatch, pipeBatches)
+		for range pipeBatches {
+			free <- &pipeBatch{decoded: make(chan struct{}, 1)}
+		}
+		work := make(chan *pipeBatch, pipeBatches)
+		order := make(chan *pipeBatch, pipeBatches)
+		stop := make(chan struct{})
+		lentDone := make(chan struct{})
+		var wg sync.WaitGroup
+
+		// The framing goroutine.
+		var framingPanic any
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(order)
+			defer close(work)
+			defer func() {
+				if v := recover(); v != nil {
+					framingPanic = v
+				}
+			}()
+			var b *pipeBatch
+			get := func() bool {
+				select {
+				case b = <-free:
+				case <-stop:
+					return false
+				}
+				b.events, b.data, b.err, b.lent, b.panicked = b.events[:0], b.data[:0], nil, false, nil
+				return true
+			}
+			send := func() bool {
+				select {
+				case order <- b:
+				case <-stop:
+					return false
+				}
+				work <- b // buffered as deep as order: never blocks
+				b = nil
+				return true
+			}
+			ok := true
+			*beforeRead = func() {
+				if ok && b != nil && len(b.events) > 0 {
+					ok = send()
+				}
+			}
+			for ev, err := range frames {
+				if !ok {
+					return
+				}
+				if b == nil && !get() {
+					return
+				}
+				if err != nil {
+					b.err = err
+					break
+				}
+				if len(ev.Data)+len(ev.Type) > pipeBorrowBytes {
+					if len(b.events) > 0 && (!send() || !get()) {
+						return
+					}
+					b.events = append(b.events, *ev)
+					b.lent = true
+					if !send() {
+						return
+					}
+					select {
+					case <-lentDone:
+					case <-stop:
+						return
+					}
+					continue
+				}
+				b.events = append(b.events, copyEventInto(ev, &b.data))
+				if len(b.data) >= pipeBatchBytes || len(b.events) >= pipeBatchEvents {
+					if !send() {
+						return
+					}
+				}
+			}
+			if ok && b != nil && (len(b.events) > 0 || b.err != nil) {
+				send()
+			}
+		}()
+
+		// The decoders.
+		for range pipeDecoders {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for b := range work {
+					decodeAhead(b, pl.maker.Load())
+					b.decoded <- struct{}{}
+				}
+			}()
+		}
+
+		defer func() {
+			close(stop)
+			for range order { // unblock the framing, wait for the decoders
+			}
+			wg.Wait()
+			*beforeRead = nil
+			if framingPanic != nil {
+				panic(framingPanic)
+			}
+		}()
+		for b := range order {
+			<-b.decoded
+			if b.panicked != nil {
+				panic(fmt.Sprintf("parser: decoding ahead: %v", b.panicked))
+			}
+			pl.current = b
+			for i := range b.events {
+				pl.index = i
+				if !yield(&b.events[i], nil) {
+					pl.current = nil
+					return
+				}
+			}
+			pl.current = nil
+			if b.err != nil {
+				yield(nil, b.err)
+				return
+			}
+			if b.lent {
+				b.events = b.events[:0]
+				lentDone <- struct{}{}
+			}
+			free <- b
+		}
+		if framingPanic != nil {
+			return // raised by the deferred function
+		}
+	}
+}
+
+// decodeAhead decodes b's events with storage made by m, if any.
+func decodeAhead(b *pipeBatch, m *aheadMaker) {
+	defer func() {
+		if v := recover(); v != nil {
+			b.panicked = v
+		}
+	}()
+	if m == nil {
+		b.maker = nil
+		return
+	}
+	if b.ahead == nil || b.maker != m {
+		b.ahead, b.maker = m.new(), m
+	}
+	b.ahead.decode(b.events)
+}
+
+// copyEventInto returns a copy of ev whose Type and Data are appended to
+// *buf. The slices of earlier copies stay valid when *buf grows: they keep
+// the array they point into, which nothing writes to any more.
+func copyEventInto(ev *sse.Event, buf *[]byte) sse.Event {
+	c := *ev
+	start := len(*buf)
+	*buf = append(*buf, ev.Type...)
+	*buf = append(*buf, ev.Data...)
+	c.Type = (*buf)[start : start+len(ev.Type) : start+len(ev.Type)]
+	c.Data = (*buf)[start+len(ev.Type) : len(*buf) : len(*buf)]
+	return c
+}

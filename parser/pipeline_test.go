@@ -1,0 +1,237 @@
+package parser_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sseinspect/sseinspect/internal/benchgen"
+	"github.com/sseinspect/sseinspect/parser"
+	"github.com/sseinspect/sseinspect/sse"
+	"github.com/sseinspect/sseinspect/streamctx"
+)
+
+// replayBoth replays b with and without the pipeline, text collected or
+// not, and fails unless the results, the errors and the summaries are the
+// same; the events that OnEvent saw must be the same too. It returns the
+// summary of the sequential replay.
+func replayBoth(tb testing.TB, b []byte, collect bool, wrap func(io.Reader) io.Reader, opts parser.Options) streamctx.Snapshot {
+	tb.Helper()
+	type run struct {
+		res    parser.Result
+		err    string
+		snap   streamctx.Snapshot
+		events []string
+	}
+	replay := func(pipeline bool) run {
+		var r run
+		sc := streamctx.New(streamctx.Options{CollectText: collect, RecordChunks: true})
+		o := opts
+		o.Pipeline = pipeline
+		o.OnEvent = func(ev *sse.Event) {
+			r.events = append(r.events, fmt.Sprintf("%d %q %q %d %v", ev.Line, ev.Type, ev.Data, ev.DataLines, ev.Incomplete))
+		}
+		var in io.Reader = bytes.NewReader(b)
+		if wrap != nil {
+			in = wrap(in)
+		}
+		res, err := parser.Replay(in, sc, o)
+		r.res = res
+		if err != nil {
+			r.err = err.Error()
+		}
+		r.snap = sc.Snapshot(res.Format.Name, res.Format.Vendor)
+		return r
+	}
+	seq, pipe := replay(false), replay(true)
+	if seq.res.Format.Name != pipe.res.Format.Name || seq.res.Detected != pipe.res.Detected || seq.err != pipe.err {
+		tb.Fatalf("pipeline: format %q (detected %q), error %q; sequential: %q (%q), %q",
+			pipe.res.Format.Name, pipe.res.Detected, pipe.err, seq.res.Format.Name, seq.res.Detected, seq.err)
+	}
+	if !reflect.DeepEqual(seq.snap, pipe.snap) {
+		tb.Fatalf("the pipeline changed the summary:\n got %+v\nwant %+v", pipe.snap, seq.snap)
+	}
+	if !reflect.DeepEqual(seq.events, pipe.events) {
+		tb.Fatalf("the pipeline changed the events handed to OnEvent (%d against %d)", len(pipe.events), len(seq.events))
+	}
+	return seq.snap
+}
+
+// TestPipelineChangesNothing: every real capture, and a generated capture
+// of each format larger than a batch, summarize the same through the
+// pipeline, with the text collected or not, read in one piece or a byte
+// at a time.
+func TestPipelineChangesNothing(t *testing.T) {
+	t.Parallel()
+	inputs := map[string][]byte{}
+	for _, path := range captures(t) {
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		inputs[path] = b
+	}
+	for _, format := range benchgen.Formats() {
+		var buf bytes.Buffer
+		_, err := benchgen.GenerateStats(&buf, format, 1<<20, 3)
+		require.NoError(t, err)
+		inputs["generated "+format] = buf.Bytes()
+	}
+	for name, b := range inputs {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			for _, collect := range []bool{false, true} {
+				replayBoth(t, b, collect, nil, parser.Options{})
+			}
+			if len(b) < 64<<10 {
+				replayBoth(t, b, true, iotest.OneByteReader, parser.Options{})
+			}
+		})
+	}
+}
+
+// TestPipelineEdges: inputs that take the pipeline's less common paths
+// replay as without it (hand-made).
+func TestPipelineEdges(t *testing.T) {
+	t.Parallel()
+	delta := func(i int, text string) string {
+		return fmt.Sprintf("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":%q}}\n\n", text)
+	}
+	head := "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"model\":\"claude\",\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}}\n\n" +
+		"event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+	tail := "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n" +
+		"event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":9}}\n\n" +
+		"event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"
+	var many strings.Builder
+	many.WriteString(head)
+	for i := range 5000 {
+		many.WriteString(delta(i, fmt.Sprintf("word %d ", i)))
+		if i%777 == 0 {
+			many.WriteString("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"x\"} }\n\n") // not the template
+		}
+		if i == 2500 {
+			many.WriteString("data: {not json\n\n")
+		}
+	}
+	many.WriteString(tail)
+	big := head + delta(1, strings.Repeat("é big ", 100_000)) + delta(2, "after") + tail // an event lent, not copied
+	var unknown strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&unknown, "data: {\"n\":%d}\n\n", i) // no known format: detection gives up
+	}
+	cases := map[string]struct {
+		in   string
+		opts parser.Options
+	}{
+		"many events, some off the template": {in: many.String()},
+		"an event larger than a batch":       {in: big},
+		"unrecognized":                       {in: unknown.String()},
+		"line over the cap after events":     {in: head + delta(1, strings.Repeat("a", 5000)) + tail, opts: parser.Options{MaxLineSize: 1000}},
+		"cut off inside an event":            {in: many.String()[:len(many.String())/2]},
+		"forced format":                      {in: many.String(), opts: parser.Options{Format: "anthropic"}},
+		"forced other format":                {in: many.String(), opts: parser.Options{Format: "openai-chat"}},
+		"ndjson":                             {in: strings.Repeat("{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},\"done\":false}\n", 3000) + "{\"model\":\"m\",\"done\":true,\"eval_count\":2}\n"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			for _, collect := range []bool{false, true} {
+				replayBoth(t, []byte(c.in), collect, nil, c.opts)
+				replayBoth(t, []byte(c.in), collect, iotest.HalfReader, c.opts)
+			}
+		})
+	}
+	s := replayBoth(t, []byte(big), true, nil, parser.Options{})
+	assert.Equal(t, strings.Repeat("é big ", 100_000)+"after", s.Text)
+}
+
+// TestPipelineDecodesAhead: with the pipeline, the parsers that can decode
+// ahead get most events of a long stream decoded ahead (the batches before
+// the format is detected are not), so that the tests above compare the
+// two paths.
+func TestPipelineDecodesAhead(t *testing.T) {
+	t.Parallel()
+	for _, format := range []string{"anthropic"} {
+		var buf bytes.Buffer
+		st, err := benchgen.GenerateStats(&buf, format, 4<<20, 1)
+		require.NoError(t, err)
+		for _, collect := range []bool{false, true} {
+			sc := streamctx.New(streamctx.Options{CollectText: collect})
+			res, err := parser.Replay(&buf, sc, parser.Options{Pipeline: true})
+			require.NoError(t, err)
+			assert.Greater(t, parser.AheadEvents(res), st.Events*9/10, "%s: %d events of %d decoded ahead", format, parser.AheadEvents(res), st.Events)
+			buf.Reset()
+			_, err = benchgen.GenerateStats(&buf, format, 4<<20, 1)
+			require.NoError(t, err)
+		}
+	}
+}
+
+// TestPipelineReadError: a read error after events ends the replay with a
+// *PartialError, and what arrived before it is reported, as without the
+// pipeline.
+func TestPipelineReadError(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	_, err := benchgen.GenerateStats(&buf, "anthropic", 256<<10, 1)
+	require.NoError(t, err)
+	failing := func(r io.Reader) io.Reader {
+		return io.MultiReader(io.LimitReader(r, 200<<10), iotest.ErrReader(errors.New("disk on fire")))
+	}
+	s := replayBoth(t, buf.Bytes(), true, failing, parser.Options{})
+	assert.NotZero(t, s.Events)
+}
+
+// liveReader hands out one chunk per read; before read i it waits until
+// want[i] events were handled, as a live stream whose server sends its
+// next bytes only once the client has handled the last ones. A replay that
+// held events back until it read more would wait for ever (and the test
+// fail on go test's timeout).
+type liveReader struct {
+	chunks  [][]byte
+	handled chan struct{} // one value per event handled
+	want    []int
+	reads   int
+	waited  int
+}
+
+func (r *liveReader) Read(p []byte) (int, error) {
+	if r.reads >= len(r.chunks) {
+		return 0, io.EOF
+	}
+	for ; r.waited < r.want[r.reads]; r.waited++ {
+		<-r.handled
+	}
+	n := copy(p, r.chunks[r.reads])
+	r.reads++
+	return n, nil
+}
+
+// TestPipelineHandsOutEventsBeforeReading: the pipeline hands the events
+// framed so far to the parser before it reads again, so that an event of
+// a live stream is never held back waiting for the next bytes.
+func TestPipelineHandsOutEventsBeforeReading(t *testing.T) {
+	t.Parallel()
+	for _, pipeline := range []bool{false, true} {
+		chunks := [][]byte{
+			[]byte("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"model\":\"m\"}}\n\n"),
+			[]byte("event: ping\ndata: {\"type\":\"ping\"}\n\n"),
+			[]byte("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"),
+		}
+		r := &liveReader{chunks: chunks, handled: make(chan struct{}, len(chunks)), want: []int{0, 1, 2}}
+		sc := streamctx.New(streamctx.Options{})
+		_, err := parser.Replay(r, sc, parser.Options{Pipeline: pipeline, Format: "anthropic", OnEvent: func(*sse.Event) {
+			r.handled <- struct{}{}
+		}})
+		require.NoError(t, err)
+		assert.Equal(t, 3, sc.Events())
+		assert.True(t, sc.Complete())
+	}
+}
