@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 
 	"github.com/sseinspect/sseinspect/ordered"
 	"github.com/sseinspect/sseinspect/parser"
@@ -26,6 +27,9 @@ func eachInputOrdered[T any](env *Env, args []string, dirs dirOptions, workers i
 		return err
 	}
 	var jobs []ordered.Job[T]
+	// spare says that a capture has a core to itself and another to spare:
+	// the inputs are read one at a time, or there is only one.
+	var spare bool
 	fail := func(err error) ordered.Job[T] {
 		return ordered.Job[T]{Run: func(*ordered.Progress) (T, error) {
 			var zero T
@@ -45,7 +49,7 @@ func eachInputOrdered[T any](env *Env, args []string, dirs dirOptions, workers i
 		}
 		for _, f := range files {
 			jobs = append(jobs, ordered.Job[T]{Name: f, Run: func(p *ordered.Progress) (T, error) {
-				v, err := openAndWork(env, f, p, work)
+				v, err := openAndWork(env, f, p, spare, work)
 				if fromDir && errors.Is(err, parser.ErrNotAStream) {
 					err = &notACaptureError{err}
 				}
@@ -53,6 +57,7 @@ func eachInputOrdered[T any](env *Env, args []string, dirs dirOptions, workers i
 			}})
 		}
 	}
+	spare = runtime.GOMAXPROCS(0) > 1 && (workers == 1 || len(jobs) == 1)
 	opts := ordered.Options{Workers: workers}
 	if progress {
 		opts.Progress = env.Stderr
@@ -122,8 +127,9 @@ func (e *notACaptureError) Unwrap() error { return e.err }
 type notReadError struct{ *InterruptedError }
 
 // openAndWork opens the input name, counting what is read of it in p, and
-// runs work on it.
-func openAndWork[T any](env *Env, name string, p *ordered.Progress, work func(in *input) (T, error)) (T, error) {
+// runs work on it; spare says that the input has a core to spare (see
+// input.pipeline).
+func openAndWork[T any](env *Env, name string, p *ordered.Progress, spare bool, work func(in *input) (T, error)) (T, error) {
 	if ie, ok := interruptCause(env.Context); ok {
 		var zero T
 		return zero, &notReadError{ie}
@@ -142,6 +148,7 @@ func openAndWork[T any](env *Env, name string, p *ordered.Progress, work func(in
 		}
 	}
 	in.r = p.Reader(in.r)
+	in.pipeline = spare && in.file
 	return work(in)
 }
 

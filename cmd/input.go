@@ -20,6 +20,11 @@ type input struct {
 	r     io.Reader
 	live  bool
 	c     io.Closer
+	// pipeline says that the input is a regular file with a core to
+	// spare for it: it is replayed through parser.Options.Pipeline.
+	pipeline bool
+	// file says that the input is a regular file.
+	file bool
 }
 
 // inputs turns the arguments into inputs; no argument means stdin. Standard
@@ -71,7 +76,7 @@ func open(env *Env, arg string) (*input, error) {
 	if done != nil { // a named pipe
 		return &input{name: arg, r: r, c: closerFunc(func() error { done(); return f.Close() })}, nil
 	}
-	return &input{name: arg, r: r, c: f}, nil
+	return &input{name: arg, r: r, c: f, file: fi.Mode().IsRegular()}, nil
 }
 
 // closerFunc is an io.Closer made of a function.

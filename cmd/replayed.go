@@ -76,7 +76,7 @@ func (o *commonOptions) replayWatched(env *Env, in *input, scOpts streamctx.Opti
 	sc := streamctx.New(scOpts)
 	sc.RequestID = o.requestID
 	sc.ProviderName = o.provider
-	popts := parser.Options{Format: o.format, MaxLineSize: o.maxLineSize}
+	popts := parser.Options{Format: o.format, MaxLineSize: o.maxLineSize, Pipeline: in.pipeline}
 	if watch != nil {
 		var start time.Time
 		if o.timed(cp) && !cp.EventsUntimed {

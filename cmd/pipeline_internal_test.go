@@ -1,0 +1,49 @@
+package cmd
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestPipelineForALoneFile: a regular file read alone (or one at a time)
+// is replayed through the parser's pipeline when there is a core to spare;
+// standard input, and files read side by side on all cores, are not.
+func TestPipelineForALoneFile(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("one core: no core to spare")
+	}
+	dir := t.TempDir()
+	for _, name := range []string{"a.sse", "b.sse"} {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(chat("chatcmpl-1")), 0o644))
+	}
+	a, b := filepath.Join(dir, "a.sse"), filepath.Join(dir, "b.sse")
+	env := &Env{Stdin: strings.NewReader(chat("chatcmpl-1"))}
+	cases := []struct {
+		args    []string
+		workers int
+		want    []bool
+	}{
+		{[]string{a}, 2, []bool{true}},
+		{[]string{a, b}, 1, []bool{true, true}},
+		{[]string{a, b}, 2, []bool{false, false}},
+		{[]string{"-"}, 2, []bool{false}},
+		{[]string{dir}, 2, []bool{false, false}},
+	}
+	for _, c := range cases {
+		var got []bool
+		err := eachInputOrdered(env, c.args, dirOptions{allow: true}, c.workers, false, func(in *input) (bool, error) {
+			return in.pipeline, nil
+		}, func(p bool) (int, error) {
+			got = append(got, p)
+			return ExitOK, nil
+		})
+		require.NoError(t, err)
+		assert.Equal(t, c.want, got, "%v with %d workers", c.args, c.workers)
+	}
+}
