@@ -120,7 +120,8 @@ log "floor_lines: sseinspect-floor (bytes.IndexByte line split, 1 MiB reads);"
 log "floor_std / floor_scan: the same, and every data: payload validated with"
 log "encoding/json.Valid / internal/jsonscan's Skip. ratios: summarize's time"
 log "over wc -l's (x); summarize's throughput as a share of each floor's."
-log "$(printf '%-17s %8s %8s %8s %8s %8s %8s %6s %7s %7s %7s %5s' format 'wc MB/s' 'lines' 'std' 'scan' 'sum' 'json' 'sum/wc' '%lines' '%std' '%scan' exit)"
+log "sum1/json1: the same with GOMAXPROCS=1 (one core: no pipeline)."
+log "$(printf '%-17s %8s %8s %8s %8s %8s %8s %8s %8s %6s %7s %7s %7s %5s' format 'wc MB/s' 'lines' 'std' 'scan' 'sum' 'json' 'sum1' 'json1' 'sum/wc' '%lines' '%std' '%scan' exit)"
 for f in $FORMATS; do
   file="$work/$f.sse"
   bytes=$(stat -c %s "$file")
@@ -139,9 +140,13 @@ for f in $FORMATS; do
   timed "$RUNS" "$work/sseinspect" summarize --json "$file"
   json_s=$median
   [ "$rc" = 0 ] || sum_rc=$rc
-  log "$(printf '%-17s %8.0f %8.0f %8.0f %8.0f %8.0f %8.0f %5.1fx %6.1f%% %6.1f%% %6.1f%% %5d' "$f" \
+  timed "$RUNS" env GOMAXPROCS=1 "$work/sseinspect" summarize "$file"
+  sum1_s=$median
+  timed "$RUNS" env GOMAXPROCS=1 "$work/sseinspect" summarize --json "$file"
+  json1_s=$median
+  log "$(printf '%-17s %8.0f %8.0f %8.0f %8.0f %8.0f %8.0f %8.0f %8.0f %5.1fx %6.1f%% %6.1f%% %6.1f%% %5d' "$f" \
     "$(mbs "$bytes" "$wc_s")" "$(mbs "$bytes" "$lines_s")" "$(mbs "$bytes" "$std_s")" "$(mbs "$bytes" "$scan_s")" \
-    "$(mbs "$bytes" "$sum_s")" "$(mbs "$bytes" "$json_s")" "$(calc "$sum_s / $wc_s")" \
+    "$(mbs "$bytes" "$sum_s")" "$(mbs "$bytes" "$json_s")" "$(mbs "$bytes" "$sum1_s")" "$(mbs "$bytes" "$json1_s")" "$(calc "$sum_s / $wc_s")" \
     "$(calc "100 * $lines_s / $sum_s")" "$(calc "100 * $std_s / $sum_s")" "$(calc "100 * $scan_s / $sum_s")" "$sum_rc")"
   if [ -n "${BASE:-}" ]; then
     timed "$RUNS" "$work/base/sseinspect" summarize "$file"
