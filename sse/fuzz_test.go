@@ -12,9 +12,10 @@ import (
 
 // FuzzScanner checks, for any input, that the scanner never panics, that its
 // results do not depend on how the input is split into reads (whole, one byte
-// at a time, and a split derived from the input), that they agree with the
-// naive reference implementation, and the same again under a small cap
-// derived from the input, so that the too-long paths are fuzzed too.
+// at a time, in two halves, and a split derived from the input), that they
+// agree with the naive reference implementation, and the same again under a
+// small cap derived from the input, so that the too-long paths are fuzzed
+// too.
 func FuzzScanner(f *testing.F) {
 	for _, seed := range []string{
 		"",
@@ -37,6 +38,24 @@ func FuzzScanner(f *testing.F) {
 		"event: end\r",
 		"retry: 99999999999999999999999\ndata: x\n\n",
 		"data: 0123456789012345678901234567890123456789\ndata: x\n\n",
+		// The shapes of the fast path (Scanner.lines): "event: " and
+		// "data: " lines and blank lines, LF or CRLF, several events per
+		// read, and what makes it hand a line to the general loop.
+		"event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0}\n\nevent: ping\ndata: {\"type\": \"ping\"}\n\n",
+		"data: {\"choices\":[]}\n\ndata: {\"choices\":[1]}\n\ndata: [DONE]\n\n",
+		"data: {\"candidates\": []}\r\n\r\ndata: {\"candidates\": [1]}\r\n\r\n",
+		"event: a\r\ndata: b\r\n\r\nevent: c\ndata: d\n\n\n\r\n",
+		"event: a\ndata: b\ndata: c\n\nevent: x\nevent: y\n\ndata: \n\n",
+		"event: a\ndata: b\rdata: c\r\ndata: d\n\r\n",
+		"event:a\ndata:b\n\ndata:\n\nevent:\ndata: \n\ndata:  two\n\n",
+		"event: e\nid: 7\n: note\nretry: 5\nfoo: bar\ndata\ndata: x\n\n",
+		"data: caf\xC3\xA9\n\ndata: \xF0\x9F\x98\x8A\n\ndata: bad \xFF\n\nevent: \xC3\ndata: x\n\n",
+		"\xEF\xBB\xBFevent: bom\r\ndata: x\r\n\r\n",
+		"data: x\n\ndata: y",
+		"event: t\ndata: x\r",
+		// 66 bytes: under the cap of 19, each line fits and the data of
+		// the event does not.
+		":ccccccccc\n:cccccccccccccccccc\ndata: aaaaaaaaaa\ndata: bbbbbbbbbb\n\n",
 	} {
 		f.Add([]byte(seed))
 	}
@@ -47,6 +66,8 @@ func FuzzScanner(f *testing.F) {
 			require.Equal(t, whole, byteWise, "whole vs one byte at a time (cap %d)", maxLine)
 			split := scanAll(t, newRandomSplitReader(data, seedOf(data)), maxLine)
 			require.Equal(t, whole, split, "whole vs split (cap %d)", maxLine)
+			halves := scanAll(t, &chunkReader{data: data, sizes: []int{len(data) / 2}}, maxLine)
+			require.Equal(t, whole, halves, "whole vs two halves (cap %d)", maxLine)
 			if !assertMatchesReference(t, data, maxLine, whole) {
 				t.FailNow()
 			}

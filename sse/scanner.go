@@ -242,6 +242,12 @@ func (s *Scanner) Scan() bool {
 				}
 				continue
 			}
+			if s.lines() {
+				return true
+			}
+			if s.err != nil {
+				return false
+			}
 			if e := s.lineEnd(); e >= 0 {
 				if e-s.pos > s.maxLine {
 					return s.fail(s.tooLong(s.line+1, "line"))
@@ -303,6 +309,111 @@ func (s *Scanner) Scan() bool {
 		s.ev.Incomplete = true
 		return true
 	}
+	return false
+}
+
+// lines is the fast path of Scan. It processes the lines at the start of
+// buf[pos:end] in a tight loop for as long as each is whole in the buffer
+// (ended by LF, or by CRLF with both bytes there), within the cap, and valid
+// UTF-8, which is the case of nearly every line of a real stream: it handles
+// "data: " and "event: " fields and blank lines itself and hands other lines
+// to processLine. It stops at the first line it leaves to the general loop of
+// Scan (the last line of the buffer, a lone CR or a CR at the end of the
+// buffer, a line over the cap or with invalid UTF-8), with s.pos at the start
+// of that line. It returns true when a blank line dispatched an event; on an
+// error, it returns false with s.err set.
+func (s *Scanner) lines() bool {
+	buf := s.buf[:s.end]
+	pos := s.pos
+	for pos < len(buf) {
+		// Find the line end e, and next, the start of the next line.
+		var e, next int
+		crlf := false
+		switch buf[pos] {
+		case '\n':
+			e, next = pos, pos+1
+		case '\r':
+			if pos+1 >= len(buf) || buf[pos+1] != '\n' {
+				s.pos = pos
+				return false
+			}
+			e, next, crlf = pos, pos+2, true
+		default:
+			lf := s.lf.find(buf, pos, len(buf), '\n')
+			if lf < 0 {
+				s.pos = pos
+				return false
+			}
+			e, next = lf, lf+1
+			// The CR finder knows that there is no CR up to cr.upto, the
+			// usual case when the stream ends its lines with LF alone.
+			if s.cr.at >= 0 || s.cr.upto < lf {
+				if cr := s.cr.find(buf, pos, len(buf), '\r'); cr >= 0 && cr < lf {
+					if cr != lf-1 {
+						s.pos = pos
+						return false
+					}
+					e, crlf = cr, true
+				}
+			}
+			if e-pos > s.maxLine {
+				s.pos = pos
+				return false
+			}
+			if e > s.validUpto {
+				s.validate(pos)
+				if e > s.validUpto {
+					s.pos = pos
+					return false
+				}
+			}
+		}
+		line := buf[pos:e]
+		dispatched := false
+		switch {
+		case len(line) == 0:
+			s.line++
+			if s.nData == 0 {
+				s.evLine = 0
+				s.stats.EmptyEvents++
+				s.typ = s.typ[:0]
+			} else {
+				s.dispatch()
+				dispatched = true
+			}
+		case len(line) >= 6 && string(line[:6]) == "data: " && s.nData == 0:
+			s.line++
+			if s.evLine == 0 {
+				s.evLine = s.line
+			}
+			s.nData = 1
+			s.borrowed = true
+			s.bStart, s.bEnd = pos+6, e
+		case len(line) >= 7 && string(line[:7]) == "event: ":
+			s.line++
+			if s.evLine == 0 {
+				s.evLine = s.line
+			}
+			s.typ = append(s.typ[:0], line[7:]...)
+		default:
+			dispatched = s.processLine(line, pos)
+			if s.err != nil {
+				s.pos = e
+				return false
+			}
+		}
+		if crlf {
+			s.stats.CRLFLines++
+		} else {
+			s.stats.LFLines++
+		}
+		pos = next
+		if dispatched {
+			s.pos = pos
+			return true
+		}
+	}
+	s.pos = pos
 	return false
 }
 
