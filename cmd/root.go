@@ -65,9 +65,13 @@ with a note.`,
 		Example: `  sseinspect capture.sse
   curl -N https://api.example.com/v1/chat/completions ... | sseinspect
   sseinspect summarize --json testdata/captures/*/*.sse`,
-		Version:       version.Get().String(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
+	}
+	if only == "" {
+		// Only the root answers --version: a tree of one subcommand
+		// does not read the build information (start-up, issue 16).
+		root.Version = version.Get().String()
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usagef("%v", err) })
 	for _, c := range subcommands {
@@ -76,6 +80,9 @@ with a note.`,
 		}
 	}
 	if only != "" {
+		// Execute would make cobra's completion command, formatting
+		// its help, for a tree that never runs it.
+		root.CompletionOptions.DisableDefaultCmd = true
 		return root
 	}
 	// cobra's completion command, made here rather than by Execute, so

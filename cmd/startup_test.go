@@ -60,7 +60,7 @@ func TestOneCommandTreeHelp(t *testing.T) {
 			continue
 		}
 		n++
-		for _, args := range [][]string{{c.Name(), "--help"}, {c.Name(), "--no-such-flag"}} {
+		for _, args := range [][]string{{c.Name(), "--help"}, {c.Name(), "--no-such-flag"}, {c.Name(), "--version"}} {
 			var wantOut, wantErr bytes.Buffer
 			whole := cmd.NewRootCommand(cmd.Env{Stdout: &wantOut, Stderr: &wantErr})
 			whole.SetArgs(args)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -135,4 +136,58 @@ func TestProgressOfALargeJob(t *testing.T) {
 	assert.Equal(t, 256, last, "all read at the last tick")
 
 	assert.Empty(t, run(ordered.LargeSize-1), "no line for a job under LargeSize")
+}
+
+// goroutineID returns the number of the calling goroutine, from the first
+// line of its stack ("goroutine 7 [running]:").
+func goroutineID(tb testing.TB) string {
+	tb.Helper()
+	buf := make([]byte, 64)
+	buf = buf[:runtime.Stack(buf, false)]
+	f := strings.Fields(string(buf))
+	require.GreaterOrEqual(tb, len(f), 2, string(buf))
+	return f[1]
+}
+
+// TestRunOnTheCallerWhenItWouldOnlyWait: without a progress line, a single
+// job, or jobs one at a time (Workers 1), run on the calling goroutine
+// (start-up, issue 16: for one small capture the goroutine and the thread
+// woken for it cost more than the reading); several jobs at once, or a
+// progress line, on goroutines of their own. The results are the same.
+func TestRunOnTheCallerWhenItWouldOnlyWait(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		jobs     int
+		opts     ordered.Options
+		onCaller bool
+	}{
+		{"one job", 1, ordered.Options{Workers: 4}, true},
+		{"one at a time", 3, ordered.Options{Workers: 1}, true},
+		{"workers unset", 3, ordered.Options{}, true},
+		{"several at once", 3, ordered.Options{Workers: 2}, false},
+		{"one job with progress", 1, ordered.Options{Workers: 4, Progress: io.Discard}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			caller := goroutineID(t)
+			var jobs []ordered.Job[int]
+			for i := range tc.jobs {
+				jobs = append(jobs, ordered.Job[int]{Name: strconv.Itoa(i), Run: func(p *ordered.Progress) (int, error) {
+					assert.NotNil(t, p)
+					assert.Equal(t, tc.onCaller, goroutineID(t) == caller, "job %d on the caller's goroutine", i)
+					if i == 1 {
+						return 0, fmt.Errorf("job %d", i)
+					}
+					return i * 10, nil
+				}})
+			}
+			var got []string
+			ordered.Run(jobs, tc.opts, func(v int, err error) {
+				got = append(got, fmt.Sprint(v, err))
+			})
+			want := []string{"0 <nil>", "0 job 1", "20 <nil>"}[:tc.jobs]
+			assert.Equal(t, want, got)
+		})
+	}
 }
