@@ -790,7 +790,7 @@ func (s *Scanner) validate(start int) {
 	if limit > from && s.buf[limit-1] >= utf8.RuneSelf {
 		limit--
 	}
-	if utf8.Valid(s.buf[from:limit]) {
+	if validUTF8(s.buf[from:limit]) {
 		s.validUpto = limit
 		return
 	}
