@@ -90,12 +90,16 @@ func newGemini() Parser { return &gemini{} }
 // A Code Assist envelope ({"response": {...}, "traceId": ...}, the stream of
 // the Gemini CLI backend) is unwrapped when it is the only shape present.
 type gemini struct {
-	chunk geminiEnvelope
+	// own is the decoding of the event being handled, unless it was
+	// decoded ahead (aheadParser); it keeps decodeFastGemini's state from
+	// one event to the next.
+	own geminiDecoded
+	// pre is the event's decoding made ahead, or nil.
+	pre   *geminiDecoded
 	usage geminiUsage
 	// candidates and thoughts are the token counts merged so far.
 	candidates, thoughts streamctx.Count
-	fast                 geminiFast // decodeFastGemini's state
-	counts               [4]int64   // the counts usage points to (decodeFastGeminiUsage)
+	counts               [4]int64 // the counts usage points to (decodeFastGeminiUsage)
 	args                 bytes.Buffer
 	calls                int          // tool calls seen: the next call's key
 	open                 string       // key of a streamed call awaiting more parts, or ""
@@ -194,36 +198,171 @@ func (p *gemini) Trailer(ev *sse.Event) bool {
 	return !bytes.Contains(ev.Data, []byte(`"parts"`))
 }
 
-func (p *gemini) Event(sc *streamctx.Context, ev *sse.Event) {
+func (p *gemini) Event(sc *streamctx.Context, ev *sse.Event) { p.event(sc, ev, nil) }
+
+// geminiDecoded is the decoding of one event's data, an object: the chunk,
+// the state of decodeFastGemini that it points into, and encoding/json's
+// error when the fast path gave up. Decoded ahead, it also holds the
+// trimmed data and the compacted arguments of its function calls.
+type geminiDecoded struct {
+	chunk geminiEnvelope
+	st    geminiFast
+	err   error
+	data  []byte
+	args  []geminiArgs
+}
+
+// geminiArgs is the arguments of the function call fc as functionCall
+// keeps them when text is kept: its args compacted.
+type geminiArgs struct {
+	fc   *geminiFunctionCall
+	json string
+}
+
+// compactArgs returns the arguments of fc compacted, as functionCall
+// keeps them: fc.Args (present, not null) compacted into buf, or as
+// received if that fails (unreachable: the event was validated).
+func compactArgs(fc *geminiFunctionCall, buf *bytes.Buffer) string {
+	buf.Reset()
+	if err := json.Compact(buf, fc.Args); err != nil {
+		return string(fc.Args)
+	}
+	return buf.String()
+}
+
+// argsOf returns the compacted arguments of fc decoded ahead in d, if d
+// is not nil and they were.
+func (d *geminiDecoded) argsOf(fc *geminiFunctionCall) (string, bool) {
+	if d == nil {
+		return "", false
+	}
+	for i := range d.args {
+		if d.args[i].fc == fc {
+			return d.args[i].json, true
+		}
+	}
+	return "", false
+}
+
+// decode decodes data, an object, into d as the parser reads it: the fast
+// path, else encoding/json. d.st.skipText must be set. The one decoding of
+// both the sequential replay and the decoders ahead.
+func (d *geminiDecoded) decode(data []byte) {
+	d.chunk = geminiEnvelope{}
+	d.err = nil
+	if !decodeFastGemini(data, &d.chunk, &d.st) {
+		d.st.usageOK = false
+		d.chunk = geminiEnvelope{}
+		d.err = json.Unmarshal(data, &d.chunk)
+	}
+}
+
+// geminiAhead holds the decodings of a batch of events (aheadParser):
+// ok[i] tells that evs[i] is the decoding of the i-th event, exactly as
+// Event would have decoded it. Each event has its own storage, reused
+// from one batch to the next; the model and response id that
+// decodeFastGemini shares between chunks are carried from one event to
+// the next of the batch (they only save allocations).
+type geminiAhead struct {
+	skipText  bool
+	model, id string
+	ok        []bool
+	evs       []geminiDecoded
+	buf       bytes.Buffer // compactArgs's
+}
+
+func (p *gemini) newAhead(sc *streamctx.Context) aheadBatch {
+	return &geminiAhead{skipText: !sc.CollectsText()}
+}
+
+func (a *geminiAhead) decode(evs []sse.Event) {
+	a.ok = append(a.ok[:0], make([]bool, len(evs))...)
+	if cap(a.evs) < len(evs) {
+		a.evs = append(a.evs[:cap(a.evs)], make([]geminiDecoded, len(evs)-cap(a.evs))...)
+	}
+	a.evs = a.evs[:len(evs)]
+	for i := range evs {
+		data := bytes.TrimSpace(evs[i].Data)
+		if len(data) == 0 || data[0] != '{' {
+			continue
+		}
+		d := &a.evs[i]
+		d.st.skipText, d.st.model, d.st.id = a.skipText, a.model, a.id
+		d.decode(data)
+		a.model, a.id = d.st.model, d.st.id
+		d.data = data
+		clear(d.args)
+		d.args = d.args[:0]
+		if d.err == nil && !a.skipText {
+			a.compact(d)
+		}
+		a.ok[i] = true
+	}
+}
+
+// compact compacts the arguments of the function calls of d's chunk, as
+// functionCall does when text is kept (see argsOf).
+func (a *geminiAhead) compact(d *geminiDecoded) {
+	for _, r := range []*geminiResponse{&d.chunk.geminiResponse, d.chunk.Response} {
+		if r == nil {
+			continue
+		}
+		for i := range r.Candidates {
+			c := r.Candidates[i].Content
+			if c == nil {
+				continue
+			}
+			for j := range c.Parts {
+				fc := c.Parts[j].FunctionCall
+				if fc != nil && fc.Args != nil && !isJSONNull(fc.Args) {
+					d.args = append(d.args, geminiArgs{fc, compactArgs(fc, &a.buf)})
+				}
+			}
+		}
+	}
+}
+
+func (p *gemini) eventAhead(sc *streamctx.Context, ev *sse.Event, a aheadBatch, i int) {
+	if ab := a.(*geminiAhead); ab.ok[i] {
+		p.event(sc, ev, &ab.evs[i])
+		return
+	}
+	p.event(sc, ev, nil)
+}
+
+// event handles one GenerateContentResponse, decoded ahead when pre is not
+// nil.
+func (p *gemini) event(sc *streamctx.Context, ev *sse.Event, pre *geminiDecoded) {
 	if len(ev.Type) > 0 && string(ev.Type) != "message" {
 		// Gemini sends no event types; read the data anyway.
 		p.warned.warn(sc, "event:"+string(ev.Type), "%sunknown event type %s", linePrefix(ev.Line), ev.Type)
 	}
-	data := bytes.TrimSpace(ev.Data)
-	switch {
-	case len(data) == 0:
-		sc.BadEvent(ev.Line, geminiWhat, errGeminiEmpty)
-		return
-	case string(data) == "[DONE]":
-		sc.BadEvent(ev.Line, geminiWhat, errGeminiDone)
-		return
-	case data[0] != '{':
-		err := errNotObject
-		if !json.Valid(data) {
-			err = json.Unmarshal(data, new(json.RawMessage))
+	p.pre = pre
+	d, data := pre, []byte(nil)
+	if d != nil {
+		data = d.data // an object
+	} else {
+		data = bytes.TrimSpace(ev.Data)
+		switch {
+		case len(data) == 0:
+			sc.BadEvent(ev.Line, geminiWhat, errGeminiEmpty)
+			return
+		case string(data) == "[DONE]":
+			sc.BadEvent(ev.Line, geminiWhat, errGeminiDone)
+			return
+		case data[0] != '{':
+			err := errNotObject
+			if !json.Valid(data) {
+				err = json.Unmarshal(data, new(json.RawMessage))
+			}
+			sc.BadEvent(ev.Line, geminiWhat, err)
+			return
 		}
-		sc.BadEvent(ev.Line, geminiWhat, err)
-		return
+		d = &p.own
+		d.st.skipText = !sc.CollectsText()
+		d.decode(data)
 	}
-	p.chunk = geminiEnvelope{}
-	p.fast.skipText = !sc.CollectsText()
-	var err error
-	if !decodeFastGemini(data, &p.chunk, &p.fast) {
-		p.fast.usageOK = false
-		p.chunk = geminiEnvelope{}
-		err = json.Unmarshal(data, &p.chunk)
-	}
-	if err != nil {
+	if err := d.err; err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
 			sc.AddChunk(data) // valid JSON, of an unexpected shape
@@ -232,14 +371,16 @@ func (p *gemini) Event(sc *streamctx.Context, ev *sse.Event) {
 		return
 	}
 	sc.AddChunk(data)
-	r := &p.chunk.geminiResponse
-	if p.chunk.Response != nil && r.empty() {
-		r = p.chunk.Response
+	r := &d.chunk.geminiResponse
+	if d.chunk.Response != nil && r.empty() {
+		r = d.chunk.Response
 	}
-	p.response(sc, ev, r)
+	p.response(sc, ev, r, &d.st)
 }
 
-func (p *gemini) response(sc *streamctx.Context, ev *sse.Event, r *geminiResponse) {
+// response handles a decoded GenerateContentResponse; st is the state of
+// the decoder that decoded it.
+func (p *gemini) response(sc *streamctx.Context, ev *sse.Event, r *geminiResponse, st *geminiFast) {
 	sc.SetModel(r.ModelVersion)
 	sc.SetResponseID(r.ResponseID)
 	if r.Error != nil {
@@ -271,7 +412,7 @@ func (p *gemini) response(sc *streamctx.Context, ev *sse.Event, r *geminiRespons
 		p.candidate(sc, ev, c)
 	}
 	if r.UsageMetadata != nil {
-		p.usageMetadata(sc, ev, r.UsageMetadata)
+		p.usageMetadata(sc, ev, r.UsageMetadata, st)
 	}
 }
 
@@ -364,13 +505,11 @@ func (p *gemini) functionCall(sc *streamctx.Context, line int, pt *geminiPart) {
 	case fc.Args != nil && !isJSONNull(fc.Args):
 		// Whole arguments: they replace whatever pieces came.
 		p.partial = nil
-		p.args.Reset()
-		if err := json.Compact(&p.args, fc.Args); err != nil {
-			// Unreachable: the whole event was validated when decoded.
-			sc.SetToolArguments(key, string(fc.Args))
-			return
+		args, ok := p.pre.argsOf(fc)
+		if !ok {
+			args = compactArgs(fc, &p.args)
 		}
-		sc.SetToolArguments(key, p.args.String())
+		sc.SetToolArguments(key, args)
 	case p.partial != nil && p.open == "":
 		// The streamed call ends: its arguments are assembled.
 		sc.SetToolArguments(key, p.partial.JSON())
@@ -381,15 +520,16 @@ func (p *gemini) functionCall(sc *streamctx.Context, line int, pt *geminiPart) {
 }
 
 // usageMetadata merges one cumulative usageMetadata object.
-func (p *gemini) usageMetadata(sc *streamctx.Context, ev *sse.Event, raw json.RawMessage) {
+// st is the state of the decoder that decoded the chunk.
+func (p *gemini) usageMetadata(sc *streamctx.Context, ev *sse.Event, raw json.RawMessage, st *geminiFast) {
 	if isJSONNull(raw) {
 		return
 	}
 	p.usage = geminiUsage{}
 	switch {
-	case p.fast.usageOK:
+	case st.usageOK:
 		// Decoded as the chunk was scanned (fastGeminiUsageMember).
-		p.usage = p.fast.u
+		p.usage = st.u
 	case !decodeFastGeminiUsage(raw, &p.usage, &p.counts):
 		p.usage = geminiUsage{}
 		if err := json.Unmarshal(raw, &p.usage); err != nil {

@@ -126,6 +126,44 @@ func TestPipelineEdges(t *testing.T) {
 	for i := range 300 {
 		fmt.Fprintf(&unknown, "data: {\"n\":%d}\n\n", i) // no known format: detection gives up
 	}
+	// A Gemini stream whose events take every path of its decoding ahead
+	// (hand-made): text, thoughts and whole function calls on the fast
+	// path, a Code Assist envelope and a promptFeedback that encoding/json
+	// decodes, bad JSON, valid JSON of the wrong shape, usageMetadata that
+	// is no object, a streamed call, data that is no object, padded data,
+	// an event type, a model that changes.
+	var gem strings.Builder
+	for i := range 4000 {
+		model := "gemini-2.5-pro"
+		if i > 2000 {
+			model = "gemini-2.5-flash"
+		}
+		switch i % 500 {
+		case 7:
+			gem.WriteString("data: {\"response\": {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"wrapped\"}]}}]}, \"traceId\": \"t\"}\r\n\r\n")
+		case 11:
+			gem.WriteString("data: {not json\r\n\r\n")
+		case 13:
+			gem.WriteString("data: {\"candidates\": 5}\r\n\r\n")
+		case 17:
+			gem.WriteString("data: {\"usageMetadata\": \"many\"}\r\n\r\n")
+		case 19:
+			gem.WriteString("data: [DONE]\r\n\r\n\r\ndata:\r\n\r\ndata: [1, 2]\r\n\r\n")
+		case 23:
+			gem.WriteString("event: chunk\r\ndata:   {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"typed\"}]}}]}  \r\n\r\n")
+		case 29:
+			gem.WriteString("data: {\"candidates\": [{\"content\": {\"parts\": [{\"functionCall\": {\"name\": \"f\", \"partialArgs\": [{\"jsonPath\": \"$.a\", \"stringValue\": \"x\"}], \"willContinue\": true}}]}}]}\r\n\r\n" +
+				"data: {\"candidates\": [{\"content\": {\"parts\": [{\"functionCall\": {\"name\": \"f\", \"partialArgs\": [{\"jsonPath\": \"$.a\", \"stringValue\": \"y\"}]}}]}}]}\r\n\r\n")
+		case 31:
+			gem.WriteString("data: {\"promptFeedback\": {\"safetyRatings\": []}, \"candidates\": [{\"content\": {\"parts\": [{\"text\": \"fed back\"}]}}]}\r\n\r\n")
+		case 37:
+			gem.WriteString("data: {\"candidates\": [{\"content\": {\"parts\": [{\"functionCall\": {\"name\": \"a\", \"args\": {\"k\": [1, 2]}}}, {\"functionCall\": {\"name\": \"b\", \"args\": { \"s\" : \"\\u00e9\" }}}]}}, {\"index\": 1, \"content\": {\"parts\": [{\"functionCall\": {\"name\": \"c\", \"args\": {}}}]}}]}\r\n\r\n")
+		case 41:
+			gem.WriteString("data: {\"error\": {\"code\": 429, \"message\": \"slow down\", \"status\": \"RESOURCE_EXHAUSTED\"}}\r\n\r\n")
+		}
+		fmt.Fprintf(&gem, "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": %q, \"thought\": %v}],\"role\": \"model\"},\"index\": 0}],\"usageMetadata\": {\"promptTokenCount\": 10,\"candidatesTokenCount\": %d,\"totalTokenCount\": %d},\"modelVersion\": %q,\"responseId\": \"r%d\"}\r\n\r\n", fmt.Sprintf("word \\ %d ", i), i%3 == 0, i, i+10, model, i/1000)
+	}
+	gem.WriteString("data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"\"}],\"role\": \"model\"},\"finishReason\": \"STOP\",\"index\": 0}],\"usageMetadata\": {\"promptTokenCount\": 10,\"candidatesTokenCount\": 5,\"thoughtsTokenCount\": 2}}\r\n\r\n")
 	cases := map[string]struct {
 		in   string
 		opts parser.Options
@@ -137,6 +175,8 @@ func TestPipelineEdges(t *testing.T) {
 		"cut off inside an event":            {in: many.String()[:len(many.String())/2]},
 		"forced format":                      {in: many.String(), opts: parser.Options{Format: "anthropic"}},
 		"forced other format":                {in: many.String(), opts: parser.Options{Format: "openai-chat"}},
+		"gemini, every path":                 {in: gem.String()},
+		"gemini forced":                      {in: gem.String(), opts: parser.Options{Format: "gemini"}},
 		"ndjson":                             {in: strings.Repeat("{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},\"done\":false}\n", 3000) + "{\"model\":\"m\",\"done\":true,\"eval_count\":2}\n"},
 	}
 	for name, c := range cases {
@@ -150,6 +190,9 @@ func TestPipelineEdges(t *testing.T) {
 	}
 	s := replayBoth(t, []byte(big), true, nil, parser.Options{})
 	assert.Equal(t, strings.Repeat("é big ", 100_000)+"after", s.Text)
+	s = replayBoth(t, []byte(gem.String()), true, nil, parser.Options{})
+	require.Len(t, s.ToolCalls, 24)
+	assert.Equal(t, []string{`{"a":"xy"}`, `{"k":[1,2]}`, `{"s":"\u00e9"}`}, []string{s.ToolCalls[0].Arguments, s.ToolCalls[1].Arguments, s.ToolCalls[2].Arguments})
 }
 
 // TestPipelineDecodesAhead: with the pipeline, the parsers that can decode
@@ -158,7 +201,7 @@ func TestPipelineEdges(t *testing.T) {
 // two paths.
 func TestPipelineDecodesAhead(t *testing.T) {
 	t.Parallel()
-	for _, format := range []string{"anthropic"} {
+	for _, format := range []string{"anthropic", "gemini"} {
 		var buf bytes.Buffer
 		st, err := benchgen.GenerateStats(&buf, format, 4<<20, 1)
 		require.NoError(t, err)
