@@ -262,13 +262,61 @@ func (d *geminiDecoded) decode(data []byte) {
 // Event would have decoded it. Each event has its own storage, reused
 // from one batch to the next; the model and response id that
 // decodeFastGemini shares between chunks are carried from one event to
-// the next of the batch (they only save allocations).
+// the next of the batch (they only save allocations). The arrays that
+// decodeFastGemini keeps from one chunk to the next (the candidates, the
+// parts, the copies of usageMetadata and of a call's args) are windows on
+// arrays of the batch (see sliceArena), so that a new batch allocates a few
+// arrays, not a few for each event.
 type geminiAhead struct {
 	skipText  bool
 	model, id string
 	ok        []bool
 	evs       []geminiDecoded
 	buf       bytes.Buffer // compactArgs's
+	cands     sliceArena[geminiCandidate]
+	parts     sliceArena[geminiPart]
+	usage     sliceArena[byte]
+	callArgs  sliceArena[byte]
+	args      sliceArena[geminiArgs]
+}
+
+// A sliceArena hands out the free tail of one array to the events of a batch
+// in turn, for a slice that the decoding of each appends to from empty:
+// the elements it kept are taken from the tail. A slice that outgrew the
+// tail had to be allocated; the next batch's array is large enough for
+// what this one needed, with room to spare (as the sequential decoder
+// keeps the largest array it needed).
+type sliceArena[T any] struct {
+	buf  []T
+	need int // elements the windows of this batch held
+}
+
+// sliceArenaHint bounds the size that reset is told: a lent event (far larger
+// than a batch) does not make its batch allocate an array of its size
+// before it is needed.
+const sliceArenaHint = 1 << 20
+
+// reset starts a batch whose windows may need hint elements (a guess),
+// or as many as the last batch's needed.
+func (a *sliceArena[T]) reset(hint int) {
+	n := max(min(hint, sliceArenaHint), a.need, 1)
+	if cap(a.buf) < n {
+		a.buf = make([]T, 0, n+n/4)
+	}
+	a.buf, a.need = a.buf[:0], 0
+}
+
+// window returns an empty slice on the free tail.
+func (a *sliceArena[T]) window() []T { return a.buf[len(a.buf):len(a.buf)] }
+
+// keep takes s, the slice that window returned after appends, off the
+// tail, unless it outgrew it.
+func (a *sliceArena[T]) keep(s []T) {
+	n, free := len(s), a.buf[len(a.buf):cap(a.buf)]
+	a.need += n
+	if n > 0 && n <= len(free) && &s[0] == &free[0] {
+		a.buf = a.buf[:len(a.buf)+n]
+	}
 }
 
 func (p *gemini) newAhead(sc *streamctx.Context) aheadBatch {
@@ -281,6 +329,16 @@ func (a *geminiAhead) decode(evs []sse.Event) {
 		a.evs = append(a.evs[:cap(a.evs)], make([]geminiDecoded, len(evs)-cap(a.evs))...)
 	}
 	a.evs = a.evs[:len(evs)]
+	size := 0
+	for i := range evs {
+		size += len(evs[i].Data)
+	}
+	a.cands.reset(len(evs))
+	a.parts.reset(len(evs))
+	a.usage.reset(size / 2) // a copy of a part of the data
+	a.callArgs.reset(0)
+	clear(a.args.buf[:cap(a.args.buf)]) // no string kept from the last batch
+	a.args.reset(0)
 	for i := range evs {
 		data := bytes.TrimSpace(evs[i].Data)
 		if len(data) == 0 || data[0] != '{' {
@@ -288,14 +346,20 @@ func (a *geminiAhead) decode(evs []sse.Event) {
 		}
 		d := &a.evs[i]
 		d.st.skipText, d.st.model, d.st.id = a.skipText, a.model, a.id
+		d.st.cands, d.st.parts = a.cands.window(), a.parts.window()
+		d.st.usage, d.st.callArgs = a.usage.window(), a.callArgs.window()
 		d.decode(data)
 		a.model, a.id = d.st.model, d.st.id
+		a.cands.keep(d.st.cands)
+		a.parts.keep(d.st.parts)
+		a.usage.keep(d.st.usage)
+		a.callArgs.keep(d.st.callArgs)
 		d.data = data
-		clear(d.args)
-		d.args = d.args[:0]
+		d.args = a.args.window()
 		if d.err == nil && !a.skipText {
 			a.compact(d)
 		}
+		a.args.keep(d.args)
 		a.ok[i] = true
 	}
 }

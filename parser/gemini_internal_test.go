@@ -165,3 +165,25 @@ func BenchmarkDecodeGemini(b *testing.B) {
 		}
 	})
 }
+
+// TestSliceArena: windows on the tail of the arena's array, one after the
+// other; a slice that outgrows the tail is its own, and the next batch's
+// array holds what the last one needed.
+func TestSliceArena(t *testing.T) {
+	var a sliceArena[int]
+	a.reset(3)
+	w := append(a.window(), 1, 2)
+	a.keep(w)
+	v := append(a.window(), 3)
+	a.keep(v)
+	assert.Equal(t, []int{1, 2, 3}, a.buf, "two windows, one after the other")
+	assert.Equal(t, []int{1, 2}, w)
+	a.keep(a.window()) // an empty window takes nothing
+	big := append(a.window(), 4, 5, 6, 7, 8)
+	a.keep(big)
+	big[0] = 9
+	assert.Equal(t, []int{1, 2, 3}, a.buf, "a slice that outgrew the tail is not the arena's")
+	a.reset(1)
+	assert.GreaterOrEqual(t, cap(a.buf), 8, "the next batch has room for what this one needed")
+	assert.Empty(t, a.buf)
+}

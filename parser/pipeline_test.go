@@ -131,7 +131,7 @@ func TestPipelineEdges(t *testing.T) {
 	// path, a Code Assist envelope and a promptFeedback that encoding/json
 	// decodes, bad JSON, valid JSON of the wrong shape, usageMetadata that
 	// is no object, a streamed call, data that is no object, padded data,
-	// an event type, a model that changes.
+	// an event type, a model that changes, a chunk of many parts.
 	var gem strings.Builder
 	for i := range 4000 {
 		model := "gemini-2.5-pro"
@@ -158,6 +158,8 @@ func TestPipelineEdges(t *testing.T) {
 			gem.WriteString("data: {\"promptFeedback\": {\"safetyRatings\": []}, \"candidates\": [{\"content\": {\"parts\": [{\"text\": \"fed back\"}]}}]}\r\n\r\n")
 		case 37:
 			gem.WriteString("data: {\"candidates\": [{\"content\": {\"parts\": [{\"functionCall\": {\"name\": \"a\", \"args\": {\"k\": [1, 2]}}}, {\"functionCall\": {\"name\": \"b\", \"args\": { \"s\" : \"\\u00e9\" }}}]}}, {\"index\": 1, \"content\": {\"parts\": [{\"functionCall\": {\"name\": \"c\", \"args\": {}}}]}}]}\r\n\r\n")
+		case 43: // more parts than a batch's arena holds
+			gem.WriteString("data: {\"candidates\": [{\"content\": {\"parts\": [" + strings.Repeat("{\"text\": \"p\"}, ", 300) + "{\"text\": \"q\"}]}}]}\r\n\r\n")
 		case 41:
 			gem.WriteString("data: {\"error\": {\"code\": 429, \"message\": \"slow down\", \"status\": \"RESOURCE_EXHAUSTED\"}}\r\n\r\n")
 		}
