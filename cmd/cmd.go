@@ -78,6 +78,8 @@ type Env struct {
 	// what arrived is reported, marked interrupted, and the exit status is
 	// 128+signal (see InterruptedError); record ends its capture properly;
 	// replay --listen shuts down. Tests send on a channel of their own.
+	// It is called on a goroutine of its own, while the run starts; the
+	// run waits for it before it writes or reads a pipe (catchSignals).
 	Signals func() (sigs <-chan os.Signal, stop func())
 }
 
@@ -169,11 +171,24 @@ func Run(args []string, env Env) int {
 		ctx, stop := catchSignals(&env, parent)
 		defer stop()
 		env.Context = ctx
+		if env.Stdout != nil && env.Signals != nil {
+			env.Stdout = &caughtWriter{ctx: ctx, w: env.Stdout}
+		}
+		if env.Stderr != nil && env.Signals != nil {
+			env.Stderr = &caughtWriter{ctx: ctx, w: env.Stderr}
+		}
 	}
 	args = defaultCommand(args, env.StdinIsTerminal)
 	only := ""
 	if len(args) > 0 && isSubcommand(args[0]) {
 		only = args[0]
+	}
+	switch only {
+	case "summarize", "body", "events", "text", "check", "diff":
+		// They read inputs and write reports: each waits for the
+		// signals to be caught before it writes or reads a pipe.
+	default:
+		waitCaught(env.Context) // a server, a recorder, a file written: at once
 	}
 	root := newRootCmdFor(&env, only)
 	root.SetArgs(args)

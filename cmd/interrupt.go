@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -57,14 +58,27 @@ func interrupted(err error) (*InterruptedError, bool) {
 // env.Signals delivers; the signals are then let go (env.Signals' stop), so
 // that a second one has its default effect and ends a run that does not
 // stop. stop releases everything. Without env.Signals, it is parent.
+//
+// env.Signals is called on a goroutine of its own, not before catchSignals
+// returns: signal.Notify hands each signal to a thread of the runtime and
+// waits for it, a tenth of the start-up of a run on a small file (issue
+// 16). Until it has returned, a signal has its default effect, as it has
+// while the process starts. So that no one can tell, the run waits for it
+// (waitCaught) before anything that another process may see and answer
+// with a signal: before it reads an input that may stall (a pipe, a
+// terminal), and before it writes anything (Run); a command that serves,
+// records or writes files waits before it starts.
 func catchSignals(env *Env, parent context.Context) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithCancelCause(parent)
 	if env.Signals == nil {
 		return ctx, func() { cancel(nil) }
 	}
-	sigs, release := env.Signals()
+	caught := make(chan struct{})
+	ctx = context.WithValue(ctx, caughtKey{}, (<-chan struct{})(caught))
 	done := make(chan struct{})
 	go func() {
+		sigs, release := env.Signals()
+		close(caught)
 		defer release()
 		select {
 		case s := <-sigs:
@@ -77,6 +91,37 @@ func catchSignals(env *Env, parent context.Context) (context.Context, context.Ca
 		close(done)
 		cancel(nil)
 	}
+}
+
+// caughtKey is the key of the channel, in the context of catchSignals,
+// that is closed once the signals are caught.
+type caughtKey struct{}
+
+// waitCaught returns once the signals of ctx are caught (see
+// catchSignals); at once when ctx catches none.
+func waitCaught(ctx context.Context) {
+	if ctx == nil {
+		return
+	}
+	if caught, ok := ctx.Value(caughtKey{}).(<-chan struct{}); ok {
+		<-caught
+	}
+}
+
+// caughtWriter is w, whose first write waits until the signals are
+// caught (see catchSignals).
+type caughtWriter struct {
+	ctx    context.Context
+	w      io.Writer
+	caught atomic.Bool
+}
+
+func (c *caughtWriter) Write(p []byte) (int, error) {
+	if !c.caught.Load() {
+		waitCaught(c.ctx)
+		c.caught.Store(true)
+	}
+	return c.w.Write(p)
 }
 
 // interruptCause returns the InterruptedError that cancelled ctx, if a
@@ -110,6 +155,7 @@ func interruptible(ctx context.Context, r io.Reader) (rd io.Reader, done func())
 			return &checkedReader{ctx: ctx, r: r}, nil
 		}
 	}
+	waitCaught(ctx) // r may stall: a signal must find the run ready
 	if pr, restore, ok := pollable(ctx, r); ok {
 		return pr, restore
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -59,3 +60,60 @@ func TestInterruptiblePipe(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "x", string(all))
 }
+
+// TestSignalsCaughtOffTheRunsPath: catchSignals returns before the signals
+// are caught (signal.Notify waits for a thread of the runtime: start-up,
+// issue 16); the run waits for them before its first write and before it
+// reads an input that may stall, not before it reads a regular file.
+func TestSignalsCaughtOffTheRunsPath(t *testing.T) {
+	t.Parallel()
+	gate := make(chan struct{})
+	var mu sync.Mutex
+	var order []string
+	note := func(s string) {
+		mu.Lock()
+		defer mu.Unlock()
+		order = append(order, s)
+	}
+	env := &Env{Signals: func() (<-chan os.Signal, func()) {
+		<-gate
+		note("caught")
+		return make(chan os.Signal), func() {}
+	}}
+	ctx, stop := catchSignals(env, context.Background()) // returns with the gate shut
+	defer stop()
+
+	f, err := os.Open("startup_test.go")
+	require.NoError(t, err)
+	defer f.Close()
+	r, done := interruptible(ctx, f) // a regular file never stalls: no wait
+	assert.Nil(t, done)
+	_, err = r.Read(make([]byte, 1))
+	require.NoError(t, err)
+
+	pr, pw, err := os.Pipe()
+	require.NoError(t, err)
+	defer pr.Close()
+	defer pw.Close()
+	w := &caughtWriter{ctx: ctx, w: writerFunc(func(p []byte) (int, error) { note("write"); return len(p), nil })}
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		_, err := w.Write([]byte("x"))
+		assert.NoError(t, err)
+		_, done := interruptible(ctx, pr)
+		note("pipe")
+		if done != nil {
+			done()
+		}
+		_, err = w.Write([]byte("y"))
+		assert.NoError(t, err)
+	}()
+	close(gate)
+	<-finished
+	assert.Equal(t, []string{"caught", "write", "pipe", "write"}, order)
+}
+
+type writerFunc func(p []byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
