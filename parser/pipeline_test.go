@@ -166,6 +166,86 @@ func TestPipelineEdges(t *testing.T) {
 		fmt.Fprintf(&gem, "data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": %q, \"thought\": %v}],\"role\": \"model\"},\"index\": 0}],\"usageMetadata\": {\"promptTokenCount\": 10,\"candidatesTokenCount\": %d,\"totalTokenCount\": %d},\"modelVersion\": %q,\"responseId\": \"r%d\"}\r\n\r\n", fmt.Sprintf("word \\ %d ", i), i%3 == 0, i, i+10, model, i/1000)
 	}
 	gem.WriteString("data: {\"candidates\": [{\"content\": {\"parts\": [{\"text\": \"\"}],\"role\": \"model\"},\"finishReason\": \"STOP\",\"index\": 0}],\"usageMetadata\": {\"promptTokenCount\": 10,\"candidatesTokenCount\": 5,\"thoughtsTokenCount\": 2}}\r\n\r\n")
+	// An OpenAI Responses stream whose events take every path of its
+	// decoding ahead (hand-made): deltas of text, thinking and tool
+	// arguments, items, lifecycle responses, citations, on the fast path
+	// and off it (an escaped key, for encoding/json), bad JSON, members of
+	// the wrong type, a null item, error events, a type only on the event:
+	// line, a differing event: line, an unknown type, [DONE], empty data
+	// and data that is no object.
+	var resp strings.Builder
+	seq := 0
+	re := func(typ, data string) {
+		if typ != "" {
+			fmt.Fprintf(&resp, "event: %s\n", typ)
+		}
+		fmt.Fprintf(&resp, "data: %s\n\n", data)
+		seq++
+	}
+	re("response.created", `{"type":"response.created","sequence_number":0,"response":{"id":"resp_1","object":"response","model":"gpt-x","status":"in_progress","output":[],"usage":null}}`)
+	for i := range 4000 {
+		switch i % 500 {
+		case 3:
+			re("", `{not json`)
+		case 5:
+			re("response.output_text.delta", fmt.Sprintf(`{"type":"response.output_text.delta","sequence_number":%d,"delta":5}`, seq))
+		case 7:
+			re("response.output_text.delta", fmt.Sprintf(`{"type":"response.output_text.delta","sequence_number":%d,"del\u0074a":"esc \"%d\" "}`, seq, i))
+		case 9:
+			id := fmt.Sprintf("fc_%d", i)
+			re("response.output_item.added", fmt.Sprintf(`{"type":"response.output_item.added","sequence_number":%d,"output_index":1,"item":{"type":"function_call","id":%q,"call_id":"call_%d","name":"get","arguments":""}}`, seq, id, i))
+			re("response.function_call_arguments.delta", fmt.Sprintf(`{"type":"response.function_call_arguments.delta","sequence_number":%d,"item_id":%q,"output_index":1,"delta":"{\"a\":"}`, seq, id))
+			re("response.function_call_arguments.delta", fmt.Sprintf(`{"type":"response.function_call_arguments.delta","sequence_number":%d,"output_index":1,"delta":"\"\u00e9\"}"}`, seq))
+			re("response.function_call_arguments.done", fmt.Sprintf(`{"type":"response.function_call_arguments.done","sequence_number":%d,"item_id":%q,"output_index":1,"name":"get","arguments":"{\"a\":\"\u00e9\"}"}`, seq, id))
+			re("response.output_item.done", fmt.Sprintf(`{"type":"response.output_item.done","sequence_number":%d,"output_index":1,"item":{"type":"function_call","id":%q,"call_id":"call_%d","name":"get","arguments":"{\"a\":\"\u00e9\"}"}}`, seq, id, i))
+		case 11:
+			re("response.function_call_arguments.done", fmt.Sprintf(`{"type":"response.function_call_arguments.done","sequence_number":%d,"item_id":"fc_x","arguments":5,"name":"n"}`, seq))
+			re("response.custom_tool_call_input.done", fmt.Sprintf(`{"type":"response.custom_tool_call_input.done","sequence_number":%d,"item_id":"ct_x","input":"in","name":7}`, seq))
+		case 13:
+			re("error", fmt.Sprintf(`{"type":"error","sequence_number":%d,"code":"rate_limit","message":"slow \u00e9 down"}`, seq))
+			re("", `{"error":{"message":"gateway","type":"upstream"}}`)
+		case 15:
+			re("response.output_text.delta", `{"delta":"typed "}`)
+			re("response.reasoning_text.delta", `{"delta":"typed thought","content_index":2}`)
+		case 17:
+			re("response.something_new", fmt.Sprintf(`{"type":"response.something_new","sequence_number":%d,"delta":"x"}`, seq))
+			re("response.output_text.delta", fmt.Sprintf(`{"type":"response.refusal.delta","sequence_number":%d,"delta":"refused "}`, seq))
+		case 19:
+			re("response.content_part.done", fmt.Sprintf(`{"type":"response.content_part.done","sequence_number":%d,"item_id":"msg_1","output_index":0,"content_index":0,"part":{"type":"output_text","text":"all","annotations":[{"type":"url_citation","url":"https://example.com/%d","title":"t","start_index":0,"end_index":1}]}}`, seq, i))
+			re("response.content_part.done", fmt.Sprintf(`{"type":"response.content_part.done","sequence_number":%d,"part":{"ty\u0070e":"output_text","annotations":[{"type":"url_citation","url":"https://example.org/%d"}]}}`, seq, i))
+			re("response.content_part.done", fmt.Sprintf(`{"type":"response.content_part.done","sequence_number":%d,"part":{"type":"output_text","text":"none","annotations":[]}}`, seq))
+		case 23:
+			re("response.output_item.done", fmt.Sprintf(`{"type":"response.output_item.done","sequence_number":%d,"output_index":0,"item":null}`, seq))
+			re("response.output_item.added", fmt.Sprintf(`{"type":"response.output_item.added","sequence_number":%d,"output_index":0,"item":{"type":"message","i\u0064":"msg_%d","content":[]}}`, seq, i))
+			re("response.output_item.done", fmt.Sprintf(`{"type":"response.output_item.done","sequence_number":%d,"output_index":0,"item":{"type":"message","id":"msg_%d","content":[{"type":"output_text","text":"whole","annotations":[]}]}}`, seq, i))
+			re("response.output_item.done", fmt.Sprintf(`{"type":"response.output_item.done","sequence_number":%d,"output_index":2,"item":{"type":"reasoning","id":"rs_%d","encrypted_content":"abc","summary":5}}`, seq, i))
+		case 25:
+			re("response.in_progress", fmt.Sprintf(`{"type":"response.in_progress","sequence_number":%d,"response":{"i\u0064":"resp_1","model":"gpt-x","status":"in_progress"}}`, seq))
+			re("response.in_progress", fmt.Sprintf(`{"type":"response.in_progress","sequence_number":%d,"response":5}`, seq))
+			re("response.in_progress", fmt.Sprintf(`{"type":"response.in_progress","sequence_number":%d,"response":null}`, seq))
+		case 27:
+			re("", `[DONE]`)
+			re("", ``)
+			re("", `  [1, 2]`)
+			re("", `"str`)
+		case 29:
+			re("response.output_item.added", fmt.Sprintf(`{"type":"response.output_item.added","sequence_number":%d,"output_index":3,"item":{"type":"custom_tool_call","id":"ct_%d","call_id":"c","name":"sh","input":""}}`, seq, i))
+			re("response.custom_tool_call_input.delta", fmt.Sprintf(`{"type":"response.custom_tool_call_input.delta","sequence_number":%d,"item_id":"ct_%d","output_index":3,"delta":"ls \t-l"}`, seq, i))
+			re("response.custom_tool_call_input.done", fmt.Sprintf(`{"type":"response.custom_tool_call_input.done","sequence_number":%d,"item_id":"ct_%d","output_index":3,"input":"ls \t-l","name":"sh"}`, seq, i))
+		case 31:
+			re("response.reasoning_text.delta", fmt.Sprintf(`{"type":"response.output_text.delta","sequence_number":%d,"delta":"said other "}`, seq))
+		case 33:
+			re("response.output_text.done", fmt.Sprintf(`{"type":"response.output_text.done","sequence_number":%d,"text":"done text"}`, seq))
+			re("response.reasoning_summary_text.done", fmt.Sprintf(`{"type":"response.reasoning_summary_text.done","sequence_number":%d,"item_id":"rs_1","summary_index":0,"text":"done thought"}`, seq))
+			re("response.output_text.annotation.added", fmt.Sprintf(`{"type":"response.output_text.annotation.added","sequence_number":%d,"annotation":{"type":"url_citation","url":"https://example.net"}}`, seq))
+			re("response.audio.delta", fmt.Sprintf(`{"type":"response.audio.delta","sequence_number":%d,"delta":"AAAA"}`, seq))
+		}
+		re("response.output_text.delta", fmt.Sprintf(`{"type":"response.output_text.delta","sequence_number":%d,"item_id":"msg_1","output_index":0,"content_index":0,"delta":%q}`, seq, fmt.Sprintf("w\\ %d ", i)))
+		if i%3 == 0 {
+			re("response.reasoning_summary_text.delta", fmt.Sprintf(`{"type":"response.reasoning_summary_text.delta","sequence_number":%d,"item_id":"rs_1","output_index":2,"summary_index":%d,"delta":"think %d "}`, seq, i/1000, i))
+		}
+	}
+	re("response.completed", fmt.Sprintf(`{"type":"response.completed","sequence_number":%d,"response":{"id":"resp_1","object":"response","model":"gpt-x","status":"completed","output":[{"type":"message","id":"msg_1","content":[{"type":"output_text","text":"final","annotations":[]}]}],"usage":{"input_tokens":5,"output_tokens":9,"output_tokens_details":{"reasoning_tokens":3},"total_tokens":14}}}`, seq))
 	cases := map[string]struct {
 		in   string
 		opts parser.Options
@@ -179,6 +259,8 @@ func TestPipelineEdges(t *testing.T) {
 		"forced other format":                {in: many.String(), opts: parser.Options{Format: "openai-chat"}},
 		"gemini, every path":                 {in: gem.String()},
 		"gemini forced":                      {in: gem.String(), opts: parser.Options{Format: "gemini"}},
+		"openai-responses, every path":       {in: resp.String()},
+		"openai-responses forced":            {in: resp.String(), opts: parser.Options{Format: "openai-responses"}},
 		"ndjson":                             {in: strings.Repeat("{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},\"done\":false}\n", 3000) + "{\"model\":\"m\",\"done\":true,\"eval_count\":2}\n"},
 	}
 	for name, c := range cases {
@@ -203,7 +285,7 @@ func TestPipelineEdges(t *testing.T) {
 // two paths.
 func TestPipelineDecodesAhead(t *testing.T) {
 	t.Parallel()
-	for _, format := range []string{"anthropic", "gemini"} {
+	for _, format := range []string{"anthropic", "gemini", "openai-responses"} {
 		var buf bytes.Buffer
 		st, err := benchgen.GenerateStats(&buf, format, 4<<20, 1)
 		require.NoError(t, err)

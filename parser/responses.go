@@ -96,7 +96,11 @@ func detectResponses(ev *sse.Event) match {
 // sent in openai/responses-error-then-failed.sse, and the error object of
 // response.failed (or any response that carries one). The first error wins.
 type responses struct {
-	ev   respEvent
+	// ev is the members of the event being handled: own, or those of
+	// its decoding ahead, pre (aheadParser; nil when not decoded ahead).
+	ev   *respEvent
+	own  respEvent
+	pre  *respDecoded
 	resp respResponse
 	item respItem
 	fast respFast // decodeFastRespResponse's state
@@ -133,7 +137,11 @@ const (
 )
 
 // newResponses returns a parser for one openai-responses stream.
-func newResponses() Parser { return &responses{} }
+func newResponses() Parser {
+	p := &responses{}
+	p.ev = &p.own
+	return p
+}
 
 // respEvent holds the members of an event that the parser reads, as JSON
 // values: a slice of the event data (the fast path) or of encoding/json's
@@ -221,11 +229,10 @@ func (j *respEventJSON) members() [respFields]*json.RawMessage {
 	}
 }
 
-// decodeEvent decodes an event's data (a JSON object) into p.ev: by the
+// decodeRespEvent decodes an event's data (a JSON object) into e: by the
 // fast path, else by encoding/json. All members are raw: only a syntax error
 // can fail.
-func (p *responses) decodeEvent(data []byte) error {
-	e := &p.ev
+func decodeRespEvent(data []byte, e *respEvent) error {
 	if decodeFastResponses(data, e) {
 		return nil
 	}
@@ -393,8 +400,185 @@ func respTypeName(raw []byte) (string, error) {
 
 var errRespNoItem = errors.New("no item")
 
+// respDecoded is the decoding of one event whose data is an object, made
+// ahead by the decoders (aheadParser): what Event decodes of it that
+// depends only on its bytes and on whether text is kept, by the same
+// functions. The parser takes the rest from its own state.
+type respDecoded struct {
+	ev     respEvent
+	err    error  // decodeRespEvent's
+	typ    string // respTypeName of the type member, and its error
+	typErr error
+	// strs are the string members that str decodes for the event's type
+	// (respString), nstr of them.
+	strs [2]respStrDecoded
+	nstr int
+	// resp is the decoding of the response member of a lifecycle event,
+	// item that of the item of response.output_item.*: nil when not
+	// decoded ahead. They point into their batch's storage.
+	resp *respRespDecoded
+	item *respItemDecoded
+	// anns are the annotations of the part of response.content_part.done
+	// (respPartAnnotationsOf), when partDone, if text is kept.
+	anns     []respAnnotation
+	partDone bool
+}
+
+// respStrDecoded is respString of the member f.
+type respStrDecoded struct {
+	f   respField
+	s   string
+	err error
+}
+
+// respRespDecoded is decodeRespResponse's decoding of a response member.
+type respRespDecoded struct {
+	r   respResponse
+	err error
+}
+
+// respItemDecoded is decodeRespItem's decoding of an item member.
+type respItemDecoded struct {
+	it  respItem
+	err error
+}
+
+// str returns the decoding ahead of member f, or nil; d may be nil.
+func (d *respDecoded) str(f respField) *respStrDecoded {
+	if d == nil {
+		return nil
+	}
+	for i := range d.nstr {
+		if d.strs[i].f == f {
+			return &d.strs[i]
+		}
+	}
+	return nil
+}
+
+// respAhead holds the decodings of a batch of events (aheadParser): ok[i]
+// tells that evs[i] is the decoding of the i-th event. All storage is
+// reused from one batch to the next. fast is the batch's own copy of the
+// id and model that decodeFastRespResponse shares from one response to
+// the next (it only saves allocations).
+type respAhead struct {
+	collect bool // the stream context keeps text
+	ok      []bool
+	evs     []respDecoded
+	resps   []*respRespDecoded
+	items   []*respItemDecoded
+	nresp   int
+	nitem   int
+	fast    respFast
+}
+
+func (p *responses) newAhead(sc *streamctx.Context) aheadBatch {
+	return &respAhead{collect: sc.CollectsText()}
+}
+
+func (a *respAhead) decode(evs []sse.Event) {
+	a.ok = append(a.ok[:0], make([]bool, len(evs))...)
+	if cap(a.evs) < len(evs) {
+		a.evs = append(a.evs[:cap(a.evs)], make([]respDecoded, len(evs)-cap(a.evs))...)
+	}
+	a.evs = a.evs[:len(evs)]
+	a.nresp, a.nitem = 0, 0
+	for i := range evs {
+		data := bytes.TrimSpace(evs[i].Data)
+		if len(data) == 0 || data[0] != '{' {
+			continue // the parser's own paths
+		}
+		a.decodeEvent(&a.evs[i], &evs[i], data)
+		a.ok[i] = true
+	}
+}
+
+// decodeEvent decodes the event ev, of data data (trimmed, an object),
+// into d.
+func (a *respAhead) decodeEvent(d *respDecoded, ev *sse.Event, data []byte) {
+	d.nstr, d.resp, d.item, d.anns, d.partDone = 0, nil, nil, nil, false
+	d.err = decodeRespEvent(data, &d.ev)
+	d.typ, d.typErr = "", nil
+	if d.err != nil {
+		return
+	}
+	d.typ, d.typErr = respTypeName(d.ev.get(rfType))
+	if d.typErr != nil {
+		return
+	}
+	typ := d.typ
+	if typ == "" && len(ev.Type) > 0 {
+		typ = respTypes[string(ev.Type)] // as Event does, for a type it knows
+	}
+	e := &d.ev
+	switch typ {
+	case "response.created", "response.queued", "response.in_progress",
+		"response.completed", "response.incomplete", "response.failed":
+		if raw := bytes.TrimSpace(e.get(rfResponse)); len(raw) > 0 && !bytes.Equal(raw, []byte("null")) {
+			if a.nresp == len(a.resps) {
+				a.resps = append(a.resps, new(respRespDecoded))
+			}
+			r := a.resps[a.nresp]
+			a.nresp++
+			r.r = respResponse{}
+			r.err = decodeRespResponse(raw, &r.r, &a.fast)
+			d.resp = r
+		}
+	case "response.output_text.delta", "response.refusal.delta",
+		"response.reasoning_summary_text.delta", "response.reasoning_text.delta",
+		"response.function_call_arguments.delta", "response.custom_tool_call_input.delta":
+		// What text decodes.
+		if raw := e.get(rfDelta); a.collect || len(raw) == 0 || raw[0] != '"' {
+			d.addStr(rfDelta)
+		}
+	case "response.function_call_arguments.done", "response.custom_tool_call_input.done":
+		f := rfArguments
+		if typ == "response.custom_tool_call_input.done" {
+			f = rfInput
+		}
+		if raw := e.get(f); a.collect || len(raw) > 0 && raw[0] != '"' { // what strIf decodes
+			d.addStr(f)
+		}
+		d.addStr(rfName)
+	case "response.content_part.done":
+		if raw := e.get(rfPart); raw != nil && a.collect { // what serverEvent reads
+			d.anns, d.partDone = respPartAnnotationsOf(raw), true
+		}
+	case "response.output_item.added", "response.output_item.done":
+		if raw := bytes.TrimSpace(e.get(rfItem)); len(raw) > 0 && !bytes.Equal(raw, []byte("null")) {
+			if a.nitem == len(a.items) {
+				a.items = append(a.items, new(respItemDecoded))
+			}
+			it := a.items[a.nitem]
+			a.nitem++
+			it.err = decodeRespItem(raw, &it.it)
+			d.item = it
+		}
+	}
+}
+
+// addStr decodes the string member f of d's event ahead.
+func (d *respDecoded) addStr(f respField) {
+	s, err := respString(d.ev.get(f))
+	d.strs[d.nstr] = respStrDecoded{f, s, err}
+	d.nstr++
+}
+
+func (p *responses) eventAhead(sc *streamctx.Context, ev *sse.Event, a aheadBatch, i int) {
+	if ab := a.(*respAhead); ab.ok[i] {
+		p.event(sc, ev, &ab.evs[i])
+		return
+	}
+	p.event(sc, ev, nil)
+}
+
 // Event handles one SSE event.
-func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) {
+func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) { p.event(sc, ev, nil) }
+
+// event handles one SSE event, decoded ahead when pre is not nil (its data
+// is then an object).
+func (p *responses) event(sc *streamctx.Context, ev *sse.Event, pre *respDecoded) {
+	p.pre = pre
 	data := bytes.TrimSpace(ev.Data)
 	if bytes.Equal(data, respDoneData) {
 		return // OpenRouter's terminator; completion comes from response.completed
@@ -408,8 +592,13 @@ func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) {
 	}
 	p.events = true
 	p.typ = ""
-	e := &p.ev
-	e.set = 0
+	if pre != nil {
+		p.ev = &pre.ev
+	} else {
+		p.ev = &p.own
+		p.own.set = 0
+	}
+	e := p.ev
 	if data[0] != '{' {
 		err := errNotObject
 		if !json.Valid(data) {
@@ -418,12 +607,23 @@ func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) {
 		sc.BadEvent(ev.Line, p.what(ev), err)
 		return
 	}
-	if err := p.decodeEvent(data); err != nil {
+	var err error
+	if pre != nil {
+		err = pre.err
+	} else {
+		err = decodeRespEvent(data, e)
+	}
+	if err != nil {
 		sc.BadEvent(ev.Line, p.what(ev), err)
 		return
 	}
 	sc.AddChunk(data)
-	typ, err := respTypeName(e.get(rfType))
+	var typ string
+	if pre != nil {
+		typ, err = pre.typ, pre.typErr
+	} else {
+		typ, err = respTypeName(e.get(rfType))
+	}
 	if err != nil {
 		sc.BadEvent(ev.Line, p.what(ev), decodeError("type", err))
 		return
@@ -451,45 +651,46 @@ func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) {
 	case "error":
 		p.errorEvent(sc, "error")
 	case "response.output_text.delta", "response.refusal.delta":
-		if s, ok := p.text(sc, ev, "delta", e.get(rfDelta)); ok && s != "" {
+		if s, ok := p.text(sc, ev, rfDelta); ok && s != "" {
 			p.textSrc = respSrcDelta
 			sc.AppendText(s)
 		}
 	case "response.output_text.done":
-		if s, ok := p.strIf(sc, ev, "text", e.get(rfText), p.accepts(p.textSrc, respSrcDone)); ok {
+		if s, ok := p.strIf(sc, ev, rfText, p.accepts(p.textSrc, respSrcDone)); ok {
 			p.appendText(sc, respSrcDone, s)
 		}
 	case "response.refusal.done":
-		if s, ok := p.strIf(sc, ev, "refusal", e.get(rfRefusal), p.accepts(p.textSrc, respSrcDone)); ok {
+		if s, ok := p.strIf(sc, ev, rfRefusal, p.accepts(p.textSrc, respSrcDone)); ok {
 			p.appendText(sc, respSrcDone, s)
 		}
 	case "response.reasoning_summary_text.delta", "response.reasoning_text.delta":
-		if s, ok := p.text(sc, ev, "delta", e.get(rfDelta)); ok && s != "" {
+		if s, ok := p.text(sc, ev, rfDelta); ok && s != "" {
 			p.thinkSrc = respSrcDelta
 			p.appendThinking(sc, p.partKey(typ), s)
 		}
 	case "response.reasoning_summary_text.done", "response.reasoning_text.done":
-		if s, ok := p.strIf(sc, ev, "text", e.get(rfText), p.accepts(p.thinkSrc, respSrcDone)); ok && p.accepts(p.thinkSrc, respSrcDone) && s != "" {
+		if s, ok := p.strIf(sc, ev, rfText, p.accepts(p.thinkSrc, respSrcDone)); ok && p.accepts(p.thinkSrc, respSrcDone) && s != "" {
 			p.thinkSrc = respSrcDone
 			p.appendThinking(sc, p.partKey(typ), s)
 		}
 	case "response.output_item.added", "response.output_item.done":
 		p.outputItem(sc, ev, typ)
 	case "response.function_call_arguments.delta", "response.custom_tool_call_input.delta":
-		if s, ok := p.text(sc, ev, "delta", e.get(rfDelta)); ok {
+		if s, ok := p.text(sc, ev, rfDelta); ok {
 			p.tools = true
 			sc.ToolDelta(p.toolKey(), "", "", s)
 		}
 	case "response.function_call_arguments.done", "response.custom_tool_call_input.done":
-		field, raw := "arguments", e.get(rfArguments)
+		f := rfArguments
 		if typ == "response.custom_tool_call_input.done" {
-			field, raw = "input", e.get(rfInput)
+			f = rfInput
 		}
-		args, ok := p.strIf(sc, ev, field, raw, sc.CollectsText()) // only kept text is set
+		raw := e.get(f)
+		args, ok := p.strIf(sc, ev, f, sc.CollectsText()) // only kept text is set
 		if !ok {
 			return
 		}
-		name, ok := p.str(sc, ev, "name", e.get(rfName))
+		name, ok := p.str(sc, ev, rfName)
 		if !ok {
 			return
 		}
@@ -545,12 +746,19 @@ func (p *responses) what(ev *sse.Event) string {
 	return "event data"
 }
 
-// str decodes a JSON string member of the current event; null or absent is
-// "". Any other JSON type is a bad event (ok false).
-func (p *responses) str(sc *streamctx.Context, ev *sse.Event, field string, raw []byte) (string, bool) {
-	s, err := respString(raw)
+// str decodes the JSON string member f of the current event (or takes
+// its decoding ahead); null or absent is "". Any other JSON type is a bad
+// event (ok false).
+func (p *responses) str(sc *streamctx.Context, ev *sse.Event, f respField) (string, bool) {
+	var s string
+	var err error
+	if d := p.pre.str(f); d != nil {
+		s, err = d.s, d.err
+	} else {
+		s, err = respString(p.ev.get(f))
+	}
 	if err != nil {
-		sc.BadEvent(ev.Line, p.what(ev), decodeError(field, err))
+		sc.BadEvent(ev.Line, p.what(ev), decodeError(respFieldNames[f], err))
 		return "", false
 	}
 	return s, true
@@ -559,11 +767,11 @@ func (p *responses) str(sc *streamctx.Context, ev *sse.Event, field string, raw 
 // strIf is str when need is set; else it only checks that the member is
 // a string, null or absent, as str does, and returns "" without decoding
 // it (the event was validated whole).
-func (p *responses) strIf(sc *streamctx.Context, ev *sse.Event, field string, raw []byte, need bool) (string, bool) {
-	if !need && (len(raw) == 0 || raw[0] == '"') {
+func (p *responses) strIf(sc *streamctx.Context, ev *sse.Event, f respField, need bool) (string, bool) {
+	if raw := p.ev.get(f); !need && (len(raw) == 0 || raw[0] == '"') {
 		return "", true
 	}
-	return p.str(sc, ev, field, raw)
+	return p.str(sc, ev, f)
 }
 
 // respString decodes a JSON string value with the scanner, else (another
@@ -610,7 +818,7 @@ func (p *responses) appendThinking(sc *streamctx.Context, key []byte, s string) 
 // partKey builds, in scratch space, the key of the thinking part of the
 // current event: item id, kind, and summary or content index.
 func (p *responses) partKey(typ string) []byte {
-	e := &p.ev
+	e := p.ev
 	k := append(p.key[:0], e.get(rfItemID)...)
 	if typ == "response.reasoning_summary_text.delta" || typ == "response.reasoning_summary_text.done" {
 		k = append(k, "\x00s"...)
@@ -627,14 +835,14 @@ func (p *responses) partKey(typ string) []byte {
 // context keeps no text (the two-line summary), a string is not decoded,
 // only told empty or not ("" or jsonscan.Present: a non-empty string token
 // never decodes to ""). The event was validated whole before.
-func (p *responses) text(sc *streamctx.Context, ev *sse.Event, field string, raw []byte) (string, bool) {
-	if !sc.CollectsText() && len(raw) > 0 && raw[0] == '"' {
+func (p *responses) text(sc *streamctx.Context, ev *sse.Event, f respField) (string, bool) {
+	if raw := p.ev.get(f); !sc.CollectsText() && len(raw) > 0 && raw[0] == '"' {
 		if len(raw) > len(`""`) {
 			return jsonscan.Present, true
 		}
 		return "", true
 	}
-	return p.str(sc, ev, field, raw)
+	return p.str(sc, ev, f)
 }
 
 func respIndex(raw []byte) []byte {
@@ -696,7 +904,7 @@ func respUint(raw []byte) (int64, bool) {
 // typeless chat-style error object (typ ""), and reports whether there was
 // one.
 func (p *responses) errorEvent(sc *streamctx.Context, typ string) bool {
-	e := &p.ev
+	e := p.ev
 	msg, _ := respString(e.get(rfMessage))
 	ep := errorPayload{Type: typ, Code: e.get(rfCode), Message: msg, Error: e.get(rfError)}
 	et, m, ok := ep.info()
@@ -712,7 +920,13 @@ func (p *responses) response(sc *streamctx.Context, line int, typ string, termin
 	r := &p.resp
 	*r = respResponse{}
 	if len(raw) > 0 && !bytes.Equal(raw, []byte("null")) {
-		if err := p.decodeResponse(raw); err != nil {
+		var err error
+		if d := p.pre; d != nil && d.resp != nil {
+			*r, err = d.resp.r, d.resp.err
+		} else {
+			err = decodeRespResponse(raw, r, &p.fast)
+		}
+		if err != nil {
 			sc.BadEvent(line, typ+" event", decodeError("response", err))
 			*r = respResponse{}
 		}
@@ -901,7 +1115,7 @@ func (p *responses) finalOutput(sc *streamctx.Context, line int, typ string) {
 	tools := p.tools
 	for i, raw := range items {
 		it := &p.item
-		if err := p.decodeItem(raw); err != nil {
+		if err := decodeRespItem(raw, it); err != nil {
 			if it.Type == "message" || it.Type == "reasoning" || respClientTool(it.Type) {
 				sc.BadEvent(line, typ+" event", decodeError("response.output["+strconv.Itoa(i)+"]", err))
 			}
@@ -940,7 +1154,13 @@ func (p *responses) outputItem(sc *streamctx.Context, ev *sse.Event, typ string)
 		sc.BadEvent(ev.Line, typ+" event", errRespNoItem)
 		return
 	}
-	if err := p.decodeItem(raw); err != nil {
+	var err error
+	if d := p.pre; d != nil && d.item != nil {
+		*it, err = d.item.it, d.item.err
+	} else {
+		err = decodeRespItem(raw, it)
+	}
+	if err != nil {
 		// Only the members of the types below are read: an odd member of
 		// another type does not matter.
 		if it.Type == "message" || it.Type == "reasoning" || respClientTool(it.Type) {
@@ -1057,25 +1277,26 @@ func (p *responses) parts(sc *streamctx.Context, line int, typ, field string, ra
 	return parts, true
 }
 
-// decodeResponse decodes a response object into p.resp (zero on entry),
-// by the fast path, else by encoding/json.
-func (p *responses) decodeResponse(raw []byte) error {
-	if decodeFastRespResponse(raw, &p.resp, &p.fast) {
+// decodeRespResponse decodes a response object into r (zero on entry),
+// by the fast path (sharing id and model through st), else by
+// encoding/json.
+func decodeRespResponse(raw []byte, r *respResponse, st *respFast) error {
+	if decodeFastRespResponse(raw, r, st) {
 		return nil
 	}
-	p.resp = respResponse{}
-	return json.Unmarshal(raw, &p.resp)
+	*r = respResponse{}
+	return json.Unmarshal(raw, r)
 }
 
-// decodeItem decodes an output item into p.item, by the fast path, else by
-// encoding/json.
-func (p *responses) decodeItem(raw []byte) error {
-	p.item = respItem{}
-	if decodeFastRespItem(raw, &p.item) {
+// decodeRespItem decodes an output item into it, by the fast path, else
+// by encoding/json.
+func decodeRespItem(raw []byte, it *respItem) error {
+	*it = respItem{}
+	if decodeFastRespItem(raw, it) {
 		return nil
 	}
-	p.item = respItem{}
-	return json.Unmarshal(raw, &p.item)
+	*it = respItem{}
+	return json.Unmarshal(raw, it)
 }
 
 // respFast is what decodeFastRespResponse keeps from one response object

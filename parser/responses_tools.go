@@ -224,7 +224,7 @@ func (p *responses) serverItem(sc *streamctx.Context, raw []byte, typ string, id
 // serverEvent handles an event of the server tools or of citations, when
 // the stream context keeps them (see this file's comment).
 func (p *responses) serverEvent(sc *streamctx.Context, typ string) {
-	e := &p.ev
+	e := p.ev
 	switch typ {
 	case "response.output_text.annotation.added":
 		var a respAnnotation
@@ -232,7 +232,11 @@ func (p *responses) serverEvent(sc *streamctx.Context, typ string) {
 			respCite(sc, &a)
 		}
 	case "response.content_part.done":
-		if raw := e.get(rfPart); raw != nil {
+		if d := p.pre; d != nil && d.partDone {
+			for i := range d.anns {
+				respCite(sc, &d.anns[i])
+			}
+		} else if raw := e.get(rfPart); raw != nil {
 			respPartCitations(sc, raw)
 		}
 	case "response.code_interpreter_call_code.delta", "response.mcp_call_arguments.delta":
@@ -330,6 +334,15 @@ func (p *responses) itemCitations(sc *streamctx.Context) {
 // non-empty list is decoded. A part the scanner gives up on (an escaped
 // key) is decoded by encoding/json, as the scan would have decoded it.
 func respPartCitations(sc *streamctx.Context, raw []byte) {
+	anns := respPartAnnotationsOf(raw)
+	for i := range anns {
+		respCite(sc, &anns[i])
+	}
+}
+
+// respPartAnnotationsOf returns the annotations of a content part (raw)
+// that respPartCitations records: nil when there are none.
+func respPartAnnotationsOf(raw []byte) []respAnnotation {
 	var typ string
 	var anns []byte
 	s := jsonscan.New(raw)
@@ -346,24 +359,21 @@ func respPartCitations(sc *streamctx.Context, raw []byte) {
 	}) || !s.End() {
 		var part respPartAnnotations
 		if json.Unmarshal(raw, &part) == nil && part.Type == "output_text" {
-			for i := range part.Annotations {
-				respCite(sc, &part.Annotations[i])
-			}
+			return part.Annotations
 		}
-		return
+		return nil
 	}
 	if typ != "output_text" || len(anns) == 0 || anns[0] != '[' {
-		return // none, null, or of another shape (ignored, as encoding/json would fail)
+		return nil // none, null, or of another shape (ignored, as encoding/json would fail)
 	}
 	if l := jsonscan.New(anns); l.Consume('[') && l.Consume(']') {
-		return // empty
+		return nil // empty
 	}
 	var list []respAnnotation
 	if json.Unmarshal(anns, &list) == nil {
-		for i := range list {
-			respCite(sc, &list[i])
-		}
+		return list
 	}
+	return nil
 }
 
 // internRespPartType returns the constant for output_text.
