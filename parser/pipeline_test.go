@@ -217,7 +217,7 @@ func TestPipelineEdges(t *testing.T) {
 		case 23:
 			re("response.output_item.done", fmt.Sprintf(`{"type":"response.output_item.done","sequence_number":%d,"output_index":0,"item":null}`, seq))
 			re("response.output_item.added", fmt.Sprintf(`{"type":"response.output_item.added","sequence_number":%d,"output_index":0,"item":{"type":"message","i\u0064":"msg_%d","content":[]}}`, seq, i))
-			re("response.output_item.done", fmt.Sprintf(`{"type":"response.output_item.done","sequence_number":%d,"output_index":0,"item":{"type":"message","id":"msg_%d","content":[{"type":"output_text","text":"whole","annotations":[]}]}}`, seq, i))
+			re("response.output_item.done", fmt.Sprintf(`{"type":"response.output_item.done","sequence_number":%d,"output_index":0,"item":{"type":"message","id":"msg_%d","content":[{"type":"output_text","text":"whole","annotations":[]},{"type":"output_text","annotations":[{"type":"url_citation","url":"https://a.example/%d"},{"type":"file_citation","file_id":"f"}]},{"type":"refusal","refusal":"no"},{"t\u0079pe":"output_text","annotations":[{"type":"url_citation","url":"https://b.example/%d"}]}]}}`, seq, i, i, i))
 			re("response.output_item.done", fmt.Sprintf(`{"type":"response.output_item.done","sequence_number":%d,"output_index":2,"item":{"type":"reasoning","id":"rs_%d","encrypted_content":"abc","summary":5}}`, seq, i))
 		case 25:
 			re("response.in_progress", fmt.Sprintf(`{"type":"response.in_progress","sequence_number":%d,"response":{"i\u0064":"resp_1","model":"gpt-x","status":"in_progress"}}`, seq))

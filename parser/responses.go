@@ -418,10 +418,28 @@ type respDecoded struct {
 	// decoded ahead. They point into their batch's storage.
 	resp *respRespDecoded
 	item *respItemDecoded
-	// anns are the annotations of the part of response.content_part.done
-	// (respPartAnnotationsOf), when partDone, if text is kept.
-	anns     []respAnnotation
-	partDone bool
+	// anns are the annotations that serverEvent records for
+	// response.content_part.done and outputItem for a message's
+	// response.output_item.done (respPartAnnotationsOf of each part, those
+	// not nil), when cites is set: if text is kept.
+	anns  [][]respAnnotation
+	cites bool
+}
+
+// cite records the citations decoded ahead in d.
+func (d *respDecoded) cite(sc *streamctx.Context) {
+	for _, list := range d.anns {
+		for i := range list {
+			respCite(sc, &list[i])
+		}
+	}
+}
+
+// addAnns adds the annotations of a content part (see anns).
+func (d *respDecoded) addAnns(part []byte) {
+	if anns := respPartAnnotationsOf(part); anns != nil {
+		d.anns = append(d.anns, anns)
+	}
 }
 
 // respStrDecoded is respString of the member f.
@@ -496,7 +514,9 @@ func (a *respAhead) decode(evs []sse.Event) {
 // decodeEvent decodes the event ev, of data data (trimmed, an object),
 // into d.
 func (a *respAhead) decodeEvent(d *respDecoded, ev *sse.Event, data []byte) {
-	d.nstr, d.resp, d.item, d.anns, d.partDone = 0, nil, nil, nil, false
+	d.nstr, d.resp, d.item, d.cites = 0, nil, nil, false
+	clear(d.anns)
+	d.anns = d.anns[:0]
 	d.err = decodeRespEvent(data, &d.ev)
 	d.typ, d.typErr = "", nil
 	if d.err != nil {
@@ -542,7 +562,8 @@ func (a *respAhead) decodeEvent(d *respDecoded, ev *sse.Event, data []byte) {
 		d.addStr(rfName)
 	case "response.content_part.done":
 		if raw := e.get(rfPart); raw != nil && a.collect { // what serverEvent reads
-			d.anns, d.partDone = respPartAnnotationsOf(raw), true
+			d.addAnns(raw)
+			d.cites = true
 		}
 	case "response.output_item.added", "response.output_item.done":
 		if raw := bytes.TrimSpace(e.get(rfItem)); len(raw) > 0 && !bytes.Equal(raw, []byte("null")) {
@@ -553,6 +574,10 @@ func (a *respAhead) decodeEvent(d *respDecoded, ev *sse.Event, data []byte) {
 			a.nitem++
 			it.err = decodeRespItem(raw, &it.it)
 			d.item = it
+			if it.err == nil && it.it.Type == "message" && a.collect && typ == "response.output_item.done" { // itemCitations
+				respContentParts(it.it.Content, d.addAnns)
+				d.cites = true
+			}
 		}
 	}
 }
@@ -1174,7 +1199,11 @@ func (p *responses) outputItem(sc *streamctx.Context, ev *sse.Event, typ string)
 			p.messageText(sc, ev.Line, typ, respSrcItemDone)
 		}
 		if done && sc.CollectsText() {
-			p.itemCitations(sc)
+			if d := p.pre; d != nil && d.cites {
+				d.cite(sc)
+			} else {
+				p.itemCitations(sc)
+			}
 		}
 	case it.Type == "reasoning":
 		if it.EncryptedContent {

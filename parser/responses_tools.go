@@ -232,10 +232,8 @@ func (p *responses) serverEvent(sc *streamctx.Context, typ string) {
 			respCite(sc, &a)
 		}
 	case "response.content_part.done":
-		if d := p.pre; d != nil && d.partDone {
-			for i := range d.anns {
-				respCite(sc, &d.anns[i])
-			}
+		if d := p.pre; d != nil && d.cites {
+			d.cite(sc)
 		} else if raw := e.get(rfPart); raw != nil {
 			respPartCitations(sc, raw)
 		}
@@ -312,7 +310,13 @@ func (p *responses) endServerTools(sc *streamctx.Context) {
 // itemCitations records the annotations of the current message item's
 // content.
 func (p *responses) itemCitations(sc *streamctx.Context) {
-	s := jsonscan.New(p.item.Content)
+	respContentParts(p.item.Content, func(part []byte) { respPartCitations(sc, part) })
+}
+
+// respContentParts calls f with each part of the content of a message
+// item, a JSON array, in order (itemCitations).
+func respContentParts(content []byte, f func(part []byte)) {
+	s := jsonscan.New(content)
 	if !s.Consume('[') || s.Consume(']') {
 		return
 	}
@@ -321,7 +325,7 @@ func (p *responses) itemCitations(sc *streamctx.Context) {
 		if !ok {
 			return
 		}
-		respPartCitations(sc, v)
+		f(v)
 		if !s.Consume(',') {
 			return
 		}
