@@ -29,6 +29,7 @@ const (
 	// matchDataType: the data's "type" names one of the format's events.
 	matchDataType
 	// matchEventType: the SSE event type is one of the format's events.
+	// The surest (detectIn stops at the first format that says it).
 	matchEventType
 )
 
@@ -49,6 +50,12 @@ func detectIn(ev *sse.Event, eventStream bool) (f Format, ok bool) {
 		}
 		if m := g.detect(ev); m > best {
 			f, best = g, m
+			if best == matchEventType {
+				// None surer can follow, and a tie goes to the
+				// earlier row: the formats after it need not decode
+				// the data (start-up, issue 16).
+				break
+			}
 		}
 	}
 	return f, best > noMatch
