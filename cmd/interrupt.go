@@ -67,7 +67,8 @@ func interrupted(err error) (*InterruptedError, bool) {
 // (waitCaught) before anything that another process may see and answer
 // with a signal: before it reads an input that may stall (a pipe, a
 // terminal), and before it writes anything (Run); a command that serves,
-// records or writes files waits before it starts.
+// records or writes files waits before it starts, summarize --golden
+// --update before it writes the golden file.
 func catchSignals(env *Env, parent context.Context) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithCancelCause(parent)
 	if env.Signals == nil {

@@ -201,6 +201,9 @@ func (o *summarizeOptions) runGolden(env *Env, args []string) error {
 		if err != nil {
 			return ExitError, err
 		}
+		if o.golden.update {
+			waitCaught(env.Context) // a file written: see catchSignals
+		}
 		res, _, err := o.golden.compare(o.golden.file, &c.snap)
 		if err != nil {
 			return ExitError, err
