@@ -129,9 +129,11 @@ func detectOpenAIChat(ev *sse.Event) match {
 //     [DONE], unknown event types (their data is still read when it is a
 //     JSON object: a chat chunk means the same whatever its event name).
 type openAIChat struct {
-	chunk chatChunk
+	// own is the decoding of the event being handled, unless it was
+	// decoded ahead (aheadParser).
+	own   chatDecoded
 	usage chatUsage
-	fast  chatFast // decodeFastChat's state
+	fast  chatFast // decodeFastChat's state, for own
 
 	done      bool // [DONE] seen
 	choice0   bool // choice 0 seen
@@ -311,7 +313,117 @@ var (
 // Ended: a finish_reason on choice 0 (see softEnder).
 func (p *openAIChat) Ended() bool { return p.finished }
 
-func (p *openAIChat) Event(sc *streamctx.Context, ev *sse.Event) {
+func (p *openAIChat) Event(sc *streamctx.Context, ev *sse.Event) { p.event(sc, ev, nil) }
+
+// chatDecoded is the decoding of one event's data, an object, as the
+// parser reads it: the chunk, and encoding/json's error when the fast path
+// gave up. The chunk may point into the chatStore given to decode.
+type chatDecoded struct {
+	chunk chatChunk
+	err   error
+}
+
+// decode decodes data, an object, into d: the fast path with st and b,
+// else encoding/json. st.skipText must be set. The one decoding of both
+// the sequential replay and the decoders ahead.
+func (d *chatDecoded) decode(data []byte, st *chatFast, b *chatStore) {
+	clear(d.chunk.Choices[:cap(d.chunk.Choices)])
+	d.chunk = chatChunk{Choices: d.chunk.Choices[:0]}
+	d.err = nil
+	if !decodeFastChatInto(data, &d.chunk, st, b) {
+		clear(d.chunk.Choices[:cap(d.chunk.Choices)])
+		d.chunk = chatChunk{Choices: d.chunk.Choices[:0]}
+		d.err = json.Unmarshal(data, &d.chunk)
+	}
+}
+
+// decodeFresh is decode for the decoders ahead: d.chunk.Choices is an
+// empty window on an array that is not zeroed (the fast path appends zero
+// choices), and encoding/json, which would reuse that array's elements as
+// they are, gets a new one instead. The chunk decodes to the same values.
+func (d *chatDecoded) decodeFresh(data []byte, st *chatFast, b *chatStore) {
+	d.chunk = chatChunk{Choices: d.chunk.Choices[:0]}
+	d.err = nil
+	if !decodeFastChatInto(data, &d.chunk, st, b) {
+		d.chunk = chatChunk{}
+		d.err = json.Unmarshal(data, &d.chunk)
+	}
+}
+
+// chatAhead holds the decodings of a batch of events (aheadParser): ok[i]
+// tells that evs[i] is the decoding of the i-th event, exactly as Event
+// would have decoded it. Each event has its own storage, reused from one
+// batch to the next; its arrays (the choices, the tool calls of choice 0,
+// the copy of the usage) are windows on arrays of the batch (see
+// sliceArena), so that a new batch allocates a few arrays, not a few for
+// each event. fast is decodeFastChat's state carried from one event of the
+// batch to the next (its shared strings and its prefix only save work:
+// they never change a decoding).
+type chatAhead struct {
+	fast      chatFast
+	ok        []bool
+	evs       []chatAheadEvent
+	choices   sliceArena[chatChoice]
+	toolCalls sliceArena[chatToolCall]
+	usage     sliceArena[byte]
+}
+
+// chatAheadEvent is the decoding of one event of a batch, with the
+// storage it points into.
+type chatAheadEvent struct {
+	chatDecoded
+	store chatStore
+}
+
+func (p *openAIChat) newAhead(sc *streamctx.Context) aheadBatch {
+	return &chatAhead{fast: chatFast{skipText: !sc.CollectsText()}}
+}
+
+func (a *chatAhead) decode(evs []sse.Event) {
+	a.ok = append(a.ok[:0], make([]bool, len(evs))...)
+	if cap(a.evs) < len(evs) {
+		a.evs = append(a.evs[:cap(a.evs)], make([]chatAheadEvent, len(evs)-cap(a.evs))...)
+	}
+	a.evs = a.evs[:len(evs)]
+	size := 0
+	for i := range evs {
+		size += len(evs[i].Data)
+	}
+	// Guesses for the first batch: a choice per event, a tool call every
+	// fourth, and usage members ("usage": null on every chunk, or an
+	// object) an eighth of the data.
+	a.choices.reset(len(evs))
+	a.toolCalls.reset(len(evs) / 4)
+	a.usage.reset(size / 8)
+	for i := range evs {
+		if string(evs[i].Type) == "error" { // errorEvent decodes nothing
+			continue
+		}
+		data := bytes.TrimSpace(evs[i].Data)
+		if len(data) == 0 || data[0] != '{' {
+			continue
+		}
+		d := &a.evs[i]
+		d.chunk.Choices = a.choices.window()
+		d.store.toolCalls, d.store.usage = a.toolCalls.window(), a.usage.window()
+		d.decodeFresh(data, &a.fast, &d.store)
+		a.choices.keep(d.chunk.Choices)
+		a.toolCalls.keep(d.store.toolCalls)
+		a.usage.keep(d.store.usage)
+		a.ok[i] = true
+	}
+}
+
+func (p *openAIChat) eventAhead(sc *streamctx.Context, ev *sse.Event, a aheadBatch, i int) {
+	if ca := a.(*chatAhead); ca.ok[i] {
+		p.event(sc, ev, &ca.evs[i].chatDecoded)
+		return
+	}
+	p.event(sc, ev, nil)
+}
+
+// event handles one SSE event, decoded ahead when pre is not nil.
+func (p *openAIChat) event(sc *streamctx.Context, ev *sse.Event, pre *chatDecoded) {
 	data := bytes.TrimSpace(ev.Data)
 	switch typ := string(ev.Type); typ {
 	case "", "message":
@@ -342,15 +454,13 @@ func (p *openAIChat) Event(sc *streamctx.Context, ev *sse.Event) {
 		return
 	}
 
-	clear(p.chunk.Choices[:cap(p.chunk.Choices)])
-	p.chunk = chatChunk{Choices: p.chunk.Choices[:0]}
-	p.fast.skipText = !sc.CollectsText()
-	var err error
-	if !decodeFastChat(data, &p.chunk, &p.fast) {
-		clear(p.chunk.Choices[:cap(p.chunk.Choices)])
-		p.chunk = chatChunk{Choices: p.chunk.Choices[:0]}
-		err = json.Unmarshal(data, &p.chunk)
+	d := pre
+	if d == nil {
+		p.fast.skipText = !sc.CollectsText()
+		p.own.decode(data, &p.fast, &p.fast.store)
+		d = &p.own
 	}
+	err := d.err
 	if err != nil && isSyntaxError(err) {
 		sc.BadEvent(ev.Line, "chat completion chunk", err)
 		return
@@ -365,7 +475,7 @@ func (p *openAIChat) Event(sc *streamctx.Context, ev *sse.Event) {
 		return
 	}
 
-	c := &p.chunk
+	c := &d.chunk
 	sc.SetModel(c.Model)
 	p.responseID(sc, c.ID, ev.Line)
 	p.inBandError(sc, c)
@@ -750,11 +860,9 @@ type chatFast struct {
 	// compares reasoning_content with reasoning.)
 	skipText  bool
 	id, model string
-	usage     json.RawMessage // lent to the chunk's Usage (see jsonscan.Scanner.RawInto)
-	delta     chatDelta
-	toolCalls []chatToolCall // the backing array of delta's tool calls
-	toolIndex int            // the index of delta's first tool call
-	taken     bool           // delta holds this chunk's first delta
+	// store is the storage of decodeFastChat (decodeFastChatInto is
+	// given its storage).
+	store chatStore
 	// prefix is the bytes of the last chunk up to its "choices" key when
 	// the members before it were only id, model, object and members the
 	// parser does not keep (created, service_tier, system_fingerprint):
@@ -767,20 +875,37 @@ type chatFast struct {
 	prefixObject          string
 }
 
+// chatStore is the storage that a chunk decoded by decodeFastChatInto
+// points to until the next decode into it: the delta of choice 0 (its
+// tool calls too) and the usage.
+type chatStore struct {
+	usage     json.RawMessage // lent to the chunk's Usage (see jsonscan.Scanner.RawInto)
+	delta     chatDelta
+	toolCalls []chatToolCall // the backing array of delta's tool calls
+	toolIndex int            // the index of delta's first tool call
+	taken     bool           // delta holds this chunk's first delta
+}
+
 // decodeFastChat decodes a chat.completion.chunk into c exactly as
 // encoding/json would, or returns false, leaving c to be reset. c is zero on
 // entry, but for its Choices, empty (their backing array zeroed). The
-// delta of the first choice may be st.delta (its tool calls in st's
-// storage), and the usage shares st.usage: all are valid until the next
-// decode with st. Content and tool-call chunks are the fast path;
+// delta of the first choice may be st.store.delta (its tool calls in
+// st.store), and the usage shares st.store.usage: all are valid until the
+// next decode with st. Content and tool-call chunks are the fast path;
 // function_call, arguments that are not a string, content arrays, whole
 // messages, x_groq and executed_tools are left to encoding/json. A chunk
 // that repeats the bytes of the last chunk up to its "choices" (st.prefix)
 // is read from there on, with what those bytes decoded to then.
 func decodeFastChat(data []byte, c *chatChunk, st *chatFast) bool {
+	return decodeFastChatInto(data, c, st, &st.store)
+}
+
+// decodeFastChatInto is decodeFastChat with the storage b instead of
+// st.store: the chunk points into b, valid until the next decode into b.
+func decodeFastChatInto(data []byte, c *chatChunk, st *chatFast, b *chatStore) bool {
 	s := jsonscan.New(data)
 	var seen jsonscan.Seen
-	st.taken = false
+	b.taken = false
 	resumed := len(st.prefix) > 1 && len(data) > len(st.prefix) && bytes.HasPrefix(data, st.prefix)
 	if resumed {
 		seen = st.prefixSeen
@@ -802,10 +927,10 @@ func decodeFastChat(data []byte, c *chatChunk, st *chatFast) bool {
 				choicesAt = cap(data) - cap(key) - 1 // key is a slice of data
 				plain = false
 			}
-			return seen.First(1<<3) && fastChatChoices(&s, c, st)
+			return seen.First(1<<3) && fastChatChoices(&s, c, st.skipText, b)
 		case "usage":
 			plain = false
-			return seen.First(1<<4) && s.RawInto(&c.Usage, &st.usage)
+			return seen.First(1<<4) && s.RawInto(&c.Usage, &b.usage)
 		case "error":
 			plain = false
 			return seen.First(1<<5) && s.Raw(&c.Error)
@@ -867,13 +992,13 @@ func internChatObject(b []byte) string {
 	return string(b)
 }
 
-func fastChatChoices(s *jsonscan.Scanner, c *chatChunk, st *chatFast) bool {
+func fastChatChoices(s *jsonscan.Scanner, c *chatChunk, skipText bool, b *chatStore) bool {
 	return jsonscan.Array(s, &c.Choices, nil, func(ch *chatChoice) bool {
-		return fastChatChoice(s, ch, st)
+		return fastChatChoice(s, ch, skipText, b)
 	})
 }
 
-func fastChatChoice(s *jsonscan.Scanner, ch *chatChoice, st *chatFast) bool {
+func fastChatChoice(s *jsonscan.Scanner, ch *chatChoice, skipText bool, b *chatStore) bool {
 	var seen jsonscan.Seen
 	return s.Object(func(key []byte) bool {
 		switch string(key) {
@@ -891,14 +1016,14 @@ func fastChatChoice(s *jsonscan.Scanner, ch *chatChoice, st *chatFast) bool {
 			if s.Peek() == 'n' {
 				return s.Literal("null")
 			}
-			d, lent := &st.delta, !st.taken
+			d, lent := &b.delta, !b.taken
 			if !lent {
 				d = new(chatDelta)
 			}
-			st.taken = true
+			b.taken = true
 			*d = chatDelta{}
 			ch.Delta = d
-			return fastChatDelta(s, d, st, lent)
+			return fastChatDelta(s, d, skipText, b, lent)
 		case "finish_reason":
 			return seen.First(1<<2) && s.String(&ch.FinishReason, nil)
 		case "text": // Together repeats delta.content here
@@ -910,7 +1035,7 @@ func fastChatChoice(s *jsonscan.Scanner, ch *chatChoice, st *chatFast) bool {
 				return s.Literal("null") // Text stays nil
 			case '"':
 				ch.Text = new(string)
-				return s.Text(ch.Text, st.skipText)
+				return s.Text(ch.Text, skipText)
 			}
 			return false
 		case "message":
@@ -920,10 +1045,9 @@ func fastChatChoice(s *jsonscan.Scanner, ch *chatChoice, st *chatFast) bool {
 	})
 }
 
-// fastChatDelta decodes a delta; lent says that d is st.delta, whose tool
-// calls may then use st's storage.
-func fastChatDelta(s *jsonscan.Scanner, d *chatDelta, st *chatFast, lent bool) bool {
-	skipText := st.skipText
+// fastChatDelta decodes a delta; lent says that d is b.delta, whose tool
+// calls may then use b's storage.
+func fastChatDelta(s *jsonscan.Scanner, d *chatDelta, skipText bool, b *chatStore, lent bool) bool {
 	var seen jsonscan.Seen
 	return s.Object(func(key []byte) bool {
 		switch string(key) {
@@ -939,7 +1063,7 @@ func fastChatDelta(s *jsonscan.Scanner, d *chatDelta, st *chatFast, lent bool) b
 		case "reasoning_details":
 			return seen.First(1<<4) && s.Raw(&d.ReasoningDetails)
 		case "tool_calls":
-			return seen.First(1<<5) && fastChatToolCalls(s, d, st, lent)
+			return seen.First(1<<5) && fastChatToolCalls(s, d, skipText, b, lent)
 		case "function_call":
 			return seen.First(1<<6) && s.Null()
 		case "annotations":
@@ -952,25 +1076,25 @@ func fastChatDelta(s *jsonscan.Scanner, d *chatDelta, st *chatFast, lent bool) b
 	})
 }
 
-// fastChatToolCalls decodes delta.tool_calls, in st's storage when lent.
-func fastChatToolCalls(s *jsonscan.Scanner, d *chatDelta, st *chatFast, lent bool) bool {
+// fastChatToolCalls decodes delta.tool_calls, in b's storage when lent.
+func fastChatToolCalls(s *jsonscan.Scanner, d *chatDelta, skipText bool, b *chatStore, lent bool) bool {
 	var back *[]chatToolCall
 	if lent {
-		back = &st.toolCalls
+		back = &b.toolCalls
 	}
 	n := 0
 	return jsonscan.Array(s, &d.ToolCalls, back, func(tc *chatToolCall) bool {
 		var index *int
 		if lent && n == 0 {
-			index = &st.toolIndex
+			index = &b.toolIndex
 		}
 		n++
-		return fastChatToolCall(s, tc, index, st.skipText)
+		return fastChatToolCall(s, tc, index, skipText)
 	})
 }
 
 // fastChatToolCall decodes one element of delta.tool_calls. Its index goes
-// to *index when that is not nil (st's storage), else to a new int.
+// to *index when that is not nil (b's storage), else to a new int.
 func fastChatToolCall(s *jsonscan.Scanner, tc *chatToolCall, index *int, skipText bool) bool {
 	var seen jsonscan.Seen
 	return s.Object(func(key []byte) bool {

@@ -246,10 +246,65 @@ func TestPipelineEdges(t *testing.T) {
 		}
 	}
 	re("response.completed", fmt.Sprintf(`{"type":"response.completed","sequence_number":%d,"response":{"id":"resp_1","object":"response","model":"gpt-x","status":"completed","output":[{"type":"message","id":"msg_1","content":[{"type":"output_text","text":"final","annotations":[]}]}],"usage":{"input_tokens":5,"output_tokens":9,"output_tokens_details":{"reasoning_tokens":3},"total_tokens":14}}}`, seq))
+	// An OpenAI chat stream whose events take every path of its decoding
+	// ahead (hand-made): content, reasoning and tool-call chunks on the fast
+	// path (from the repeated prefix or not), usage null on every chunk and
+	// an object, choices other than 0, a content array, function_call and
+	// x_groq that encoding/json decodes, bad JSON, valid JSON of the wrong
+	// shape, data that is no object, padded data, empty data, event types
+	// (error, unknown), in-band errors, a whole completion, chunks of more
+	// choices and tool calls than a batch's arenas hold, an id and a model
+	// that change.
+	var chat strings.Builder
+	for i := range 4000 {
+		model, id := "gpt-4o", "chatcmpl-1"
+		if i > 2000 {
+			model = "gpt-4o-mini"
+		}
+		if i > 3000 {
+			id = "chatcmpl-2"
+		}
+		switch i % 500 {
+		case 3:
+			chat.WriteString("data: {\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]}}]}\n\n" +
+				"data: {\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"a\\\":\"}},{\"index\":1,\"id\":\"call_2\",\"function\":{\"name\":\"g\",\"arguments\":{\"x\":1}}}]}}]}\n\n")
+		case 5:
+			chat.WriteString("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":[{\"type\":\"text\",\"text\":\"part\"},{\"type\":\"thinking\",\"thinking\":[{\"type\":\"text\",\"text\":\"hm\"}]}]}}]}\n\n")
+		case 7:
+			chat.WriteString("data: {\"choices\":[{\"index\":0,\"delta\":{\"function_call\":{\"name\":\"legacy\",\"arguments\":\"{}\"}}}]}\n\n")
+		case 11:
+			chat.WriteString("data: {not json\n\n")
+		case 13:
+			chat.WriteString("data: {\"choices\": 5}\n\ndata: {\"choices\":[{\"index\":0,\"delta\":{\"content\":7}}]}\n\n")
+		case 17:
+			chat.WriteString("data: [1, 2]\n\ndata:\n\ndata: \"text\"\n\n")
+		case 19:
+			chat.WriteString("event: error\ndata: {\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}\n\n")
+		case 23:
+			chat.WriteString("event: chunk\ndata:   {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"typed\"}}]}  \n\n")
+		case 29:
+			chat.WriteString("data: {\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"g\"}}],\"x_groq\":{\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}}\n\n")
+		case 31:
+			chat.WriteString("data: {\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":{\"content\":\"whole\",\"tool_calls\":[{\"id\":\"w\",\"function\":{\"name\":\"h\",\"arguments\":\"{}\"}}]},\"finish_reason\":\"stop\"}]}\n\n")
+		case 37:
+			chat.WriteString("data: {\"choices\":[" + strings.Repeat("{\"index\":1,\"delta\":{\"content\":\"n\"}},", 600) + "{\"index\":0,\"delta\":{\"reasoning_content\":\"r\",\"reasoning\":\"s\",\"reasoning_details\":[{\"type\":\"reasoning.text\",\"text\":\"d\"}],\"annotations\":[{\"type\":\"url_citation\",\"url_citation\":{\"url\":\"https://example.com\"}}]}}]}\n\n")
+		case 41:
+			chat.WriteString("data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[" + strings.Repeat("{\"index\":5,\"function\":{\"arguments\":\"x\"}},", 300) + "{\"function\":{\"arguments\":\"y\"}}]}}]}\n\n")
+		case 43:
+			chat.WriteString("data: {\"object\":\"error\",\"message\":\"bad\",\"type\":\"BadRequestError\",\"code\":400}\n\n")
+		case 47:
+			chat.WriteString("data: {\"id\":\"chatcmpl-1\",\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3},\"error\":{\"message\":\"cut\"}}\n\n")
+		}
+		fmt.Fprintf(&chat, "data: {\"id\":%q,\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":%q,\"choices\":[{\"index\":0,\"delta\":{\"content\":%q,\"reasoning\":%q},\"finish_reason\":null}],\"usage\":null}\n\n", id, model, fmt.Sprintf("word \\ %d ", i), fmt.Sprintf("think %d", i%2))
+	}
+	chat.WriteString("data: {\"id\":\"chatcmpl-2\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}],\"usage\":null}\n\n" +
+		"data: {\"id\":\"chatcmpl-2\",\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15,\"prompt_tokens_details\":{\"cached_tokens\":2}}}\n\ndata: [DONE]\n\ndata: {\"late\":1}\n\n")
 	cases := map[string]struct {
 		in   string
 		opts parser.Options
 	}{
+		"openai-chat, every path":            {in: chat.String()},
+		"openai-chat forced":                 {in: chat.String(), opts: parser.Options{Format: "openai-chat"}},
 		"many events, some off the template": {in: many.String()},
 		"an event larger than a batch":       {in: big},
 		"unrecognized":                       {in: unknown.String()},
@@ -274,6 +329,10 @@ func TestPipelineEdges(t *testing.T) {
 	}
 	s := replayBoth(t, []byte(big), true, nil, parser.Options{})
 	assert.Equal(t, strings.Repeat("é big ", 100_000)+"after", s.Text)
+	s = replayBoth(t, []byte(chat.String()), true, nil, parser.Options{})
+	assert.Len(t, s.ToolCalls, 4)
+	assert.Contains(t, s.Text, "gword \\ 29 ")
+	assert.True(t, strings.HasSuffix(s.Text, "word \\ 3999 "), "%.40q", s.Text[max(0, len(s.Text)-40):])
 	s = replayBoth(t, []byte(gem.String()), true, nil, parser.Options{})
 	require.Len(t, s.ToolCalls, 24)
 	assert.Equal(t, []string{`{"a":"xy"}`, `{"k":[1,2]}`, `{"s":"\u00e9"}`}, []string{s.ToolCalls[0].Arguments, s.ToolCalls[1].Arguments, s.ToolCalls[2].Arguments})
@@ -285,7 +344,7 @@ func TestPipelineEdges(t *testing.T) {
 // two paths.
 func TestPipelineDecodesAhead(t *testing.T) {
 	t.Parallel()
-	for _, format := range []string{"anthropic", "gemini", "openai-responses"} {
+	for _, format := range []string{"anthropic", "gemini", "openai-responses", "openai-chat"} {
 		var buf bytes.Buffer
 		st, err := benchgen.GenerateStats(&buf, format, 4<<20, 1)
 		require.NoError(t, err)
