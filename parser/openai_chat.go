@@ -131,9 +131,8 @@ func detectOpenAIChat(ev *sse.Event) match {
 type openAIChat struct {
 	// own is the decoding of the event being handled, unless it was
 	// decoded ahead (aheadParser).
-	own   chatDecoded
-	usage chatUsage
-	fast  chatFast // decodeFastChat's state, for own
+	own  chatDecoded
+	fast chatFast // decodeFastChat's state, for own
 
 	done      bool // [DONE] seen
 	choice0   bool // choice 0 seen
@@ -317,10 +316,60 @@ func (p *openAIChat) Event(sc *streamctx.Context, ev *sse.Event) { p.event(sc, e
 
 // chatDecoded is the decoding of one event's data, an object, as the
 // parser reads it: the chunk, and encoding/json's error when the fast path
-// gave up. The chunk may point into the chatStore given to decode.
+// gave up, with what the parser derives from the chunk alone (derive).
+// The chunk may point into the chatStore given to decode.
 type chatDecoded struct {
+	data  []byte // the event's data, trimmed
 	chunk chatChunk
 	err   error
+	// usage and groqUsage are the chunk's usage and x_groq.usage.
+	usage, groqUsage chatUsageDecoded
+}
+
+// chatUsageDecoded is a usage member of a chunk: absent, null, or a value,
+// decoded (with encoding/json's error).
+type chatUsageDecoded struct {
+	raw  json.RawMessage // trimmed
+	kind chatRawKind
+	u    chatUsage
+	err  error
+}
+
+// chatRawKind tells a raw member absent, null or another value.
+type chatRawKind uint8
+
+const (
+	chatRawAbsent chatRawKind = iota
+	chatRawNull
+	chatRawValue
+)
+
+// of decodes raw, a usage member.
+func (du *chatUsageDecoded) of(raw json.RawMessage) {
+	du.raw, du.err = bytes.TrimSpace(raw), nil
+	switch {
+	case len(du.raw) == 0:
+		du.kind = chatRawAbsent
+	case bytes.Equal(du.raw, chatNull):
+		du.kind = chatRawNull
+	default:
+		du.kind = chatRawValue
+		du.u = chatUsage{}
+		du.err = json.Unmarshal(du.raw, &du.u)
+	}
+}
+
+// derive works out what the parser reads of d's chunk beyond its members:
+// its usage members decoded. Part of decode: ahead, it runs on the
+// decoders.
+func (d *chatDecoded) derive(data []byte) {
+	d.data = data
+	d.usage, d.groqUsage = chatUsageDecoded{}, chatUsageDecoded{}
+	if d.err != nil {
+		return
+	}
+	d.usage.of(d.chunk.Usage)
+	d.groqUsage.of(d.chunk.XGroq.Usage)
 }
 
 // decode decodes data, an object, into d: the fast path with st and b,
@@ -335,6 +384,7 @@ func (d *chatDecoded) decode(data []byte, st *chatFast, b *chatStore) {
 		d.chunk = chatChunk{Choices: d.chunk.Choices[:0]}
 		d.err = json.Unmarshal(data, &d.chunk)
 	}
+	d.derive(data)
 }
 
 // decodeFresh is decode for the decoders ahead: d.chunk.Choices is an
@@ -348,6 +398,7 @@ func (d *chatDecoded) decodeFresh(data []byte, st *chatFast, b *chatStore) {
 		d.chunk = chatChunk{}
 		d.err = json.Unmarshal(data, &d.chunk)
 	}
+	d.derive(data)
 }
 
 // chatAhead holds the decodings of a batch of events (aheadParser): ok[i]
@@ -424,7 +475,12 @@ func (p *openAIChat) eventAhead(sc *streamctx.Context, ev *sse.Event, a aheadBat
 
 // event handles one SSE event, decoded ahead when pre is not nil.
 func (p *openAIChat) event(sc *streamctx.Context, ev *sse.Event, pre *chatDecoded) {
-	data := bytes.TrimSpace(ev.Data)
+	var data []byte
+	if pre != nil {
+		data = pre.data // trimmed ahead
+	} else {
+		data = bytes.TrimSpace(ev.Data)
+	}
 	switch typ := string(ev.Type); typ {
 	case "", "message":
 	case "error":
@@ -460,6 +516,7 @@ func (p *openAIChat) event(sc *streamctx.Context, ev *sse.Event, pre *chatDecode
 		p.own.decode(data, &p.fast, &p.fast.store)
 		d = &p.own
 	}
+	data = d.data
 	err := d.err
 	if err != nil && isSyntaxError(err) {
 		sc.BadEvent(ev.Line, "chat completion chunk", err)
@@ -482,8 +539,8 @@ func (p *openAIChat) event(sc *streamctx.Context, ev *sse.Event, pre *chatDecode
 	for i := range c.Choices {
 		p.choice(sc, &c.Choices[i], ev.Line)
 	}
-	p.updateUsage(sc, ev, "x_groq.usage", c.XGroq.Usage)
-	p.updateUsage(sc, ev, "usage", c.Usage)
+	p.updateUsage(sc, ev, "x_groq.usage", &d.groqUsage)
+	p.updateUsage(sc, ev, "usage", &d.usage)
 	if chatNonEmpty(c.TimeInfo) {
 		chatTimeInfo(sc, c.TimeInfo)
 	}
@@ -495,15 +552,13 @@ func (p *openAIChat) event(sc *streamctx.Context, ev *sse.Event, pre *chatDecode
 	}
 }
 
-// noteUsage notes whether raw, a chunk's usage member, is null or a usage
+// noteUsage notes whether a chunk's usage member is null or a usage
 // object (see End).
-func (p *openAIChat) noteUsage(raw json.RawMessage) {
-	raw = bytes.TrimSpace(raw)
-	switch {
-	case len(raw) == 0:
-	case bytes.Equal(raw, chatNull):
+func (p *openAIChat) noteUsage(kind chatRawKind) {
+	switch kind {
+	case chatRawNull:
 		p.usageNull = true
-	default:
+	case chatRawValue:
 		p.usageCame = true
 	}
 }
@@ -785,19 +840,17 @@ func (p *openAIChat) newTool(index int, id string) int {
 	return len(p.tools) - 1
 }
 
-// updateUsage decodes a usage object, found at path, and merges it.
-func (p *openAIChat) updateUsage(sc *streamctx.Context, ev *sse.Event, path string, raw json.RawMessage) {
-	p.noteUsage(raw)
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, chatNull) {
+// updateUsage merges a usage member, found at path, when it is an object.
+func (p *openAIChat) updateUsage(sc *streamctx.Context, ev *sse.Event, path string, du *chatUsageDecoded) {
+	p.noteUsage(du.kind)
+	if du.kind != chatRawValue {
 		return
 	}
-	p.usage = chatUsage{}
-	if err := json.Unmarshal(raw, &p.usage); err != nil {
-		sc.BadEvent(ev.Line, "chat completion chunk", decodeError("usage", err))
+	if du.err != nil {
+		sc.BadEvent(ev.Line, "chat completion chunk", decodeError("usage", du.err))
 		return
 	}
-	u := &p.usage
+	raw, u := du.raw, &du.u
 	cached := streamctx.Ptr(u.CachedTokens)
 	cached = streamctx.Ptr(u.PromptCacheHitTokens).Or(cached)
 	if d := u.PromptTokensDetails; d != nil {
@@ -836,8 +889,10 @@ func (p *openAIChat) updateUsage(sc *streamctx.Context, ev *sse.Event, path stri
 }
 
 // chatNonEmpty reports whether raw is a JSON value other than null, [] and
-// {} (and "").
-func chatNonEmpty(raw json.RawMessage) bool {
+// {} (and ""). An absent member costs no call.
+func chatNonEmpty(raw json.RawMessage) bool { return len(raw) > 0 && chatNonEmptyValue(raw) }
+
+func chatNonEmptyValue(raw json.RawMessage) bool {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, chatNull) || bytes.Equal(raw, []byte(`""`)) {
 		return false

@@ -252,9 +252,9 @@ func TestPipelineEdges(t *testing.T) {
 	// an object, choices other than 0, a content array, function_call and
 	// x_groq that encoding/json decodes, bad JSON, valid JSON of the wrong
 	// shape, data that is no object, padded data, empty data, event types
-	// (error, unknown), in-band errors, a whole completion, chunks of more
-	// choices and tool calls than a batch's arenas hold, an id and a model
-	// that change.
+	// (error, unknown), in-band errors, usage of the wrong shape, a whole
+	// completion, chunks of more choices and tool calls than a batch's
+	// arenas hold, an id and a model that change.
 	var chat strings.Builder
 	for i := range 4000 {
 		model, id := "gpt-4o", "chatcmpl-1"
@@ -292,6 +292,8 @@ func TestPipelineEdges(t *testing.T) {
 			chat.WriteString("data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[" + strings.Repeat("{\"index\":5,\"function\":{\"arguments\":\"x\"}},", 300) + "{\"function\":{\"arguments\":\"y\"}}]}}]}\n\n")
 		case 43:
 			chat.WriteString("data: {\"object\":\"error\",\"message\":\"bad\",\"type\":\"BadRequestError\",\"code\":400}\n\n")
+		case 53:
+			chat.WriteString("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":\"many\"}}\n\ndata: {\"choices\":[],\"usage\":[]}\n\n")
 		case 47:
 			chat.WriteString("data: {\"id\":\"chatcmpl-1\",\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3},\"error\":{\"message\":\"cut\"}}\n\n")
 		}
