@@ -142,15 +142,21 @@ func openAndWork[T any](env *Env, name string, p *ordered.Progress, spare bool, 
 	if in.c != nil {
 		defer in.c.Close()
 	}
+	var size int64
 	if f, ok := in.c.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil {
-			p.SetSize(fi.Size())
+			size = fi.Size()
+			p.SetSize(size)
 		}
 	}
 	in.r = p.Reader(in.r)
-	in.pipeline = spare && in.file
+	in.pipeline = spare && in.file && size >= pipelineMinSize
 	return work(in)
 }
+
+// pipelineMinSize is the size of the smallest file replayed through the
+// pipeline: below it, starting its goroutines costs more than they save.
+const pipelineMinSize = 256 << 10
 
 // eachInput runs fn on every argument in order, printing each input's error
 // on stderr, and returns the worst exit code as an error (nil for 0). A

@@ -20,8 +20,9 @@ type input struct {
 	r     io.Reader
 	live  bool
 	c     io.Closer
-	// pipeline says that the input is a regular file with a core to
-	// spare for it: it is replayed through parser.Options.Pipeline.
+	// pipeline says that the input is a regular file, not a small one,
+	// with a core to spare for it: it is replayed through
+	// parser.Options.Pipeline.
 	pipeline bool
 	// file says that the input is a regular file.
 	file bool

@@ -12,17 +12,21 @@ import (
 )
 
 // TestPipelineForALoneFile: a regular file read alone (or one at a time)
-// is replayed through the parser's pipeline when there is a core to spare;
-// standard input, and files read side by side on all cores, are not.
+// is replayed through the parser's pipeline when there is a core to spare
+// and it is not small; standard input, small files and files read side by
+// side on all cores are not.
 func TestPipelineForALoneFile(t *testing.T) {
 	if runtime.GOMAXPROCS(0) < 2 {
 		t.Skip("one core: no core to spare")
 	}
 	dir := t.TempDir()
-	for _, name := range []string{"a.sse", "b.sse"} {
+	for _, name := range []string{"a.sse", "b.sse", "small.sse"} {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(chat("chatcmpl-1")), 0o644))
 	}
 	a, b := filepath.Join(dir, "a.sse"), filepath.Join(dir, "b.sse")
+	for _, f := range []string{a, b} {
+		require.NoError(t, os.Truncate(f, pipelineMinSize)) // the work below reads nothing
+	}
 	env := &Env{Stdin: strings.NewReader(chat("chatcmpl-1"))}
 	cases := []struct {
 		args    []string
@@ -33,7 +37,8 @@ func TestPipelineForALoneFile(t *testing.T) {
 		{[]string{a, b}, 1, []bool{true, true}},
 		{[]string{a, b}, 2, []bool{false, false}},
 		{[]string{"-"}, 2, []bool{false}},
-		{[]string{dir}, 2, []bool{false, false}},
+		{[]string{filepath.Join(dir, "small.sse")}, 2, []bool{false}},
+		{[]string{dir}, 2, []bool{false, false, false}},
 	}
 	for _, c := range cases {
 		var got []bool
