@@ -1345,6 +1345,12 @@ func decodeFastResponses(data []byte, e *respEvent) bool {
 	ok := s.Object(func(key []byte) bool {
 		f, known := respFieldOf(key)
 		if !known {
+			switch string(key) {
+			case "logprobs", "obfuscation":
+				// In every OpenAI delta; no member name in any case, so
+				// Unknown's comparisons can be spared.
+				return s.Skip()
+			}
 			return s.Unknown(key, respFieldNames[:]...)
 		}
 		if e.set&(1<<f) != 0 {

@@ -62,6 +62,8 @@ func FuzzFastResponses(f *testing.F) {
 		`{"type":"output_text","annotations":[{"type":"url_citation","url":"a"}],"annotations":[]}`, `{"type":"refusal","annotations":[{"type":"url_citation","url":"u"}]}`,
 		`{"t\u0079pe":"output_text","annotations":[{"type":"url_citation","url":"u"}]}`, `{"type":"output_text","annotations":{"a":1}}`,
 		`{"a":1,"a":2,"b\u0041":3}`, `{"a" : 1 , "b":[ 1 ] }`, `{"a":1,}`,
+		`{"type":"response.output_text.delta","delta":"x","logprobs":[{"token":"x"}],"obfuscation":"ab","LogProbs":1,"OBFUSCATION":null}`,
+		`{"logprobs":[1,],"delta":"x"}`, `{"obfuscation":"a","obfuscation":"b"}`,
 	)...)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkFastAliasing(t, data, decodeFastResponsesJSON)
