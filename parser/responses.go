@@ -497,7 +497,9 @@ func (p *responses) newAhead(sc *streamctx.Context) aheadBatch {
 func (a *respAhead) decode(evs []sse.Event) {
 	a.ok = append(a.ok[:0], make([]bool, len(evs))...)
 	if cap(a.evs) < len(evs) {
-		a.evs = append(a.evs[:cap(a.evs)], make([]respDecoded, len(evs)-cap(a.evs))...)
+		// A batch holds about as many events as the last: a little room,
+		// not append's doubling (a slot is 650 bytes).
+		a.evs = make([]respDecoded, min(len(evs)+len(evs)/8, pipeBatchEvents))
 	}
 	a.evs = a.evs[:len(evs)]
 	a.nresp, a.nitem = 0, 0
