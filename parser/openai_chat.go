@@ -440,11 +440,11 @@ func (a *chatAhead) decode(evs []sse.Event) {
 	for i := range evs {
 		size += len(evs[i].Data)
 	}
-	// Guesses for the first batch: a choice per event, a tool call every
-	// fourth, and usage members ("usage": null on every chunk, or an
-	// object) an eighth of the data.
+	// Guesses for the first batch: a choice and a tool call per event (a
+	// stream of tool calls has one in each chunk), and usage members
+	// ("usage": null on every chunk, or an object) an eighth of the data.
 	a.choices.reset(len(evs))
-	a.toolCalls.reset(len(evs) / 4)
+	a.toolCalls.reset(len(evs))
 	a.usage.reset(size / 8)
 	for i := range evs {
 		if string(evs[i].Type) == "error" { // errorEvent decodes nothing
