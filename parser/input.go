@@ -26,9 +26,13 @@ type Input struct {
 	lines   *frame.VercelLines
 	frames  *frame.EventStreamBody
 	ndjson  *frame.NDJSONBody
-	// beforeRead, when set, is called before each read of the body (the
-	// pipeline sends what was framed before the framing waits for input).
+	// beforeRead, when set, is called before a read of the body that
+	// follows a read that did not fill its buffer (the pipeline sends what
+	// was framed before the framing may wait for input).
 	beforeRead func()
+	// lastReadFull says that the last read filled its buffer: more input
+	// is likely waiting, and beforeRead is not called.
+	lastReadFull bool
 }
 
 // headSize is how much of the body is kept for messages about a body that
@@ -165,10 +169,11 @@ func (in *Input) Stats() sse.Stats {
 type bodyReader struct{ in *Input }
 
 func (b bodyReader) ReadTimed(p []byte) (int, time.Time, error) {
-	if b.in.beforeRead != nil {
+	if b.in.beforeRead != nil && !b.in.lastReadFull {
 		b.in.beforeRead()
 	}
 	n, at, err := b.in.Capture.ReadTimed(p)
+	b.in.lastReadFull = n == len(p)
 	if k := min(n, headSize-len(b.in.head)); k > 0 {
 		b.in.head = append(b.in.head, p[:k]...)
 	}

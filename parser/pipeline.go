@@ -25,18 +25,19 @@ import (
 // the same order, and a decoding ahead is exactly what the parser would
 // have decoded.
 //
-// A batch is sent when it is full and whenever the framing is about to
-// read (Input.beforeRead), so that on a live stream an event is never held
-// back waiting for more input. At most pipeBatches batches are in flight,
+// A batch is sent when it is full, and whenever the framing is about to
+// read after a read that did not fill its buffer (Input.beforeRead): input
+// that arrives slower than it is read, a live stream, never has an event
+// held back waiting for more. At most pipeBatches batches are in flight,
 // each about pipeBatchBytes of copied data: an event larger than
 // pipeBorrowBytes is not copied but lent, the framing waiting until the
 // parser has handled it, so that memory stays as flat as without the
 // pipeline.
 const (
-	pipeBatches     = 6
+	pipeBatches     = 4
 	pipeDecoders    = 2
-	pipeBatchBytes  = 64 << 10
-	pipeBatchEvents = 512
+	pipeBatchBytes  = 256 << 10
+	pipeBatchEvents = 2048
 	pipeBorrowBytes = 256 << 10
 )
 
