@@ -38,6 +38,11 @@ const (
 	pipeDecoders    = 2
 	pipeBatchBytes  = 256 << 10
 	pipeBatchEvents = 2048
+	// The first batch is pipeFirstBatch times smaller, the next ones twice
+	// as large as the last up to pipeBatchBytes: the decoders decode ahead
+	// only once the parser has detected the format, from the batches that
+	// follow, so the first ones are kept small.
+	pipeFirstBatch = 16
 	pipeBorrowBytes = 256 << 10
 )
 
@@ -172,6 +177,7 @@ func (pl *pipeline) run(frames iter.Seq2[*sse.Event, error], beforeRead *func())
 				return true
 			}
 			ok := true
+			limit := pipeFirstBatch // the batch size is pipeBatchBytes/limit
 			*beforeRead = func() {
 				if ok && b != nil && len(b.events) > 0 {
 					ok = send()
@@ -205,7 +211,8 @@ func (pl *pipeline) run(frames iter.Seq2[*sse.Event, error], beforeRead *func())
 					continue
 				}
 				b.events = append(b.events, copyEventInto(ev, &b.data))
-				if len(b.data) >= pipeBatchBytes || len(b.events) >= pipeBatchEvents {
+				if len(b.data) >= pipeBatchBytes/limit || len(b.events) >= pipeBatchEvents/limit {
+					limit = max(limit/2, 1)
 					if !send() {
 						return
 					}
