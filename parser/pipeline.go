@@ -42,7 +42,7 @@ const (
 	// as large as the last up to pipeBatchBytes: the decoders decode ahead
 	// only once the parser has detected the format, from the batches that
 	// follow, so the first ones are kept small.
-	pipeFirstBatch = 16
+	pipeFirstBatch  = 16
 	pipeBorrowBytes = 256 << 10
 )
 
