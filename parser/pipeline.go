@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"bytes"
 	"fmt"
 	"iter"
 	"sync"
@@ -210,7 +211,7 @@ func (pl *pipeline) run(frames iter.Seq2[*sse.Event, error], beforeRead *func())
 					}
 					continue
 				}
-				b.events = append(b.events, copyEventInto(ev, &b.data))
+				b.add(ev)
 				if len(b.data) >= pipeBatchBytes/limit || len(b.events) >= pipeBatchEvents/limit {
 					limit = max(limit/2, 1)
 					if !send() {
@@ -292,15 +293,22 @@ func decodeAhead(b *pipeBatch, m *aheadMaker) {
 	b.ahead.decode(b.events)
 }
 
-// copyEventInto returns a copy of ev whose Type and Data are appended to
-// *buf. The slices of earlier copies stay valid when *buf grows: they keep
-// the array they point into, which nothing writes to any more.
-func copyEventInto(ev *sse.Event, buf *[]byte) sse.Event {
-	c := *ev
-	start := len(*buf)
-	*buf = append(*buf, ev.Type...)
-	*buf = append(*buf, ev.Data...)
-	c.Type = (*buf)[start : start+len(ev.Type) : start+len(ev.Type)]
-	c.Data = (*buf)[start+len(ev.Type) : len(*buf) : len(*buf)]
-	return c
+// add appends a copy of ev to the batch, its Type and Data copied into
+// b.data; a Type equal to the last event's shares its copy. The slices of
+// earlier copies stay valid when b.data grows: they keep the array they
+// point into, which nothing writes to any more.
+func (b *pipeBatch) add(ev *sse.Event) {
+	b.events = append(b.events, *ev)
+	n := len(b.events)
+	c := &b.events[n-1]
+	if n > 1 && bytes.Equal(b.events[n-2].Type, ev.Type) {
+		c.Type = b.events[n-2].Type
+	} else {
+		start := len(b.data)
+		b.data = append(b.data, ev.Type...)
+		c.Type = b.data[start:len(b.data):len(b.data)]
+	}
+	start := len(b.data)
+	b.data = append(b.data, ev.Data...)
+	c.Data = b.data[start:len(b.data):len(b.data)]
 }
