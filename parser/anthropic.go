@@ -249,8 +249,7 @@ func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) { p.event(sc, ev
 // event, exactly as Event would have decoded it.
 type anthropicAhead struct {
 	skipText bool
-	ok       []bool
-	evs      []anthropicEvent
+	aheadSlots[anthropicEvent]
 }
 
 func (p *anthropic) newAhead(sc *streamctx.Context) aheadBatch {
@@ -258,11 +257,7 @@ func (p *anthropic) newAhead(sc *streamctx.Context) aheadBatch {
 }
 
 func (a *anthropicAhead) decode(evs []sse.Event) {
-	a.ok = append(a.ok[:0], make([]bool, len(evs))...)
-	if cap(a.evs) < len(evs) {
-		a.evs = make([]anthropicEvent, len(evs))
-	}
-	a.evs = a.evs[:len(evs)]
+	a.reset(len(evs))
 	for i := range evs {
 		data := bytes.TrimSpace(evs[i].Data)
 		a.evs[i] = anthropicEvent{}
@@ -271,11 +266,7 @@ func (a *anthropicAhead) decode(evs []sse.Event) {
 }
 
 func (p *anthropic) eventAhead(sc *streamctx.Context, ev *sse.Event, a aheadBatch, i int) {
-	if ab := a.(*anthropicAhead); ab.ok[i] {
-		p.event(sc, ev, &ab.evs[i])
-		return
-	}
-	p.event(sc, ev, nil)
+	p.event(sc, ev, a.(*anthropicAhead).at(i))
 }
 
 // event handles one SSE event, decoded ahead when pre is not nil.

@@ -270,14 +270,13 @@ func (d *geminiDecoded) decode(data []byte) {
 type geminiAhead struct {
 	skipText  bool
 	model, id string
-	ok        []bool
-	evs       []geminiDecoded
-	buf       bytes.Buffer // compactArgs's
-	cands     sliceArena[geminiCandidate]
-	parts     sliceArena[geminiPart]
-	usage     sliceArena[byte]
-	callArgs  sliceArena[byte]
-	args      sliceArena[geminiArgs]
+	aheadSlots[geminiDecoded]
+	buf      bytes.Buffer // compactArgs's
+	cands    sliceArena[geminiCandidate]
+	parts    sliceArena[geminiPart]
+	usage    sliceArena[byte]
+	callArgs sliceArena[byte]
+	args     sliceArena[geminiArgs]
 }
 
 // A sliceArena hands out the free tail of one array to the events of a batch
@@ -324,11 +323,7 @@ func (p *gemini) newAhead(sc *streamctx.Context) aheadBatch {
 }
 
 func (a *geminiAhead) decode(evs []sse.Event) {
-	a.ok = append(a.ok[:0], make([]bool, len(evs))...)
-	if cap(a.evs) < len(evs) {
-		a.evs = append(a.evs[:cap(a.evs)], make([]geminiDecoded, len(evs)-cap(a.evs))...)
-	}
-	a.evs = a.evs[:len(evs)]
+	a.reset(len(evs))
 	size := 0
 	for i := range evs {
 		size += len(evs[i].Data)
@@ -387,11 +382,7 @@ func (a *geminiAhead) compact(d *geminiDecoded) {
 }
 
 func (p *gemini) eventAhead(sc *streamctx.Context, ev *sse.Event, a aheadBatch, i int) {
-	if ab := a.(*geminiAhead); ab.ok[i] {
-		p.event(sc, ev, &ab.evs[i])
-		return
-	}
-	p.event(sc, ev, nil)
+	p.event(sc, ev, a.(*geminiAhead).at(i))
 }
 
 // event handles one GenerateContentResponse, decoded ahead when pre is not

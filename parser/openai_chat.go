@@ -411,9 +411,8 @@ func (d *chatDecoded) decodeFresh(data []byte, st *chatFast, b *chatStore) {
 // batch to the next (its shared strings and its prefix only save work:
 // they never change a decoding).
 type chatAhead struct {
-	fast      chatFast
-	ok        []bool
-	evs       []chatAheadEvent
+	fast chatFast
+	aheadSlots[chatAheadEvent]
 	choices   sliceArena[chatChoice]
 	toolCalls sliceArena[chatToolCall]
 	usage     sliceArena[byte]
@@ -431,11 +430,7 @@ func (p *openAIChat) newAhead(sc *streamctx.Context) aheadBatch {
 }
 
 func (a *chatAhead) decode(evs []sse.Event) {
-	a.ok = append(a.ok[:0], make([]bool, len(evs))...)
-	if cap(a.evs) < len(evs) {
-		a.evs = append(a.evs[:cap(a.evs)], make([]chatAheadEvent, len(evs)-cap(a.evs))...)
-	}
-	a.evs = a.evs[:len(evs)]
+	a.reset(len(evs))
 	size := 0
 	for i := range evs {
 		size += len(evs[i].Data)
@@ -466,8 +461,8 @@ func (a *chatAhead) decode(evs []sse.Event) {
 }
 
 func (p *openAIChat) eventAhead(sc *streamctx.Context, ev *sse.Event, a aheadBatch, i int) {
-	if ca := a.(*chatAhead); ca.ok[i] {
-		p.event(sc, ev, &ca.evs[i].chatDecoded)
+	if d := a.(*chatAhead).at(i); d != nil {
+		p.event(sc, ev, &d.chatDecoded)
 		return
 	}
 	p.event(sc, ev, nil)

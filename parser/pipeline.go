@@ -69,6 +69,33 @@ type aheadBatch interface {
 	decode(evs []sse.Event)
 }
 
+// aheadSlots holds the decodings of a batch of events, one slot per
+// event: ok[i] tells that evs[i] is the decoding of the i-th event. An
+// aheadBatch embeds it; its storage is reused from one batch to the next.
+type aheadSlots[T any] struct {
+	ok  []bool
+	evs []T
+}
+
+// reset makes room for the n events of a batch, none decoded. A batch
+// holds about as many events as the last: when the slots grow, they get a
+// little room, not append's doubling (a slot is hundreds of bytes).
+func (a *aheadSlots[T]) reset(n int) {
+	a.ok = append(a.ok[:0], make([]bool, n)...)
+	if cap(a.evs) < n {
+		a.evs = make([]T, n, max(n, min(n+n/8, pipeBatchEvents)))
+	}
+	a.evs = a.evs[:n]
+}
+
+// at returns the decoding of the i-th event, or nil when it has none.
+func (a *aheadSlots[T]) at(i int) *T {
+	if !a.ok[i] {
+		return nil
+	}
+	return &a.evs[i]
+}
+
 // pipeBatch is a batch of events in the pipeline.
 type pipeBatch struct {
 	events []sse.Event

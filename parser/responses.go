@@ -481,13 +481,12 @@ func (d *respDecoded) str(f respField) *respStrDecoded {
 // the next (it only saves allocations).
 type respAhead struct {
 	collect bool // the stream context keeps text
-	ok      []bool
-	evs     []respDecoded
-	resps   []*respRespDecoded
-	items   []*respItemDecoded
-	nresp   int
-	nitem   int
-	fast    respFast
+	aheadSlots[respDecoded]
+	resps []*respRespDecoded
+	items []*respItemDecoded
+	nresp int
+	nitem int
+	fast  respFast
 }
 
 func (p *responses) newAhead(sc *streamctx.Context) aheadBatch {
@@ -495,13 +494,7 @@ func (p *responses) newAhead(sc *streamctx.Context) aheadBatch {
 }
 
 func (a *respAhead) decode(evs []sse.Event) {
-	a.ok = append(a.ok[:0], make([]bool, len(evs))...)
-	if cap(a.evs) < len(evs) {
-		// A batch holds about as many events as the last: a little room,
-		// not append's doubling (a slot is 650 bytes).
-		a.evs = make([]respDecoded, min(len(evs)+len(evs)/8, pipeBatchEvents))
-	}
-	a.evs = a.evs[:len(evs)]
+	a.reset(len(evs))
 	a.nresp, a.nitem = 0, 0
 	for i := range evs {
 		data := bytes.TrimSpace(evs[i].Data)
@@ -592,11 +585,7 @@ func (d *respDecoded) addStr(f respField) {
 }
 
 func (p *responses) eventAhead(sc *streamctx.Context, ev *sse.Event, a aheadBatch, i int) {
-	if ab := a.(*respAhead); ab.ok[i] {
-		p.event(sc, ev, &ab.evs[i])
-		return
-	}
-	p.event(sc, ev, nil)
+	p.event(sc, ev, a.(*respAhead).at(i))
 }
 
 // Event handles one SSE event.
