@@ -47,16 +47,8 @@ func TestUpgradePassesThrough(t *testing.T) {
 	})
 	log := &syncBuffer{}
 	base, _ := startProxy(t, proxy.Options{Upstream: upstream, Log: log})
-	conn, err := net.Dial("tcp", base.Host)
-	require.NoError(t, err)
-	defer conn.Close()
-	_, err = io.WriteString(conn, "GET /v1/realtime HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
-	require.NoError(t, err)
-	br := bufio.NewReader(conn)
-	resp, err := http.ReadResponse(br, nil)
-	require.NoError(t, err)
-	require.Equal(t, http.StatusSwitchingProtocols, resp.StatusCode, "log: %s", log.String())
-	_, err = io.WriteString(conn, "hello\n")
+	conn, br := upgradeThrough(t, base.Host, "log: %s", log)
+	_, err := io.WriteString(conn, "hello\n")
 	require.NoError(t, err)
 	line, err := br.ReadString('\n')
 	require.NoError(t, err)
@@ -90,18 +82,28 @@ func TestUpgradeCutWhenGraceRunsOut(t *testing.T) {
 	grace := make(chan time.Time)
 	pu, cancel, served := serveProxy(t, proxy.Options{Upstream: upstream,
 		After: func(time.Duration) <-chan time.Time { return grace }})
-	conn, err := net.Dial("tcp", pu.Host)
+	_, br := upgradeThrough(t, pu.Host)
+	cancel()     // SIGINT
+	close(grace) // the grace period runs out
+	require.NoError(t, <-served, "Serve returns")
+	_, err := io.ReadAll(br)
+	require.NoError(t, err, "the client's connection is closed")
+}
+
+// upgradeThrough dials the proxy at host and asks it for the upgrade of a
+// Realtime request to a WebSocket; it fails unless the proxy switches
+// protocols (msgAndArgs say more), and returns the connection, closed at
+// the end of the test, and its reader.
+func upgradeThrough(t *testing.T, host string, msgAndArgs ...any) (net.Conn, *bufio.Reader) {
+	t.Helper()
+	conn, err := net.Dial("tcp", host)
 	require.NoError(t, err)
-	defer conn.Close()
+	t.Cleanup(func() { conn.Close() })
 	_, err = io.WriteString(conn, "GET /v1/realtime HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
 	require.NoError(t, err)
 	br := bufio.NewReader(conn)
 	resp, err := http.ReadResponse(br, nil)
 	require.NoError(t, err)
-	require.Equal(t, http.StatusSwitchingProtocols, resp.StatusCode)
-	cancel()     // SIGINT
-	close(grace) // the grace period runs out
-	require.NoError(t, <-served, "Serve returns")
-	_, err = io.ReadAll(br)
-	require.NoError(t, err, "the client's connection is closed")
+	require.Equal(t, http.StatusSwitchingProtocols, resp.StatusCode, msgAndArgs...)
+	return conn, br
 }
