@@ -168,12 +168,27 @@ func (ex *exchange) source() string {
 func (ex *exchange) summarize(pr *io.PipeReader, side requestSide) {
 	o := &ex.p.opts
 	var out bytes.Buffer
+	name := ex.method + " " + ex.logPath()
 	defer func() {
+		// A bug in the parser (a panic) loses this response's summary,
+		// not the proxy: the client's stream and the recording go on
+		// without the summary, which only reads what they are given.
+		if v := recover(); v != nil {
+			out.Reset()
+			fmt.Fprintf(&out, "sseinspect: proxy: %s: internal error summarizing: %s", escapeLine(name), escapeLine(fmt.Sprint(v)))
+			if ex.rec != nil {
+				fmt.Fprintf(&out, " (the response is recorded in %s)", escapeLine(ex.rec.path))
+			}
+			out.WriteByte('\n')
+		}
 		_, _ = io.Copy(io.Discard, pr) // the tee never blocks on a summary that stopped
 		ex.sumDone <- out.Bytes()
 	}()
-	name := ex.method + " " + ex.logPath()
-	cp, err := capture.Open(pr, capture.Options{Clock: o.Now, Start: ex.t0})
+	var in io.Reader = pr
+	if f := ex.p.summaryInput; f != nil {
+		in = f(in)
+	}
+	cp, err := capture.Open(in, capture.Options{Clock: o.Now, Start: ex.t0})
 	if err != nil {
 		fmt.Fprintf(&out, "sseinspect: proxy: %s: %s\n", escapeLine(name), escapeLine(err.Error()))
 		return

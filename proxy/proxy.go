@@ -85,6 +85,9 @@ type Proxy struct {
 	// stopping says that the server is closing the connections left after
 	// the grace period: a stream cut then was cut by the proxy.
 	stopping atomic.Bool
+	// summaryInput, when not nil, wraps what the summary of each response
+	// reads: a seam for tests only (export_test.go), which make it panic.
+	summaryInput func(io.Reader) io.Reader
 }
 
 // New returns a Proxy. The upstream must be an http or https URL.
