@@ -60,11 +60,14 @@ With --record DIR, each exchange is written into DIR (which must exist), in
 files named by the time the request came (UTC) and a sequence number, so
 that they sort by time: NAME.sse, the response (status line, header and
 body) as a timed capture, exactly as record writes one, and NAME.request,
-the request (request line, header and body) as it came. The credentials in
-the request are replaced by REDACTED: the Authorization, Proxy-Authorization,
-X-Api-Key, Api-Key and X-Goog-Api-Key headers (an authorization keeps its
-scheme) and the key, api_key and apikey query parameters; --no-redact keeps
-them. A capture of a response cut off ends with ":sseinspect-end <ms>
+the request (request line, header and body) as it came. The credentials are
+replaced by REDACTED: the Authorization, Proxy-Authorization, X-Api-Key,
+Api-Key, X-Goog-Api-Key, Ocp-Apim-Subscription-Key, Cf-Aig-Authorization and
+X-Amz-Security-Token headers (an authorization keeps its scheme), the values
+of the cookies of the request's Cookie and the response's Set-Cookie (their
+names and attributes kept), and the key, api_key, apikey, api-key,
+subscription-key, X-Amz-Credential, X-Amz-Signature and X-Amz-Security-Token
+query parameters; --no-redact keeps them. A capture of a response cut off ends with ":sseinspect-end <ms>
 cut=client" (or cut=upstream, cut=proxy), which summarize reports.
 
 Ctrl-C (SIGINT) or SIGTERM stops accepting connections, lets the running
@@ -94,7 +97,7 @@ An SDK user points the SDK's base URL at the proxy:
 	f.StringVar(&o.prices, "prices", "", "with --json, estimate costs with the price table `FILE` (genai-prices' data.json shape) instead of the embedded snapshot")
 	f.BoolVar(&o.json, "json", false, "log one JSON object per response (method, path, summary) instead of the two-line summary")
 	f.StringVar(&o.upstreamCA, "upstream-ca", "", "trust the CA certificates of PEM `FILE` for an https upstream, besides the system's")
-	f.BoolVar(&o.noRedact, "no-redact", false, "record the credentials of requests as they came")
+	f.BoolVar(&o.noRedact, "no-redact", false, "record the credentials (keys, tokens, cookies) as they came")
 	f.DurationVar(&o.grace, "grace", 30*time.Second, "on SIGINT or SIGTERM, how long running exchanges may take to finish")
 	f.StringVar(&o.color, "color", "auto", "colour of the summaries: auto|always|never")
 	f.IntVar(&o.maxLineSize, "max-line-size", sse.DefaultMaxLineSize, "longest line recorded and parsed, in bytes")

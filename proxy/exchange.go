@@ -83,7 +83,9 @@ func (ex *exchange) start(resp *http.Response) {
 	at := ex.p.opts.Now()
 	var head bytes.Buffer
 	fmt.Fprintf(&head, "%s %s\r\n", resp.Proto, resp.Status)
-	_ = resp.Header.Write(&head)
+	// The head goes into the recording: its cookies are redacted there
+	// (the client gets the upstream's header as it came).
+	_ = redactHeader(resp.Header, !ex.p.opts.NoRedact).Write(&head)
 	head.WriteString("\r\n")
 
 	side := ex.req.side()

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -241,6 +242,42 @@ func TestRecord(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(log.String()), &line), log.String())
 	assert.Equal(t, name+".sse", line.Summary.Source)
 	assert.Equal(t, "gw-req-42", line.Summary.RequestID, "the request's own id")
+}
+
+// TestRecordRedactsCookies: hand-made upstream (a Cloudflare cookie as
+// api.openai.com sets one). The recorded request has its cookies and
+// subscription key redacted, the recorded response its Set-Cookie; the
+// client gets the Set-Cookie as the upstream sent it.
+func TestRecordRedactsCookies(t *testing.T) {
+	t.Parallel()
+	const setCookie = "__cf_bm=cookie-secret; path=/; HttpOnly; Secure"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		w.Header().Set("Set-Cookie", setCookie)
+		_, _ = io.WriteString(w, "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")
+	}))
+	defer srv.Close()
+	up, err := url.Parse(srv.URL)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	pu, p := startProxy(t, proxy.Options{Upstream: up, RecordDir: dir})
+	req := chatRequest(t, pu)
+	req.Header.Set("Cookie", "session=cookie-secret")
+	req.Header.Set("Ocp-Apim-Subscription-Key", "apim-secret")
+	_, header, _ := get(t, http.DefaultClient, req)
+	p.Wait()
+	assert.Equal(t, setCookie, header.Get("Set-Cookie"), "the client's response is unchanged")
+
+	name := filepath.Join(dir, "20260102T030405.000000Z-000001")
+	reqFile, err := os.ReadFile(name + ".request")
+	require.NoError(t, err)
+	assert.Contains(t, string(reqFile), "\r\nCookie: session=REDACTED\r\n")
+	assert.Contains(t, string(reqFile), "\r\nOcp-Apim-Subscription-Key: REDACTED\r\n")
+	assert.NotContains(t, string(reqFile), "secret")
+	respFile, err := os.ReadFile(name + ".sse")
+	require.NoError(t, err)
+	assert.Contains(t, string(respFile), "\r\nSet-Cookie: __cf_bm=REDACTED; path=/; HttpOnly; Secure\r\n")
+	assert.NotContains(t, string(respFile), "secret")
 }
 
 // TestRecordNoRedact: with NoRedact, the credentials are kept.

@@ -24,12 +24,24 @@ const RequestPrefix = 1 << 20
 // Redacted replaces the value of a credential in a recorded request.
 const Redacted = "REDACTED"
 
-// secretHeaders are the request headers that carry credentials.
-var secretHeaders = []string{"Authorization", "Proxy-Authorization", "X-Api-Key", "Api-Key", "X-Goog-Api-Key"}
+// secretHeaders are the headers that carry credentials: Authorization
+// (OpenAI and most others, Bedrock's SigV4), x-api-key (Anthropic),
+// api-key (Azure OpenAI), x-goog-api-key (Gemini),
+// Ocp-Apim-Subscription-Key (Azure AI services and API Management),
+// cf-aig-authorization (Cloudflare AI Gateway), X-Amz-Security-Token
+// (AWS temporary credentials). Cookie and Set-Cookie are redacted too,
+// keeping the cookies' names (redactHeader).
+var secretHeaders = []string{
+	"Authorization", "Proxy-Authorization", "X-Api-Key", "Api-Key", "X-Goog-Api-Key",
+	"Ocp-Apim-Subscription-Key", "Cf-Aig-Authorization", "X-Amz-Security-Token",
+}
 
 // secretParams are the query parameters that carry credentials (Gemini's
-// key=).
-var secretParams = []string{"key", "api_key", "apikey"}
+// key=, API Management's subscription-key=, a presigned AWS request's).
+var secretParams = []string{
+	"key", "api_key", "apikey", "api-key", "subscription-key",
+	"X-Amz-Credential", "X-Amz-Signature", "X-Amz-Security-Token",
+}
 
 // requestIDHeaders are the request headers a gateway puts its own request
 // id in, in the order they are looked at.
@@ -260,7 +272,8 @@ func readRequestBody(b []byte) (model string, usage bool) {
 }
 
 // redactHeader returns a copy of h with the credentials replaced (when
-// redact), keeping an authorization's scheme ("Bearer REDACTED").
+// redact), keeping an authorization's scheme ("Bearer REDACTED"), and the
+// names and attributes of cookies ("session=REDACTED; Path=/").
 func redactHeader(h http.Header, redact bool) http.Header {
 	c := h.Clone()
 	if !redact {
@@ -276,7 +289,37 @@ func redactHeader(h http.Header, redact bool) http.Header {
 			}
 		}
 	}
+	for i, v := range c["Cookie"] {
+		c["Cookie"][i] = redactCookies(v)
+	}
+	for i, v := range c["Set-Cookie"] {
+		// The first pair is the cookie; the attributes after it
+		// (Path, Expires, HttpOnly…) are no secret.
+		first, attrs, semi := strings.Cut(v, ";")
+		c["Set-Cookie"][i] = redactCookies(first)
+		if semi {
+			c["Set-Cookie"][i] += ";" + attrs
+		}
+	}
 	return c
+}
+
+// redactCookies replaces the values of the name=value pairs of a Cookie
+// header's value ("a=1; b=2" gives "a=REDACTED; b=REDACTED"); a pair
+// without a name is replaced whole.
+func redactCookies(v string) string {
+	parts := strings.Split(v, ";")
+	for i, part := range parts {
+		lead := part[:len(part)-len(strings.TrimLeft(part, " "))]
+		name, _, ok := strings.Cut(strings.TrimSpace(part), "=")
+		switch {
+		case ok && name != "":
+			parts[i] = lead + name + "=" + Redacted
+		case strings.TrimSpace(part) != "":
+			parts[i] = lead + Redacted
+		}
+	}
+	return strings.Join(parts, ";")
 }
 
 // redactQuery replaces the values of the credential parameters of a raw

@@ -47,26 +47,52 @@ func TestReadRequestBody(t *testing.T) {
 	}
 }
 
-func TestRedact(t *testing.T) {
+// TestRedactHeader: each credential header of the LLM APIs, one row each,
+// with the provider whose docs name it.
+func TestRedactHeader(t *testing.T) {
 	t.Parallel()
-	assert.Equal(t, "alt=sse&key=REDACTED&Api_Key=REDACTED&keyword=x", redactQuery("alt=sse&key=AIza&Api_Key=s&keyword=x"))
-	h := http.Header{
-		"Authorization":  {"Bearer sk-1"},
-		"X-Api-Key":      {"sk-ant"},
-		"Api-Key":        {"azure"},
-		"X-Goog-Api-Key": {"AIza"},
-		"Content-Type":   {"application/json"},
+	for _, tc := range []struct{ name, value, want string }{
+		{"Authorization", "Bearer sk-1", "Bearer REDACTED"}, // OpenAI and most others
+		{"Authorization", "AWS4-HMAC-SHA256 Credential=AKIA/20250101/us-east-1/bedrock/aws4_request, SignedHeaders=host, Signature=fe5f", "AWS4-HMAC-SHA256 REDACTED"},
+		{"Authorization", "sk-no-scheme", "REDACTED"},
+		{"Proxy-Authorization", "Basic dXNlcjpwYXNz", "Basic REDACTED"},
+		{"X-Api-Key", "sk-ant-1", "REDACTED"},                                 // Anthropic
+		{"Api-Key", "0123abcd", "REDACTED"},                                   // Azure OpenAI
+		{"X-Goog-Api-Key", "AIza-1", "REDACTED"},                              // Gemini
+		{"Ocp-Apim-Subscription-Key", "0123abcd", "REDACTED"},                 // Azure AI services, API Management
+		{"Cf-Aig-Authorization", "Bearer cf-1", "Bearer REDACTED"},            // Cloudflare AI Gateway
+		{"X-Amz-Security-Token", "AQoDYXdzEPT//////////wEXAMPLE", "REDACTED"}, // AWS temporary credentials
+		{"Cookie", "session=s1; __cf_bm=c2", "session=REDACTED; __cf_bm=REDACTED"},
+		{"Cookie", "lonely", "REDACTED"},
+		{"Set-Cookie", "__cf_bm=c2; path=/; expires=Thu, 03-Dec-26 13:30:00 GMT; domain=.api.openai.com; HttpOnly; Secure; SameSite=None",
+			"__cf_bm=REDACTED; path=/; expires=Thu, 03-Dec-26 13:30:00 GMT; domain=.api.openai.com; HttpOnly; Secure; SameSite=None"},
+		{"Set-Cookie", "_cfuvid=c3;", "_cfuvid=REDACTED;"},
+		{"Content-Type", "application/json", "application/json"},
+		{"Openai-Organization", "org-1", "org-1"}, // an id, not a credential
+	} {
+		h := http.Header{tc.name: {tc.value}}
+		assert.Equal(t, http.Header{tc.name: {tc.want}}, redactHeader(h, true), tc.name+": "+tc.value)
+		assert.Equal(t, tc.value, h.Get(tc.name), "the request's own header is left alone")
+		assert.Equal(t, h, redactHeader(h, false))
 	}
-	got := redactHeader(h, true)
-	assert.Equal(t, http.Header{
-		"Authorization":  {"Bearer REDACTED"},
-		"X-Api-Key":      {"REDACTED"},
-		"Api-Key":        {"REDACTED"},
-		"X-Goog-Api-Key": {"REDACTED"},
-		"Content-Type":   {"application/json"},
-	}, got)
-	assert.Equal(t, "Bearer sk-1", h.Get("Authorization"), "the request's own header is left alone")
-	assert.Equal(t, h, redactHeader(h, false))
+}
+
+// TestRedactQuery: each credential query parameter, one row each.
+func TestRedactQuery(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ query, want string }{
+		{"alt=sse&key=AIza", "alt=sse&key=REDACTED"}, // Gemini
+		{"Api_Key=s&keyword=x", "Api_Key=REDACTED&keyword=x"},
+		{"apikey=s", "apikey=REDACTED"},
+		{"api-version=2024-10-21&api-key=s", "api-version=2024-10-21&api-key=REDACTED"},
+		{"subscription-key=s", "subscription-key=REDACTED"}, // API Management
+		{"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA%2F2025&X-Amz-Signature=fe5f&X-Amz-Security-Token=AQo",
+			"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=REDACTED&X-Amz-Signature=REDACTED&X-Amz-Security-Token=REDACTED"},
+		{"key", "key"}, // no value to redact
+		{"", ""},
+	} {
+		assert.Equal(t, tc.want, redactQuery(tc.query), tc.query)
+	}
 }
 
 func TestEscapeLine(t *testing.T) {
