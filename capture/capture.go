@@ -44,8 +44,10 @@ type Capture struct {
 	// Time when the input has no times: then every arrival time is zero.
 	Start time.Time
 	// StartIsWallClock says that Start is when the stream ran (a timed
-	// capture, a live input), not the Unix epoch that the times of a curl
-	// trace or a HAR file count from: the prices in force at Start apply.
+	// capture, a live input, a HAR entry's startedDateTime), not the Unix
+	// epoch that the times of a curl trace (or of a HAR entry without a
+	// readable startedDateTime) count from: the prices in force at Start
+	// apply.
 	StartIsWallClock bool
 	// EventsUntimed says that only the first byte and the end are timed
 	// (a HAR file keeps no other times): the body's bytes all come at the

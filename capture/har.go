@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net/textproto"
 	"strconv"
 	"strings"
@@ -21,10 +20,13 @@ import (
 // for its response: the entry whose response is text/event-stream (the
 // first such one), or its only entry. Its status and headers are the
 // capture's, its content.text the body. HAR keeps no per-event timing,
-// only the phases of the exchange: the response's first byte is taken at
-// blocked + dns + connect + send + wait (ssl is part of connect; -1 means
-// the phase did not apply), its end at the entry's time; the times of
-// events are unknown (EventsUntimed).
+// only the phases of the exchange, which count from the entry's
+// startedDateTime (the capture's Start): the response's first byte is
+// taken at blocked + dns + connect + send + wait (ssl is part of connect;
+// -1 means the phase did not apply), its end receive later (at the
+// entry's time when receive is missing); the times of events are unknown
+// (EventsUntimed). A phase that is neither -1 nor a time (negative, more
+// than a day) counts 0, with a note.
 
 // harFile holds the members of a HAR file that are read.
 type harFile struct {
@@ -65,12 +67,15 @@ type harEntry struct {
 		EventID   string  `json:"eventId"`
 		Data      string  `json:"data"`
 	} `json:"_eventSourceMessages"`
+	// Timings are the phases of the exchange, in milliseconds; nil when
+	// the entry has none, -1 when it did not apply.
 	Timings struct {
-		Blocked float64 `json:"blocked"`
-		DNS     float64 `json:"dns"`
-		Connect float64 `json:"connect"`
-		Send    float64 `json:"send"`
-		Wait    float64 `json:"wait"`
+		Blocked *float64 `json:"blocked"`
+		DNS     *float64 `json:"dns"`
+		Connect *float64 `json:"connect"`
+		Send    *float64 `json:"send"`
+		Wait    *float64 `json:"wait"`
+		Receive *float64 `json:"receive"`
 	} `json:"timings"`
 }
 
@@ -132,8 +137,67 @@ func harPrefix(head []byte) (ok, decided bool) {
 	}
 }
 
-// harStart is the time the times of a HAR file count from.
+// harStart is the time the times of a HAR entry count from when its
+// startedDateTime cannot be read.
 var harStart = time.Unix(0, 0).UTC()
+
+// The startedDateTime of a HAR entry is taken between these (HAR is of
+// 2009; a date far from it is a damaged or edited file).
+var (
+	harEarliest = time.Date(1995, 1, 1, 0, 0, 0, 0, time.UTC)
+	harLatest   = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// harTimes returns the times of e: its start (startedDateTime, or
+// harStart when it cannot be read, then wall is false), its first byte
+// and its end, and notes on the values that could not be used.
+func (e *harEntry) harTimes() (start time.Time, wall bool, ttfb, end time.Time, notes []string) {
+	start = harStart
+	if t, err := time.Parse(time.RFC3339Nano, e.StartedDateTime); err == nil && !t.Before(harEarliest) && t.Before(harLatest) {
+		start, wall = t, true
+	} else if e.StartedDateTime != "" {
+		notes = append(notes, fmt.Sprintf("the HAR entry's startedDateTime %q is not a date: when the stream ran is unknown, its times count from 0", oneLine(e.StartedDateTime)))
+	}
+	var bad []string
+	phase := func(name string, v *float64) (time.Duration, bool) {
+		switch {
+		case v == nil || *v == -1:
+			return 0, false
+		case *v >= 0 && *v <= maxHARMillis:
+			return time.Duration(*v * float64(time.Millisecond)).Round(time.Microsecond), true
+		}
+		bad = append(bad, fmt.Sprintf("%s %v", name, *v))
+		return 0, false
+	}
+	t := &e.Timings
+	var sum time.Duration
+	for _, p := range []struct {
+		name string
+		v    *float64
+	}{{"blocked", t.Blocked}, {"dns", t.DNS}, {"connect", t.Connect}, {"send", t.Send}, {"wait", t.Wait}} {
+		d, _ := phase(p.name, p.v)
+		sum += d
+	}
+	ttfb = start.Add(sum)
+	receive, hasReceive := phase("receive", t.Receive)
+	total, hasTotal := phase("time", &e.Time)
+	switch {
+	case hasReceive:
+		end = ttfb.Add(receive)
+		if hasTotal && e.Time > 0 && (total-sum-receive).Abs() > time.Millisecond {
+			notes = append(notes, fmt.Sprintf("the HAR entry's time (%v ms) is not the sum of its timings (%v ms): the end is taken from its timings", e.Time, float64(sum+receive)/float64(time.Millisecond)))
+		}
+	case hasTotal:
+		end = start.Add(total)
+	}
+	if end.Before(ttfb) {
+		end = ttfb
+	}
+	if len(bad) > 0 {
+		notes = append(notes, fmt.Sprintf("the HAR entry has times that cannot be right (%s ms): they count 0", strings.Join(bad, ", ")))
+	}
+	return start, wall, ttfb, end, notes
+}
 
 // fromHAR reads a HAR file and returns the capture of the response it
 // holds.
@@ -187,19 +251,9 @@ func fromHAR(r io.Reader) (*Capture, error) {
 			"save the HAR again after the stream has ended (Chrome: \"Save all as HAR with content\")",
 			pick+1, e.Request.Method, redactURL(e.Request.URL), e.Response.Status)
 	}
-	ms := func(v float64) time.Duration {
-		if v < 0 || math.IsNaN(v) || v > maxHARMillis {
-			return 0
-		}
-		return time.Duration(v * float64(time.Millisecond)).Round(time.Microsecond)
-	}
-	t := e.Timings
-	ttfb := harStart.Add(ms(t.Blocked) + ms(t.DNS) + ms(t.Connect) + ms(t.Send) + ms(t.Wait))
-	end := harStart.Add(ms(e.Time))
-	if end.Before(ttfb) {
-		end = ttfb
-	}
-	list, note := e.timedEvents(body, ttfb)
+	start, wall, ttfb, end, timeNotes := e.harTimes()
+	notes = append(notes, timeNotes...)
+	list, note := e.timedEvents(body, start, wall, ttfb)
 	if note != "" {
 		notes = append(notes, note)
 	}
@@ -210,9 +264,10 @@ func fromHAR(r io.Reader) (*Capture, error) {
 		end = last
 	}
 	c := &Capture{
-		Start:         harStart,
-		EventsUntimed: untimed,
-		body:          &reader{src: &chunks{list: list, end: end}},
+		Start:            start,
+		StartIsWallClock: wall,
+		EventsUntimed:    untimed,
+		body:             &reader{src: &chunks{list: list, end: end}},
 	}
 	if e.Response.Status >= 100 && e.Response.Status <= 999 { // else none (0: Chrome's failed request)
 		// The preamble as curl -i would show it.
@@ -301,10 +356,11 @@ func oneLine(s string) string { return strings.NewReplacer("\r", " ", "\n", " ")
 // timedEvents splits body into the events that _eventSourceMessages
 // time, each with its arrival: nil when the entry has no such times, with
 // a note when it has some that cannot be used. A message time since the
-// epoch counts from startedDateTime; one on the protocol's monotonic
-// clock cannot be placed against the request, so the first message is
-// taken at the first byte (ttfb) and the others by their differences.
-func (e *harEntry) timedEvents(body string, ttfb time.Time) ([]chunk, string) {
+// epoch counts from startedDateTime (start, when wall); one on the
+// protocol's monotonic clock cannot be placed against the request, so the
+// first message is taken at the first byte (ttfb) and the others by their
+// differences.
+func (e *harEntry) timedEvents(body string, start time.Time, wall bool, ttfb time.Time) ([]chunk, string) {
 	msgs := e.EventSourceMessages
 	if len(msgs) == 0 {
 		return nil, ""
@@ -313,24 +369,23 @@ func (e *harEntry) timedEvents(body string, ttfb time.Time) ([]chunk, string) {
 	if len(blocks) != len(msgs) {
 		return nil, fmt.Sprintf("the HAR entry has %d _eventSourceMessages for %d events in its body: their times were not used", len(msgs), len(blocks))
 	}
-	started, err := time.Parse(time.RFC3339Nano, e.StartedDateTime)
-	epoch := err == nil && msgs[0].Time > 1e9
+	epoch := wall && msgs[0].Time > 1e9
 	at := make([]time.Time, len(msgs))
 	for i, m := range msgs {
 		var secs float64 // since the start of the exchange
 		if epoch {
-			secs = m.Time - float64(started.UnixNano())/1e9
+			secs = m.Time - float64(start.UnixNano())/1e9
 		} else {
-			secs = ttfb.Sub(harStart).Seconds() + m.Time - msgs[0].Time
+			secs = ttfb.Sub(start).Seconds() + m.Time - msgs[0].Time
 		}
 		var d time.Duration
 		if secs >= 0 && secs <= maxHARMillis/1000 { // false for NaN
 			d = time.Duration(secs * float64(time.Second)).Round(time.Microsecond)
 		}
-		if d == 0 && secs != 0 || i > 0 && d < at[i-1].Sub(harStart) {
+		if d == 0 && secs != 0 || i > 0 && d < at[i-1].Sub(start) {
 			return nil, fmt.Sprintf("the HAR entry's _eventSourceMessages have a time that cannot be right (message %d: %v): their times were not used", i+1, m.Time)
 		}
-		at[i] = harStart.Add(max(d, ttfb.Sub(harStart)))
+		at[i] = start.Add(max(d, ttfb.Sub(start)))
 	}
 	list := make([]chunk, 0, len(blocks)+1)
 	from := 0

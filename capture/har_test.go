@@ -203,3 +203,99 @@ func TestHARStatusOutOfRange(t *testing.T) {
 	assert.Equal(t, "HTTP/1.1 200 OK  X-Forged: 1\r\n\r\n", string(c.Head))
 	assert.Equal(t, 2, c.HeaderLines)
 }
+
+// TestHARTimes: the start, first byte and end of an entry come from its
+// startedDateTime and timings; values that cannot be right are left out
+// with a note. Hand-made entries.
+func TestHARTimes(t *testing.T) {
+	t.Parallel()
+	started := time.Date(2026, 3, 4, 5, 6, 8, 125e6, time.UTC)
+	for _, tc := range []struct {
+		name, entry string
+		start       time.Time // zero: the Unix epoch, not a wall clock
+		ttfb, end   time.Duration
+		note        string
+	}{
+		{
+			name:  "all_phases",
+			entry: `"startedDateTime":"2026-03-04T05:06:08.125Z","time":100,"timings":{"blocked":1,"dns":2,"connect":3,"ssl":2,"send":4,"wait":5,"receive":85}`,
+			start: started, ttfb: 15 * time.Millisecond, end: 100 * time.Millisecond,
+		},
+		{
+			name:  "offset_zone_and_not_applicable",
+			entry: `"startedDateTime":"2026-03-04T06:06:08.125+01:00","time":12.5,"timings":{"blocked":-1,"dns":-1,"connect":-1,"ssl":-1,"send":0.5,"wait":2,"receive":10}`,
+			start: started, ttfb: 2500 * time.Microsecond, end: 12500 * time.Microsecond,
+		},
+		{
+			name:  "receive_missing_end_from_time",
+			entry: `"startedDateTime":"2026-03-04T05:06:08.125Z","time":40,"timings":{"send":1,"wait":9}`,
+			start: started, ttfb: 10 * time.Millisecond, end: 40 * time.Millisecond,
+		},
+		{
+			name:  "receive_minus_one_end_from_time",
+			entry: `"startedDateTime":"2026-03-04T05:06:08.125Z","time":40,"timings":{"send":1,"wait":9,"receive":-1}`,
+			start: started, ttfb: 10 * time.Millisecond, end: 40 * time.Millisecond,
+		},
+		{
+			name:  "time_disagrees_timings_win",
+			entry: `"startedDateTime":"2026-03-04T05:06:08.125Z","time":500,"timings":{"send":1,"wait":9,"receive":20}`,
+			start: started, ttfb: 10 * time.Millisecond, end: 30 * time.Millisecond,
+			note: "the HAR entry's time (500 ms) is not the sum of its timings (30 ms): the end is taken from its timings",
+		},
+		{
+			name:  "negative_phase_counts_zero",
+			entry: `"startedDateTime":"2026-03-04T05:06:08.125Z","time":30,"timings":{"blocked":-7,"send":1,"wait":9,"receive":20}`,
+			start: started, ttfb: 10 * time.Millisecond, end: 30 * time.Millisecond,
+			note: "the HAR entry has times that cannot be right (blocked -7 ms): they count 0",
+		},
+		{
+			name:  "phase_over_a_day_counts_zero",
+			entry: `"startedDateTime":"2026-03-04T05:06:08.125Z","time":1e300,"timings":{"send":1,"wait":1e12,"receive":20}`,
+			start: started, ttfb: time.Millisecond, end: 21 * time.Millisecond,
+			note: "the HAR entry has times that cannot be right (wait 1e+12, time 1e+300 ms): they count 0",
+		},
+		{
+			name:  "end_before_first_byte",
+			entry: `"startedDateTime":"2026-03-04T05:06:08.125Z","time":3,"timings":{"send":1,"wait":9}`,
+			start: started, ttfb: 10 * time.Millisecond, end: 10 * time.Millisecond,
+		},
+		{
+			name:  "no_started_date_time",
+			entry: `"time":30,"timings":{"send":1,"wait":9,"receive":20}`,
+			ttfb:  10 * time.Millisecond, end: 30 * time.Millisecond,
+		},
+		{
+			name:  "started_date_time_not_a_date",
+			entry: `"startedDateTime":"yesterday","time":30,"timings":{"send":1,"wait":9,"receive":20}`,
+			ttfb:  10 * time.Millisecond, end: 30 * time.Millisecond,
+			note: `the HAR entry's startedDateTime "yesterday" is not a date: when the stream ran is unknown, its times count from 0`,
+		},
+		{
+			name:  "started_date_time_out_of_range",
+			entry: `"startedDateTime":"0001-01-01T00:00:00Z","time":30,"timings":{"send":1,"wait":9,"receive":20}`,
+			ttfb:  10 * time.Millisecond, end: 30 * time.Millisecond,
+			note: `the HAR entry's startedDateTime "0001-01-01T00:00:00Z" is not a date`,
+		},
+	} {
+		in := harOf(`{` + tc.entry + `,"request":{"method":"POST","url":"u"},"response":{"status":200,"content":{"mimeType":"text/event-stream","text":"data: {}\n\n"}}}`)
+		c, err := capture.Open(strings.NewReader(in), capture.Options{})
+		require.NoError(t, err, tc.name)
+		if tc.start.IsZero() {
+			assert.Equal(t, time.Unix(0, 0).UTC(), c.Start, tc.name)
+			assert.False(t, c.StartIsWallClock, tc.name)
+		} else {
+			assert.True(t, tc.start.Equal(c.Start), "%s: start %v", tc.name, c.Start)
+			assert.True(t, c.StartIsWallClock, tc.name)
+		}
+		assert.Equal(t, tc.ttfb, c.FirstByte().Sub(c.Start), tc.name)
+		reads, end := readAll(t, c)
+		assert.Equal(t, []timedRead{{"data: {}\n\n", tc.ttfb}}, reads, tc.name)
+		assert.Equal(t, tc.end, end, tc.name)
+		notes := strings.Join(c.Notes[1:], "\n")
+		if tc.note == "" {
+			assert.Empty(t, notes, tc.name)
+		} else {
+			assert.Contains(t, notes, tc.note, tc.name)
+		}
+	}
+}

@@ -319,11 +319,12 @@ func TestProxyPricesFlag(t *testing.T) {
 	}
 }
 
-// A HAR file (or a curl trace) counts its times from the Unix epoch, not
-// from when the stream ran: its cost is at the prices of the table's date,
-// as a plain capture's, not at those of 1970. o3's prices fell from 10/40
-// to 2/8 per million on 2025-06-10: 1000 in and 1000 out cost 0.01, not
-// 0.05. Hand-made stream and HAR.
+// A HAR file is priced at its entry's startedDateTime, never at the Unix
+// epoch its times counted from before (a curl trace still does, and is
+// priced at the table's date). o3's prices fell from 10/40 to 2/8 per
+// million on 2025-06-10: 1000 in and 1000 out cost 0.01 in 2026, 0.05 in
+// January 2025, and would cost 0.05 at 1970's prices too. Hand-made stream
+// and HAR files.
 func TestCostOfAHARIsNotAt1970(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -337,11 +338,15 @@ func TestCostOfAHARIsNotAt1970(t *testing.T) {
 		`"request":{"method":"POST","url":"https://api.openai.com/v1/chat/completions"},` +
 		`"response":{"status":200,"headers":[{"name":"content-type","value":"text/event-stream"}],"content":{"mimeType":"text/event-stream","text":` + string(text) + `}},` +
 		`"timings":{"send":1,"wait":400,"receive":499}}]}}`
-	writeFiles(t, dir, map[string]string{"o3.sse": stream, "o3.har": har})
+	har2025 := strings.Replace(har, "2026-03-04T05:06:07.000Z", "2025-01-02T03:04:05.000Z", 1)
+	writeFiles(t, dir, map[string]string{"o3.sse": stream, "o3.har": har, "o3-2025.har": har2025})
 	plain := costOf(t, filepath.Join(dir, "o3.sse"))
 	require.NotNil(t, plain.USD, "%+v", plain)
 	assert.InDelta(t, 0.01, *plain.USD, 1e-12)
 	fromHAR := costOf(t, filepath.Join(dir, "o3.har"))
 	require.NotNil(t, fromHAR.USD, "%+v", fromHAR)
 	assert.InDelta(t, 0.01, *fromHAR.USD, 1e-12, "the prices of 1970 (the first set) were used")
+	from2025 := costOf(t, filepath.Join(dir, "o3-2025.har"))
+	require.NotNil(t, from2025.USD, "%+v", from2025)
+	assert.InDelta(t, 0.05, *from2025.USD, 1e-12, "the prices in force at startedDateTime")
 }

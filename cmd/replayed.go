@@ -110,7 +110,7 @@ func (o *commonOptions) replayWatched(env *Env, in *input, scOpts streamctx.Opti
 	c := &replayed{name: in.name, sc: sc, snap: sc.Snapshot(res.Format.Name, provider), res: res, readErr: readErr}
 	c.snap.DetectedFormat = res.Detected
 	var start time.Time
-	if o.timed(cp) && cp.StartIsWallClock { // a HAR's or a trace's counts from 1970
+	if o.timed(cp) && cp.StartIsWallClock { // a trace's counts from 1970 (a HAR's without startedDateTime too)
 		start = cp.Start
 	}
 	o.setCost(&c.snap, sc.InputExcludesCache, start)
