@@ -122,6 +122,7 @@ type Scanner struct {
 	at      time.Time   // the arrival time of the last read
 	maxLine int
 	buf     []byte // read buffer; buf[pos:end] is unconsumed input
+	bufLent bool   // buf is the caller's (ResumeBytes), never written to
 	pos     int
 	end     int
 
@@ -136,6 +137,7 @@ type Scanner struct {
 	readErr  error
 	err      error
 	line     int
+	line0    int // lines before the first one read (Resume)
 	evLine   int // line of the first line of the pending event, 0 if none
 	ev       Event
 	stats    Stats
@@ -145,6 +147,7 @@ type Scanner struct {
 	data     []byte // data buffer (values joined by LF, no trailing LF)
 	nData    int    // data fields in the pending event
 	borrowed bool   // the only data line so far is buf[bStart:bEnd]
+	evInBuf  bool   // the current event's Data is a slice of buf
 	bStart   int
 	bEnd     int
 	scratch  []byte // a line decoded with U+FFFD replacements
@@ -177,6 +180,9 @@ func NewScanner(r io.Reader) *Scanner {
 func (s *Scanner) reset(r io.Reader) {
 	maxLine := s.maxLine
 	buf, typ, data, scratch := s.buf, s.typ[:0], s.data[:0], s.scratch[:0]
+	if s.bufLent {
+		buf = nil
+	}
 	if maxLine == 0 {
 		maxLine = DefaultMaxLineSize
 	}
@@ -672,6 +678,7 @@ func indexColon(line []byte) int {
 // dispatch sets s.ev from the pending event and resets the event buffers.
 func (s *Scanner) dispatch() {
 	data := s.data
+	s.evInBuf = s.borrowed
 	if s.borrowed {
 		data = s.buf[s.bStart:s.bEnd]
 		s.borrowed = false
@@ -856,6 +863,6 @@ func (s *Scanner) Err() error { return s.err }
 // Stats returns the counts of what the Scanner has seen so far.
 func (s *Scanner) Stats() Stats {
 	st := s.stats
-	st.Lines = s.line
+	st.Lines = s.line - s.line0
 	return st
 }
