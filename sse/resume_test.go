@@ -212,9 +212,9 @@ func TestCut(t *testing.T) {
 		{"data: a\r\n\r\n", 11},
 		{"data: a\r\n\n", 10},
 		{"data: a\n\r\n", 10},
-		{"data: a\r\r", -1},             // lone CRs: the next byte may be a LF
-		{"data: a\n\r", -1},             // idem
-		{"data: a\r\r\n", -1},           // "\r" ends a line, "\r\n" a blank one: not seen as such
+		{"data: a\r\r", -1},   // lone CRs: the next byte may be a LF
+		{"data: a\n\r", -1},   // idem
+		{"data: a\r\r\n", -1}, // "\r" ends a line, "\r\n" a blank one: not seen as such
 		{"data: a\n\ndata: b\n\ndata", 18},
 	} {
 		assert.Equal(t, c.want, Cut([]byte(c.in)), "%q", c.in)
