@@ -10,3 +10,10 @@ var (
 // AheadEvents counts the events of a replay that the parser handled with a
 // decoding made ahead by the pipeline.
 func AheadEvents(r Result) int { return r.aheadEvents }
+
+// FramedCopies returns o with the pipeline framing on one goroutine, as
+// for a timed body, not in pieces.
+func FramedCopies(o Options) Options {
+	o.framedCopies = true
+	return o
+}

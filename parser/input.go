@@ -33,6 +33,9 @@ type Input struct {
 	// lastReadFull says that the last read filled its buffer: more input
 	// is likely waiting, and beforeRead is not called.
 	lastReadFull bool
+	// pieceStats is what the body held, when the pipeline frames it in
+	// pieces (pieces.go).
+	pieceStats *sse.Stats
 }
 
 // headSize is how much of the body is kept for messages about a body that
@@ -156,6 +159,9 @@ func (in *Input) Stats() sse.Stats {
 	if in.lines != nil {
 		st := in.lines.Stats()
 		return sse.Stats{Lines: st.Lines, CRLFLines: st.CRLFLines, InvalidUTF8: st.InvalidUTF8}
+	}
+	if in.pieceStats != nil {
+		return *in.pieceStats
 	}
 	if in.scanner == nil {
 		return sse.Stats{}

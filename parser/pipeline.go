@@ -90,8 +90,8 @@ func (a *aheadSlots[T]) reset(n int) {
 
 // at returns the decoding of the i-th event, or nil when it has none.
 func (a *aheadSlots[T]) at(i int) *T {
-	if !a.ok[i] {
-		return nil
+	if i >= len(a.ok) || !a.ok[i] {
+		return nil // not decoded, or past pipeAheadEvents
 	}
 	return &a.evs[i]
 }
@@ -112,6 +112,19 @@ type pipeBatch struct {
 	// panicked is what a decoder panicked with, to be raised on the
 	// parser's goroutine.
 	panicked any
+
+	// A piece of the body (pieces.go): piece says that the batch is one,
+	// body holds its bytes, and end is the read error after them (nil:
+	// more follows, or the end of the body when last). A decoder frames
+	// it into events (Data in body or in data), stats and bound; when
+	// that fails, scanFailed is set and the parser's goroutine frames it
+	// again. rest says that the body from body on is framed on the
+	// parser's goroutine (an event too long for a piece).
+	piece, last, scanFailed, rest bool
+	body                          []byte
+	end                           error
+	stats                         sse.Stats
+	bound                         sse.Boundary
 }
 
 // An aheadMaker makes storage for decodings ahead: the parser's newAhead,
@@ -123,7 +136,9 @@ type aheadMaker struct {
 // pipeline is one run of the pipeline: Events hands out what the framing
 // goroutine framed.
 type pipeline struct {
-	maker atomic.Pointer[aheadMaker]
+	// framedCopies: no framing in pieces (Options.framedCopies).
+	framedCopies bool
+	maker        atomic.Pointer[aheadMaker]
 	// current is the batch whose events Events is handing out, and index
 	// the event's position in it.
 	current *pipeBatch
@@ -161,15 +176,114 @@ func (pl *pipeline) aheadOf(ev *sse.Event) (aheadBatch, int) {
 // frames must call before each read of the body. Once the loop over the
 // result ends, early or not, the goroutines have all returned.
 func (pl *pipeline) run(frames iter.Seq2[*sse.Event, error], beforeRead *func()) iter.Seq2[*sse.Event, error] {
-	return func(yield func(*sse.Event, error) bool) {
-		free := make(chan *pipeBatch, pipeBatches)
-		for range pipeBatches {
-			free <- &pipeBatch{decoded: make(chan struct{}, 1)}
+	return pl.start(func(f *feed) {
+		defer func() { *beforeRead = nil }()
+		limit := pipeFirstBatch // the batch size is pipeBatchBytes/limit
+		*beforeRead = func() {
+			if f.ok && f.b != nil && len(f.b.events) > 0 {
+				f.send()
+			}
 		}
-		work := make(chan *pipeBatch, pipeBatches)
-		order := make(chan *pipeBatch, pipeBatches)
-		stop := make(chan struct{})
-		lentDone := make(chan struct{})
+		for ev, err := range frames {
+			if !f.ok || f.b == nil && !f.get() {
+				return
+			}
+			b := f.b
+			if err != nil {
+				b.err = err
+				break
+			}
+			if len(ev.Data)+len(ev.Type) > pipeBorrowBytes {
+				if len(b.events) > 0 && (!f.send() || !f.get()) {
+					return
+				}
+				f.b.events = append(f.b.events, *ev)
+				f.b.lent = true
+				if !f.send() || !f.waitLent() {
+					return
+				}
+				continue
+			}
+			b.add(ev)
+			if len(b.data) >= pipeBatchBytes/limit || len(b.events) >= pipeBatchEvents/limit {
+				limit = max(limit/2, 1)
+				if !f.send() {
+					return
+				}
+			}
+		}
+		if f.ok && f.b != nil && (len(f.b.events) > 0 || f.b.err != nil) {
+			f.send()
+		}
+	}, nil)
+}
+
+// A feed is what the framing goroutine fills batches with: b is the batch
+// being filled, ok false once the pipeline stops.
+type feed struct {
+	b        *pipeBatch
+	ok       bool
+	free     chan *pipeBatch
+	work     chan *pipeBatch
+	order    chan *pipeBatch
+	stop     chan struct{}
+	lentDone chan struct{}
+}
+
+// get takes a free batch into f.b, emptied.
+func (f *feed) get() bool {
+	select {
+	case f.b = <-f.free:
+	case <-f.stop:
+		f.ok = false
+		return false
+	}
+	f.b.reset()
+	return true
+}
+
+// send hands f.b to the decoders and the parser.
+func (f *feed) send() bool {
+	select {
+	case f.order <- f.b:
+	case <-f.stop:
+		f.ok = false
+		return false
+	}
+	f.work <- f.b // buffered as deep as order: never blocks
+	f.b = nil
+	return true
+}
+
+// waitLent waits until the parser is done with a lent event.
+func (f *feed) waitLent() bool {
+	select {
+	case <-f.lentDone:
+		return true
+	case <-f.stop:
+		f.ok = false
+		return false
+	}
+}
+
+// start runs the pipeline: framing fills batches on a goroutine of its
+// own, the decoders decode them ahead (framing the pieces of a body
+// first, when the batches are pieces: pieces), and the returned sequence
+// hands out their events in order. Once the loop over it ends, early or
+// not, the goroutines have all returned.
+func (pl *pipeline) start(framing func(*feed), pieces *pieceFraming) iter.Seq2[*sse.Event, error] {
+	return func(yield func(*sse.Event, error) bool) {
+		f := &feed{
+			ok:       true,
+			free:     make(chan *pipeBatch, pipeBatches),
+			work:     make(chan *pipeBatch, pipeBatches),
+			order:    make(chan *pipeBatch, pipeBatches),
+			stop:     make(chan struct{}),
+			lentDone: make(chan struct{}),
+		}
+		for range pipeBatches {
+			f.free <- &pipeBatch{decoded: make(chan struct{}, 1)}
+		}
 		var wg sync.WaitGroup
 
 		// The framing goroutine.
@@ -177,78 +291,14 @@ func (pl *pipeline) run(frames iter.Seq2[*sse.Event, error], beforeRead *func())
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer close(order)
-			defer close(work)
+			defer close(f.order)
+			defer close(f.work)
 			defer func() {
 				if v := recover(); v != nil {
 					framingPanic = v
 				}
 			}()
-			var b *pipeBatch
-			get := func() bool {
-				select {
-				case b = <-free:
-				case <-stop:
-					return false
-				}
-				b.events, b.data, b.err, b.lent, b.panicked = b.events[:0], b.data[:0], nil, false, nil
-				return true
-			}
-			send := func() bool {
-				select {
-				case order <- b:
-				case <-stop:
-					return false
-				}
-				work <- b // buffered as deep as order: never blocks
-				b = nil
-				return true
-			}
-			ok := true
-			limit := pipeFirstBatch // the batch size is pipeBatchBytes/limit
-			*beforeRead = func() {
-				if ok && b != nil && len(b.events) > 0 {
-					ok = send()
-				}
-			}
-			for ev, err := range frames {
-				if !ok {
-					return
-				}
-				if b == nil && !get() {
-					return
-				}
-				if err != nil {
-					b.err = err
-					break
-				}
-				if len(ev.Data)+len(ev.Type) > pipeBorrowBytes {
-					if len(b.events) > 0 && (!send() || !get()) {
-						return
-					}
-					b.events = append(b.events, *ev)
-					b.lent = true
-					if !send() {
-						return
-					}
-					select {
-					case <-lentDone:
-					case <-stop:
-						return
-					}
-					continue
-				}
-				b.add(ev)
-				if len(b.data) >= pipeBatchBytes/limit || len(b.events) >= pipeBatchEvents/limit {
-					limit = max(limit/2, 1)
-					if !send() {
-						return
-					}
-				}
-			}
-			if ok && b != nil && (len(b.events) > 0 || b.err != nil) {
-				send()
-			}
+			framing(f)
 		}()
 
 		// The decoders.
@@ -256,7 +306,11 @@ func (pl *pipeline) run(frames iter.Seq2[*sse.Event, error], beforeRead *func())
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				for b := range work {
+				var s *sse.Scanner // framing pieces
+				for b := range f.work {
+					if b.piece {
+						s = pieces.frame(b, s)
+					}
 					decodeAhead(b, pl.maker.Load())
 					b.decoded <- struct{}{}
 				}
@@ -264,19 +318,25 @@ func (pl *pipeline) run(frames iter.Seq2[*sse.Event, error], beforeRead *func())
 		}
 
 		defer func() {
-			close(stop)
-			for range order { // unblock the framing, wait for the decoders
+			close(f.stop)
+			for range f.order { // unblock the framing, wait for the decoders
 			}
 			wg.Wait()
-			*beforeRead = nil
 			if framingPanic != nil {
 				panic(framingPanic)
 			}
 		}()
-		for b := range order {
+		for b := range f.order {
 			<-b.decoded
 			if b.panicked != nil {
 				panic(fmt.Sprintf("parser: decoding ahead: %v", b.panicked))
+			}
+			if b.piece {
+				if !pieces.handOut(pl, b, yield) {
+					return
+				}
+				f.free <- b
+				continue
 			}
 			pl.current = b
 			for i := range b.events {
@@ -293,9 +353,9 @@ func (pl *pipeline) run(frames iter.Seq2[*sse.Event, error], beforeRead *func())
 			}
 			if b.lent {
 				b.events = b.events[:0]
-				lentDone <- struct{}{}
+				f.lentDone <- struct{}{}
 			}
-			free <- b
+			f.free <- b
 		}
 		if framingPanic != nil {
 			return // raised by the deferred function
@@ -317,14 +377,24 @@ func decodeAhead(b *pipeBatch, m *aheadMaker) {
 	if b.ahead == nil || b.maker != m {
 		b.ahead, b.maker = m.new(), m
 	}
-	b.ahead.decode(b.events)
+	b.ahead.decode(b.events[:min(len(b.events), pipeAheadEvents)])
+}
+
+// reset empties b for the framing to fill.
+func (b *pipeBatch) reset() {
+	b.events, b.data, b.err, b.lent, b.panicked = b.events[:0], b.data[:0], nil, false, nil
+	b.piece, b.last, b.body, b.end, b.scanFailed, b.rest = false, false, b.body[:0], nil, false, false
 }
 
 // add appends a copy of ev to the batch, its Type and Data copied into
 // b.data; a Type equal to the last event's shares its copy. The slices of
 // earlier copies stay valid when b.data grows: they keep the array they
 // point into, which nothing writes to any more.
-func (b *pipeBatch) add(ev *sse.Event) {
+func (b *pipeBatch) add(ev *sse.Event) { b.keep(ev, false) }
+
+// keep appends ev to the batch as add does, but keeps its Data as it is
+// when dataKept: a slice of b.body.
+func (b *pipeBatch) keep(ev *sse.Event, dataKept bool) {
 	b.events = append(b.events, *ev)
 	n := len(b.events)
 	c := &b.events[n-1]
@@ -334,6 +404,9 @@ func (b *pipeBatch) add(ev *sse.Event) {
 		start := len(b.data)
 		b.data = append(b.data, ev.Type...)
 		c.Type = b.data[start:len(b.data):len(b.data)]
+	}
+	if dataKept {
+		return
 	}
 	start := len(b.data)
 	b.data = append(b.data, ev.Data...)

@@ -20,10 +20,11 @@ import (
 	"github.com/sseinspect/sseinspect/streamctx"
 )
 
-// replayBoth replays b with and without the pipeline, text collected or
-// not, and fails unless the results, the errors and the summaries are the
-// same; the events that OnEvent saw must be the same too. It returns the
-// summary of the sequential replay.
+// replayBoth replays b with and without the pipeline (framing in pieces,
+// and framing on one goroutine), text collected or not, and fails unless
+// the results, the errors and the summaries are the same; the events that
+// OnEvent saw must be the same too. It returns the summary of the
+// sequential replay.
 func replayBoth(tb testing.TB, b []byte, collect bool, wrap func(io.Reader) io.Reader, opts parser.Options) streamctx.Snapshot {
 	tb.Helper()
 	type run struct {
@@ -32,13 +33,11 @@ func replayBoth(tb testing.TB, b []byte, collect bool, wrap func(io.Reader) io.R
 		snap   streamctx.Snapshot
 		events []string
 	}
-	replay := func(pipeline bool) run {
+	replay := func(o parser.Options) run {
 		var r run
 		sc := streamctx.New(streamctx.Options{CollectText: collect, RecordChunks: true})
-		o := opts
-		o.Pipeline = pipeline
 		o.OnEvent = func(ev *sse.Event) {
-			r.events = append(r.events, fmt.Sprintf("%d %q %q %d %v", ev.Line, ev.Type, ev.Data, ev.DataLines, ev.Incomplete))
+			r.events = append(r.events, fmt.Sprintf("%d %q %q %q %d %d %v", ev.Line, ev.Type, ev.Data, ev.ID, ev.Retry, ev.DataLines, ev.Incomplete))
 		}
 		var in io.Reader = bytes.NewReader(b)
 		if wrap != nil {
@@ -52,16 +51,29 @@ func replayBoth(tb testing.TB, b []byte, collect bool, wrap func(io.Reader) io.R
 		r.snap = sc.Snapshot(res.Format.Name, res.Format.Vendor)
 		return r
 	}
-	seq, pipe := replay(false), replay(true)
-	if seq.res.Format.Name != pipe.res.Format.Name || seq.res.Detected != pipe.res.Detected || seq.err != pipe.err {
-		tb.Fatalf("pipeline: format %q (detected %q), error %q; sequential: %q (%q), %q",
-			pipe.res.Format.Name, pipe.res.Detected, pipe.err, seq.res.Format.Name, seq.res.Detected, seq.err)
-	}
-	if !reflect.DeepEqual(seq.snap, pipe.snap) {
-		tb.Fatalf("the pipeline changed the summary:\n got %+v\nwant %+v", pipe.snap, seq.snap)
-	}
-	if !reflect.DeepEqual(seq.events, pipe.events) {
-		tb.Fatalf("the pipeline changed the events handed to OnEvent (%d against %d)", len(pipe.events), len(seq.events))
+	seqOpts, pieceOpts := opts, opts
+	seqOpts.Pipeline, pieceOpts.Pipeline = false, true
+	seq := replay(seqOpts)
+	for _, o := range []struct {
+		name string
+		opts parser.Options
+	}{{"pipeline", pieceOpts}, {"pipeline framing on one goroutine", parser.FramedCopies(pieceOpts)}} {
+		pipe := replay(o.opts)
+		if seq.res.Format.Name != pipe.res.Format.Name || seq.res.Detected != pipe.res.Detected || seq.err != pipe.err {
+			tb.Fatalf("%s: format %q (detected %q), error %q; sequential: %q (%q), %q", o.name,
+				pipe.res.Format.Name, pipe.res.Detected, pipe.err, seq.res.Format.Name, seq.res.Detected, seq.err)
+		}
+		if !reflect.DeepEqual(seq.snap, pipe.snap) {
+			tb.Fatalf("the %s changed the summary:\n got %+v\nwant %+v", o.name, pipe.snap, seq.snap)
+		}
+		if !reflect.DeepEqual(seq.events, pipe.events) {
+			for i := range min(len(seq.events), len(pipe.events)) {
+				if seq.events[i] != pipe.events[i] {
+					tb.Fatalf("the %s changed the events handed to OnEvent: event %d is\n%s\nnot\n%s", o.name, i, pipe.events[i], seq.events[i])
+				}
+			}
+			tb.Fatalf("the %s changed the events handed to OnEvent (%d against %d)", o.name, len(pipe.events), len(seq.events))
+		}
 	}
 	return seq.snap
 }
@@ -301,10 +313,38 @@ func TestPipelineEdges(t *testing.T) {
 	}
 	chat.WriteString("data: {\"id\":\"chatcmpl-2\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}],\"usage\":null}\n\n" +
 		"data: {\"id\":\"chatcmpl-2\",\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15,\"prompt_tokens_details\":{\"cached_tokens\":2}}}\n\ndata: [DONE]\n\ndata: {\"late\":1}\n\n")
+	// Framing in pieces: an event longer than a piece (the rest is framed
+	// on the parser's goroutine), lines ended by a lone CR (no boundary to
+	// cut at), ids and retries that pieces carry into the next, tiny
+	// events (more per piece than are decoded ahead), a line over the cap
+	// in a later piece.
+	huge := head + delta(1, "before") + delta(2, strings.Repeat("x", 1<<20+5000)) + many.String()[len(head):]
+	var ids, tiny strings.Builder
+	ids.WriteString(head)
+	for i := range 6000 {
+		switch {
+		case i%1000 == 0:
+			fmt.Fprintf(&ids, "id: %d\nretry: %d\n\n", i, i)
+		case i%997 == 0:
+			fmt.Fprintf(&ids, "id: e%d\n", i)
+		}
+		ids.WriteString(delta(i, fmt.Sprintf("w%d ", i)))
+	}
+	ids.WriteString(tail)
+	tiny.WriteString(head)
+	for range 40000 {
+		tiny.WriteString("data: {}\n\n")
+	}
+	tiny.WriteString(tail)
 	cases := map[string]struct {
 		in   string
 		opts parser.Options
 	}{
+		"an event longer than a piece":       {in: huge},
+		"lines ended by CR":                  {in: strings.ReplaceAll(many.String(), "\n", "\r")},
+		"ids and retries":                    {in: ids.String()},
+		"tiny events":                        {in: tiny.String()},
+		"line over the cap in a later piece": {in: many.String() + delta(1, strings.Repeat("a", 5000)) + tail, opts: parser.Options{MaxLineSize: 1000}},
 		"openai-chat, every path":            {in: chat.String()},
 		"openai-chat forced":                 {in: chat.String(), opts: parser.Options{Format: "openai-chat"}},
 		"many events, some off the template": {in: many.String()},

@@ -47,7 +47,12 @@ type Options struct {
 	// read as fast as the disk gives it (a file), when there are cores to
 	// spare. The framing may read ahead of the parser by a few batches, so
 	// a caller that stops early may have had more of the input read.
+	// An untimed SSE body is framed in pieces on several goroutines too
+	// (pieces.go).
 	Pipeline bool
+	// framedCopies makes the pipeline frame on one goroutine, as it does
+	// a timed body, whatever the body (for the tests).
+	framedCopies bool
 }
 
 // Result says how a capture was read.
@@ -113,7 +118,7 @@ func ReplayCapture(c *capture.Capture, sc *streamctx.Context, opts Options) (Res
 	}
 	rp := &replayer{sc: sc, in: in, onEvent: opts.OnEvent}
 	if opts.Pipeline {
-		rp.pipe = &pipeline{}
+		rp.pipe = &pipeline{framedCopies: opts.framedCopies}
 	}
 	if isForced {
 		rp.forced = true
@@ -249,8 +254,11 @@ func (rp *replayer) check(ev *sse.Event) {
 // events returns the events of the body: rp.in.Events, through the
 // pipeline if there is one.
 func (rp *replayer) events(maxLine int) iter.Seq2[*sse.Event, error] {
-	if rp.pipe == nil {
+	switch {
+	case rp.pipe == nil:
 		return rp.in.Events(maxLine)
+	case rp.in.Kind == frame.SSE && rp.in.Capture.Start.IsZero() && !rp.pipe.framedCopies:
+		return rp.pipe.runPieces(rp.in, maxLine)
 	}
 	return rp.pipe.run(rp.in.Events(maxLine), &rp.in.beforeRead)
 }
