@@ -703,10 +703,14 @@ func (st *geminiFast) take(what uint8) bool {
 // Text, thought and function-call parts are the fast path; prompt feedback
 // and the Code Assist envelope are left to encoding/json.
 func decodeFastGemini(data []byte, r *geminiEnvelope, st *geminiFast) bool {
-	s := jsonscan.New(data)
-	var seen jsonscan.Seen
 	st.taken = 0
 	st.usageOK = false
+	if geminiTextTemplate(data, r, st) {
+		return true
+	}
+	st.usageOK = false
+	s := jsonscan.New(data)
+	var seen jsonscan.Seen
 	ok := s.Object(func(key []byte) bool {
 		switch string(key) {
 		case "candidates":
@@ -727,6 +731,77 @@ func decodeFastGemini(data []byte, r *geminiEnvelope, st *geminiFast) bool {
 		return s.Unknown(key, "candidates", "promptFeedback", "usageMetadata", "modelVersion", "responseId", "error", "response")
 	})
 	return ok && s.End()
+}
+
+// The fixed parts of the dominant chunk of the Gemini API, one text part
+// of candidate 0 (geminiTextTemplate), as the API writes them.
+const (
+	geminiTextHead    = `{"candidates": [{"content": {"parts": [{"text": `
+	geminiTextThought = `,"thought": true`
+	geminiTextRole    = `}],"role": "model"}`
+	geminiTextIndex   = `,"index": `
+	geminiTextUsage   = `}],"usageMetadata": `
+	geminiTextModel   = `,"modelVersion": `
+	geminiTextID      = `,"responseId": `
+)
+
+// geminiTextTemplate decodes a chunk of the dominant shape (issue 16), as
+// the Gemini API writes it:
+//
+//	{"candidates": [{"content": {"parts": [{"text": "..."[,"thought": true]}],
+//	"role": "model"}[,"index": N]}],"usageMetadata": {...},
+//	"modelVersion": "...","responseId": "..."}
+//
+// on one line, byte for byte but for the values: the fixed parts are
+// compared in one go, the values scanned as the general path scans them
+// (usageMetadata by fastGeminiUsageMember, in any shape). Any other byte
+// gives up, r unchanged, and the general path reads the chunk. The
+// decoded chunk is the general path's, in the same storage of st.
+func geminiTextTemplate(data []byte, r *geminiEnvelope, st *geminiFast) bool {
+	if len(data) < len(geminiTextHead)+1 || string(data[:len(geminiTextHead)]) != geminiTextHead || data[len(geminiTextHead)] != '"' {
+		return false
+	}
+	s := jsonscan.New(data[len(geminiTextHead):])
+	var text string
+	if st.skipText {
+		if !s.TextPresence(&text) {
+			return false
+		}
+	} else if !s.String(&text, nil) {
+		return false
+	}
+	thought := s.Literal(geminiTextThought)
+	if !s.Literal(geminiTextRole) {
+		return false
+	}
+	var index int64
+	hasIndex := s.Literal(geminiTextIndex)
+	if hasIndex && (s.Peek() == 'n' || !s.Int64(&index)) {
+		return false
+	}
+	var usage json.RawMessage
+	var model, id string
+	if !s.Literal(geminiTextUsage) || !fastGeminiUsageMember(&s, &usage, st) ||
+		!s.Literal(geminiTextModel) || !s.String(&model, func(b []byte) string { return jsonscan.Same(b, &st.model) }) ||
+		!s.Literal(geminiTextID) || !s.String(&id, func(b []byte) string { return jsonscan.Same(b, &st.id) }) ||
+		!s.Consume('}') || !s.End() {
+		return false
+	}
+	st.taken = takenCands | takenContent | takenParts | takenText
+	st.text = text
+	st.parts = append(st.parts[:0], geminiPart{Text: &st.text, Thought: thought})
+	st.content = geminiContent{Parts: st.parts}
+	st.cands = append(st.cands[:0], geminiCandidate{Content: &st.content})
+	if hasIndex {
+		st.taken |= takenIndex
+		st.index = index
+		st.cands[0].Index = &st.index
+	}
+	r.Candidates = st.cands
+	r.UsageMetadata = usage
+	r.ModelVersion = model
+	r.ResponseID = id
+	return true
 }
 
 // fastArray reads an array value into *s: null sets it to nil, [] to an
@@ -888,8 +963,13 @@ func fastGeminiUsageMember(s *jsonscan.Scanner, raw *json.RawMessage, st *gemini
 	start := s.Offset()
 	if s.Peek() == '{' {
 		st.u = geminiUsage{}
-		if !fastGeminiUsage(s, &st.u, &st.counts) {
-			return false
+		if t := *s; geminiUsageTemplate(&t, &st.u, &st.counts) {
+			*s = t
+		} else {
+			st.u = geminiUsage{}
+			if !fastGeminiUsage(s, &st.u, &st.counts) {
+				return false
+			}
 		}
 		st.usageOK = true
 	} else if !s.Skip() {
@@ -898,6 +978,63 @@ func fastGeminiUsageMember(s *jsonscan.Scanner, raw *json.RawMessage, st *gemini
 	st.usage = append(st.usage[:0], s.Since(start)...)
 	*raw = st.usage
 	return true
+}
+
+// geminiUsageKeys are the members of usageMetadata in the order in which
+// the Gemini API and Vertex AI write them (geminiUsageTemplate), as
+// `"name":`, with the count of geminiUsage each one sets (-1: none, the
+// value is only validated).
+var geminiUsageKeys = [...]struct {
+	key   string
+	count int
+}{
+	{`"promptTokenCount":`, 0},
+	{`"candidatesTokenCount":`, 1},
+	{`"totalTokenCount":`, -1},
+	{`"cachedContentTokenCount":`, 3},
+	{`"trafficType":`, -1},
+	{`"promptTokensDetails":`, -1},
+	{`"cacheTokensDetails":`, -1},
+	{`"candidatesTokensDetails":`, -1},
+	{`"toolUsePromptTokenCount":`, -1},
+	{`"toolUsePromptTokensDetails":`, -1},
+	{`"thoughtsTokenCount":`, 2},
+}
+
+// geminiUsageTemplate is fastGeminiUsage for an object (s at its opening
+// brace) whose members are some of geminiUsageKeys, in that order, each
+// key written as there and followed by a comma or the closing brace at
+// once (issue 16): each key is compared in one go rather than scanned and
+// looked up. It gives up on anything else, u and s to be reset by the
+// caller, which then reads the object with fastGeminiUsage.
+func geminiUsageTemplate(s *jsonscan.Scanner, u *geminiUsage, store *[4]int64) bool {
+	if !s.Literal("{") || s.Literal("}") {
+		return false
+	}
+	dst := [4]**int64{&u.PromptTokenCount, &u.CandidatesTokenCount, &u.ThoughtsTokenCount, &u.CachedContentTokenCount}
+	for k := 0; ; {
+		for k < len(geminiUsageKeys) && !s.Literal(geminiUsageKeys[k].key) {
+			k++
+		}
+		if k == len(geminiUsageKeys) {
+			return false
+		}
+		if n := geminiUsageKeys[k].count; n < 0 {
+			if !s.Skip() {
+				return false
+			}
+		} else {
+			p := &store[n]
+			if s.Peek() == 'n' || !s.Int64(p) {
+				return false // null: the general path
+			}
+			*dst[n] = p
+		}
+		k++
+		if !s.Literal(",") {
+			return s.Literal("}")
+		}
+	}
 }
 
 // fastGeminiUsage is decodeFastGeminiUsage of the value at s.

@@ -46,11 +46,152 @@ func FuzzFastGemini(f *testing.F) {
 		`{"candidates":[{"groundingMetadata":{"webSearchQueries":["q"]},"urlContextMetadata":null,"groundingMetadata":{}}]}`,
 		`{"candidates":[{"groundingMetadata":{},"urlContextMetadata":{"urlMetadata":[{"retrievedUrl":"u"}]},"finishReason":"STOP"}]}`,
 	)...)
+	for _, d := range geminiTemplateCases {
+		f.Add([]byte(d.data))
+	}
+	for _, d := range geminiUsageTemplateCases {
+		f.Add([]byte(d.data))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkFast(t, data, decodeFastGeminiTwice)
 		checkFast(t, data, decodeFastGeminiUsageFresh)
 		checkFastGeminiUsageInPassing(t, data)
+		checkFastGeminiSkipping(t, data)
 	})
+}
+
+// decodeFastGeminiSkip is decodeFastGemini with or without the text.
+func decodeFastGeminiSkip(data []byte, r *geminiEnvelope, skipText bool) bool {
+	st := geminiFast{skipText: skipText}
+	return decodeFastGemini(data, r, &st)
+}
+
+// checkFastGeminiSkipping is checkSkipping for decodeFastGemini: the
+// text parts are told empty or not.
+func checkFastGeminiSkipping(t *testing.T, data []byte) {
+	t.Helper()
+	checkSkipping(t, data, decodeFastGeminiSkip, func(r *geminiEnvelope, each func(*string)) {
+		for _, c := range r.Candidates {
+			if c.Content == nil {
+				continue
+			}
+			for _, pt := range c.Content.Parts {
+				if pt.Text != nil {
+					each(pt.Text)
+				}
+			}
+		}
+	})
+}
+
+// geminiTemplateCases are chunks that geminiTextTemplate takes (the
+// dominant shape of the Gemini API, issue 16), and near misses that it
+// must leave to the general path.
+var geminiTemplateCases = []struct {
+	data  string
+	taken bool
+}{
+	{`{"candidates": [{"content": {"parts": [{"text": "Hi \"you\"\n\u00e9"}],"role": "model"},"index": 0}],"usageMetadata": {"promptTokenCount": 5,"candidatesTokenCount": 2,"totalTokenCount": 7,"promptTokensDetails": [{"modality": "TEXT","tokenCount": 5}],"thoughtsTokenCount": 3},"modelVersion": "gemini-2.5-pro","responseId": "r1"}`, true},
+	{`{"candidates": [{"content": {"parts": [{"text": "hm","thought": true}],"role": "model"},"index": 0}],"usageMetadata": {"promptTokenCount": 5},"modelVersion": "m","responseId": "r"}`, true},
+	{`{"candidates": [{"content": {"parts": [{"text": ""}],"role": "model"}}],"usageMetadata": {"promptTokenCount": 15,"totalTokenCount": 15},"modelVersion": "gemini-2.0-flash-exp","responseId": "w1"}`, true},
+	{`{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "model"},"index": 1}],"usageMetadata": null,"modelVersion": null,"responseId": "r"}  `, true},
+	{`{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "model"},"index": 0}],"usageMetadata": {"PromptTokenCount": 1,"promptTokenCount": 2},"modelVersion": "m","responseId": "r"}`, false}, // encoding/json's
+	// Near misses: the general path decides.
+	{`{"candidates": [{"content": {"parts": [{"text": "a","thought": false}],"role": "model"},"index": 0}],"usageMetadata": {},"modelVersion": "m","responseId": "r"}`, false},
+	{`{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "model"},"index": null}],"usageMetadata": {},"modelVersion": "m","responseId": "r"}`, false},
+	{`{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "model"},"index": 0,"finishReason": "STOP"}],"usageMetadata": {},"modelVersion": "m","responseId": "r"}`, false},
+	{`{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "model"},"index": 0}],"usageMetadata": {},"modelVersion": "m","responseId": "r","modelVersion": "n"}`, false},
+	{`{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "model"},"index": 0}],"usageMetadata": {},"modelVersion": "m","responseId": "r"}x`, false},
+	{`{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "model"},"index": 0}],"usageMetadata": {},"modelVersion": "m","responseId": "r"`, false},
+	{`{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "model"},"index": 0}],"usageMetadata": {},"modelVersion": "m","responseId": 1}`, false},
+	{`{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "model"},"index": 0.0}],"usageMetadata": {},"modelVersion": "m","responseId": "r"}`, false},
+	{`{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "model"},"index": 0}],"usageMetadata": {"promptTokenCount": 1}}`, false},
+	{`{"candidates": [{"content": {"parts": [{"text": null}],"role": "model"},"index": 0}],"usageMetadata": {},"modelVersion": "m","responseId": "r"}`, false},
+	{`{"candidates": [{"content": {"parts": [{"text": "a\x"}],"role": "model"},"index": 0}],"usageMetadata": {},"modelVersion": "m","responseId": "r"}`, false},
+	{`{"candidates": [{"content": {"parts": [{"text": "a"},{"text": "b"}],"role": "model"},"index": 0}],"usageMetadata": {},"modelVersion": "m","responseId": "r"}`, false},
+	{`{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "user"},"index": 0}],"usageMetadata": {},"modelVersion": "m","responseId": "r"}`, false},
+	{`{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "model"},"index": 0}], "usageMetadata": {},"modelVersion": "m","responseId": "r"}`, false},
+	{`{"candidates":[{"content":{"parts":[{"text":"a"}],"role":"model"},"index":0}],"usageMetadata":{},"modelVersion":"m","responseId":"r"}`, false},
+	{`{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "model"},"index": 0},{"index": 1}],"usageMetadata": {},"modelVersion": "m","responseId": "r"}`, false},
+}
+
+// geminiUsageTemplateCases are usageMetadata objects that
+// geminiUsageTemplate takes, and near misses that it leaves to
+// fastGeminiUsage.
+var geminiUsageTemplateCases = []struct {
+	data  string
+	taken bool
+}{
+	{`{"promptTokenCount": 375634,"totalTokenCount": 375720,"cachedContentTokenCount": 266421,"promptTokensDetails": [{"modality": "TEXT","tokenCount": 375634}],"thoughtsTokenCount": 86}`, true},
+	{`{"promptTokenCount":13,"candidatesTokenCount":8,"totalTokenCount":21,"trafficType":"ON_DEMAND","promptTokensDetails":[{"modality":"TEXT","tokenCount":13}],"candidatesTokensDetails":[{"modality":"TEXT","tokenCount":8}],"thoughtsTokenCount":-0}`, true},
+	{`{"toolUsePromptTokenCount": 4,"toolUsePromptTokensDetails": [],"thoughtsTokenCount": 9223372036854775807}`, true},
+	{`{"trafficType":"ON_DEMAND"}`, true},
+	{`{}`, false},
+	{`{"promptTokenCount": null}`, false},
+	{`{"promptTokenCount": 1.5}`, false},
+	{`{"promptTokenCount": 1,"promptTokenCount": 2}`, false},
+	{`{"candidatesTokenCount": 1,"promptTokenCount": 2}`, false},
+	{`{"promptTokenCount": 1 ,"totalTokenCount": 2}`, false},
+	{`{ "promptTokenCount": 1}`, false},
+	{`{"promptTokenCount": 1,"PromptTokenCount": 2}`, false},
+	{`{"promptTokenCount": 1,"other": 2}`, false},
+	{`{"promptTokenCount": 1,}`, false},
+	{`{"promptTokenCount": 1`, false},
+	{`{"promptTokenCount": 9223372036854775808}`, false},
+}
+
+// TestGeminiTemplates: the templates take the dominant shapes and leave
+// the near misses to the general path, which decodes all of them as
+// encoding/json does.
+func TestGeminiTemplates(t *testing.T) {
+	t.Parallel()
+	for _, c := range geminiTemplateCases {
+		for _, skip := range []bool{false, true} {
+			var r geminiEnvelope
+			st := geminiFast{skipText: skip}
+			assert.Equal(t, c.taken, geminiTextTemplate([]byte(c.data), &r, &st), "%s", c.data)
+		}
+		checkFast(t, []byte(c.data), decodeFastGeminiTwice)
+		checkFastGeminiSkipping(t, []byte(c.data))
+		checkFastGeminiUsageInPassing(t, []byte(c.data))
+	}
+	for _, c := range geminiUsageTemplateCases {
+		var u geminiUsage
+		var counts [4]int64
+		s := jsonscan.New([]byte(c.data))
+		ok := geminiUsageTemplate(&s, &u, &counts) && s.End()
+		assert.Equal(t, c.taken, ok, "%s", c.data)
+		checkFast(t, []byte(c.data), decodeFastGeminiUsageFresh)
+		chunk := `{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "model"},"index": 0}],"usageMetadata": ` + c.data + `,"modelVersion": "m","responseId": "r"}`
+		checkFast(t, []byte(chunk), decodeFastGeminiTwice)
+		checkFastGeminiUsageInPassing(t, []byte(chunk))
+	}
+	// The template fires on the text chunks of the benchmark corpus and
+	// of the Gemini API captures.
+	n := 0
+	for _, d := range benchEvents(t, "gemini", 256<<10) {
+		if bytes.Contains(d, []byte(`"finishReason"`)) || bytes.Contains(d, []byte(`"functionCall"`)) {
+			continue
+		}
+		var r geminiEnvelope
+		var st geminiFast
+		require.True(t, geminiTextTemplate(d, &r, &st), "%s", d)
+		n++
+	}
+	require.Greater(t, n, 100)
+	for _, file := range []string{"text-crlf.sse", "thoughts.sse"} {
+		b, err := os.ReadFile(filepath.Join("../testdata/captures/gemini", file))
+		require.NoError(t, err)
+		taken := 0
+		for _, d := range dataLines(b) {
+			var r geminiEnvelope
+			var st geminiFast
+			if geminiTextTemplate(d, &r, &st) {
+				taken++
+			}
+		}
+		assert.Positive(t, taken, file)
+	}
 }
 
 // checkFastGeminiUsageInPassing holds the usage that decodeFastGemini
