@@ -32,8 +32,12 @@ import (
 // keep.
 
 // pipePieceMax caps a piece: the body after an event longer than that is
-// framed on the parser's goroutine.
-const pipePieceMax = 1 << 20
+// framed on the parser's goroutine. A piece's buffer larger than
+// pipeBigPiece is not kept for the next pieces.
+const (
+	pipePieceMax = 4 << 20
+	pipeBigPiece = 2 * pipeBatchBytes
+)
 
 // pipeMinPiece is the smallest piece read, when events are short (the
 // pieces are sized to hold about pipeBatchEvents of them).
@@ -82,6 +86,9 @@ func (pf *pieceFraming) read(f *feed) {
 		b := f.b
 		b.piece = true
 		b.bound = start
+		if cap(b.body) > pipeBigPiece {
+			b.body = nil // after a long event
+		}
 		buf := append(b.body[:0], carry...)
 		want := len(buf) + size
 		empty := 0

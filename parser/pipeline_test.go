@@ -318,7 +318,8 @@ func TestPipelineEdges(t *testing.T) {
 	// cut at), ids and retries that pieces carry into the next, tiny
 	// events (more per piece than are decoded ahead), a line over the cap
 	// in a later piece.
-	huge := head + delta(1, "before") + delta(2, strings.Repeat("x", 1<<20+5000)) + many.String()[len(head):]
+	long := head + delta(1, "before") + delta(2, strings.Repeat("x", 1<<20+5000)) + many.String()[len(head):]
+	huge := head + delta(1, "before") + delta(2, strings.Repeat("x", 4<<20+5000)) + many.String()[len(head):]
 	var ids, tiny strings.Builder
 	ids.WriteString(head)
 	for i := range 6000 {
@@ -340,25 +341,26 @@ func TestPipelineEdges(t *testing.T) {
 		in   string
 		opts parser.Options
 	}{
-		"an event longer than a piece":       {in: huge},
-		"lines ended by CR":                  {in: strings.ReplaceAll(many.String(), "\n", "\r")},
-		"ids and retries":                    {in: ids.String()},
-		"tiny events":                        {in: tiny.String()},
-		"line over the cap in a later piece": {in: many.String() + delta(1, strings.Repeat("a", 5000)) + tail, opts: parser.Options{MaxLineSize: 1000}},
-		"openai-chat, every path":            {in: chat.String()},
-		"openai-chat forced":                 {in: chat.String(), opts: parser.Options{Format: "openai-chat"}},
-		"many events, some off the template": {in: many.String()},
-		"an event larger than a batch":       {in: big},
-		"unrecognized":                       {in: unknown.String()},
-		"line over the cap after events":     {in: head + delta(1, strings.Repeat("a", 5000)) + tail, opts: parser.Options{MaxLineSize: 1000}},
-		"cut off inside an event":            {in: many.String()[:len(many.String())/2]},
-		"forced format":                      {in: many.String(), opts: parser.Options{Format: "anthropic"}},
-		"forced other format":                {in: many.String(), opts: parser.Options{Format: "openai-chat"}},
-		"gemini, every path":                 {in: gem.String()},
-		"gemini forced":                      {in: gem.String(), opts: parser.Options{Format: "gemini"}},
-		"openai-responses, every path":       {in: resp.String()},
-		"openai-responses forced":            {in: resp.String(), opts: parser.Options{Format: "openai-responses"}},
-		"ndjson":                             {in: strings.Repeat("{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},\"done\":false}\n", 3000) + "{\"model\":\"m\",\"done\":true,\"eval_count\":2}\n"},
+		"an event longer than a piece":           {in: long},
+		"an event longer than the longest piece": {in: huge},
+		"lines ended by CR":                      {in: strings.ReplaceAll(many.String(), "\n", "\r")},
+		"ids and retries":                        {in: ids.String()},
+		"tiny events":                            {in: tiny.String()},
+		"line over the cap in a later piece":     {in: many.String() + delta(1, strings.Repeat("a", 5000)) + tail, opts: parser.Options{MaxLineSize: 1000}},
+		"openai-chat, every path":                {in: chat.String()},
+		"openai-chat forced":                     {in: chat.String(), opts: parser.Options{Format: "openai-chat"}},
+		"many events, some off the template":     {in: many.String()},
+		"an event larger than a batch":           {in: big},
+		"unrecognized":                           {in: unknown.String()},
+		"line over the cap after events":         {in: head + delta(1, strings.Repeat("a", 5000)) + tail, opts: parser.Options{MaxLineSize: 1000}},
+		"cut off inside an event":                {in: many.String()[:len(many.String())/2]},
+		"forced format":                          {in: many.String(), opts: parser.Options{Format: "anthropic"}},
+		"forced other format":                    {in: many.String(), opts: parser.Options{Format: "openai-chat"}},
+		"gemini, every path":                     {in: gem.String()},
+		"gemini forced":                          {in: gem.String(), opts: parser.Options{Format: "gemini"}},
+		"openai-responses, every path":           {in: resp.String()},
+		"openai-responses forced":                {in: resp.String(), opts: parser.Options{Format: "openai-responses"}},
+		"ndjson":                                 {in: strings.Repeat("{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},\"done\":false}\n", 3000) + "{\"model\":\"m\",\"done\":true,\"eval_count\":2}\n"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -415,7 +417,15 @@ func TestPipelineReadError(t *testing.T) {
 	}
 	s := replayBoth(t, buf.Bytes(), true, failing, parser.Options{})
 	assert.NotZero(t, s.Events)
+	stalled := func(r io.Reader) io.Reader { return io.MultiReader(io.LimitReader(r, 200<<10), noProgress{}) }
+	s = replayBoth(t, buf.Bytes(), true, stalled, parser.Options{})
+	assert.NotZero(t, s.Events)
 }
+
+// noProgress reads nothing, for ever, without an error.
+type noProgress struct{}
+
+func (noProgress) Read([]byte) (int, error) { return 0, nil }
 
 // liveReader hands out one chunk per read; before read i it waits until
 // want[i] events were handled, as a live stream whose server sends its
