@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/sseinspect/sseinspect/frame"
@@ -47,11 +48,22 @@ func detectBedrockInvoke(ev *sse.Event) match {
 // carry none, and are warned about when they differ from it.
 // firstByteLatency has no key of its own in latency.provider and is left
 // out. Exception frames are the stream's error, as in ConverseStream.
+//
+// Bad events: each chunk counts at most once. A chunk an inner parser
+// reads is counted by it (an undecodable event once, as in the other
+// formats); chunks of no inner format count one bad event for them all:
+// at the end when no chunk told the format, or, when more than
+// maxPendingChunks came before the first that did, for those dropped
+// unread.
 type bedrockInvoke struct {
 	inner   Format
 	parser  Parser
 	pending []sse.Event // chunks before the inner format is known (copies)
-	chunk   struct {
+	// dropped counts the chunks dropped from pending unread, the first
+	// of them at line droppedLine.
+	dropped     int
+	droppedLine int
+	chunk       struct {
 		Bytes []byte `json:"bytes"`
 	}
 	metrics *bedrockInvocationMetrics
@@ -78,7 +90,7 @@ func (p *bedrockInvoke) shownName() string {
 }
 
 // maxPendingChunks is how many chunks are held while their inner format
-// is unknown.
+// is unknown: the oldest is dropped, unread, when one more comes.
 const maxPendingChunks = 64
 
 // Event handles one frame.
@@ -108,14 +120,22 @@ func (p *bedrockInvoke) Event(sc *streamctx.Context, ev *sse.Event) {
 		p.inner, p.parser = f, f.New()
 		sc.ResponseIDPrefixes = f.responseIDPrefixes
 		sc.InputExcludesCache = f.inputExcludesCache
+		if p.dropped > 0 {
+			sc.BadEvent(p.droppedLine, "chunk event", fmt.Errorf("%d chunks from this one on were not read: more than %d came before line %d, the first whose format (%s) was told, and only the last %d were kept",
+				p.dropped, maxPendingChunks, ev.Line, f.Name, maxPendingChunks))
+		}
 		for i := range p.pending {
 			p.parser.Event(sc, &p.pending[i])
 		}
 		p.pending = nil
 		return
 	}
-	if len(p.pending) >= maxPendingChunks {
-		sc.BadEvent(ev.Line, "chunk event", errInvokeUnknown)
+	if len(p.pending) > maxPendingChunks {
+		if p.dropped == 0 {
+			p.droppedLine = p.pending[0].Line
+		}
+		p.dropped++
+		p.pending[0] = sse.Event{}
 		p.pending = p.pending[1:]
 	}
 }
@@ -130,6 +150,9 @@ func (p *bedrockInvoke) invocationMetrics(sc *streamctx.Context, ev *sse.Event) 
 	const member = "amazon-bedrock-invocationMetrics"
 	if !bytes.Contains(ev.Data, []byte(member)) {
 		return
+	}
+	if !json.Valid(ev.Data) {
+		return // not JSON: the inner parser counts it (or it is of no format read)
 	}
 	var m struct {
 		Metrics *bedrockInvocationMetrics `json:"amazon-bedrock-invocationMetrics"`
@@ -149,8 +172,12 @@ func (p *bedrockInvoke) invocationMetrics(sc *streamctx.Context, ev *sse.Event) 
 
 // End is called at the end of input.
 func (p *bedrockInvoke) End(sc *streamctx.Context) {
-	if p.parser == nil && len(p.pending) > 0 {
-		sc.BadEvent(p.pending[0].Line, "chunk event", errInvokeUnknown)
+	if p.parser == nil && (len(p.pending) > 0 || p.dropped > 0) {
+		line := p.droppedLine
+		if p.dropped == 0 {
+			line = p.pending[0].Line
+		}
+		sc.BadEvent(line, "chunk event", errInvokeUnknown)
 	}
 	if m := p.metrics; m != nil {
 		count := func(n *uint32) streamctx.Count {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -375,6 +376,65 @@ func TestBedrockInvokeHandMade(t *testing.T) {
 		assert.Equal(t, 1, s.BadEvents)
 		assert.Contains(t, s.Warnings[0], "line 2: chunk event: illegal base64 data")
 	})
+}
+
+// TestBedrockInvokeBadEvents: each chunk counts at most once in
+// BadEvents, and chunks of no inner format count one for them all,
+// however many they are (it was one below 64 chunks, then one more per
+// chunk past 64; an undecodable event with invocation metrics counted
+// twice). Hand-made chunks.
+func TestBedrockInvokeBadEvents(t *testing.T) {
+	t.Parallel()
+	start := `{"type":"message_start","message":{"id":"msg_bdrk_1","model":"claude-x","usage":{"input_tokens":7,"output_tokens":1}}}`
+	block := `{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}`
+	text := `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}`
+	stop := `{"type":"message_stop"}`
+	llama := `{"generation":"Hi","prompt_token_count":5}`
+	repeat := func(s string, n int) []string {
+		r := make([]string, n)
+		for i := range r {
+			r[i] = s
+		}
+		return r
+	}
+	for _, tc := range []struct {
+		name   string
+		chunks []string
+		format string
+		bad    int
+		warn   string // the first warning of a bad event
+	}{
+		{"no_bad_event", []string{start, block, text, stop}, "bedrock-invoke/anthropic", 0, ""},
+		{"undecodable_event", []string{start, block, `{"type":"content_block_delta",`, text, stop}, "bedrock-invoke/anthropic", 1, "line 3: data: unexpected end of JSON input"},
+		{"undecodable_event_with_metrics", []string{start, block, text, `{"type":"message_stop","amazon-bedrock-invocationMetrics":{"inputTokenCount":9`}, "bedrock-invoke/anthropic", 1, "line 4: data: unexpected end of JSON input"},
+		{"metrics_not_a_count", []string{start, block, text, `{"type":"message_stop","amazon-bedrock-invocationMetrics":{"inputTokenCount":"x"}}`}, "bedrock-invoke/anthropic", 1, "line 4: amazon-bedrock-invocationMetrics: amazon-bedrock-invocationMetrics.inputTokenCount is a JSON string, not a non-negative integer"},
+		{"undecodable_before_the_format_is_told", []string{"not json", start, block, text, stop}, "bedrock-invoke/anthropic", 1, "line 1: data: invalid character 'o' in literal null"},
+		{"bad_base64", nil, "bedrock-invoke/anthropic", 1, "line 2: chunk event: illegal base64 data"},
+		{"no_inner_format_2", repeat(llama, 2), "bedrock-invoke", 1, "line 1: chunk event: the chunks' bytes are events of no format sseinspect reads inside bedrock-invoke"},
+		{"no_inner_format_64", repeat(llama, 64), "bedrock-invoke", 1, "line 1: chunk event: the chunks' bytes are events of no format"},
+		{"no_inner_format_65", repeat(llama, 65), "bedrock-invoke", 1, "line 1: chunk event: the chunks' bytes are events of no format"},
+		{"no_inner_format_200", repeat(llama, 200), "bedrock-invoke", 1, "line 1: chunk event: the chunks' bytes are events of no format"},
+		{"no_inner_format_invalid_metrics", append(repeat(llama, 3), `{"generation":"","amazon-bedrock-invocationMetrics":{`), "bedrock-invoke", 1, "line 1: chunk event: the chunks' bytes are events of no format"},
+		// 66 undecodable chunks, then Anthropic's: the last 64 are read
+		// (each bad once), the 2 dropped before them count once.
+		{"format_told_after_66_chunks", append(repeat("not json", 66), start, block, text, stop), "bedrock-invoke/anthropic", 65,
+			"line 1: chunk event: 2 chunks from this one on were not read: more than 64 came before line 67, the first whose format (anthropic) was told, and only the last 64 were kept"},
+	} {
+		b := invokeFrames(t, tc.chunks...)
+		if tc.name == "bad_base64" {
+			b = invokeFrames(t, start)
+			b = append(b, esMessage(t, `{"bytes":"not base64!"}`, ":message-type", "event", ":event-type", "chunk")...)
+			b = append(b, invokeFrames(t, block, text, stop)...)
+		}
+		s := mustSummarize(t, string(b), "")
+		assert.Equal(t, tc.format, s.Format, tc.name)
+		assert.Equal(t, tc.bad, s.BadEvents, "%s: %q", tc.name, s.Warnings)
+		if tc.warn != "" {
+			i := slices.IndexFunc(s.Warnings, func(w string) bool { return !strings.Contains(w, "which no content_block_start opened") })
+			require.GreaterOrEqual(t, i, 0, tc.name)
+			assert.Contains(t, s.Warnings[i], tc.warn, tc.name)
+		}
+	}
 }
 
 // FuzzBedrockInvoke replays arbitrary model events (one line each), each
