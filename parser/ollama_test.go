@@ -3,6 +3,7 @@ package parser_test
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -181,4 +182,45 @@ func FuzzOllama(f *testing.F) {
 	}
 	f.Add([]byte(ollamaLines(ollamaChat(`"tool_calls":[{"function":{"arguments":"x"}}]`), `{"error":{"message":"m"}}`, ollamaDone)))
 	f.Fuzz(func(t *testing.T, data []byte) { replaysAndMarshals(t, data, "ollama") })
+}
+
+// TestOllamaRateRange: the decode rate from eval_count / eval_duration is
+// left out, with one warning, when it cannot be right (eval_duration under
+// a microsecond, or over a million tokens a second); generation_ms stays
+// as the server gave it. Hand-made final lines.
+func TestOllamaRateRange(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name       string
+		count, dur string
+		rate       float64 // -1: left out
+		warn       string
+	}{
+		{"plausible", "30", "1500000000", 20, ""},
+		{"fast_but_possible", "1", "2000", 500000, ""},
+		{"one_nanosecond", "1", "1", -1, "line 2: eval_count 1 in eval_duration 1 ns is 1e+09 tokens/s, which cannot be right: output_tokens_per_s left out"},
+		{"no_token_in_one_nanosecond", "0", "1", -1, "line 2: eval_count 0 in eval_duration 1 ns is 0 tokens/s, which cannot be right: output_tokens_per_s left out"},
+		{"under_a_microsecond", "1", "999", -1, "line 2: eval_count 1 in eval_duration 999 ns is 1.001e+06 tokens/s, which cannot be right"},
+		{"over_a_million_per_second", "5000", "4000000", -1, "line 2: eval_count 5000 in eval_duration 4000000 ns is 1.25e+06 tokens/s, which cannot be right"},
+		{"zero_duration", "3", "0", -1, ""},
+	} {
+		s := mustSummarize(t, ollamaLines(`{"model":"m","created_at":"x","response":"a","done":false}`,
+			`{"model":"m","created_at":"x","response":"","done":true,"eval_count":`+tc.count+`,"eval_duration":`+tc.dur+`}`), "")
+		p := s.Latency.Provider
+		require.NotNil(t, p, tc.name)
+		require.NotNil(t, p.GenerationMs, tc.name)
+		d, err := strconv.ParseFloat(tc.dur, 64)
+		require.NoError(t, err)
+		assert.InDelta(t, d/1e6, *p.GenerationMs, 1e-12, "%s: generation_ms as given", tc.name)
+		if tc.rate < 0 {
+			assert.Nil(t, p.OutputTokensPerS, tc.name)
+		} else if assert.NotNil(t, p.OutputTokensPerS, tc.name) {
+			assert.InDelta(t, tc.rate, *p.OutputTokensPerS, 1e-6, tc.name)
+		}
+		if tc.warn == "" {
+			assert.Empty(t, s.Warnings, tc.name)
+		} else if assert.Len(t, s.Warnings, 1, tc.name) {
+			assert.Contains(t, s.Warnings[0], tc.warn, tc.name)
+		}
+	}
 }
