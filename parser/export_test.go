@@ -17,3 +17,10 @@ func FramedCopies(o Options) Options {
 	o.framedCopies = true
 	return o
 }
+
+// PieceSize returns o with the pipeline reading pieces of n bytes (when it
+// frames in pieces), so that short inputs are framed in many.
+func PieceSize(o Options, n int) Options {
+	o.pieceSize = n
+	return o
+}

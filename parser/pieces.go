@@ -52,6 +52,7 @@ const pipeAheadEvents = 2 * pipeBatchEvents
 type pieceFraming struct {
 	in      *Input
 	maxLine int
+	size    int // the size of every piece, when not 0 (Options.pieceSize)
 	// bytesPerEvent is the size of the events of the last piece framed,
 	// for the size of the next pieces (at least 1; 0 before any).
 	bytesPerEvent atomic.Int64
@@ -68,7 +69,7 @@ type pieceFraming struct {
 // in pieces by the decoder goroutines and handed out in order, as
 // in.Events would give them; in.Stats tells what the pieces held.
 func (pl *pipeline) runPieces(in *Input, maxLine int) iter.Seq2[*sse.Event, error] {
-	pf := &pieceFraming{in: in, maxLine: maxLine, at: sse.StreamStart()}
+	pf := &pieceFraming{in: in, maxLine: maxLine, size: pl.pieceSize, at: sse.StreamStart()}
 	in.pieceStats = &pf.stats
 	return pl.start(pf.read, pf)
 }
@@ -80,7 +81,7 @@ func (pl *pipeline) runPieces(in *Input, maxLine int) iter.Seq2[*sse.Event, erro
 func (pf *pieceFraming) read(f *feed) {
 	body := bodyReader{pf.in}
 	var carry []byte
-	size := pipeBatchBytes / pipeFirstBatch
+	size := pf.next(0)
 	start := sse.StreamStart()
 	for f.get() {
 		b := f.b
@@ -136,11 +137,26 @@ func (pf *pieceFraming) read(f *feed) {
 			return
 		}
 		start = sse.PieceStart()
-		size = min(2*size, pipeBatchBytes)
-		if bpe := pf.bytesPerEvent.Load(); bpe > 0 {
-			size = min(size, max(pipeMinPiece, int(bpe)*pipeBatchEvents))
-		}
+		size = pf.next(size)
 	}
+}
+
+// next returns the size to read for the piece after one of size size (0
+// for the first): pipeBatchBytes/pipeFirstBatch, then twice as large up to
+// pipeBatchBytes, and no larger than about pipeBatchEvents of the events
+// framed so far.
+func (pf *pieceFraming) next(size int) int {
+	switch {
+	case pf.size > 0:
+		return pf.size
+	case size == 0:
+		return pipeBatchBytes / pipeFirstBatch
+	}
+	size = min(2*size, pipeBatchBytes)
+	if bpe := pf.bytesPerEvent.Load(); bpe > 0 {
+		size = min(size, max(pipeMinPiece, int(bpe)*pipeBatchEvents))
+	}
+	return size
 }
 
 // maxEmptyReads is how many (0, nil) reads in a row end the reading with

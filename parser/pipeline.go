@@ -136,8 +136,10 @@ type aheadMaker struct {
 // pipeline is one run of the pipeline: Events hands out what the framing
 // goroutine framed.
 type pipeline struct {
-	// framedCopies: no framing in pieces (Options.framedCopies).
+	// framedCopies: no framing in pieces (Options.framedCopies);
+	// pieceSize: Options.pieceSize.
 	framedCopies bool
+	pieceSize    int
 	maker        atomic.Pointer[aheadMaker]
 	// current is the batch whose events Events is handing out, and index
 	// the event's position in it.

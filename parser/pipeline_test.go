@@ -57,7 +57,11 @@ func replayBoth(tb testing.TB, b []byte, collect bool, wrap func(io.Reader) io.R
 	for _, o := range []struct {
 		name string
 		opts parser.Options
-	}{{"pipeline", pieceOpts}, {"pipeline framing on one goroutine", parser.FramedCopies(pieceOpts)}} {
+	}{
+		{"pipeline", pieceOpts},
+		{"pipeline in pieces of 1 KiB", parser.PieceSize(pieceOpts, 1<<10)},
+		{"pipeline framing on one goroutine", parser.FramedCopies(pieceOpts)},
+	} {
 		pipe := replay(o.opts)
 		if seq.res.Format.Name != pipe.res.Format.Name || seq.res.Detected != pipe.res.Detected || seq.err != pipe.err {
 			tb.Fatalf("%s: format %q (detected %q), error %q; sequential: %q (%q), %q", o.name,

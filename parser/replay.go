@@ -51,8 +51,10 @@ type Options struct {
 	// (pieces.go).
 	Pipeline bool
 	// framedCopies makes the pipeline frame on one goroutine, as it does
-	// a timed body, whatever the body (for the tests).
+	// a timed body, whatever the body; pieceSize, when not 0, is the size
+	// of every piece it reads otherwise (for the tests).
 	framedCopies bool
+	pieceSize    int
 }
 
 // Result says how a capture was read.
@@ -118,7 +120,7 @@ func ReplayCapture(c *capture.Capture, sc *streamctx.Context, opts Options) (Res
 	}
 	rp := &replayer{sc: sc, in: in, onEvent: opts.OnEvent}
 	if opts.Pipeline {
-		rp.pipe = &pipeline{framedCopies: opts.framedCopies}
+		rp.pipe = &pipeline{framedCopies: opts.framedCopies, pieceSize: opts.pieceSize}
 	}
 	if isForced {
 		rp.forced = true

@@ -307,6 +307,16 @@ func FuzzReplay(f *testing.F) {
 		if got := piped.Snapshot(res.Format.Name, res.Format.Vendor); !reflect.DeepEqual(got, s) {
 			t.Fatalf("the pipeline changed the summary:\n got %+v\nwant %+v", got, s)
 		}
+		// So does framing the input in many small pieces.
+		pieces := streamctx.New(streamctx.Options{CollectText: true, RecordChunks: true})
+		size := 16 + len(b)%200
+		pres, piecesErr := parser.Replay(bytes.NewReader(b), pieces, parser.PieceSize(parser.Options{MaxLineSize: 1 << 20, Pipeline: true}, size))
+		if fmt.Sprint(piecesErr) != fmt.Sprint(err) || pres.Format.Name != res.Format.Name {
+			t.Fatalf("pipeline in pieces of %d bytes: %q, %v; without: %q, %v", size, pres.Format.Name, piecesErr, res.Format.Name, err)
+		}
+		if got := pieces.Snapshot(res.Format.Name, res.Format.Vendor); !reflect.DeepEqual(got, s) {
+			t.Fatalf("the pipeline in pieces of %d bytes changed the summary:\n got %+v\nwant %+v", size, got, s)
+		}
 		// A small line cap stops most inputs part way: the partial
 		// summary holds the same invariant.
 		small := streamctx.New(streamctx.Options{CollectText: true})
