@@ -48,6 +48,7 @@ func benchSummarize(b *testing.B, flags ...string) {
 			env := cmd.Env{Stdout: io.Discard, Stderr: io.Discard}
 			b.SetBytes(size)
 			b.ReportAllocs()
+			defer cpuPerOp(b)()
 			for b.Loop() {
 				if code := cmd.Run(args, env); code != cmd.ExitOK {
 					b.Fatalf("exit code %d", code)

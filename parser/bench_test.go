@@ -198,6 +198,7 @@ func replayLoopWith(b *testing.B, data []byte, collect bool, opts parser.Options
 	b.Helper()
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
+	defer cpuPerOp(b)()
 	for b.Loop() {
 		sc := streamctx.New(streamctx.Options{CollectText: collect})
 		if _, err := parser.Replay(bytes.NewReader(data), sc, opts); err != nil {

@@ -31,6 +31,7 @@ func BenchmarkJSON(b *testing.B) {
 			s := sc.Snapshot(res.Format.Name, res.Format.Vendor)
 			b.SetBytes(st.TextBytes + st.ThinkingBytes + st.ToolArgsBytes)
 			b.ReportAllocs()
+			defer cpuPerOp(b)()
 			for b.Loop() {
 				if err := report.JSON(io.Discard, &s); err != nil {
 					b.Fatal(err)
@@ -61,6 +62,7 @@ func BenchmarkJSONRealText(b *testing.B) {
 	s := streamctx.Snapshot{Text: strings.Repeat(text.String(), (4<<20)/text.Len()+1)}
 	b.SetBytes(int64(len(s.Text)))
 	b.ReportAllocs()
+	defer cpuPerOp(b)()
 	for b.Loop() {
 		if err := report.JSON(io.Discard, &s); err != nil {
 			b.Fatal(err)
