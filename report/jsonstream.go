@@ -6,7 +6,6 @@ import (
 	"encoding"
 	"encoding/json"
 	"io"
-	"math/bits"
 	"reflect"
 	"strconv"
 	"strings"
@@ -287,17 +286,6 @@ func hasMethods(t reflect.Type) bool {
 	return false
 }
 
-const hexDigits = "0123456789abcdef"
-
-// jsonSafe holds, for each ASCII byte, whether it stands for itself in a
-// JSON string as encoding/json writes one without HTML escaping.
-var jsonSafe = func() (t [utf8.RuneSelf]bool) {
-	for b := range t {
-		t[b] = b >= 0x20 && b != '"' && b != '\\'
-	}
-	return t
-}()
-
 // writeJSONString writes s as a JSON string exactly as encoding/json does
 // with SetEscapeHTML(false): ", \ and control characters escaped (\b, \f,
 // \n, \r, \t, else \u00XX), each invalid UTF-8 byte as \ufffd, U+2028 and
@@ -361,89 +349,16 @@ func incompleteTail(s string) int {
 	return 0
 }
 
-// load64 returns the eight bytes of s at i as a little-endian number (one
-// load: the compiler merges the shifts).
-func load64(s string, i int) uint64 {
-	_ = s[i+7]
-	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-}
-
-// specials8 returns, for the eight bytes of x (the first in the low
-// bits), a word whose lowest set bit is the top bit of the first byte that
-// is not jsonSafe ASCII (a byte JSON escapes, or a byte of a multibyte
-// rune, which writeJSONBody decodes), or 0 when every byte is.
-func specials8(x uint64) uint64 { return jsonbytes.Escaped(x) | x&jsonbytes.Highs }
-
 // writeJSONBody writes s escaped as writeJSONString does, without the
-// quotes. It looks at eight bytes at a time for the next byte that is not
-// plain ASCII (nextSpecial), then escapes it, or decodes the rune it
-// starts and escapes that rune if it is invalid, U+2028 or U+2029.
+// quotes: jsonbytes.EscapeInto escapes it straight into w's buffer, which
+// is flushed when it has too little room left.
 func writeJSONBody(w *bufio.Writer, s string) {
-	start := 0
-	for i := nextSpecial(s, 0); i < len(s); i = nextSpecial(s, i) {
-		if b := s[i]; b < utf8.RuneSelf {
-			_, _ = w.WriteString(s[start:i])
-			writeJSONEscape(w, b)
-			i++
-			start = i
-			continue
+	for len(s) > 0 {
+		if w.Available() < 4*jsonbytes.EscapeRoom && w.Flush() != nil {
+			return // the error stays in w
 		}
-		c, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case c == utf8.RuneError && size == 1:
-			_, _ = w.WriteString(s[start:i])
-			_, _ = w.WriteString(`\ufffd`)
-		case c == '\u2028' || c == '\u2029':
-			_, _ = w.WriteString(s[start:i])
-			_, _ = w.WriteString(`\u202`)
-			_ = w.WriteByte(hexDigits[c&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	_, _ = w.WriteString(s[start:])
-}
-
-// nextSpecial returns the index of the first byte of s from i on that is
-// not jsonSafe ASCII (a control character, '"', '\\' or a byte of a
-// multibyte rune), or len(s): eight bytes at a time.
-func nextSpecial(s string, i int) int {
-	for ; i+8 <= len(s); i += 8 {
-		if m := specials8(load64(s, i)); m != 0 {
-			return i + bits.TrailingZeros64(m)>>3
-		}
-	}
-	for ; i < len(s); i++ {
-		if b := s[i]; b >= utf8.RuneSelf || !jsonSafe[b] {
-			return i
-		}
-	}
-	return i
-}
-
-// writeJSONEscape writes the escape of an ASCII byte that is not jsonSafe.
-func writeJSONEscape(w *bufio.Writer, b byte) {
-	switch b {
-	case '\\', '"':
-		_ = w.WriteByte('\\')
-		_ = w.WriteByte(b)
-	case '\b':
-		_, _ = w.WriteString(`\b`)
-	case '\f':
-		_, _ = w.WriteString(`\f`)
-	case '\n':
-		_, _ = w.WriteString(`\n`)
-	case '\r':
-		_, _ = w.WriteString(`\r`)
-	case '\t':
-		_, _ = w.WriteString(`\t`)
-	default:
-		_, _ = w.WriteString(`\u00`)
-		_ = w.WriteByte(hexDigits[b>>4])
-		_ = w.WriteByte(hexDigits[b&0xF])
+		b, n := jsonbytes.EscapeInto(w.AvailableBuffer(), s)
+		_, _ = w.Write(b)
+		s = s[n:]
 	}
 }

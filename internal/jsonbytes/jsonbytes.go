@@ -1,6 +1,7 @@
 // Package jsonbytes holds the word-at-a-time byte test that the JSON
 // scanner (internal/jsonscan) and the JSON writer (report) share: where,
-// in eight bytes of a string, the next byte that JSON escapes is.
+// in eight bytes of a string, the next byte that JSON escapes is; and the
+// writer's escaping of a string (Escape), eight bytes at a time.
 package jsonbytes
 
 const (
