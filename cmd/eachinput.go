@@ -3,7 +3,6 @@ package cmd
 import (
 	"errors"
 	"fmt"
-	"os"
 	"runtime"
 
 	"github.com/sseinspect/sseinspect/ordered"
@@ -142,15 +141,11 @@ func openAndWork[T any](env *Env, name string, p *ordered.Progress, spare bool, 
 	if in.c != nil {
 		defer in.c.Close()
 	}
-	var size int64
-	if f, ok := in.c.(*os.File); ok {
-		if fi, err := f.Stat(); err == nil {
-			size = fi.Size()
-			p.SetSize(size)
-		}
+	if in.file {
+		p.SetSize(in.size)
 	}
 	in.r = p.Reader(in.r)
-	in.pipeline = spare && in.file && size >= pipelineMinSize
+	in.pipeline = spare && in.file && in.size >= pipelineMinSize
 	return work(in)
 }
 

@@ -24,8 +24,10 @@ type input struct {
 	// with a core to spare for it: it is replayed through
 	// parser.Options.Pipeline.
 	pipeline bool
-	// file says that the input is a regular file.
+	// file says that the input is a regular file (named, or standard
+	// input redirected from one), and size what is left of it to read.
 	file bool
+	size int64
 }
 
 // inputs turns the arguments into inputs; no argument means stdin. Standard
@@ -51,6 +53,9 @@ func open(env *Env, arg string) (*input, error) {
 	if arg == "-" {
 		r, done := interruptible(env.Context, env.Stdin)
 		in := &input{name: "stdin", stdin: true, r: r, live: env.StdinIsLive}
+		if f, ok := env.Stdin.(*os.File); ok && !in.live {
+			in.file, in.size = regularLeft(f)
+		}
 		if done != nil {
 			in.c = closerFunc(func() error { done(); return nil }) // standard input stays open
 		}
@@ -77,7 +82,21 @@ func open(env *Env, arg string) (*input, error) {
 	if done != nil { // a named pipe
 		return &input{name: arg, r: r, c: closerFunc(func() error { done(); return f.Close() })}, nil
 	}
-	return &input{name: arg, r: r, c: f, file: fi.Mode().IsRegular()}, nil
+	return &input{name: arg, r: r, c: f, file: fi.Mode().IsRegular(), size: fi.Size()}, nil
+}
+
+// regularLeft reports whether f is a regular file, and how much of it is
+// left to read from its offset (`sseinspect < capture.sse`).
+func regularLeft(f *os.File) (bool, int64) {
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return false, 0
+	}
+	off, err := f.Seek(0, io.SeekCurrent)
+	if err != nil || off > fi.Size() {
+		return true, 0
+	}
+	return true, fi.Size() - off
 }
 
 // closerFunc is an io.Closer made of a function.

@@ -13,7 +13,8 @@ import (
 
 // TestPipelineForALoneFile: a regular file read alone (or one at a time)
 // is replayed through the parser's pipeline when there is a core to spare
-// and it is not small; standard input, small files and files read side by
+// and it is not small, standard input too when it is redirected from such
+// a file; live or small standard input, small files and files read side by
 // side on all cores are not.
 func TestPipelineForALoneFile(t *testing.T) {
 	if runtime.GOMAXPROCS(0) < 2 {
@@ -28,21 +29,33 @@ func TestPipelineForALoneFile(t *testing.T) {
 		require.NoError(t, os.Truncate(f, pipelineMinSize)) // the work below reads nothing
 	}
 	env := &Env{Stdin: strings.NewReader(chat("chatcmpl-1"))}
+	redirected, err := os.Open(a) // sseinspect < a.sse
+	require.NoError(t, err)
+	defer redirected.Close()
+	half, err := os.Open(b) // (head -c …; sseinspect) < b.sse: less than pipelineMinSize left
+	require.NoError(t, err)
+	defer half.Close()
+	_, err = half.Seek(pipelineMinSize/2, 0)
+	require.NoError(t, err)
 	cases := []struct {
+		env     *Env
 		args    []string
 		workers int
 		want    []bool
 	}{
-		{[]string{a}, 2, []bool{true}},
-		{[]string{a, b}, 1, []bool{true, true}},
-		{[]string{a, b}, 2, []bool{false, false}},
-		{[]string{"-"}, 2, []bool{false}},
-		{[]string{filepath.Join(dir, "small.sse")}, 2, []bool{false}},
-		{[]string{dir}, 2, []bool{false, false, false}},
+		{&Env{Stdin: redirected}, []string{"-"}, 2, []bool{true}},
+		{&Env{Stdin: half}, []string{"-"}, 2, []bool{false}},
+		{&Env{Stdin: redirected, StdinIsLive: true}, []string{"-"}, 2, []bool{false}},
+		{env, []string{a}, 2, []bool{true}},
+		{env, []string{a, b}, 1, []bool{true, true}},
+		{env, []string{a, b}, 2, []bool{false, false}},
+		{env, []string{"-"}, 2, []bool{false}},
+		{env, []string{filepath.Join(dir, "small.sse")}, 2, []bool{false}},
+		{env, []string{dir}, 2, []bool{false, false, false}},
 	}
 	for _, c := range cases {
 		var got []bool
-		err := eachInputOrdered(env, c.args, dirOptions{allow: true}, c.workers, false, func(in *input) (bool, error) {
+		err := eachInputOrdered(c.env, c.args, dirOptions{allow: true}, c.workers, false, func(in *input) (bool, error) {
 			return in.pipeline, nil
 		}, func(p bool) (int, error) {
 			got = append(got, p)
