@@ -305,9 +305,10 @@ func fromHAR(r io.Reader) (*Capture, error) {
 }
 
 // redactURL returns a request URL as a note or an error may show it: the
-// values of its credential query parameters (key, api_key, apikey: the
-// ones the proxy redacts; Gemini's key=) replaced by REDACTED, as notes
-// reach warnings, JSON summaries and HTML reports.
+// values of its credential query parameters (the ones the proxy redacts,
+// proxy.secretParams: Gemini's key=, API Management's subscription-key=, a
+// presigned AWS request's X-Amz-*) replaced by REDACTED, as notes reach
+// warnings, JSON summaries and HTML reports.
 func redactURL(u string) string {
 	base, query, ok := strings.Cut(u, "?")
 	if !ok {
@@ -317,7 +318,8 @@ func redactURL(u string) string {
 	for i, part := range parts {
 		name, _, hasValue := strings.Cut(part, "=")
 		switch strings.ToLower(name) {
-		case "key", "api_key", "apikey":
+		case "key", "api_key", "apikey", "api-key", "subscription-key",
+			"x-amz-credential", "x-amz-signature", "x-amz-security-token":
 			if hasValue {
 				parts[i] = name + "=REDACTED"
 			}

@@ -185,6 +185,20 @@ func TestHARURLKeyRedacted(t *testing.T) {
 	notes := strings.Join(c.Notes, "\n")
 	assert.NotContains(t, notes, "AIzaSECRET")
 	assert.Contains(t, notes, "streamGenerateContent?alt=sse&key=REDACTED")
+	// The other parameters the proxy redacts.
+	for _, tc := range []struct{ query, want string }{
+		{"api-version=2024-10-21&api-key=SECRET", "api-version=2024-10-21&api-key=REDACTED"},
+		{"subscription-key=SECRET", "subscription-key=REDACTED"},
+		{"Api_Key=SECRET&apikey=SECRET&keyword=x", "Api_Key=REDACTED&apikey=REDACTED&keyword=x"},
+		{"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=SECRET&X-Amz-Signature=SECRET&X-Amz-Security-Token=SECRET",
+			"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=REDACTED&X-Amz-Signature=REDACTED&X-Amz-Security-Token=REDACTED"},
+	} {
+		c, err := capture.Open(strings.NewReader(harOf(`{"request":{"method":"POST","url":"https://h/v1?`+tc.query+`"},"response":{"status":200,"content":{"mimeType":"text/event-stream","text":"data: {}\n\n"}}}`)), capture.Options{})
+		require.NoError(t, err, tc.query)
+		notes := strings.Join(c.Notes, "\n")
+		assert.NotContains(t, notes, "SECRET", tc.query)
+		assert.Contains(t, notes, "https://h/v1?"+tc.want+")", tc.query)
+	}
 }
 
 // A HAR status out of HTTP's three digits (a damaged or edited file) is no

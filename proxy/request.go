@@ -37,7 +37,8 @@ var secretHeaders = []string{
 }
 
 // secretParams are the query parameters that carry credentials (Gemini's
-// key=, API Management's subscription-key=, a presigned AWS request's).
+// key=, API Management's subscription-key=, a presigned AWS request's);
+// capture's redactURL redacts the same ones in a HAR file's notes.
 var secretParams = []string{
 	"key", "api_key", "apikey", "api-key", "subscription-key",
 	"X-Amz-Credential", "X-Amz-Signature", "X-Amz-Security-Token",
