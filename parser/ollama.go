@@ -42,14 +42,11 @@ func detectOllama(ev *sse.Event) match {
 	return noMatch
 }
 
-// The decode rate from eval_count and eval_duration is left out, with a
-// warning, when eval_duration is under a microsecond or the rate over a
-// million tokens a second: no model decodes that fast, the numbers are
-// damaged or made up.
-const (
-	ollamaMinEvalNs = 1e3
-	ollamaMaxRate   = 1e6
-)
+// ollamaMinEvalNs: the decode rate from eval_count and eval_duration is
+// left out, with a warning, when eval_duration is under a microsecond or
+// the rate over streamctx.MaxProviderRate: no model decodes that fast, the
+// numbers are damaged or made up.
+const ollamaMinEvalNs = 1e3
 
 // newOllama returns a parser for one Ollama stream.
 func newOllama() Parser { return &ollama{} }
@@ -85,7 +82,7 @@ func newOllama() Parser { return &ollama{} }
 //     total_ms, load_ms, prompt_ms and generation_ms, and eval_count per
 //     eval_duration the decode rate. A count or duration that is not a
 //     non-negative integer (of at most 10^16 ns, 115 days) is left out with
-//     a warning, and so is a rate that cannot be right (ollamaMaxRate).
+//     a warning, and so is a rate that cannot be right (ollamaMinEvalNs).
 //   - Complete: the "done": true object; done_reason "length" is a cut-off
 //     answer.
 type ollama struct {
@@ -261,7 +258,7 @@ func (p *ollama) final(sc *streamctx.Context, ev *sse.Event) {
 	}
 	if out.Set && pl.GenerationMs != nil && *pl.GenerationMs > 0 {
 		rate := float64(out.N) / (*pl.GenerationMs / 1000)
-		if *c.EvalDuration < ollamaMinEvalNs || rate > ollamaMaxRate {
+		if *c.EvalDuration < ollamaMinEvalNs || rate > streamctx.MaxProviderRate {
 			p.warned.warn(sc, "rate", "line %d: eval_count %d in eval_duration %.0f ns is %.4g tokens/s, which cannot be right: output_tokens_per_s left out",
 				ev.Line, out.N, *c.EvalDuration, rate)
 		} else {

@@ -249,15 +249,24 @@ type ProviderLatency struct {
 	Source           string   `json:"source"`
 }
 
+// MaxProviderRate is the highest decode rate, in tokens a second, that
+// a provider's timings are believed for: no model decodes faster.
+const MaxProviderRate = 1e6
+
 // SetProviderLatency records the provider's timings (a later report
-// replaces an earlier one). A field that is negative or not finite cannot
-// be right: it is warned about and left null.
+// replaces an earlier one). A field that is negative or not finite, or a
+// rate over MaxProviderRate, cannot be right: it is warned about and left
+// null.
 func (sc *Context) SetProviderLatency(p ProviderLatency) {
 	for _, f := range []**float64{&p.QueueMs, &p.LoadMs, &p.PromptMs, &p.GenerationMs, &p.TotalMs, &p.OutputTokensPerS} {
 		if *f != nil && (math.IsNaN(**f) || math.IsInf(**f, 0) || **f < 0) {
 			sc.Warn("%s: a provider timing of %v cannot be right: left out", p.Source, **f)
 			*f = nil
 		}
+	}
+	if r := p.OutputTokensPerS; r != nil && *r > MaxProviderRate {
+		sc.Warn("%s: a provider rate of %v tokens/s cannot be right: left out", p.Source, *r)
+		p.OutputTokensPerS = nil
 	}
 	sc.providerLatency = &p
 }

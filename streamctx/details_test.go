@@ -2,6 +2,7 @@ package streamctx_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"testing"
 
@@ -113,4 +114,27 @@ func TestProviderLatency(t *testing.T) {
 	assert.Equal(t, &streamctx.ProviderLatency{GenerationMs: streamctx.Ms(12.5), Source: "x_groq.usage"}, s.Latency.Provider,
 		"known without recorded timing; what cannot be right is left null")
 	assert.Len(t, s.Warnings, 2)
+}
+
+// TestProviderRate: a decode rate the provider gives (llama.cpp's
+// predicted_per_second) is believed up to MaxProviderRate tokens a second.
+func TestProviderRate(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		rate float64
+		kept bool
+	}{{264.56, true}, {streamctx.MaxProviderRate, true}, {1.5e6, false}, {1e300, false}} {
+		sc := streamctx.New(streamctx.Options{})
+		sc.SetProviderLatency(streamctx.ProviderLatency{GenerationMs: streamctx.Ms(933.63), OutputTokensPerS: streamctx.Ms(tc.rate), Source: "timings"})
+		s := sc.Snapshot("x", "x")
+		require.NotNil(t, s.Latency.Provider)
+		assert.Equal(t, streamctx.Ms(933.63), s.Latency.Provider.GenerationMs, "the rest is kept")
+		if tc.kept {
+			assert.Equal(t, streamctx.Ms(tc.rate), s.Latency.Provider.OutputTokensPerS)
+			assert.Empty(t, s.Warnings)
+		} else {
+			assert.Nil(t, s.Latency.Provider.OutputTokensPerS, tc.rate)
+			assert.Equal(t, []string{fmt.Sprintf("timings: a provider rate of %v tokens/s cannot be right: left out", tc.rate)}, s.Warnings)
+		}
+	}
 }
