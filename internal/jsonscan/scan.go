@@ -14,15 +14,17 @@
 // The input must be valid UTF-8: string bytes are copied as they are,
 // where encoding/json would replace invalid sequences with U+FFFD. Escapes
 // are decoded as encoding/json does (a lone surrogate is U+FFFD). Decoded
-// strings never alias the input; Value does.
+// strings never alias the input; Value and Bytes do.
 package jsonscan
 
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // MaxDepth is the deepest nesting Skip follows before giving up
@@ -131,6 +133,94 @@ func (s *Scanner) Text(dst *string, skip bool) bool {
 		return s.Literal("null")
 	}
 	return false
+}
+
+// Bytes decodes a string value as String does, without a string of its
+// own: *dst is the input's bytes when the string has no escapes (a slice
+// of the input, valid as long as the input is), else its decoding,
+// appended to *arena. A grown arena keeps its old array for the slices
+// that earlier calls gave, which nothing writes to again: *dst stays
+// valid until the caller reuses the arena's storage (truncates it).
+// null leaves *dst unchanged; any other type gives up.
+func (s *Scanner) Bytes(dst *[]byte, arena *[]byte) bool {
+	switch s.Peek() {
+	case '"':
+	case 'n':
+		return s.Literal("null")
+	default:
+		return false
+	}
+	start := s.i + 1
+	j := StringEnd(s.b, start)
+	if j < len(s.b) && s.b[j] == '"' {
+		s.i = j + 1
+		*dst = s.b[start:j:j]
+		return true
+	}
+	a := *arena
+	from := len(a)
+	a = slices.Grow(a, closingQuote(s.b, j)-start)
+	a = append(a, s.b[start:j]...)
+	for {
+		if j >= len(s.b) || s.b[j] != '\\' {
+			if j < len(s.b) && s.b[j] == '"' {
+				s.i = j + 1
+				*arena = a
+				*dst = a[from:len(a):len(a)]
+				return true
+			}
+			return false // the end of the input, or a control character
+		}
+		var ok bool
+		if a, j, ok = appendEscape(a, s.b, j); !ok {
+			return false
+		}
+		k := StringEnd(s.b, j)
+		a = append(a, s.b[j:k]...)
+		j = k
+	}
+}
+
+// appendEscape appends the decoding of the escape at b[i] (a backslash)
+// to dst, with the \u escape after it when the two are a surrogate pair,
+// and returns the index after them; false for an invalid escape.
+func appendEscape(dst, b []byte, i int) ([]byte, int, bool) {
+	if i+1 >= len(b) {
+		return dst, i, false
+	}
+	switch c := b[i+1]; c {
+	case '"', '\\', '/':
+		return append(dst, c), i + 2, true
+	case 'b':
+		return append(dst, '\b'), i + 2, true
+	case 'f':
+		return append(dst, '\f'), i + 2, true
+	case 'n':
+		return append(dst, '\n'), i + 2, true
+	case 'r':
+		return append(dst, '\r'), i + 2, true
+	case 't':
+		return append(dst, '\t'), i + 2, true
+	case 'u':
+		r, ok := hex4(b, i+2)
+		if !ok {
+			return dst, i, false
+		}
+		i += 6
+		if utf16.IsSurrogate(r) {
+			dec := unicode.ReplacementChar
+			if i+1 < len(b) && b[i] == '\\' && b[i+1] == 'u' {
+				if r2, ok := hex4(b, i+2); ok {
+					if dec = utf16.DecodeRune(r, r2); dec != unicode.ReplacementChar {
+						i += 6
+					}
+				}
+			}
+			r = dec
+		}
+		return utf8.AppendRune(dst, r), i, true
+	}
+	return dst, i, false
 }
 
 // TextPresence consumes a string token (the scanner is at its opening
@@ -494,74 +584,81 @@ func Array[T any](s *Scanner, dst *[]T, backing *[]T, elem func(*T) bool) bool {
 }
 
 // unquote consumes the rest of a string token with escapes (i is its first
-// backslash, after start), validating it as skipString does, and returns it
+// backslash, or a byte that ends it wrongly, after start) and returns it
 // decoded as encoding/json's unquote does: a \u escape of a surrogate that
-// does not pair with the next escape is U+FFFD. The decoded text is never
-// longer than the token: one allocation of that size holds it.
+// does not pair with the next escape is U+FFFD. It validates the token as
+// skipString does while it decodes it, in one pass: the bytes between two
+// escapes are found eight at a time (StringEnd) and copied at once. The
+// decoded text is never longer than the token: one allocation of that size
+// (up to the closing quote, found first with IndexByte) holds it.
 func (s *Scanner) unquote(start, i int) (string, bool) {
-	if !s.skipStringFrom(i) {
-		return "", false
-	}
-	t := s.b[start : s.i-1]
 	var b strings.Builder
-	b.Grow(len(t))
-	for i := 0; i < len(t); {
-		j := bytes.IndexByte(t[i:], '\\')
-		if j < 0 {
-			b.Write(t[i:])
-			break
-		}
-		b.Write(t[i : i+j])
-		i += j
-		switch c := t[i+1]; c {
-		case 'b':
-			b.WriteByte('\b')
-		case 'f':
-			b.WriteByte('\f')
-		case 'n':
-			b.WriteByte('\n')
-		case 'r':
-			b.WriteByte('\r')
-		case 't':
-			b.WriteByte('\t')
-		case 'u':
-			r := hex4(t[i+2:])
-			i += 6
-			if utf16.IsSurrogate(r) {
-				if i+1 < len(t) && t[i] == '\\' && t[i+1] == 'u' {
-					if dec := utf16.DecodeRune(r, hex4(t[i+2:])); dec != unicode.ReplacementChar {
-						b.WriteRune(dec)
-						i += 6
-						continue
-					}
-				}
-				r = unicode.ReplacementChar
+	b.Grow(closingQuote(s.b, i) - start)
+	b.Write(s.b[start:i])
+	for {
+		if i >= len(s.b) || s.b[i] != '\\' {
+			if i < len(s.b) && s.b[i] == '"' {
+				s.i = i + 1
+				return b.String(), true
 			}
-			b.WriteRune(r)
-			continue
-		default: // '"', '\\', '/'
-			b.WriteByte(c)
+			return "", false // the end of the input, or a control character
 		}
-		i += 2
+		var esc [utf8.UTFMax]byte
+		e, next, ok := appendEscape(esc[:0], s.b, i)
+		if !ok {
+			return "", false
+		}
+		b.Write(e)
+		i = next
+		j := StringEnd(s.b, i)
+		b.Write(s.b[i:j])
+		i = j
 	}
-	return b.String(), true
 }
 
-// hex4 decodes four hexadecimal digits, already validated.
-func hex4(b []byte) rune {
+// closingQuote returns the index of the quote that closes the string token
+// whose body has b[i] in it (i after its opening quote), or len(b): the
+// first quote with an even number of backslashes before it. It does not
+// validate the token.
+func closingQuote(b []byte, i int) int {
+	for {
+		q := bytes.IndexByte(b[i:], '"')
+		if q < 0 {
+			return len(b)
+		}
+		q += i
+		n := 0
+		for k := q - 1; b[k] == '\\'; k-- { // stops at the opening quote at the latest
+			n++
+		}
+		if n%2 == 0 {
+			return q
+		}
+		i = q + 1
+	}
+}
+
+// hex4 decodes the four hexadecimal digits at b[i:], false when they are
+// not four hexadecimal digits.
+func hex4(b []byte, i int) (rune, bool) {
+	if i+4 > len(b) {
+		return 0, false
+	}
 	var r rune
-	for _, c := range b[:4] {
+	for _, c := range b[i : i+4] {
 		switch {
-		case c <= '9':
+		case '0' <= c && c <= '9':
 			c -= '0'
-		case c >= 'a':
+		case 'a' <= c && c <= 'f':
 			c -= 'a' - 10
-		default:
+		case 'A' <= c && c <= 'F':
 			c -= 'A' - 10
+		default:
+			return 0, false
 		}
 		r = r<<4 | rune(c)
 	}
-	return r
+	return r, true
 }
 
 // skipString consumes a string token, validating its escapes.

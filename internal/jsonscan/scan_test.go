@@ -18,12 +18,16 @@ import (
 // decodeAny decodes a JSON text with the scanner into the values that
 // encoding/json gives an any with UseNumber: map[string]any, []any,
 // string, json.Number, bool, nil. ok is false when the scanner gives up.
-func decodeAny(s *jsonscan.Scanner) (v any, ok bool) {
+func decodeAny(s *jsonscan.Scanner) (v any, ok bool) { return decodeAnyIn(s, nil) }
+
+// decodeAnyIn is decodeAny with the strings decoded by Bytes into arena
+// when it is not nil (and copied into strings right away).
+func decodeAnyIn(s *jsonscan.Scanner, arena *[]byte) (v any, ok bool) {
 	switch s.Peek() {
 	case '{':
 		m := map[string]any{}
 		ok := s.Object(func(key []byte) bool {
-			v, ok := decodeAny(s)
+			v, ok := decodeAnyIn(s, arena)
 			m[string(key)] = v // the last of repeated keys wins, as in encoding/json
 			return ok
 		})
@@ -32,11 +36,16 @@ func decodeAny(s *jsonscan.Scanner) (v any, ok bool) {
 		var a []any
 		ok := jsonscan.Array(s, &a, nil, func(e *any) bool {
 			var ok bool
-			*e, ok = decodeAny(s)
+			*e, ok = decodeAnyIn(s, arena)
 			return ok
 		})
 		return a, ok
 	case '"':
+		if arena != nil {
+			var b []byte
+			ok := s.Bytes(&b, arena)
+			return string(b), ok
+		}
 		var str string
 		ok := s.String(&str, nil)
 		return str, ok
@@ -100,6 +109,16 @@ func FuzzScanMatchesEncodingJSON(f *testing.F) {
 		s = jsonscan.New(in)
 		got, ok := decodeAny(&s)
 		ok = ok && s.End()
+		s = jsonscan.New(in)
+		arena := []byte("kept")
+		gotBytes, okBytes := decodeAnyIn(&s, &arena)
+		okBytes = okBytes && s.End()
+		if okBytes != ok || !reflect.DeepEqual(got, gotBytes) {
+			t.Fatalf("%q: String gives %#v (%v), Bytes %#v (%v)", data, got, ok, gotBytes, okBytes)
+		}
+		if string(arena[:4]) != "kept" {
+			t.Fatalf("%q: Bytes wrote over the arena's contents: %q", data, arena)
+		}
 		if !ok {
 			return
 		}
@@ -196,13 +215,15 @@ func TestHasControl(t *testing.T) {
 }
 
 // TestStringMatchesEncodingJSON decodes escaped strings with the scanner
-// and with encoding/json: same value, or both refuse.
+// (String and Bytes) and with encoding/json: same value, or both refuse.
 func TestStringMatchesEncodingJSON(t *testing.T) {
 	t.Parallel()
 	for _, in := range []string{
 		`"a\nb"`, `"\u00e9\ud83d\ude00"`, `"\ud800"`, `"\ud800x"`, `"\ud800\u0041"`, `"\udc00\ud800"`,
 		`"\ud83d\ud83d\ude00"`, `"\udbff\udfff"`, `"\ud800\uZZZZ"`, `"\ud800\u00"`, `"\u00"`, `"\x"`,
 		`"tail\\"`, `"\"quoted\" and \/ \b\f\r\t"`, `"no end\n`, "\"raw\x01control\\n\"", `"` + strings.Repeat(`ab\n`, 300) + `"`,
+		`"\ud83d\u12g4"`, `"\ud83d\"`, `"\ud83d\u"`, `"\u"`, `"\`, `"a\\\"`, `"a\\\\"`, `"\"\\"`, `"` + strings.Repeat(`\\`, 20) + `\"`,
+		`"` + strings.Repeat("long é run ", 10) + `\"` + strings.Repeat("x", 100) + "\x1f" + `"`,
 	} {
 		var want string
 		wantErr := json.Unmarshal([]byte(in), &want)
@@ -211,6 +232,12 @@ func TestStringMatchesEncodingJSON(t *testing.T) {
 		ok := s.String(&got, nil) && s.End()
 		if ok != (wantErr == nil) || (ok && got != want) {
 			t.Errorf("%q: scanner %q (ok %v), encoding/json %q (%v)", in, got, ok, want, wantErr)
+		}
+		s = jsonscan.New([]byte(in))
+		var b, arena []byte
+		ok = s.Bytes(&b, &arena) && s.End()
+		if ok != (wantErr == nil) || (ok && string(b) != want) {
+			t.Errorf("%q: Bytes %q (ok %v), encoding/json %q (%v)", in, b, ok, want, wantErr)
 		}
 	}
 }
@@ -346,4 +373,33 @@ func TestObjectFrom(t *testing.T) {
 	}
 	s = jsonscan.New(in)
 	assert.False(t, s.ObjectFrom(6, func([]byte) bool { return s.Skip() }), "at a comma, not a key")
+}
+
+// TestBytesBorrows: Bytes gives the input's bytes for a string without
+// escapes, and the arena's for one with escapes, appended after what the
+// arena held; null leaves the destination alone.
+func TestBytesBorrows(t *testing.T) {
+	t.Parallel()
+	in := []byte(`["plain","a\nb",null,"\u00e9"]`)
+	s := jsonscan.New(in)
+	arena := make([]byte, 0, 1) // grows: the earlier slices keep the old array
+	var got [][]byte
+	ok := jsonscan.Array(&s, &got, nil, func(b *[]byte) bool {
+		*b = []byte("unset")
+		return s.Bytes(b, &arena)
+	})
+	require.True(t, ok && s.End())
+	require.Len(t, got, 4)
+	assert.Equal(t, "plain", string(got[0]))
+	assert.Same(t, &in[2], &got[0][0], "a string without escapes is the input's bytes")
+	assert.Equal(t, "a\nb", string(got[1]))
+	assert.Equal(t, "unset", string(got[2]), "null leaves the destination unchanged")
+	assert.Equal(t, "é", string(got[3]))
+	assert.Equal(t, "a\nbé", string(arena))
+	assert.Equal(t, 3, cap(got[1]), "a decoding cannot be appended to in place")
+	for _, bad := range []string{`"a\x"`, `1`, `"a\nb`, "\"a\\n\x01\""} {
+		s := jsonscan.New([]byte(bad))
+		var b []byte
+		assert.False(t, s.Bytes(&b, &arena), bad)
+	}
 }
