@@ -121,6 +121,9 @@ type anthropic struct {
 	// results name them), in both modes, so that a result without its
 	// call warns alike with or without the text (anthropic_details.go).
 	servers map[string]bool
+	// arena holds the decoded text of the event being handled, when the
+	// text is kept (anthropicArena).
+	arena []byte
 }
 
 // newAnthropic returns a parser for one Anthropic Messages stream.
@@ -183,6 +186,48 @@ type anthropicDelta struct {
 	StopReason  string `json:"stop_reason"`
 	// Citation is a citations_delta's citation.
 	Citation json.RawMessage `json:"citation"`
+
+	// textRaw and thinkingRaw, when not nil, are the text and thinking,
+	// decoded by decodeFastAnthropic into bytes instead of Text and
+	// Thinking (see anthropicArena): borrowed, valid while the event is
+	// handled.
+	textRaw, thinkingRaw []byte
+}
+
+// anthropicArena is where decodeFastAnthropic decodes a delta's text and
+// thinking that have escapes, when it is given one (the text is kept:
+// --json): one buffer per parser or per batch decoded ahead, reused from
+// one event or batch to the next, instead of a string per delta; text
+// without escapes is not copied at all. Reuse drops a buffer grown past
+// maxAnthropicArena (one huge delta).
+const maxAnthropicArena = 4 << 20
+
+// reuseArena returns *arena emptied for reuse, or nil when it grew too
+// large to keep.
+func reuseArena(arena []byte) []byte {
+	if cap(arena) > maxAnthropicArena {
+		return nil
+	}
+	return arena[:0]
+}
+
+// appendText appends the delta's text (raw or decoded) to the answer.
+func (d *anthropicDelta) appendText(sc *streamctx.Context) {
+	if d.textRaw != nil {
+		sc.AppendTextBytes(d.textRaw)
+		return
+	}
+	sc.AppendText(d.Text)
+}
+
+// appendThinking appends the delta's thinking (raw or decoded) to the
+// reasoning.
+func (d *anthropicDelta) appendThinking(sc *streamctx.Context) {
+	if d.thinkingRaw != nil {
+		sc.AppendThinkingBytes(d.thinkingRaw)
+		return
+	}
+	sc.AppendThinking(d.Thinking)
 }
 
 type anthropicUsage struct {
@@ -249,6 +294,7 @@ func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) { p.event(sc, ev
 // event, exactly as Event would have decoded it.
 type anthropicAhead struct {
 	skipText bool
+	arena    []byte // the batch's decoded text (anthropicArena)
 	aheadSlots[anthropicEvent]
 }
 
@@ -258,10 +304,15 @@ func (p *anthropic) newAhead(sc *streamctx.Context) aheadBatch {
 
 func (a *anthropicAhead) decode(evs []sse.Event) {
 	a.reset(len(evs))
+	var arena *[]byte
+	if !a.skipText {
+		a.arena = reuseArena(a.arena) // the last batch's events are handled
+		arena = &a.arena
+	}
 	for i := range evs {
 		data := bytes.TrimSpace(evs[i].Data)
 		a.evs[i] = anthropicEvent{}
-		a.ok[i] = len(data) > 0 && data[0] == '{' && decodeFastAnthropic(data, &a.evs[i], a.skipText)
+		a.ok[i] = len(data) > 0 && data[0] == '{' && decodeFastAnthropicIn(data, &a.evs[i], a.skipText, arena)
 	}
 }
 
@@ -286,7 +337,12 @@ func (p *anthropic) event(sc *streamctx.Context, ev *sse.Event, pre *anthropicEv
 	} else {
 		p.own = anthropicEvent{}
 		p.ev = &p.own
-		if !decodeFastAnthropic(data, p.ev, !sc.CollectsText()) {
+		var arena *[]byte
+		if sc.CollectsText() {
+			p.arena = reuseArena(p.arena)
+			arena = &p.arena
+		}
+		if !decodeFastAnthropicIn(data, p.ev, !sc.CollectsText(), arena) {
 			p.own = anthropicEvent{}
 			err = json.Unmarshal(data, p.ev)
 		}
@@ -527,9 +583,9 @@ func (p *anthropic) blockDelta(sc *streamctx.Context, ev *sse.Event, index int64
 	}
 	switch d.Type {
 	case "text_delta":
-		sc.AppendText(d.Text)
+		d.appendText(sc)
 	case "thinking_delta":
-		sc.AppendThinking(d.Thinking)
+		d.appendThinking(sc)
 	case "input_json_delta":
 		if b == nil {
 			// A fragment of a block we did not see start: report it
@@ -674,7 +730,14 @@ func compactJSON(raw []byte) string {
 // block's content and citations and a delta's citation are validated but
 // not kept.
 func decodeFastAnthropic(data []byte, e *anthropicEvent, skipText bool) bool {
-	if anthropicDeltaTemplate(data, e, skipText) {
+	return decodeFastAnthropicIn(data, e, skipText, nil)
+}
+
+// decodeFastAnthropicIn is decodeFastAnthropic that, given an arena (and
+// not skipText), decodes a delta's text and thinking into its textRaw and
+// thinkingRaw instead (anthropicArena): borrowed from data or the arena.
+func decodeFastAnthropicIn(data []byte, e *anthropicEvent, skipText bool, arena *[]byte) bool {
+	if anthropicDeltaTemplate(data, e, skipText, arena) {
 		return true
 	}
 	s := jsonscan.New(data)
@@ -686,7 +749,7 @@ func decodeFastAnthropic(data []byte, e *anthropicEvent, skipText bool) bool {
 		case "index":
 			return seen.First(1<<1) && s.Int64(&e.Index)
 		case "delta":
-			return seen.First(1<<2) && fastAnthropicDelta(&s, &e.Delta, skipText)
+			return seen.First(1<<2) && fastAnthropicDelta(&s, &e.Delta, skipText, arena)
 		case "content_block":
 			return seen.First(1<<3) && fastAnthropicBlock(&s, &e.ContentBlock, skipText)
 		case "message":
@@ -727,7 +790,7 @@ var anthropicDeltaKinds = [...]struct{ prefix, typ string }{
 // string are scanned as the general path does, and the two closing braces
 // may have white space around them. Any other byte gives up, e unchanged,
 // and the general path reads the event.
-func anthropicDeltaTemplate(data []byte, e *anthropicEvent, skipText bool) bool {
+func anthropicDeltaTemplate(data []byte, e *anthropicEvent, skipText bool, arena *[]byte) bool {
 	if len(data) < len(anthropicDeltaHead)+4 || string(data[:len(anthropicDeltaHead)]) != anthropicDeltaHead {
 		return false
 	}
@@ -748,7 +811,12 @@ func anthropicDeltaTemplate(data []byte, e *anthropicEvent, skipText bool) bool 
 		}
 		s := jsonscan.New(rest[len(kind.prefix):])
 		var v string
-		if !s.Text(&v, skipText) {
+		var raw []byte
+		if arena != nil && k < 2 && !skipText {
+			if !s.Bytes(&raw, arena) {
+				return false
+			}
+		} else if !s.Text(&v, skipText) {
 			return false
 		}
 		closed := s.Consume('}') // the delta
@@ -760,9 +828,9 @@ func anthropicDeltaTemplate(data []byte, e *anthropicEvent, skipText bool) bool 
 		e.Delta.Type = kind.typ
 		switch k {
 		case 0:
-			e.Delta.Text = v
+			e.Delta.Text, e.Delta.textRaw = v, raw
 		case 1:
-			e.Delta.Thinking = v
+			e.Delta.Thinking, e.Delta.thinkingRaw = v, raw
 		default:
 			e.Delta.PartialJSON = v
 		}
@@ -771,15 +839,21 @@ func anthropicDeltaTemplate(data []byte, e *anthropicEvent, skipText bool) bool 
 	return false
 }
 
-func fastAnthropicDelta(s *jsonscan.Scanner, d *anthropicDelta, skipText bool) bool {
+func fastAnthropicDelta(s *jsonscan.Scanner, d *anthropicDelta, skipText bool, arena *[]byte) bool {
 	var seen jsonscan.Seen
 	return s.Object(func(key []byte) bool {
 		switch string(key) {
 		case "type":
 			return seen.First(1<<0) && s.String(&d.Type, internAnthropicType)
 		case "text":
+			if arena != nil && !skipText {
+				return seen.First(1<<1) && s.Bytes(&d.textRaw, arena)
+			}
 			return seen.First(1<<1) && s.Text(&d.Text, skipText)
 		case "thinking":
+			if arena != nil && !skipText {
+				return seen.First(1<<2) && s.Bytes(&d.thinkingRaw, arena)
+			}
 			return seen.First(1<<2) && s.Text(&d.Thinking, skipText)
 		case "partial_json":
 			return seen.First(1<<3) && s.Text(&d.PartialJSON, skipText)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -42,7 +43,34 @@ func FuzzFastAnthropic(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkFast(t, data, decodeFastAnthropicAll)
 		checkFastAnthropicSkipping(t, data)
+		checkFastAnthropicArena(t, data)
 	})
+}
+
+// checkFastAnthropicArena: decoding the text and thinking into bytes
+// (an arena given) decodes the same event as into strings, the bytes
+// borrowed from the data or the arena, the arena's earlier contents kept.
+func checkFastAnthropicArena(t *testing.T, data []byte) {
+	t.Helper()
+	if !utf8.Valid(data) {
+		return // the precondition of the fast paths
+	}
+	var want, got anthropicEvent
+	wantOK := decodeFastAnthropic(data, &want, false)
+	arena := []byte("kept")
+	gotOK := decodeFastAnthropicIn(data, &got, false, &arena)
+	require.Equal(t, wantOK, gotOK, "%q", data)
+	if !gotOK {
+		return
+	}
+	require.Equal(t, "kept", string(arena[:4]), "%q", data)
+	if got.Delta.textRaw != nil {
+		got.Delta.Text, got.Delta.textRaw = string(got.Delta.textRaw), nil
+	}
+	if got.Delta.thinkingRaw != nil {
+		got.Delta.Thinking, got.Delta.thinkingRaw = string(got.Delta.thinkingRaw), nil
+	}
+	assert.Equal(t, want, got, "%q", data)
 }
 
 func decodeFastAnthropicAll(data []byte, e *anthropicEvent) bool {
@@ -167,15 +195,17 @@ func TestAnthropicDeltaTemplate(t *testing.T) {
 	hits := 0
 	for _, d := range events {
 		for _, skip := range []bool{false, true} {
-			var viaTemplate, general anthropicEvent
-			if !anthropicDeltaTemplate(d, &viaTemplate, skip) {
-				continue
+			for _, arena := range []*[]byte{nil, new([]byte)} {
+				var viaTemplate, general anthropicEvent
+				if !anthropicDeltaTemplate(d, &viaTemplate, skip, arena) {
+					continue
+				}
+				hits++
+				// The general path alone: the template is tried first in
+				// decodeFastAnthropic, so go through a copy with a space in front.
+				require.True(t, decodeFastAnthropicIn(append([]byte(" "), d...), &general, skip, arena), "%s", d)
+				assert.Equal(t, general, viaTemplate, "%s", d)
 			}
-			hits++
-			// The general path alone: the template is tried first in
-			// decodeFastAnthropic, so go through a copy with a space in front.
-			require.True(t, decodeFastAnthropic(append([]byte(" "), d...), &general, skip), "%s", d)
-			assert.Equal(t, general, viaTemplate, "%s", d)
 		}
 	}
 	assert.Greater(t, hits, len(events), "most events are deltas of the template's shape, in both modes")
@@ -188,7 +218,8 @@ func TestAnthropicDeltaTemplate(t *testing.T) {
 		`{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":null}}`,
 	} {
 		var e anthropicEvent
-		assert.False(t, anthropicDeltaTemplate([]byte(d), &e, false), d)
+		assert.False(t, anthropicDeltaTemplate([]byte(d), &e, false, nil), d)
+		assert.False(t, anthropicDeltaTemplate([]byte(d), &e, false, new([]byte)), d)
 		assert.Equal(t, anthropicEvent{}, e, "%s: unchanged when it gives up", d)
 	}
 }

@@ -506,6 +506,39 @@ func (sc *Context) AppendThinking(s string) {
 	}
 }
 
+// AppendTextBytes is AppendText(string(b)) without that string: b is
+// borrowed for the call (a parser's decoding into its own buffer, or the
+// bytes of the event when the text has no escapes) and copied into the
+// kept text.
+func (sc *Context) AppendTextBytes(b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	if sc.opts.Tokens != nil || sc.opts.CountChars {
+		sc.AppendText(string(b)) // counted as a string
+		return
+	}
+	sc.markContent(true)
+	if sc.opts.CollectText {
+		sc.text.Write(b)
+	}
+}
+
+// AppendThinkingBytes is AppendThinking(string(b)), as AppendTextBytes.
+func (sc *Context) AppendThinkingBytes(b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	if sc.opts.Tokens != nil || sc.opts.CountChars {
+		sc.AppendThinking(string(b))
+		return
+	}
+	sc.markContent(false)
+	if sc.opts.CollectText {
+		sc.thinking.Write(b)
+	}
+}
+
 // MarkContent records generated content that is not text (a redacted
 // thinking block, an encrypted reasoning item, a server tool call).
 func (sc *Context) MarkContent() { sc.markContent(false) }

@@ -466,3 +466,37 @@ func TestOnKeepWithoutCollectText(t *testing.T) {
 	sc.SetToolArguments("1", "{}")
 	sc.ResetForRetry()
 }
+
+// TestAppendBytesMatchesAppendString: AppendTextBytes and
+// AppendThinkingBytes leave the Context as AppendText and AppendThinking
+// do, with every option that reads the text, and do not keep the bytes.
+func TestAppendBytesMatchesAppendString(t *testing.T) {
+	t.Parallel()
+	pieces := []string{"", "Hi", " wörld 😊\n", "", strings.Repeat("x", 1<<20+3), "end"}
+	for name, opts := range map[string]streamctx.Options{
+		"none": {}, "text": {CollectText: true}, "parts": {CollectText: true, TextParts: true},
+		"chars": {CollectText: true, CountChars: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			strs, byts := streamctx.New(opts), streamctx.New(opts)
+			for i, p := range pieces {
+				strs.CountEvent(1, time.Time{})
+				byts.CountEvent(1, time.Time{})
+				b := []byte(p)
+				if i%2 == 0 {
+					strs.AppendText(p)
+					byts.AppendTextBytes(b)
+				} else {
+					strs.AppendThinking(p)
+					byts.AppendThinkingBytes(b)
+				}
+				for j := range b {
+					b[j] = '!' // borrowed for the call only
+				}
+			}
+			assert.Equal(t, strs.Snapshot("f", "v"), byts.Snapshot("f", "v"))
+			assert.Equal(t, strs.ContentEvents(), byts.ContentEvents())
+		})
+	}
+}

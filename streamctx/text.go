@@ -38,14 +38,35 @@ func (t *textBuf) WriteString(s string) {
 			t.cur.WriteString(s[:room])
 			s = s[room:]
 		}
-		if t.cur.Len() > 0 {
-			t.done = append(t.done, t.cur.String())
+		t.next()
+	}
+}
+
+// Write appends b, as WriteString does.
+func (t *textBuf) Write(b []byte) {
+	t.n += len(b)
+	for {
+		if n := t.cur.Len() + len(b); n <= t.cur.Cap() || n <= textChunk {
+			t.cur.Write(b)
+			return
 		}
-		t.cur = strings.Builder{}
-		t.cur.Grow(textChunk)
-		if t.onChunk != nil {
-			t.onChunk(textChunk)
+		if room := t.cur.Cap() - t.cur.Len(); room > 0 {
+			t.cur.Write(b[:room])
+			b = b[room:]
 		}
+		t.next()
+	}
+}
+
+// next starts a new chunk, the current one full.
+func (t *textBuf) next() {
+	if t.cur.Len() > 0 {
+		t.done = append(t.done, t.cur.String())
+	}
+	t.cur = strings.Builder{}
+	t.cur.Grow(textChunk)
+	if t.onChunk != nil {
+		t.onChunk(textChunk)
 	}
 }
 
