@@ -1331,6 +1331,9 @@ type respFast struct {
 // validated; an escaped key, a repeated member or one that differs from a
 // member name only in case gives up.
 func decodeFastResponses(data []byte, e *respEvent) bool {
+	if respKeysTemplate(data, e) {
+		return true
+	}
 	s := jsonscan.New(data)
 	e.set = 0
 	ok := s.Object(func(key []byte) bool {
@@ -1353,6 +1356,90 @@ func decodeFastResponses(data []byte, e *respEvent) bool {
 		return ok
 	})
 	return ok && s.End()
+}
+
+// respSkipped stands for the members that respKeysTemplate validates and
+// skips (logprobs, obfuscation).
+const respSkipped = respFields
+
+// respKeyLit is a member's key as written compactly, `"name":`, and its field.
+type respKeyLit struct {
+	lit string
+	f   respField
+}
+
+// respKeyLits are the respKeyLits of the members of respEvent and of the
+// skipped ones, by the first letter of their name (a literal, so that
+// nothing is built before main; TestRespKeyLits checks it against
+// respFieldNames).
+var respKeyLits = [128][]respKeyLit{
+	'a': {{`"arguments":`, rfArguments}, {`"annotation":`, rfAnnotation}},
+	'c': {{`"content_index":`, rfContentIndex}, {`"code":`, rfCode}},
+	'd': {{`"delta":`, rfDelta}},
+	'e': {{`"error":`, rfError}},
+	'i': {{`"item":`, rfItem}, {`"item_id":`, rfItemID}, {`"input":`, rfInput}},
+	'l': {{`"logprobs":`, respSkipped}},
+	'm': {{`"message":`, rfMessage}},
+	'n': {{`"name":`, rfName}},
+	'o': {{`"output_index":`, rfOutputIndex}, {`"obfuscation":`, respSkipped}},
+	'p': {{`"part":`, rfPart}},
+	'r': {{`"response":`, rfResponse}, {`"refusal":`, rfRefusal}},
+	's': {{`"sequence_number":`, rfSeq}, {`"summary_index":`, rfSummaryIndex}},
+	't': {{`"type":`, rfType}, {`"text":`, rfText}},
+}
+
+// respKeysTemplate is decodeFastResponses for an object whose keys are
+// all among respKeyLits (issue 16), in any order, as OpenAI and the
+// servers that copy it write events: each key is compared in one go with
+// the names that begin with its first letter, colon included, rather than
+// scanned and looked up; the values are scanned as the general path scans
+// them. Any other key (escaped, of another case, unknown), white space
+// after the opening brace or before a colon, or a repeated member gives
+// up, and the general path reads the event.
+func respKeysTemplate(data []byte, e *respEvent) bool {
+	if len(data) < 2 || data[0] != '{' || data[1] != '"' {
+		return false
+	}
+	e.set = 0
+	s := jsonscan.New(data)
+	s.Literal("{")
+	for i := 1; ; {
+		// data[i] is the opening quote of a key.
+		if i+1 >= len(data) || data[i+1] >= 0x80 {
+			return false
+		}
+		f, found := respFields, false
+		for _, k := range respKeyLits[data[i+1]] {
+			if s.Literal(k.lit) {
+				f, found = k.f, true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+		if f == respSkipped {
+			if !s.Skip() {
+				return false
+			}
+		} else {
+			if e.set&(1<<f) != 0 {
+				return false
+			}
+			v, ok := s.Value()
+			if !ok {
+				return false
+			}
+			e.set |= 1 << f
+			e.raw[f] = v
+		}
+		if !s.Literal(",") {
+			return s.Consume('}') && s.End()
+		}
+		if i = s.Offset(); i == len(data) || data[i] != '"' {
+			return false
+		}
+	}
 }
 
 // respFieldOf returns the member a key names.

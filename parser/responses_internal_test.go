@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -65,6 +66,9 @@ func FuzzFastResponses(f *testing.F) {
 		`{"type":"response.output_text.delta","delta":"x","logprobs":[{"token":"x"}],"obfuscation":"ab","LogProbs":1,"OBFUSCATION":null}`,
 		`{"logprobs":[1,],"delta":"x"}`, `{"obfuscation":"a","obfuscation":"b"}`,
 	)...)
+	for _, c := range respKeysTemplateCases {
+		f.Add([]byte(c.data))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkFastAliasing(t, data, decodeFastResponsesJSON)
 		checkFastAliasing(t, data, decodeFastRespResponseTwice)
@@ -239,4 +243,90 @@ func BenchmarkDecodeResponses(b *testing.B) {
 			}
 		}
 	})
+}
+
+// respKeysTemplateCases are events that respKeysTemplate takes (issue 16)
+// and near misses that it leaves to the general path.
+var respKeysTemplateCases = []struct {
+	data  string
+	taken bool
+}{
+	{`{"type":"response.output_text.delta","sequence_number":4,"item_id":"msg_1","output_index":1,"content_index":0,"delta":"Hi \"x\"\u00e9","logprobs":[],"obfuscation":"ab"}`, true},
+	{`{"sequence_number":5,"type":"response.reasoning_summary_text.delta","delta":"x","item_id":"rs","output_index":0,"summary_index":0}`, true},
+	{`{"type":"response.output_text.delta","delta":"x","logprobs":[{"token":"x","bytes":[120],"logprob":-0.5,"top_logprobs":[]}],"obfuscation":null}`, true},
+	{`{"type":"response.created","response":{"id":"r","output":[]},"sequence_number":0}`, true},
+	{`{"type":"a", "delta":"b"  }  `, true},
+	{`{"type":null,"delta":1,"item":{"a":[1,2]},"part":true}`, true},
+	{`{"logprobs":[],"obfuscation":"o"}`, true},
+	// Near misses: the general path decides.
+	{`{ "type":"a"}`, false},
+	{`{"type" :"a"}`, false},
+	{`{"Type":"a"}`, false},
+	{`{"TYPE":"a","type":"b"}`, false},
+	{`{"type":"a","type":"b"}`, false},
+	{`{"type":"a","delta":"b","Delta":"c"}`, false},
+	{`{"typ\u0065":"a"}`, false},
+	{`{"typ":"a"}`, false},
+	{`{"types":"a"}`, false},
+	{`{"type":"a","annotation_index":0}`, false},
+	{`{"éa":1}`, false},
+	{`{"type":"a",}`, false},
+	{`{"type":"a",`, false},
+	{`{"type":"a"`, false},
+	{`{"type":"a"}x`, false},
+	{`{"type":"a"}}`, false},
+	{`{"delta":"a\x"}`, false},
+	{`{"delta":"a\n` + "\x01" + `"}`, false}, // a control character
+	{`{"logprobs":[1,],"delta":"x"}`, false},
+	{`{"logprobs":[],"obfuscation":"o","LogProbs":1}`, false},
+	{`{"delta":}`, false},
+	{`{}`, false},
+}
+
+// TestRespKeysTemplate: the template takes the events of the benchmark
+// corpus and the compact events of the captures, and leaves the near
+// misses to the general path; both decode as encoding/json does.
+func TestRespKeysTemplate(t *testing.T) {
+	t.Parallel()
+	for _, c := range respKeysTemplateCases {
+		var e respEvent
+		assert.Equal(t, c.taken, respKeysTemplate([]byte(c.data), &e), "%s", c.data)
+		checkFastAliasing(t, []byte(c.data), decodeFastResponsesJSON)
+	}
+	for _, d := range benchEvents(t, "openai-responses", 256<<10) {
+		var e respEvent
+		require.True(t, respKeysTemplate(d, &e), "%s", d)
+	}
+	files, err := filepath.Glob("../testdata/captures/openai/responses-*.sse")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		require.NoError(t, err)
+		for _, d := range dataLines(b) {
+			var e respEvent
+			if bytes.Contains(d, []byte(`"type":"response.output_text.delta"`)) {
+				assert.True(t, respKeysTemplate(d, &e), "%s: %s", file, d)
+			}
+		}
+	}
+}
+
+// TestRespKeyLits: respKeyLits holds every member of respEvent, and the
+// skipped ones, under the first letter of its name.
+func TestRespKeyLits(t *testing.T) {
+	t.Parallel()
+	want := map[string]respField{"logprobs": respSkipped, "obfuscation": respSkipped}
+	for f, name := range respFieldNames {
+		want[name] = respField(f)
+	}
+	got := map[string]respField{}
+	for c, lits := range respKeyLits {
+		for _, k := range lits {
+			name := strings.TrimSuffix(strings.TrimPrefix(k.lit, `"`), `":`)
+			assert.Equal(t, byte(c), name[0], k.lit)
+			got[name] = k.f
+		}
+	}
+	assert.Equal(t, want, got)
 }
