@@ -94,6 +94,9 @@ type gemini struct {
 	// decoded ahead (aheadParser); it keeps decodeFastGemini's state from
 	// one event to the next.
 	own geminiDecoded
+	// arena holds own's decoded text, when the text is kept
+	// (geminiFast.arena).
+	arena []byte
 	// pre is the event's decoding made ahead, or nil.
 	pre   *geminiDecoded
 	usage geminiUsage
@@ -166,6 +169,11 @@ type geminiPart struct {
 	CodeExecutionResult json.RawMessage     `json:"codeExecutionResult"`
 	InlineData          json.RawMessage     `json:"inlineData"`
 	FileData            json.RawMessage     `json:"fileData"`
+
+	// textRaw, when not nil, is the text, decoded by decodeFastGemini
+	// into bytes (geminiFast.arena), Text then pointing to "": borrowed,
+	// valid while the chunk is handled.
+	textRaw []byte
 }
 
 // geminiUsage is usageMetadata. toolUsePromptTokenCount (tokens of tool
@@ -269,6 +277,7 @@ func (d *geminiDecoded) decode(data []byte) {
 // arrays, not a few for each event.
 type geminiAhead struct {
 	skipText  bool
+	arena     []byte // the batch's decoded text (geminiFast.arena)
 	model, id string
 	aheadSlots[geminiDecoded]
 	buf      bytes.Buffer // compactArgs's
@@ -334,13 +343,18 @@ func (a *geminiAhead) decode(evs []sse.Event) {
 	a.callArgs.reset(0)
 	clear(a.args.buf[:cap(a.args.buf)]) // no string kept from the last batch
 	a.args.reset(0)
+	var arena *[]byte
+	if !a.skipText {
+		a.arena = reuseArena(a.arena) // the last batch's events are handled
+		arena = &a.arena
+	}
 	for i := range evs {
 		data := bytes.TrimSpace(evs[i].Data)
 		if len(data) == 0 || data[0] != '{' {
 			continue
 		}
 		d := &a.evs[i]
-		d.st.skipText, d.st.model, d.st.id = a.skipText, a.model, a.id
+		d.st.skipText, d.st.arena, d.st.model, d.st.id = a.skipText, arena, a.model, a.id
 		d.st.cands, d.st.parts = a.cands.window(), a.parts.window()
 		d.st.usage, d.st.callArgs = a.usage.window(), a.callArgs.window()
 		d.decode(data)
@@ -415,6 +429,11 @@ func (p *gemini) event(sc *streamctx.Context, ev *sse.Event, pre *geminiDecoded)
 		}
 		d = &p.own
 		d.st.skipText = !sc.CollectsText()
+		d.st.arena = nil
+		if sc.CollectsText() {
+			p.arena = reuseArena(p.arena)
+			d.st.arena = &p.arena
+		}
 		d.decode(data)
 	}
 	if err := d.err; err != nil {
@@ -499,6 +518,12 @@ func (p *gemini) part(sc *streamctx.Context, line int, pt *geminiPart) {
 	switch {
 	case pt.FunctionCall != nil:
 		p.functionCall(sc, line, pt)
+	case pt.Text != nil && pt.textRaw != nil:
+		if pt.Thought {
+			sc.AppendThinkingBytes(pt.textRaw)
+		} else {
+			sc.AppendTextBytes(pt.textRaw)
+		}
 	case pt.Text != nil:
 		if pt.Thought {
 			sc.AppendThinking(*pt.Text)
@@ -650,7 +675,12 @@ type geminiFast struct {
 	// Text is jsonscan.Present or "" (see textPresence). The parser sets it
 	// from streamctx per stream; FuzzReplay holds the summaries of the two
 	// modes equal but for the text.
-	skipText  bool
+	skipText bool
+	// arena, when not nil (and not skipText), is where a text part is
+	// decoded, into the part's textRaw instead of a string of its own
+	// (see anthropicArena): its bytes when it has no escapes, else its
+	// decoding appended to *arena.
+	arena     *[]byte
 	model, id string
 	index     int64
 	text      string
@@ -763,12 +793,20 @@ func geminiTextTemplate(data []byte, r *geminiEnvelope, st *geminiFast) bool {
 	}
 	s := jsonscan.New(data[len(geminiTextHead):])
 	var text string
-	if st.skipText {
+	var raw []byte
+	switch {
+	case st.skipText:
 		if !s.TextPresence(&text) {
 			return false
 		}
-	} else if !s.String(&text, nil) {
-		return false
+	case st.arena != nil:
+		if !s.Bytes(&raw, st.arena) {
+			return false
+		}
+	default:
+		if !s.String(&text, nil) {
+			return false
+		}
 	}
 	thought := s.Literal(geminiTextThought)
 	if !s.Literal(geminiTextRole) {
@@ -789,7 +827,7 @@ func geminiTextTemplate(data []byte, r *geminiEnvelope, st *geminiFast) bool {
 	}
 	st.taken = takenCands | takenContent | takenParts | takenText
 	st.text = text
-	st.parts = append(st.parts[:0], geminiPart{Text: &st.text, Thought: thought})
+	st.parts = append(st.parts[:0], geminiPart{Text: &st.text, Thought: thought, textRaw: raw})
 	st.content = geminiContent{Parts: st.parts}
 	st.cands = append(st.cands[:0], geminiCandidate{Content: &st.content})
 	if hasIndex {
@@ -877,8 +915,11 @@ func fastGeminiPart(s *jsonscan.Scanner, pt *geminiPart, st *geminiFast) bool {
 			}
 			p := lend(st, takenText, &st.text)
 			pt.Text = p
-			if st.skipText {
+			switch {
+			case st.skipText:
 				return s.Peek() == '"' && s.TextPresence(p)
+			case st.arena != nil:
+				return s.Peek() == '"' && s.Bytes(&pt.textRaw, st.arena)
 			}
 			return s.Peek() == '"' && s.String(p, nil)
 		case "thought":
