@@ -977,7 +977,7 @@ func decodeFastChatInto(data []byte, c *chatChunk, st *chatFast, b *chatStore) b
 				choicesAt = cap(data) - cap(key) - 1 // key is a slice of data
 				plain = false
 			}
-			return seen.First(1<<3) && fastChatChoices(&s, c, st.skipText, b)
+			return seen.First(1<<3) && (chatChoicesTemplate(&s, c, st.skipText, b) || fastChatChoices(&s, c, st.skipText, b))
 		case "usage":
 			plain = false
 			return seen.First(1<<4) && s.RawInto(&c.Usage, &b.usage)
@@ -995,6 +995,10 @@ func decodeFastChatInto(data []byte, c *chatChunk, st *chatFast, b *chatStore) b
 			return seen.First(1<<8) && s.Raw(&c.Message)
 		case "x_groq":
 			return false
+		case "obfuscation":
+			// In every OpenAI chunk; no member name in any case, so
+			// Unknown's comparisons can be spared.
+			return s.Skip()
 		case "time_info":
 			plain = false
 			return seen.First(1<<9) && s.Raw(&c.TimeInfo)
@@ -1040,6 +1044,50 @@ func internChatObject(b []byte) string {
 		return "chat.completion.chunk"
 	}
 	return string(b)
+}
+
+// The fixed parts of the dominant choices of OpenAI's chunks, one content
+// delta (chatChoicesTemplate).
+const (
+	chatChoicesHead    = `[{"index":`
+	chatChoicesContent = `,"delta":{"content":`
+	chatChoicesLogp    = `},"logprobs":null`
+	chatChoicesTail    = `,"finish_reason":null}]`
+)
+
+// chatChoicesTemplate decodes, as fastChatChoices would, the choices of
+// the dominant shape of OpenAI's chunks (issue 16):
+// [{"index":N,"delta":{"content":"..."},"logprobs":null,"finish_reason":null}]
+// (logprobs may be absent), byte for byte but for the values: the fixed
+// parts are compared in one go. Any other byte gives up with s, c and b
+// unchanged, for fastChatChoices to read the choices.
+func chatChoicesTemplate(s *jsonscan.Scanner, c *chatChunk, skipText bool, b *chatStore) bool {
+	t := *s
+	var n int64
+	if !t.Literal(chatChoicesHead) || t.Peek() == 'n' || !t.Int64(&n) || int64(int(n)) != n ||
+		!t.Literal(chatChoicesContent) || t.Peek() != '"' {
+		return false
+	}
+	var text string
+	if !t.Text(&text, skipText) {
+		return false
+	}
+	if !t.Literal(chatChoicesLogp) && !t.Literal("}") {
+		return false
+	}
+	if !t.Literal(chatChoicesTail) {
+		return false
+	}
+	d := &b.delta
+	if b.taken {
+		d = new(chatDelta)
+	}
+	b.taken = true
+	*d = chatDelta{}
+	d.Content.text = text
+	c.Choices = append(c.Choices[:0], chatChoice{Index: int(n), Delta: d})
+	*s = t
+	return true
 }
 
 func fastChatChoices(s *jsonscan.Scanner, c *chatChunk, skipText bool, b *chatStore) bool {

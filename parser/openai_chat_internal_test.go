@@ -24,6 +24,9 @@ func decodeFastChatTwice(data []byte, c *chatChunk) bool {
 
 func FuzzFastChat(f *testing.F) {
 	fastSeeds(f, "openai-chat", fastEdgeCases...)
+	for _, c := range chatChoicesTemplateCases {
+		f.Add([]byte(chatChoicesChunk(c.choices)))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkFast(t, data, decodeFastChatTwice)
 		checkFastChatSkipping(t, data)
@@ -233,4 +236,72 @@ func BenchmarkDecodeChat(b *testing.B) {
 			}
 		}
 	})
+}
+
+// chatChoicesTemplateCases are choices that chatChoicesTemplate takes
+// (issue 16), and near misses that it leaves to fastChatChoices.
+var chatChoicesTemplateCases = []struct {
+	choices string
+	taken   bool
+}{
+	{`[{"index":0,"delta":{"content":"Hi \"x\"\n\u00e9"},"logprobs":null,"finish_reason":null}]`, true},
+	{`[{"index":0,"delta":{"content":""},"finish_reason":null}]`, true},
+	{`[{"index":1,"delta":{"content":"a"},"finish_reason":null}]`, true},
+	{`[{"index":-1,"delta":{"content":" "},"logprobs":null,"finish_reason":null}]`, true},
+	// Near misses.
+	{`[{"index":null,"delta":{"content":"a"},"finish_reason":null}]`, false},
+	{`[{"index":01,"delta":{"content":"a"},"finish_reason":null}]`, false},
+	{`[{"index":1.0,"delta":{"content":"a"},"finish_reason":null}]`, false},
+	{`[{"index":9223372036854775808,"delta":{"content":"a"},"finish_reason":null}]`, false},
+	{`[{"index":0,"delta":{"content":null},"finish_reason":null}]`, false},
+	{`[{"index":0,"delta":{"content":["a"]},"finish_reason":null}]`, false},
+	{`[{"index":0,"delta":{"content":"a\x"},"finish_reason":null}]`, false},
+	{`[{"index":0,"delta":{"content":"a","role":"assistant"},"finish_reason":null}]`, false},
+	{`[{"index":0,"delta":{"content":"a"},"finish_reason":"stop"}]`, false},
+	{`[{"index":0,"delta":{"content":"a"},"logprobs":{"content":null},"finish_reason":null}]`, false},
+	{`[{"index":0,"delta":{"content":"a"},"logprobs":null}]`, false},
+	{`[{"index":0,"delta":{"content":"a"},"finish_reason":null,"logprobs":null}]`, false},
+	{`[{"index":0,"delta":{"content":"a"},"finish_reason":null},{"index":1,"delta":{"content":"b"},"finish_reason":null}]`, false},
+	{`[{"index":0,"delta":{"content":"a"} ,"finish_reason":null}]`, false},
+	{`[ {"index":0,"delta":{"content":"a"},"finish_reason":null}]`, false},
+	{`[{"index":0,"delta":{"content":"a"},"finish_reason":null}`, false},
+	{`[{"index":0,"Delta":{"content":"a"},"finish_reason":null}]`, false},
+}
+
+// chatChoicesChunk is a chunk with the choices given, after the members
+// that OpenAI writes before them and with its usage and obfuscation after.
+func chatChoicesChunk(choices string) string {
+	return `{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":` + choices + `,"usage":null,"obfuscation":"ab"}`
+}
+
+// TestChatChoicesTemplate: the template takes the dominant choices and
+// leaves the near misses to fastChatChoices; both decode as encoding/json
+// does, with the text or without it, and the template fires on the
+// content chunks of the benchmark corpus.
+func TestChatChoicesTemplate(t *testing.T) {
+	t.Parallel()
+	for _, c := range chatChoicesTemplateCases {
+		for _, skip := range []bool{false, true} {
+			s := jsonscan.New([]byte(c.choices))
+			var chunk chatChunk
+			var b chatStore
+			assert.Equal(t, c.taken, chatChoicesTemplate(&s, &chunk, skip, &b) && s.End(), "%s", c.choices)
+		}
+		d := []byte(chatChoicesChunk(c.choices))
+		checkFast(t, d, decodeFastChatTwice)
+		checkFastChatSkipping(t, d)
+	}
+	n := 0
+	for _, d := range benchEvents(t, "openai-chat", 256<<10) {
+		i := bytes.Index(d, []byte(`"choices":`))
+		if i < 0 || !bytes.Contains(d, []byte(`"delta":{"content":"`)) || bytes.Contains(d, []byte(`"role"`)) {
+			continue
+		}
+		s := jsonscan.New(d[i+len(`"choices":`):])
+		var chunk chatChunk
+		var b chatStore
+		require.True(t, chatChoicesTemplate(&s, &chunk, true, &b), "%s", d)
+		n++
+	}
+	assert.Greater(t, n, 500)
 }
