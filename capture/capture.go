@@ -92,7 +92,9 @@ func OpenResponse(r io.Reader) (*Capture, error) {
 // line and header at the start of the response (curl -i) are read.
 //
 // An error is a read error, a malformed timed capture, trace or HAR file
-// (wrapping timing.ErrFormat), or a malformed HTTP preamble.
+// (wrapping timing.ErrFormat), a malformed HTTP preamble
+// (ErrMalformedPreamble), or a compressed input or body that does not
+// decode (ErrCoding); reading the body fails with the same kinds.
 func Open(r io.Reader, opts Options) (*Capture, error) {
 	var src source = plain{r}
 	if opts.Clock != nil {

@@ -63,3 +63,19 @@ func TestOpenSkipsCurlVerbose(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenCurlVerboseLineOverTheCap: a line of curl -v output (or of the
+// preamble) over the cap is a malformed preamble, the error kind Open
+// documents; it was an error of no kind (FuzzOpen, kept as its corpus
+// file preamble-line-over-cap).
+func TestOpenCurlVerboseLineOverTheCap(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{
+		"* " + strings.Repeat("a", 70000),
+		"HTTP/1.1 200 OK\r\nx: y\r\n\r\n< " + strings.Repeat("a", 70000),
+	} {
+		_, err := capture.Open(strings.NewReader(in), capture.Options{})
+		require.ErrorIs(t, err, capture.ErrMalformedPreamble)
+		assert.EqualError(t, err, "a line of the HTTP preamble is longer than 65536 bytes")
+	}
+}

@@ -121,6 +121,22 @@ func (f *feed) ReadByte() (byte, error) {
 	return one[0], err
 }
 
+// ErrCoding is wrapped by the error of an input or a body that does not
+// decode as its coding says (a corrupt gzip stream, a chunk-size line
+// that is not hex).
+var ErrCoding = errors.New("malformed encoded data")
+
+// codingError is a decoder's error on what, which says the coding: "gzip-
+// compressed input", "chunked body".
+type codingError struct {
+	what string
+	err  error
+}
+
+func (e *codingError) Error() string        { return e.what + ": " + e.err.Error() }
+func (e *codingError) Unwrap() error        { return e.err }
+func (e *codingError) Is(target error) bool { return target == ErrCoding }
+
 // decoded is the source of bytes decoded from another source: each read
 // carries the arrival time of the encoded bytes it took.
 type decoded struct {
@@ -144,7 +160,7 @@ func (s decoded) read(p []byte) (int, time.Time, error) {
 		if s.from.b.err != nil && !errors.Is(s.from.b.err, io.EOF) {
 			err = s.from.b.err // the input's own read error, not the decoder's view of it
 		} else {
-			err = fmt.Errorf("%s: %w", s.what, err)
+			err = &codingError{what: s.what, err: err}
 		}
 	}
 	return n, s.from.at, err
@@ -158,7 +174,7 @@ func decode(body *reader, coding Coding, what string) (*reader, error) {
 		if body.err != nil && !errors.Is(body.err, io.EOF) {
 			return nil, body.err
 		}
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return nil, &codingError{what: what, err: err}
 	}
 	return &reader{src: decoded{dec: dec, from: f, what: what}}, nil
 }

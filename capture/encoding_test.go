@@ -276,3 +276,20 @@ func FuzzEncodedBody(f *testing.F) {
 		}
 	})
 }
+
+// TestOpenCorruptCodingIsErrCoding: an input or a body that does not
+// decode as its coding says fails with ErrCoding, a kind Open documents
+// (FuzzOpen found a cut gzip input failing with an error of no kind).
+func TestOpenCorruptCodingIsErrCoding(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{"\x1f\x8b", "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n\x1f\x8b"} {
+		_, err := capture.Open(strings.NewReader(in), capture.Options{})
+		require.ErrorIs(t, err, capture.ErrCoding, "%q", in)
+		assert.Contains(t, err.Error(), "gzip-compressed", "%q", in)
+	}
+	c, err := capture.Open(strings.NewReader("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"), capture.Options{})
+	require.NoError(t, err)
+	_, err = io.ReadAll(c)
+	require.ErrorIs(t, err, capture.ErrCoding)
+	assert.Contains(t, err.Error(), "chunked body: ")
+}

@@ -43,8 +43,9 @@ const maxEmptyReads = 100
 // maxLine caps one line read by readSlice (the HTTP preamble).
 const maxLine = 64 << 10
 
-// errLineTooLong is readSlice's error for a line over maxLine.
-var errLineTooLong = fmt.Errorf("a line of the HTTP preamble is longer than %d bytes", maxLine)
+// errLineTooLong is readSlice's error for a line over maxLine: a
+// malformed preamble (ErrMalformedPreamble).
+var errLineTooLong error = &preambleError{msg: fmt.Sprintf("a line of the HTTP preamble is longer than %d bytes", maxLine)}
 
 // readTimed is Capture.ReadTimed.
 func (b *reader) readTimed(p []byte) (int, time.Time, error) {

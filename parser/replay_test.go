@@ -266,13 +266,17 @@ func FuzzReplay(f *testing.F) {
 	}
 	f.Add([]byte("HTTP/1.1 500 x\n\n<html>"))
 	f.Add([]byte("[{\"error\":{}}]"))
+	// A body that does not decode as its header says (ErrCoding).
+	f.Add([]byte("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n\x1f\x8b"))
+	f.Add([]byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		sc := streamctx.New(streamctx.Options{CollectText: true, RecordChunks: true})
 		res, err := parser.Replay(bytes.NewReader(b), sc, parser.Options{MaxLineSize: 1 << 20})
 		var partial *parser.PartialError
 		if err != nil && !errors.As(err, &partial) {
 			known := errors.Is(err, parser.ErrEmpty) || errors.Is(err, parser.ErrUnrecognized) ||
-				errors.Is(err, sse.ErrLineTooLong) || errors.Is(err, capture.ErrMalformedPreamble)
+				errors.Is(err, sse.ErrLineTooLong) || errors.Is(err, capture.ErrMalformedPreamble) ||
+				errors.Is(err, capture.ErrCoding)
 			if !known {
 				t.Fatalf("unexpected error kind: %v", err)
 			}
