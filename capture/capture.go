@@ -129,8 +129,10 @@ func Open(r io.Reader, opts Options) (*Capture, error) {
 // file, and opens it when it is one; nil when it is none of them.
 func detect(raw *reader) (*Capture, error) {
 	k := 1
+	var har harSniff
 	for {
 		b, err := raw.peek(k)
+		isHAR, mayBeHAR := har.look(b, err != nil)
 		switch {
 		case timing.IsTimed(b):
 			tr, err := timing.NewReader(untimedReader{raw})
@@ -141,9 +143,9 @@ func detect(raw *reader) (*Capture, error) {
 			return c, c.readPreamble()
 		case isCurlTrace(b):
 			return fromCurlTrace(untimedReader{raw})
-		case isHAR(b):
+		case isHAR:
 			return fromHAR(untimedReader{raw})
-		case err != nil || !timing.MayBeTimed(b) && !mayBeCurlTrace(b) && !mayBeHAR(b):
+		case err != nil || !timing.MayBeTimed(b) && !mayBeCurlTrace(b) && !mayBeHAR:
 			return nil, nil // a read error is left for the body to return
 		}
 		k = max(raw.buffered(), k+1)

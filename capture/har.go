@@ -79,16 +79,36 @@ type harEntry struct {
 	} `json:"timings"`
 }
 
-// isHAR reports whether head begins a JSON object with a "log" member;
-// mayBeHAR whether it could still turn out to once more bytes arrive.
-func isHAR(head []byte) bool {
-	ok, decided := harPrefix(head)
-	return ok && decided
+// harSniff tells, as the head of an input grows, whether it is a HAR
+// file (harPrefix), at a cost linear in the head's length: harPrefix reads
+// the whole head each time, so that asking it on every read of an input
+// read a byte at a time would take time quadratic in the bytes it takes
+// to tell (64 KiB of a JSON object: seconds). It is asked while all it has
+// read stays within harSniffBudget times the head, and at the end of the
+// input; a decision, once made, stands, as more bytes do not change it.
+type harSniff struct {
+	read        int // bytes harPrefix has read in all
+	decided, is bool
 }
 
-func mayBeHAR(head []byte) bool {
-	ok, _ := harPrefix(head)
-	return ok
+// harSniffBudget bounds the bytes harPrefix reads, in all, to this many
+// times the head: an input whose head comes in a few reads (a JSON body,
+// a live stream's first line) is asked about on every read.
+const harSniffBudget = 8
+
+// look returns whether head is a HAR file, and whether it may still turn
+// out to be one; end says that head is all there is.
+func (s *harSniff) look(head []byte, end bool) (is, may bool) {
+	if s.decided {
+		return s.is, s.is
+	}
+	if !end && s.read+len(head) > harSniffBudget*len(head) {
+		return false, true // not asked: undecided
+	}
+	s.read += len(head)
+	ok, decided := harPrefix(head)
+	s.decided, s.is = decided, ok && decided
+	return s.is, ok
 }
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
@@ -101,6 +121,9 @@ const maxHARPeek = 64 << 10
 // are skipped, within maxHARPeek bytes), and whether head is long enough
 // to be sure. A byte order mark may come first.
 func harPrefix(head []byte) (ok, decided bool) {
+	if len(head) < len(bom) && bytes.HasPrefix(bom, head) {
+		return true, false // a byte order mark may be coming
+	}
 	head = bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
 	if len(head) == 0 {
 		return true, false
