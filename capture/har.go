@@ -357,7 +357,8 @@ const maxHARMillis = 24 * 60 * 60 * 1000
 
 // sseFromMessages writes the events of _eventSourceMessages as an SSE
 // stream: an event line unless the type is "message", an id line when
-// there is one, a data line per line of data, a blank line.
+// there is one, a data line per line of data (ended by LF, CRLF or CR),
+// a blank line.
 func (e *harEntry) sseFromMessages() string {
 	var b strings.Builder
 	for _, m := range e.EventSourceMessages {
@@ -367,13 +368,19 @@ func (e *harEntry) sseFromMessages() string {
 		if m.EventID != "" {
 			b.WriteString("id: " + oneLine(m.EventID) + "\n")
 		}
-		for _, l := range strings.Split(m.Data, "\n") {
+		for _, l := range strings.Split(crlf.Replace(m.Data), "\n") {
 			b.WriteString("data: " + l + "\n")
 		}
 		b.WriteString("\n")
 	}
 	return b.String()
 }
+
+// crlf turns CRLF and CR into LF: a CR in a message's data (which an
+// EventSource cannot have received, as CR ends a line) ends a data line
+// as it would in the stream, instead of ending it there and starting a
+// line of another field.
+var crlf = strings.NewReplacer("\r\n", "\n", "\r", "\n")
 
 // oneLine keeps a field value on its line.
 func oneLine(s string) string { return strings.NewReplacer("\r", " ", "\n", " ").Replace(s) }
