@@ -133,6 +133,9 @@ type openAIChat struct {
 	// decoded ahead (aheadParser).
 	own  chatDecoded
 	fast chatFast // decodeFastChat's state, for own
+	// arena holds own's decoded content, when the text is kept
+	// (chatStore.arena).
+	arena []byte
 
 	done      bool // [DONE] seen
 	choice0   bool // choice 0 seen
@@ -239,6 +242,10 @@ type chatFunction struct {
 type chatContent struct {
 	text  string
 	parts []chatPart
+	// raw, when not nil, is the text, decoded by decodeFastChatInto into
+	// bytes instead (chatStore.arena): borrowed, valid while the chunk is
+	// handled.
+	raw []byte
 }
 
 type chatPart struct {
@@ -411,7 +418,8 @@ func (d *chatDecoded) decodeFresh(data []byte, st *chatFast, b *chatStore) {
 // batch to the next (its shared strings and its prefix only save work:
 // they never change a decoding).
 type chatAhead struct {
-	fast chatFast
+	fast  chatFast
+	arena []byte // the batch's decoded content (chatStore.arena)
 	aheadSlots[chatAheadEvent]
 	choices   sliceArena[chatChoice]
 	toolCalls sliceArena[chatToolCall]
@@ -441,6 +449,11 @@ func (a *chatAhead) decode(evs []sse.Event) {
 	a.choices.reset(len(evs))
 	a.toolCalls.reset(len(evs))
 	a.usage.reset(size / 8)
+	var arena *[]byte
+	if !a.fast.skipText {
+		a.arena = reuseArena(a.arena) // the last batch's events are handled
+		arena = &a.arena
+	}
 	for i := range evs {
 		if string(evs[i].Type) == "error" { // errorEvent decodes nothing
 			continue
@@ -452,6 +465,7 @@ func (a *chatAhead) decode(evs []sse.Event) {
 		d := &a.evs[i]
 		d.chunk.Choices = a.choices.window()
 		d.store.toolCalls, d.store.usage = a.toolCalls.window(), a.usage.window()
+		d.store.arena = arena
 		d.decodeFresh(data, &a.fast, &d.store)
 		a.choices.keep(d.chunk.Choices)
 		a.toolCalls.keep(d.store.toolCalls)
@@ -508,6 +522,11 @@ func (p *openAIChat) event(sc *streamctx.Context, ev *sse.Event, pre *chatDecode
 	d := pre
 	if d == nil {
 		p.fast.skipText = !sc.CollectsText()
+		p.fast.store.arena = nil
+		if sc.CollectsText() {
+			p.arena = reuseArena(p.arena)
+			p.fast.store.arena = &p.arena
+		}
 		p.own.decode(data, &p.fast, &p.fast.store)
 		d = &p.own
 	}
@@ -693,7 +712,11 @@ func (p *openAIChat) delta(sc *streamctx.Context, d *chatDelta, whole bool) {
 	if chatNonEmpty(d.ReasoningDetails) {
 		sc.MarkContent()
 	}
-	sc.AppendText(d.Content.text)
+	if d.Content.raw != nil {
+		sc.AppendTextBytes(d.Content.raw)
+	} else {
+		sc.AppendText(d.Content.text)
+	}
 	for i := range d.Content.parts {
 		p.part(sc, &d.Content.parts[i])
 	}
@@ -934,6 +957,11 @@ type chatStore struct {
 	toolCalls []chatToolCall // the backing array of delta's tool calls
 	toolIndex int            // the index of delta's first tool call
 	taken     bool           // delta holds this chunk's first delta
+	// arena, when not nil (and the text is kept), is where a delta's
+	// content is decoded, into its raw instead of a string of its own
+	// (see anthropicArena): shared by the events of a batch decoded
+	// ahead.
+	arena *[]byte
 }
 
 // decodeFastChat decodes a chat.completion.chunk into c exactly as
@@ -1151,6 +1179,9 @@ func fastChatDelta(s *jsonscan.Scanner, d *chatDelta, skipText bool, b *chatStor
 		switch string(key) {
 		case "content":
 			// chatContent.UnmarshalJSON: a string, or null (no change).
+			if b.arena != nil && !skipText {
+				return seen.First(1<<0) && s.Bytes(&d.Content.raw, b.arena)
+			}
 			return seen.First(1<<0) && s.Text(&d.Content.text, skipText)
 		case "refusal":
 			return seen.First(1<<1) && s.Text(&d.Refusal, skipText)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -30,7 +31,35 @@ func FuzzFastChat(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkFast(t, data, decodeFastChatTwice)
 		checkFastChatSkipping(t, data)
+		checkFastChatArena(t, data)
 	})
+}
+
+// checkFastChatArena: decoding the content into bytes (an arena given,
+// the text kept) decodes the same chunk as into a string, the arena's
+// earlier contents kept.
+func checkFastChatArena(t *testing.T, data []byte) {
+	t.Helper()
+	if !utf8.Valid(data) {
+		return // the precondition of the fast paths
+	}
+	var want, got chatChunk
+	wantOK := decodeFastChat(data, &want, &chatFast{})
+	arena := []byte("kept")
+	st := chatFast{store: chatStore{arena: &arena}}
+	gotOK := decodeFastChat(data, &got, &st)
+	require.Equal(t, wantOK, gotOK, "%q", data)
+	if !gotOK {
+		return
+	}
+	require.Equal(t, "kept", string(arena[:4]), "%q", data)
+	for _, ch := range got.Choices {
+		if d := ch.Delta; d != nil && d.Content.raw != nil {
+			require.Empty(t, d.Content.text)
+			d.Content.text, d.Content.raw = string(d.Content.raw), nil
+		}
+	}
+	assert.Equal(t, want, got, "%q", data)
 }
 
 // FuzzFastChatAfter holds decodeFastChat to encoding/json on a chunk
