@@ -20,25 +20,25 @@ import (
 // benchEvent is one chat completion chunk, as OpenAI sends them.
 const benchEvent = `data: {"id":"chatcmpl-C2QD1kGWsTW5OWiqAtOSFEAOfPfQH","object":"chat.completion.chunk","created":1754693439,"model":"gpt-4o-2024-08-06","service_tier":"default","system_fingerprint":"fp_07871e2ad8","usage":null,"choices":[{"index":0,"delta":{"content":" word"},"logprobs":null,"finish_reason":null}],"obfuscation":"3Y6yaTIPlXV"}` + "\n\n"
 
-// benchEachTarget starts an upstream serving with h and runs bench as a
-// sub-benchmark against each target: the upstream directly, the proxy,
-// and the proxy recording (into a temporary directory).
-func benchEachTarget(b *testing.B, h http.HandlerFunc, bench func(b *testing.B, target *url.URL)) {
+// benchTarget is what a benchmark measures: the upstream directly, the
+// proxy, or the proxy recording (into a temporary directory).
+type benchTarget struct {
+	name string
+	url  *url.URL
+}
+
+// benchTargets starts an upstream serving with h, and the proxies in front
+// of it, for the benchmark; they stop when it ends.
+func benchTargets(b *testing.B, h http.HandlerFunc) []benchTarget {
 	b.Helper()
 	srv := httptest.NewServer(h)
-	defer srv.Close()
+	b.Cleanup(srv.Close)
 	up, err := url.Parse(srv.URL)
 	require.NoError(b, err)
-	targets := []struct {
-		name string
-		url  *url.URL
-	}{
+	return []benchTarget{
 		{"direct", up},
 		{"proxy", benchProxy(b, proxy.Options{Upstream: up})},
 		{"proxy-record", benchProxy(b, proxy.Options{Upstream: up, RecordDir: b.TempDir()})},
-	}
-	for _, t := range targets {
-		b.Run(t.name, func(b *testing.B) { bench(b, t.url) })
 	}
 }
 
@@ -60,7 +60,7 @@ func BenchmarkEventLatency(b *testing.B) {
 	// Each stream gets its own channel: a stream that a run left may
 	// still be ending.
 	streams := make(chan chan struct{})
-	benchEachTarget(b, func(w http.ResponseWriter, r *http.Request) {
+	targets := benchTargets(b, func(w http.ResponseWriter, r *http.Request) {
 		next := <-streams
 		w.Header().Set("Content-Type", "text/event-stream")
 		rc := http.NewResponseController(w)
@@ -77,34 +77,37 @@ func BenchmarkEventLatency(b *testing.B) {
 			_, _ = io.WriteString(w, benchEvent)
 			_ = rc.Flush()
 		}
-	}, func(b *testing.B, target *url.URL) {
-		next := make(chan struct{})
-		go func() { streams <- next }()
-		resp, err := http.Post(target.String()+"/v1/chat/completions", "application/json", strings.NewReader(`{"model":"gpt-4o","stream":true}`))
-		require.NoError(b, err)
-		br := bufio.NewReader(resp.Body)
-		lat := make([]time.Duration, 0, b.N)
-		b.SetBytes(int64(len(benchEvent)))
-		b.ResetTimer()
-		for range b.N {
-			t0 := time.Now()
-			next <- struct{}{}
-			if _, err := br.ReadSlice('\n'); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := br.ReadSlice('\n'); err != nil {
-				b.Fatal(err)
-			}
-			lat = append(lat, time.Since(t0))
-		}
-		b.StopTimer()
-		close(next)
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		slices.Sort(lat)
-		b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
-		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
 	})
+	for _, target := range targets {
+		b.Run(target.name, func(b *testing.B) {
+			next := make(chan struct{})
+			go func() { streams <- next }()
+			resp, err := http.Post(target.url.String()+"/v1/chat/completions", "application/json", strings.NewReader(`{"model":"gpt-4o","stream":true}`))
+			require.NoError(b, err)
+			br := bufio.NewReader(resp.Body)
+			lat := make([]time.Duration, 0, b.N)
+			b.SetBytes(int64(len(benchEvent)))
+			b.ResetTimer()
+			for range b.N {
+				t0 := time.Now()
+				next <- struct{}{}
+				if _, err := br.ReadSlice('\n'); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := br.ReadSlice('\n'); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			b.StopTimer()
+			close(next)
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+		})
+	}
 }
 
 // BenchmarkThroughput measures the bytes per second of one stream of
@@ -115,18 +118,21 @@ func BenchmarkEventLatency(b *testing.B) {
 func BenchmarkThroughput(b *testing.B) {
 	body := bytes.Repeat([]byte(benchEvent), 8<<20/len(benchEvent))
 	body = append(body, "data: [DONE]\n\n"...)
-	benchEachTarget(b, func(w http.ResponseWriter, _ *http.Request) {
+	targets := benchTargets(b, func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/event-stream")
 		_, _ = w.Write(body)
-	}, func(b *testing.B, target *url.URL) {
-		b.SetBytes(int64(len(body)))
-		for range b.N {
-			resp, err := http.Post(target.String()+"/v1/chat/completions", "application/json", strings.NewReader(`{}`))
-			require.NoError(b, err)
-			n, err := io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			require.NoError(b, err)
-			require.Equal(b, int64(len(body)), n)
-		}
 	})
+	for _, target := range targets {
+		b.Run(target.name, func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			for range b.N {
+				resp, err := http.Post(target.url.String()+"/v1/chat/completions", "application/json", strings.NewReader(`{}`))
+				require.NoError(b, err)
+				n, err := io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				require.NoError(b, err)
+				require.Equal(b, int64(len(body)), n)
+			}
+		})
+	}
 }
