@@ -1097,7 +1097,12 @@ func chatChoicesTemplate(s *jsonscan.Scanner, c *chatChunk, skipText bool, b *ch
 		return false
 	}
 	var text string
-	if !t.Text(&text, skipText) {
+	var raw []byte // the text decoded into bytes (chatStore.arena)
+	if b.arena != nil && !skipText {
+		if !t.Bytes(&raw, b.arena) {
+			return false
+		}
+	} else if !t.Text(&text, skipText) {
 		return false
 	}
 	if !t.Literal(chatChoicesLogp) && !t.Literal("}") {
@@ -1112,7 +1117,7 @@ func chatChoicesTemplate(s *jsonscan.Scanner, c *chatChunk, skipText bool, b *ch
 	}
 	b.taken = true
 	*d = chatDelta{}
-	d.Content.text = text
+	d.Content.text, d.Content.raw = text, raw
 	c.Choices = append(c.Choices[:0], chatChoice{Index: int(n), Delta: d})
 	*s = t
 	return true

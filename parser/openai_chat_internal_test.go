@@ -311,14 +311,17 @@ func TestChatChoicesTemplate(t *testing.T) {
 	t.Parallel()
 	for _, c := range chatChoicesTemplateCases {
 		for _, skip := range []bool{false, true} {
-			s := jsonscan.New([]byte(c.choices))
-			var chunk chatChunk
-			var b chatStore
-			assert.Equal(t, c.taken, chatChoicesTemplate(&s, &chunk, skip, &b) && s.End(), "%s", c.choices)
+			for _, arena := range []*[]byte{nil, new([]byte)} {
+				s := jsonscan.New([]byte(c.choices))
+				var chunk chatChunk
+				b := chatStore{arena: arena}
+				assert.Equal(t, c.taken, chatChoicesTemplate(&s, &chunk, skip, &b) && s.End(), "%s", c.choices)
+			}
 		}
 		d := []byte(chatChoicesChunk(c.choices))
 		checkFast(t, d, decodeFastChatTwice)
 		checkFastChatSkipping(t, d)
+		checkFastChatArena(t, d)
 	}
 	n := 0
 	for _, d := range benchEvents(t, "openai-chat", 256<<10) {
@@ -330,6 +333,10 @@ func TestChatChoicesTemplate(t *testing.T) {
 		var chunk chatChunk
 		var b chatStore
 		require.True(t, chatChoicesTemplate(&s, &chunk, true, &b), "%s", d)
+		s = jsonscan.New(d[i+len(`"choices":`):])
+		b = chatStore{arena: new([]byte)}
+		require.True(t, chatChoicesTemplate(&s, &chunk, false, &b), "%s", d)
+		require.NotNil(t, chunk.Choices[0].Delta.Content.raw, "%s: the content decoded into bytes", d)
 		n++
 	}
 	assert.Greater(t, n, 500)
