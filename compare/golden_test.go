@@ -1,7 +1,10 @@
 package compare_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -24,11 +27,11 @@ func snapshot() *streamctx.Snapshot {
 }
 
 // goldenOf returns the golden file of s: its JSON summary, indented.
-func goldenOf(t *testing.T, s *streamctx.Snapshot) []byte {
-	t.Helper()
+func goldenOf(tb testing.TB, s *streamctx.Snapshot) []byte {
+	tb.Helper()
 	g := compare.GoldenSnapshot(s, false)
 	b, err := json.MarshalIndent(&g, "", "  ")
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	return b
 }
 
@@ -213,4 +216,60 @@ func TestGoldenComparesCostOnlyFromTheProvider(t *testing.T) {
 	res, err := compare.Golden(goldenOf(t, g), g, false)
 	require.NoError(t, err)
 	assert.Empty(t, res.Fields)
+}
+
+// FuzzGolden: golden files are read from disk (check, golden, diff), so
+// any bytes: no panic; an error exactly when they are not a JSON object;
+// the same result however the JSON is spaced (compact or indented); each
+// key reported once, and only keys of the summary or of the file.
+func FuzzGolden(f *testing.F) {
+	paths, err := filepath.Glob("../testdata/captures/*/*.golden.json")
+	require.NoError(f, err)
+	for i, p := range paths {
+		if i%8 != 0 { // a few of the real ones: they all have one shape
+			continue
+		}
+		b, err := os.ReadFile(p)
+		require.NoError(f, err)
+		f.Add(b, false)
+	}
+	s := snapshot()
+	f.Add(goldenOf(f, s), true)
+	for _, g := range []string{
+		"null", "{}", "[]", `{"latency":{"provider":{"a":1},"itl_ms":null,"ttfb_ms":3}}`, `{"latency":[1]}`,
+		`{"model":"m","model":"x"}`, `{"text":"\ud800"}`, `{"cost":{"source":"provider","usd":1}}`, `{"TEXT":"one\ntwo"}`,
+	} {
+		f.Add([]byte(g), false)
+	}
+	f.Fuzz(func(t *testing.T, b []byte, timing bool) {
+		res, err := compare.Golden(b, s, timing)
+		var want map[string]json.RawMessage
+		if json.Unmarshal(b, &want) != nil {
+			require.Error(t, err)
+			return
+		}
+		require.NoError(t, err)
+		var compact, indented bytes.Buffer
+		require.NoError(t, json.Compact(&compact, b))
+		require.NoError(t, json.Indent(&indented, b, "", "  "))
+		for _, other := range [][]byte{compact.Bytes(), indented.Bytes()} {
+			o, err := compare.Golden(other, s, timing)
+			require.NoError(t, err)
+			require.Equal(t, res, o, "spaced as %q", other)
+		}
+		summary := map[string]bool{}
+		var m map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal(goldenOf(t, s), &m))
+		for k := range m {
+			summary[k] = true
+		}
+		seen := map[string]bool{}
+		for _, fd := range res.Fields {
+			require.False(t, seen[fd.Key], "%s reported twice", fd.Key)
+			seen[fd.Key] = true
+			_, inFile := want[fd.Key]
+			member := fd.Key == "latency.provider" || fd.Key == "latency.itl_ms"
+			require.True(t, summary[fd.Key] || inFile || member, "%s is a key of neither", fd.Key)
+		}
+	})
 }
