@@ -79,3 +79,46 @@ func TestChunksAfterTheFinishReasonThatAddNothing(t *testing.T) {
 	s = mustSummarize(t, in+chunk(`"choices":[{"index":0,"delta":{"content":" again"}}]`), "")
 	assert.Equal(t, []string{"line 7: data after the end of the stream (line 1) was read anyway: two streams concatenated?"}, afterEnd(s.Warnings))
 }
+
+// TestDataAfterTheEndThatAddsNothing: the cases the warning missed, where
+// what comes after the end adds no content. A stream that starts over
+// (its first event again, byte for byte: cat a.sse a.sse) is after the
+// end, trailer or not. Hand-made inputs but for the Vertex capture,
+// doubled.
+func TestDataAfterTheEndThatAddsNothing(t *testing.T) {
+	t.Parallel()
+	vertex, err := os.ReadFile(filepath.Join("..", "testdata", "captures", "vertex-ai", "malformed-function-call.sse"))
+	require.NoError(t, err)
+	chat := func(body string) string {
+		return `data: {"id":"c","object":"chat.completion.chunk","model":"m",` + body + "}\n\n"
+	}
+	// A chat answer with no content (a content filter stopped it), no [DONE].
+	emptyChat := chat(`"choices":[{"index":0,"delta":{"role":"assistant","content":""}}]`) +
+		chat(`"choices":[{"index":0,"delta":{},"finish_reason":"content_filter"}]`) +
+		chat(`"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":0}`)
+	gemini := func(body string) string {
+		return `data: {"candidates":[` + body + `],"responseId":"r"}` + "\n\n"
+	}
+	usage := `data: {"usageMetadata":{"promptTokenCount":3,"candidatesTokenCount":1},"responseId":"r"}` + "\n\n"
+	for _, tc := range []struct {
+		name, in string
+		want     []string // the after-the-end warnings
+	}{
+		{"vertex_malformed_function_call_doubled", string(vertex) + string(vertex),
+			[]string{"line 3: data after the end of the stream (line 1) was read anyway: two streams concatenated?"}},
+		{"chat_without_done_no_content_doubled", emptyChat + emptyChat,
+			[]string{"line 7: data after the end of the stream (line 3) was read anyway: two streams concatenated?"}},
+		{"chat_without_done_no_content", emptyChat, nil},
+		{"gemini_usage_trailer", gemini(`{"content":{"parts":[{"text":"Hi"}]},"finishReason":"STOP"}`) + usage, nil},
+		{"gemini_finish_unspecified_trailer", gemini(`{"content":{"parts":[{"text":"Hi"}]},"finishReason":"STOP"}`) +
+			gemini(`{"finishReason":"FINISH_REASON_UNSPECIFIED"}`), nil},
+		{"gemini_other_candidate_finishes", gemini(`{"index":0,"content":{"parts":[{"text":"Hi"}]},"finishReason":"STOP"}`) +
+			gemini(`{"index":1,"finishReason":"STOP"}`), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := mustSummarize(t, tc.in, "")
+			assert.Equal(t, tc.want, afterEnd(s.Warnings), "%v", s.Warnings)
+		})
+	}
+}

@@ -194,6 +194,11 @@ type replayer struct {
 	// softEndLine is the line of the event after which a softEnder's
 	// answer had finished (see softEnder).
 	softEndLine int
+	// firstData is a copy of the data of the stream's first event with
+	// data, and firstLine its line: the same data again after the end
+	// is the stream starting over (see startsOver).
+	firstData []byte
+	firstLine int
 	// pipe runs the framing and decoding ahead on other goroutines
 	// (Options.Pipeline); nil when all runs on the caller's.
 	pipe *pipeline
@@ -326,6 +331,9 @@ func (rp *replayer) dispatch(ev *sse.Event) {
 	case ev.Incomplete:
 		rp.sc.Warn("line %d: the input ended inside this event (no blank line after it); it was read anyway", ev.Line)
 	}
+	if rp.firstLine == 0 && len(ev.Data) > 0 {
+		rp.firstData, rp.firstLine = bytes.Clone(ev.Data), ev.Line
+	}
 	rp.afterTheEnd(ev)
 	se, soft := rp.parser.(softEnder)
 	soft = soft && rp.endLine == 0 && !rp.afterEnd
@@ -342,7 +350,7 @@ func (rp *replayer) dispatch(ev *sse.Event) {
 		switch {
 		case rp.softEndLine == 0:
 			rp.softEndLine = ev.Line
-		case rp.content() != before:
+		case rp.content() != before || rp.startsOver(ev):
 			rp.afterEnd = true
 			rp.sc.Warn("line %d: data after the end of the stream (line %d) was read anyway: two streams concatenated?", ev.Line, rp.softEndLine)
 		}
@@ -369,16 +377,29 @@ func (rp *replayer) content() int {
 //
 // A [DONE] is not such data: proxies end streams of every format with one
 // (OpenRouter after response.completed); nor is what the format's parser
-// calls a trailer (see trailer).
+// calls a trailer (see trailer), unless it is the stream starting over
+// (startsOver).
 func (rp *replayer) afterTheEnd(ev *sse.Event) {
 	if rp.endLine == 0 || rp.afterEnd || string(bytes.TrimSpace(ev.Data)) == "[DONE]" {
 		return
 	}
-	if t, ok := rp.parser.(trailer); ok && t.Trailer(ev) {
+	if t, ok := rp.parser.(trailer); ok && t.Trailer(ev) && !rp.startsOver(ev) {
 		return
 	}
 	rp.afterEnd = true
 	rp.sc.Warn("line %d: data after the end of the stream (line %d) was read anyway: two streams concatenated?", ev.Line, rp.endLine)
+}
+
+// startsOver reports whether ev, an event after the end, is the stream's
+// first event again, byte for byte: the start of a second copy of the
+// stream (cat a.sse a.sse), even when it adds nothing to the answer (a
+// Gemini chunk without parts, a chat chunk after the finish_reason). A
+// stream does not send its first event twice: it holds what only the
+// start has (a chat chunk's role with a null finish_reason, Gemini's
+// first candidate); a capture made of one event that finishes (a
+// MALFORMED_FUNCTION_CALL) is the first event itself.
+func (rp *replayer) startsOver(ev *sse.Event) bool {
+	return ev.Line != rp.firstLine && bytes.Equal(ev.Data, rp.firstData)
 }
 
 func copyEvent(ev *sse.Event) sse.Event {
