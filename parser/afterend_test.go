@@ -83,8 +83,9 @@ func TestChunksAfterTheFinishReasonThatAddNothing(t *testing.T) {
 // TestDataAfterTheEndThatAddsNothing: the cases the warning missed, where
 // what comes after the end adds no content. A stream that starts over
 // (its first event again, byte for byte: cat a.sse a.sse) is after the
-// end, trailer or not. Hand-made inputs but for the Vertex capture,
-// doubled.
+// end, trailer or not; so is a Gemini chunk without parts that finishes
+// candidate 0 again (another answer's end). Hand-made inputs but for the
+// Vertex capture, doubled.
 func TestDataAfterTheEndThatAddsNothing(t *testing.T) {
 	t.Parallel()
 	vertex, err := os.ReadFile(filepath.Join("..", "testdata", "captures", "vertex-ai", "malformed-function-call.sse"))
@@ -109,6 +110,9 @@ func TestDataAfterTheEndThatAddsNothing(t *testing.T) {
 		{"chat_without_done_no_content_doubled", emptyChat + emptyChat,
 			[]string{"line 7: data after the end of the stream (line 3) was read anyway: two streams concatenated?"}},
 		{"chat_without_done_no_content", emptyChat, nil},
+		{"gemini_finish_again_without_parts",
+			gemini(`{"content":{"parts":[{"text":"Hi"}]},"finishReason":"STOP"}`) + gemini(`{"finishReason":"STOP"}`),
+			[]string{"line 3: data after the end of the stream (line 1) was read anyway: two streams concatenated?"}},
 		{"gemini_usage_trailer", gemini(`{"content":{"parts":[{"text":"Hi"}]},"finishReason":"STOP"}`) + usage, nil},
 		{"gemini_finish_unspecified_trailer", gemini(`{"content":{"parts":[{"text":"Hi"}]},"finishReason":"STOP"}`) +
 			gemini(`{"finishReason":"FINISH_REASON_UNSPECIFIED"}`), nil},

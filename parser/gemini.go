@@ -198,14 +198,39 @@ var (
 	errGeminiDone  = errors.New("[DONE] is not part of the Gemini stream (it has no terminator)")
 )
 
-// Event handles one GenerateContentResponse.
 // Trailer: after the finishReason, a chunk without content parts (usage
 // only, or one that is not even an object) adds nothing to the answer; a
-// chunk with parts is another answer.
+// chunk with parts is another answer, and so is one that finishes
+// candidate 0 again (a stream has one finishReason per candidate: a
+// second is the end of another stream, as two captures concatenated, even
+// when it carries no parts, as a MALFORMED_FUNCTION_CALL). Another
+// candidate's finishReason is not (candidateCount over 1).
 func (p *gemini) Trailer(ev *sse.Event) bool {
-	return !bytes.Contains(ev.Data, []byte(`"parts"`))
+	if bytes.Contains(ev.Data, []byte(`"parts"`)) {
+		return false
+	}
+	if !bytes.Contains(ev.Data, []byte(`"finishReason"`)) {
+		return true
+	}
+	var e geminiEnvelope
+	if json.Unmarshal(ev.Data, &e) != nil {
+		return true
+	}
+	r := &e.geminiResponse
+	if e.Response != nil && r.empty() {
+		r = e.Response
+	}
+	if len(r.Candidates) == 0 {
+		return true
+	}
+	c := &r.Candidates[0] // candidate 0, as response reads it
+	if c.Index != nil && *c.Index != 0 {
+		return true
+	}
+	return c.FinishReason == "" || c.FinishReason == "FINISH_REASON_UNSPECIFIED"
 }
 
+// Event handles one GenerateContentResponse.
 func (p *gemini) Event(sc *streamctx.Context, ev *sse.Event) { p.event(sc, ev, nil) }
 
 // geminiDecoded is the decoding of one event's data, an object: the chunk,
