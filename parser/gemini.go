@@ -791,7 +791,11 @@ func decodeFastGemini(data []byte, r *geminiEnvelope, st *geminiFast) bool {
 // The fixed parts of the dominant chunk of the Gemini API, one text part
 // of candidate 0 (geminiTextTemplate), as the API writes them.
 const (
-	geminiTextHead    = `{"candidates": [{"content": {"parts": [{"text": `
+	geminiTextHead = `{"candidates": [{"content": {"parts": [{"text": `
+	// Vertex AI writes the role first, and a createTime.
+	geminiVertexHead  = `{"candidates": [{"content": {"role": "model","parts": [{"text": `
+	geminiVertexParts = `}]}`
+	geminiVertexTime  = `,"createTime": `
 	geminiTextThought = `,"thought": true`
 	geminiTextRole    = `}],"role": "model"}`
 	geminiTextIndex   = `,"index": `
@@ -807,16 +811,29 @@ const (
 //	"role": "model"}[,"index": N]}],"usageMetadata": {...},
 //	"modelVersion": "...","responseId": "..."}
 //
+// or as Vertex AI does:
+//
+//	{"candidates": [{"content": {"role": "model","parts": [{"text": "..."
+//	[,"thought": true]}]}[,"index": N]}],"usageMetadata": {...},
+//	"modelVersion": "..."[,"createTime": "..."],"responseId": "..."}
+//
 // on one line, byte for byte but for the values: the fixed parts are
 // compared in one go, the values scanned as the general path scans them
 // (usageMetadata by fastGeminiUsageMember, in any shape). Any other byte
 // gives up, r unchanged, and the general path reads the chunk. The
 // decoded chunk is the general path's, in the same storage of st.
 func geminiTextTemplate(data []byte, r *geminiEnvelope, st *geminiFast) bool {
-	if len(data) < len(geminiTextHead)+1 || string(data[:len(geminiTextHead)]) != geminiTextHead || data[len(geminiTextHead)] != '"' {
+	head, end, vertex := geminiTextHead, geminiTextRole, false
+	if !bytes.HasPrefix(data, []byte(head)) {
+		head, end, vertex = geminiVertexHead, geminiVertexParts, true
+		if !bytes.HasPrefix(data, []byte(head)) {
+			return false
+		}
+	}
+	if len(data) <= len(head) || data[len(head)] != '"' {
 		return false
 	}
-	s := jsonscan.New(data[len(geminiTextHead):])
+	s := jsonscan.New(data[len(head):])
 	var text string
 	var raw []byte
 	switch {
@@ -834,7 +851,7 @@ func geminiTextTemplate(data []byte, r *geminiEnvelope, st *geminiFast) bool {
 		}
 	}
 	thought := s.Literal(geminiTextThought)
-	if !s.Literal(geminiTextRole) {
+	if !s.Literal(end) {
 		return false
 	}
 	var index int64
@@ -846,6 +863,7 @@ func geminiTextTemplate(data []byte, r *geminiEnvelope, st *geminiFast) bool {
 	var model, id string
 	if !s.Literal(geminiTextUsage) || !fastGeminiUsageMember(&s, &usage, st) ||
 		!s.Literal(geminiTextModel) || !s.String(&model, func(b []byte) string { return jsonscan.Same(b, &st.model) }) ||
+		(vertex && s.Literal(geminiVertexTime) && !s.Skip()) ||
 		!s.Literal(geminiTextID) || !s.String(&id, func(b []byte) string { return jsonscan.Same(b, &st.id) }) ||
 		!s.Consume('}') || !s.End() {
 		return false

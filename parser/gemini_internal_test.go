@@ -137,7 +137,15 @@ var geminiTemplateCases = []struct {
 	{`{"candidates": [{"content": {"parts": [{"text": ""}],"role": "model"}}],"usageMetadata": {"promptTokenCount": 15,"totalTokenCount": 15},"modelVersion": "gemini-2.0-flash-exp","responseId": "w1"}`, true},
 	{`{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "model"},"index": 1}],"usageMetadata": null,"modelVersion": null,"responseId": "r"}  `, true},
 	{`{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "model"},"index": 0}],"usageMetadata": {"PromptTokenCount": 1,"promptTokenCount": 2},"modelVersion": "m","responseId": "r"}`, false}, // encoding/json's
+	{`{"candidates": [{"content": {"role": "model","parts": [{"text": "We"}]}}],"usageMetadata": {"trafficType": "ON_DEMAND"},"modelVersion": "gemini-2.5-flash","createTime": "2026-10-09T02:36:52.821265Z","responseId": "RFPIapGQMtKCidsPmcai6AM"}`, true},
+	{`{"candidates": [{"content": {"role": "model","parts": [{"text": "hm\n","thought": true}]},"index": 0}],"usageMetadata": {"promptTokenCount": 3},"modelVersion": "m","responseId": "r"}`, true},
+	{`{"candidates": [{"content": {"role": "model","parts": [{"text": "a"}]}}],"usageMetadata": {},"modelVersion": "m","createTime": 1,"responseId": "r"}`, true},
 	// Near misses: the general path decides.
+	{`{"candidates": [{"content": {"role": "model","parts": [{"text": "a"}],"role": "model"}}],"usageMetadata": {},"modelVersion": "m","responseId": "r"}`, false},
+	{`{"candidates": [{"content": {"role": "model","parts": [{"text": "a"}]}}],"usageMetadata": {},"modelVersion": "m","createTime": "t","createTime": "u","responseId": "r"}`, false},
+	{`{"candidates": [{"content": {"role": "model","parts": [{"text": "a"}]}}],"usageMetadata": {},"modelVersion": "m","createTime": "t\x","responseId": "r"}`, false},
+	{`{"candidates": [{"content": {"role": "model","parts": [{"text": "a"}]}}],"usageMetadata": {},"modelVersion": "m","responseId": "r","createTime": "t"}`, false},
+	{`{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "model"}}],"usageMetadata": {},"modelVersion": "m","createTime": "t","responseId": "r"}`, false},
 	{`{"candidates": [{"content": {"parts": [{"text": "a","thought": false}],"role": "model"},"index": 0}],"usageMetadata": {},"modelVersion": "m","responseId": "r"}`, false},
 	{`{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "model"},"index": null}],"usageMetadata": {},"modelVersion": "m","responseId": "r"}`, false},
 	{`{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "model"},"index": 0,"finishReason": "STOP"}],"usageMetadata": {},"modelVersion": "m","responseId": "r"}`, false},
@@ -220,8 +228,8 @@ func TestGeminiTemplates(t *testing.T) {
 		n++
 	}
 	require.Greater(t, n, 100)
-	for _, file := range []string{"text-crlf.sse", "thoughts.sse"} {
-		b, err := os.ReadFile(filepath.Join("../testdata/captures/gemini", file))
+	for _, file := range []string{"gemini/text-crlf.sse", "gemini/thoughts.sse", "vertex-ai/max-tokens-thought-only.sse"} {
+		b, err := os.ReadFile(filepath.Join("../testdata/captures", file))
 		require.NoError(t, err)
 		taken := 0
 		for _, d := range dataLines(b) {
