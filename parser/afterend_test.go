@@ -126,3 +126,51 @@ func TestDataAfterTheEndThatAddsNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestEventsRunTogether: a capture without its final newline (or blank
+// line) and another after it (cat a.sse b.sse) make one event of a's last
+// and b's first, undecodable; the warning says that two events ran
+// together, as the end of a is lost in it and data after the end cannot
+// be told. Inputs: real captures cut and doubled, and hand-made rows.
+func TestEventsRunTogether(t *testing.T) {
+	t.Parallel()
+	const warning = "two events ran together in this one (no line break or blank line between them): two captures concatenated, the first without a final newline?"
+	joined := func(ws []string) []string {
+		var got []string
+		for _, w := range ws {
+			if strings.Contains(w, "ran together") {
+				got = append(got, w)
+			}
+		}
+		return got
+	}
+	chunk := `data: {"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hi"}}]}` + "\n\n"
+	cut := func(name, end string) string {
+		b, err := os.ReadFile(filepath.Join("..", "testdata", "captures", name))
+		require.NoError(t, err)
+		one := strings.TrimRight(string(b), "\r\n")
+		return one + end + one + "\n\n"
+	}
+	for _, tc := range []struct {
+		name, in string
+		want     []string
+	}{
+		{"chat_done_no_newline", cut("openai/chat-text-include-usage.sse", ""), []string{"line 23: " + warning}},
+		{"chat_done_one_newline", cut("openai/chat-text-include-usage.sse", "\n"), []string{"line 23: " + warning}},
+		{"anthropic_no_newline", cut("anthropic/text.sse", ""), []string{"line 28: " + warning}},
+		{"anthropic_one_newline", cut("anthropic/text.sse", "\n"), []string{"line 28: " + warning}},
+		{"gemini_crlf_no_newline", cut("gemini/text-crlf.sse", ""), []string{"line 5: " + warning}},
+		{"responses_one_newline", cut("openai/responses-text.sse", "\n"), []string{"line 25: " + warning}},
+		{"whole_captures_doubled", cut("anthropic/text.sse", "\n\n"), nil},
+		{"bad_json", chunk + "data: {\"choices\":[}\n\n", nil},
+		{"json_then_junk", chunk + "data: {\"choices\":[]} and more\n\n", nil},
+		{"json_then_junk_line", chunk + "data: {\"choices\":[]}\ndata: junk\n\n", nil},
+		{"hand_made_done_run_on", chunk + "data: [DONE]data: {}\n\n", []string{"line 3: " + warning}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := mustSummarize(t, tc.in, "")
+			assert.Equal(t, tc.want, joined(s.Warnings), "%v", s.Warnings)
+		})
+	}
+}

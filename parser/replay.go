@@ -2,6 +2,7 @@ package parser
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -199,6 +200,9 @@ type replayer struct {
 	// is the stream starting over (see startsOver).
 	firstData []byte
 	firstLine int
+	// joinedWarned says that an event of two run together was warned
+	// about (see ranTogether).
+	joinedWarned bool
 	// pipe runs the framing and decoding ahead on other goroutines
 	// (Options.Pipeline); nil when all runs on the caller's.
 	pipe *pipeline
@@ -341,10 +345,15 @@ func (rp *replayer) dispatch(ev *sse.Event) {
 	if soft && se.Ended() {
 		before = rp.content()
 	}
+	bad := rp.sc.BadEvents()
 	if a, i := rp.pipe.aheadOf(ev); a != nil {
 		rp.parser.(aheadParser).eventAhead(rp.sc, ev, a, i)
 	} else {
 		rp.parser.Event(rp.sc, ev)
+	}
+	if rp.sc.BadEvents() > bad && !rp.joinedWarned && ranTogether(ev.Data) {
+		rp.joinedWarned = true
+		rp.sc.Warn("line %d: two events ran together in this one (no line break or blank line between them): two captures concatenated, the first without a final newline?", ev.Line)
 	}
 	if soft && se.Ended() {
 		switch {
@@ -400,6 +409,40 @@ func (rp *replayer) afterTheEnd(ev *sse.Event) {
 // MALFORMED_FUNCTION_CALL) is the first event itself.
 func (rp *replayer) startsOver(ev *sse.Event) bool {
 	return ev.Line != rp.firstLine && bytes.Equal(ev.Data, rp.firstData)
+}
+
+// ranTogether reports whether data, of an event that could not be
+// decoded, is a JSON value (or [DONE]) and then the start of another
+// event with no line break or blank line between them: a field of the
+// next event on the same line ("data: ", "event: "), or another JSON
+// object on the next data line. That is what cat a.sse b.sse makes when
+// a.sse lacks its final newline (or blank line).
+//
+// It is told apart from data after the end of the stream: the last event
+// of a.sse, often its end ([DONE], message_stop, the finishReason), is
+// lost in the event it ran into, so the stream never reached its end
+// before b.sse began, and what came first cannot be told without
+// guessing where the one event should have been cut. The warning says
+// what is certain: two events ran together.
+func ranTogether(data []byte) bool {
+	rest, ok := bytes.CutPrefix(data, []byte("[DONE]"))
+	if !ok {
+		d := json.NewDecoder(bytes.NewReader(data))
+		var v json.RawMessage
+		if d.Decode(&v) != nil {
+			return false
+		}
+		rest = data[d.InputOffset():]
+	}
+	if r, ok := bytes.CutPrefix(rest, []byte("\n")); ok {
+		return bytes.HasPrefix(bytes.TrimLeft(r, " \t\r"), []byte("{"))
+	}
+	for _, field := range []string{"data:", "event:", "id:", "retry:", "{"} {
+		if bytes.HasPrefix(rest, []byte(field)) {
+			return true
+		}
+	}
+	return false
 }
 
 func copyEvent(ev *sse.Event) sse.Event {
