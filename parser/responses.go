@@ -390,6 +390,17 @@ var respTypes = func() map[string]string {
 // respTypeName returns the event type from the raw JSON "type" member
 // ("" when absent or null).
 func respTypeName(raw []byte) (string, error) {
+	// The delta events, most of a stream, without respTypes' hashing.
+	switch string(raw) {
+	case `"response.output_text.delta"`:
+		return "response.output_text.delta", nil
+	case `"response.reasoning_summary_text.delta"`:
+		return "response.reasoning_summary_text.delta", nil
+	case `"response.reasoning_text.delta"`:
+		return "response.reasoning_text.delta", nil
+	case `"response.function_call_arguments.delta"`:
+		return "response.function_call_arguments.delta", nil
+	}
 	if n := len(raw); n >= 2 && raw[0] == '"' && raw[n-1] == '"' {
 		if t, ok := respTypes[string(raw[1:n-1])]; ok {
 			return t, nil

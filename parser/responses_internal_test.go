@@ -330,3 +330,26 @@ func TestRespKeyLits(t *testing.T) {
 	}
 	assert.Equal(t, want, got)
 }
+
+// TestRespTypeName: the event types that respTypeName names without
+// respTypes are known types, named as respTypes names them; every known
+// type is named, and anything else is decoded as a string.
+func TestRespTypeName(t *testing.T) {
+	t.Parallel()
+	for _, typ := range []string{"response.output_text.delta", "response.reasoning_summary_text.delta",
+		"response.reasoning_text.delta", "response.function_call_arguments.delta"} {
+		assert.Equal(t, typ, respTypes[typ], "a known type")
+	}
+	for typ := range respTypes {
+		got, err := respTypeName([]byte(`"` + typ + `"`))
+		require.NoError(t, err)
+		assert.Equal(t, typ, got)
+	}
+	for raw, want := range map[string]string{`"x\u0079"`: "xy", `null`: "", ``: "", `"response.output_text.delta" `: "response.output_text.delta"} {
+		got, err := respTypeName([]byte(raw))
+		require.NoError(t, err, raw)
+		assert.Equal(t, want, got, raw)
+	}
+	_, err := respTypeName([]byte(`1`))
+	assert.Error(t, err)
+}
