@@ -1,6 +1,8 @@
 package proxy
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"testing"
 
@@ -112,4 +114,67 @@ func TestRequestPrefixBounded(t *testing.T) {
 	}
 	assert.Len(t, rr.prefix, RequestPrefix)
 	assert.LessOrEqual(t, cap(rr.prefix), 2*RequestPrefix)
+}
+
+// FuzzReadRequestBody: a client's request body is any bytes. For a JSON
+// object, the model and include_usage are what encoding/json reads (for
+// keys of that exact spelling); for any cut of it (the body is read up
+// to RequestPrefix), either that or nothing (a key given twice aside).
+func FuzzReadRequestBody(f *testing.F) {
+	for _, s := range []string{
+		`{"model":"gpt-4o","stream_options":{"include_usage":true}}`,
+		`{"stream":true,"stream_options":{"include_usage":false},"model":"m"}`,
+		`{"messages":[{"role":"user","content":"x \"model\""}],"model":"claude","model":"b"}`,
+		`{"model":1,"stream_options":[]}`, `{"Model":"x"}`, `["model"]`, `{"model":"\ud800"}`, ``,
+	} {
+		f.Add([]byte(s), uint16(len(s)/2))
+	}
+	f.Fuzz(func(t *testing.T, b []byte, cut uint16) {
+		model, usage := readRequestBody(b)
+		var whole map[string]json.RawMessage
+		if json.Unmarshal(b, &whole) != nil {
+			return
+		}
+		var wantModel string
+		if raw, ok := whole["model"]; ok && json.Unmarshal(raw, &wantModel) != nil {
+			return // a model that is not a string stops the reading
+		}
+		var so struct {
+			IncludeUsage bool `json:"include_usage"`
+		}
+		if raw, ok := whole["stream_options"]; ok && json.Unmarshal(raw, &so) != nil {
+			return
+		}
+		assert.Equal(t, wantModel, model, "%q", b)
+		assert.Equal(t, so.IncludeUsage, usage, "%q", b)
+		if keys(b)["model"] > 1 || keys(b)["stream_options"] > 1 {
+			return // a cut may end between two values of one key
+		}
+		k := int(cut) % (len(b) + 1)
+		m, u := readRequestBody(b[:k])
+		assert.Contains(t, []string{"", model}, m, "cut at %d of %q", k, b)
+		assert.True(t, !u || usage, "cut at %d of %q: include_usage", k, b)
+	})
+}
+
+// keys counts the keys of a JSON object, as decoded.
+func keys(b []byte) map[string]int {
+	n := map[string]int{}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if _, err := dec.Token(); err != nil {
+		return n
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return n
+		}
+		k, _ := t.(string)
+		n[k]++
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return n
+		}
+	}
+	return n
 }
