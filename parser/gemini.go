@@ -2,6 +2,7 @@ package parser
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -1085,6 +1086,15 @@ var geminiUsageKeys = [...]struct {
 	{`"thoughtsTokenCount":`, 2},
 }
 
+// geminiUsageHeads are the first eight bytes of the keys of
+// geminiUsageKeys, as little-endian words.
+var geminiUsageHeads = func() (w [len(geminiUsageKeys)]uint64) {
+	for k := range geminiUsageKeys {
+		w[k] = binary.LittleEndian.Uint64([]byte(geminiUsageKeys[k].key[:8]))
+	}
+	return w
+}()
+
 // geminiUsageTemplate is fastGeminiUsage for an object (s at its opening
 // brace) whose members are some of geminiUsageKeys, in that order, each
 // key written as there and followed by a comma or the closing brace at
@@ -1097,7 +1107,15 @@ func geminiUsageTemplate(s *jsonscan.Scanner, u *geminiUsage, store *[4]int64) b
 	}
 	dst := [4]**int64{&u.PromptTokenCount, &u.CandidatesTokenCount, &u.ThoughtsTokenCount, &u.CachedContentTokenCount}
 	for k := 0; ; {
-		for k < len(geminiUsageKeys) && !s.Literal(geminiUsageKeys[k].key) {
+		// The first eight bytes of a key (all are longer) tell all but
+		// three pairs apart: only a key whose first word matches is
+		// compared whole.
+		rest := s.Rest()
+		if len(rest) < 8 {
+			return false
+		}
+		w := binary.LittleEndian.Uint64(rest)
+		for k < len(geminiUsageKeys) && (w != geminiUsageHeads[k] || !s.Literal(geminiUsageKeys[k].key)) {
 			k++
 		}
 		if k == len(geminiUsageKeys) {

@@ -331,6 +331,11 @@ func (s *Scanner) Offset() int {
 	return s.i
 }
 
+// Rest returns the input from the scanner's position on, white space
+// included: for a caller that compares the bytes ahead before it reads
+// them. A slice of the input, valid as long as the input is.
+func (s *Scanner) Rest() []byte { return s.b[s.i:] }
+
 // Since returns the input from offset (an earlier Offset) to the
 // scanner's position: a slice of the input, valid as long as the input is.
 func (s *Scanner) Since(offset int) []byte { return s.b[offset:s.i] }
