@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sseinspect/sseinspect/cmd"
+	"github.com/sseinspect/sseinspect/internal/benchcpu"
 	"github.com/sseinspect/sseinspect/internal/benchgen"
 )
 
@@ -48,7 +49,7 @@ func benchSummarize(b *testing.B, flags ...string) {
 			env := cmd.Env{Stdout: io.Discard, Stderr: io.Discard}
 			b.SetBytes(size)
 			b.ReportAllocs()
-			defer cpuPerOp(b)()
+			defer benchcpu.PerOp(b)()
 			for b.Loop() {
 				if code := cmd.Run(args, env); code != cmd.ExitOK {
 					b.Fatalf("exit code %d", code)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/sseinspect/sseinspect/internal/benchcpu"
 	"github.com/sseinspect/sseinspect/internal/benchgen"
 	"github.com/sseinspect/sseinspect/parser"
 	"github.com/sseinspect/sseinspect/sse"
@@ -198,7 +199,7 @@ func replayLoopWith(b *testing.B, data []byte, collect bool, opts parser.Options
 	b.Helper()
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
-	defer cpuPerOp(b)()
+	defer benchcpu.PerOp(b)()
 	for b.Loop() {
 		sc := streamctx.New(streamctx.Options{CollectText: collect})
 		if _, err := parser.Replay(bytes.NewReader(data), sc, opts); err != nil {

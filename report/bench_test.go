@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/sseinspect/sseinspect/internal/benchcpu"
 	"github.com/sseinspect/sseinspect/internal/benchgen"
 	"github.com/sseinspect/sseinspect/parser"
 	"github.com/sseinspect/sseinspect/report"
@@ -31,7 +32,7 @@ func BenchmarkJSON(b *testing.B) {
 			s := sc.Snapshot(res.Format.Name, res.Format.Vendor)
 			b.SetBytes(st.TextBytes + st.ThinkingBytes + st.ToolArgsBytes)
 			b.ReportAllocs()
-			defer cpuPerOp(b)()
+			defer benchcpu.PerOp(b)()
 			for b.Loop() {
 				if err := report.JSON(io.Discard, &s); err != nil {
 					b.Fatal(err)
@@ -62,7 +63,7 @@ func BenchmarkJSONRealText(b *testing.B) {
 	s := streamctx.Snapshot{Text: strings.Repeat(text.String(), (4<<20)/text.Len()+1)}
 	b.SetBytes(int64(len(s.Text)))
 	b.ReportAllocs()
-	defer cpuPerOp(b)()
+	defer benchcpu.PerOp(b)()
 	for b.Loop() {
 		if err := report.JSON(io.Discard, &s); err != nil {
 			b.Fatal(err)

@@ -1,5 +1,3 @@
-//go:build unix
-
 package parser_test
 
 import (
@@ -7,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sseinspect/sseinspect/internal/benchcpu"
 	"github.com/sseinspect/sseinspect/internal/benchgen"
 	"github.com/sseinspect/sseinspect/parser"
 	"github.com/sseinspect/sseinspect/streamctx"
@@ -17,7 +16,7 @@ import (
 // time: on a machine shared with other work, wall times vary with the load
 // (time slices) far more than CPU times do. Measure with -cpu 1 (the GC's
 // workers then share the one P, so that CPU time is that of the replay).
-// BenchmarkReplay reports cpu-ns/op too (cpuPerOp); this one adds the time
+// BenchmarkReplay reports cpu-ns/op too (benchcpu.PerOp); this one adds the time
 // per event and the MB/s of CPU time.
 func BenchmarkCPUReplay(b *testing.B) {
 	corpus := benchCorpus{}
@@ -30,14 +29,14 @@ func BenchmarkCPUReplay(b *testing.B) {
 				bc := corpus.get(b, format)
 				checkReplay(b, bc, mode.collect)
 				b.SetBytes(int64(len(bc.data)))
-				start := time.Duration(cpuNanos())
+				start := time.Duration(benchcpu.Nanos())
 				for b.Loop() {
 					sc := streamctx.New(streamctx.Options{CollectText: mode.collect})
 					if _, err := parser.Replay(bytes.NewReader(bc.data), sc, parser.Options{}); err != nil {
 						b.Fatal(err)
 					}
 				}
-				cpu := float64(time.Duration(cpuNanos())-start) / float64(b.N)
+				cpu := float64(time.Duration(benchcpu.Nanos())-start) / float64(b.N)
 				b.ReportMetric(cpu, "cpu-ns/op")
 				b.ReportMetric(float64(len(bc.data))/cpu*1e3, "cpu-MB/s")
 				b.ReportMetric(cpu/float64(bc.st.Events), "cpu-ns/event")

@@ -1,0 +1,5 @@
+//go:build !unix
+
+package benchcpu
+
+func nanos() int64 { return 0 }
