@@ -68,18 +68,28 @@ func checkReplay(tb testing.TB, bc *benchCapture, collect bool) {
 // BenchmarkReplay replays a generated 8 MiB capture of each format (one long
 // response) from memory, with format detection: summary collects no text
 // (the two-line summarize), json collects text, thinking and tool calls
-// (summarize --json). ns/event is the time per SSE event.
+// (summarize --json). ns/event is the time per SSE event. The -pipeline
+// modes replay through the pipeline, framing in pieces; -copies framing on
+// one goroutine, as for a timed body.
 func BenchmarkReplay(b *testing.B) {
 	corpus := benchCorpus{}
 	for _, format := range benchgen.Formats() {
 		for _, mode := range []struct {
-			name               string
-			collect, pipelined bool
-		}{{"summary", false, false}, {"json", true, false}, {"summary-pipeline", false, true}, {"json-pipeline", true, true}} {
+			name                       string
+			collect, pipelined, copies bool
+		}{
+			{"summary", false, false, false}, {"json", true, false, false},
+			{"summary-pipeline", false, true, false}, {"json-pipeline", true, true, false},
+			{"summary-pipeline-copies", false, true, true},
+		} {
 			b.Run(format+"/"+mode.name, func(b *testing.B) {
 				bc := corpus.get(b, format)
 				checkReplay(b, bc, mode.collect)
-				replayLoopWith(b, bc.data, mode.collect, parser.Options{Pipeline: mode.pipelined})
+				opts := parser.Options{Pipeline: mode.pipelined}
+				if mode.copies {
+					opts = parser.FramedCopies(opts)
+				}
+				replayLoopWith(b, bc.data, mode.collect, opts)
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(bc.st.Events), "ns/event")
 			})
 		}

@@ -107,7 +107,9 @@ func (pf *pieceFraming) read(f *feed) {
 				want = min(2*want, pipePieceMax)
 			}
 			if cap(buf) < want {
-				buf = append(make([]byte, 0, want), buf...)
+				// Room for the carry of the next pieces too: the
+				// buffer is kept from one piece to the next.
+				buf = append(make([]byte, 0, want+want/4), buf...)
 			}
 			n, err := body.Read(buf[len(buf):want])
 			buf = buf[:len(buf)+n]

@@ -83,7 +83,7 @@ type aheadSlots[T any] struct {
 func (a *aheadSlots[T]) reset(n int) {
 	a.ok = append(a.ok[:0], make([]bool, n)...)
 	if cap(a.evs) < n {
-		a.evs = make([]T, n, max(n, min(n+n/8, pipeBatchEvents)))
+		a.evs = make([]T, n, max(n, min(n+n/8, pipeAheadEvents)))
 	}
 	a.evs = a.evs[:n]
 }
