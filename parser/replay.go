@@ -180,7 +180,11 @@ type replayer struct {
 	in      *Input
 	format  Format
 	parser  Parser
-	forced  bool
+	// soft and ahead are parser as a softEnder and an aheadParser, nil
+	// when it is not one (asserted once, not per event).
+	soft   softEnder
+	ahead  aheadParser
+	forced bool
 	// checked is set once a forced format has been compared with detection.
 	checked bool
 	// detected is the format detection tells from the events (see
@@ -231,6 +235,8 @@ func (rp *replayer) detect(ev *sse.Event) (Format, bool) {
 func (rp *replayer) setFormat(f Format) {
 	rp.format = f
 	rp.parser = f.New()
+	rp.soft, _ = rp.parser.(softEnder)
+	rp.ahead, _ = rp.parser.(aheadParser)
 	if rp.pipe != nil {
 		rp.pipe.setAhead(rp.parser, rp.sc)
 	}
@@ -339,7 +345,7 @@ func (rp *replayer) dispatch(ev *sse.Event) {
 		rp.firstData, rp.firstLine = bytes.Clone(ev.Data), ev.Line
 	}
 	rp.afterTheEnd(ev)
-	se, soft := rp.parser.(softEnder)
+	se, soft := rp.soft, rp.soft != nil
 	soft = soft && rp.endLine == 0 && !rp.afterEnd
 	var before int
 	if soft && se.Ended() {
@@ -347,7 +353,7 @@ func (rp *replayer) dispatch(ev *sse.Event) {
 	}
 	bad := rp.sc.BadEvents()
 	if a, i := rp.pipe.aheadOf(ev); a != nil {
-		rp.parser.(aheadParser).eventAhead(rp.sc, ev, a, i)
+		rp.ahead.eventAhead(rp.sc, ev, a, i)
 	} else {
 		rp.parser.Event(rp.sc, ev)
 	}
