@@ -9,7 +9,9 @@
 #      and `sseinspect summarize` (two-line and --json) on a generated
 #      capture of each format, the median of 5 runs each, in MB/s and as ratios
 #      from the same run; with BASE=<commit>, also summarize and --json
-#      built at that commit, on the same files;
+#      built at that commit, on the same files. The commands of a format
+#      run interleaved (one round runs each once), so that the load of a
+#      shared machine weighs on all alike;
 #   3. start-up: process start to exit of `true` and of `sseinspect
 #      summarize` on a generated 4 KiB capture, STARTUP_RUNS (300) runs
 #      each (internal/benchgen/cmd/sseinspect-startup), and at BASE;
@@ -92,30 +94,52 @@ now() { echo "$EPOCHREALTIME"; }
 # calc prints the value of an arithmetic expression (awk syntax).
 calc() { awk "BEGIN { print $* }"; }
 
-# timed RUNS CMD...: runs CMD (stdout discarded) RUNS times; sets best to
-# the best wall time in seconds, median to the median (the lower middle for
-# an even RUNS), and rc to the exit code of the last run.
-best=0
-median=0
-rc=0
-timed() {
-  local runs=$1 t0 t1 i times=()
-  shift
-  for ((i = 0; i < runs; i++)); do
-    t0=$(now)
-    rc=0
-    "$@" >/dev/null || rc=$?
-    t1=$(now)
-    times+=("$(calc "$t1 - $t0")")
+# run_cmd NAME: runs the command of that name on $file (stdout discarded):
+# wc -l, the three floors, summarize and --json (GOMAXPROCS=1 for sum1 and
+# json1), and at $BASE (bsum, bjson).
+run_cmd() {
+  case $1 in
+  wc) wc -l "$file" ;;
+  lines) "$work/floor" -validate none "$file" ;;
+  std) "$work/floor" -validate std "$file" ;;
+  scan) "$work/floor" -validate jsonscan "$file" ;;
+  sum) "$work/sseinspect" summarize "$file" ;;
+  json) "$work/sseinspect" summarize --json "$file" ;;
+  sum1) GOMAXPROCS=1 "$work/sseinspect" summarize "$file" ;;
+  json1) GOMAXPROCS=1 "$work/sseinspect" summarize --json "$file" ;;
+  bsum) "$work/base/sseinspect" summarize "$file" ;;
+  bjson) "$work/base/sseinspect" summarize --json "$file" ;;
+  esac >/dev/null
+}
+
+# interleaved NAME...: runs each named command once per round, RUNS rounds,
+# so that a slow spell of a shared machine slows them all alike; sets
+# med[NAME] to the median wall time in seconds (the lower middle for an
+# even RUNS) and rcs[NAME] to the exit code of its last run.
+declare -A med rcs
+interleaved() {
+  local -A times=()
+  local r c t0 t1 rc
+  for ((r = 0; r < RUNS; r++)); do
+    for c in "$@"; do
+      t0=$(now)
+      rc=0
+      run_cmd "$c" || rc=$?
+      t1=$(now)
+      times[$c]+="$(calc "$t1 - $t0") "
+      rcs[$c]=$rc
+    done
   done
-  best=$(printf '%s\n' "${times[@]}" | sort -g | head -1)
-  median=$(printf '%s\n' "${times[@]}" | sort -g | sed -n "$(((runs + 1) / 2))p")
+  for c in "$@"; do
+    # shellcheck disable=SC2086
+    med[$c]=$(printf '%s\n' ${times[$c]} | sort -g | sed -n "$(((RUNS + 1) / 2))p")
+  done
 }
 
 # mbs BYTES SECONDS prints the throughput in MB/s (decimal).
 mbs() { calc "$1 / $2 / 1000000"; }
 
-log "== wc -l, the floor and sseinspect summarize, median of $RUNS runs, files of $SIZE (page cache warm)"
+log "== wc -l, the floor and sseinspect summarize, median of $RUNS interleaved rounds, files of $SIZE (page cache warm)"
 log "floor_lines: sseinspect-floor (bytes.IndexByte line split, 1 MiB reads);"
 log "floor_std / floor_scan: the same, and every data: payload validated with"
 log "encoding/json.Valid / internal/jsonscan's Skip. ratios: summarize's time"
@@ -126,33 +150,21 @@ for f in $FORMATS; do
   file="$work/$f.sse"
   bytes=$(stat -c %s "$file")
   cat "$file" >/dev/null
-  timed "$RUNS" wc -l "$file"
-  wc_s=$median
-  timed "$RUNS" "$work/floor" -validate none "$file"
-  lines_s=$median
-  timed "$RUNS" "$work/floor" -validate std "$file"
-  std_s=$median
-  timed "$RUNS" "$work/floor" -validate jsonscan "$file"
-  scan_s=$median
-  timed "$RUNS" "$work/sseinspect" summarize "$file"
-  sum_s=$median
-  sum_rc=$rc
-  timed "$RUNS" "$work/sseinspect" summarize --json "$file"
-  json_s=$median
-  [ "$rc" = 0 ] || sum_rc=$rc
-  timed "$RUNS" env GOMAXPROCS=1 "$work/sseinspect" summarize "$file"
-  sum1_s=$median
-  timed "$RUNS" env GOMAXPROCS=1 "$work/sseinspect" summarize --json "$file"
-  json1_s=$median
+  cmds=(wc lines std scan sum json sum1 json1)
+  [ -n "${BASE:-}" ] && cmds+=(bsum bjson)
+  interleaved "${cmds[@]}"
+  wc_s=${med[wc]} lines_s=${med[lines]} std_s=${med[std]} scan_s=${med[scan]}
+  sum_s=${med[sum]} json_s=${med[json]} sum1_s=${med[sum1]} json1_s=${med[json1]}
+  sum_rc=${rcs[sum]}
+  [ "${rcs[json]}" = 0 ] || sum_rc=${rcs[json]}
   log "$(printf '%-17s %8.0f %8.0f %8.0f %8.0f %8.0f %8.0f %8.0f %8.0f %5.1fx %6.1f%% %6.1f%% %6.1f%% %5d' "$f" \
     "$(mbs "$bytes" "$wc_s")" "$(mbs "$bytes" "$lines_s")" "$(mbs "$bytes" "$std_s")" "$(mbs "$bytes" "$scan_s")" \
     "$(mbs "$bytes" "$sum_s")" "$(mbs "$bytes" "$json_s")" "$(mbs "$bytes" "$sum1_s")" "$(mbs "$bytes" "$json1_s")" "$(calc "$sum_s / $wc_s")" \
     "$(calc "100 * $lines_s / $sum_s")" "$(calc "100 * $std_s / $sum_s")" "$(calc "100 * $scan_s / $sum_s")" "$sum_rc")"
   if [ -n "${BASE:-}" ]; then
-    timed "$RUNS" "$work/base/sseinspect" summarize "$file"
-    bsum_s=$median
-    timed "$RUNS" "$work/base/sseinspect" summarize --json "$file"
-    bjson_s=$median
+    bsum_s=${med[bsum]} bjson_s=${med[bjson]}
+    rc=${rcs[bsum]}
+    [ "${rcs[bjson]}" = 0 ] || rc=${rcs[bjson]}
     log "$(printf '  at %-14s %8s %8s %8s %8s %8.0f %8.0f   this commit: summarize %.2fx, --json %.2fx the speed of %s (exit %d)' "$BASE" '' '' '' '' \
       "$(mbs "$bytes" "$bsum_s")" "$(mbs "$bytes" "$bjson_s")" "$(calc "$bsum_s / $sum_s")" "$(calc "$bjson_s / $json_s")" "$BASE" "$rc")"
   fi
