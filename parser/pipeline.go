@@ -17,9 +17,11 @@ import (
 //	framing ──batches──▶ decoders (pipeDecoders) ──in order──▶ the parser
 //
 // The framing goroutine reads the body and frames its events, copying
-// each into a batch. Decoder goroutines decode the data of each batch's
-// events ahead of time, when the format's parser can (aheadParser): a
-// decoding is a pure function of the event's bytes. The caller's
+// each into a batch (pipeline.run, for a timed body); or it only reads the
+// body in pieces cut at event boundaries, which the decoder goroutines
+// frame (pieces.go, for an untimed SSE body). Decoder goroutines decode
+// the data of each batch's events ahead of time, when the format's parser
+// can (aheadParser): a decoding is a pure function of the event's bytes. The caller's
 // goroutine takes the batches in order and hands their events to the
 // parser, which uses the decodings instead of decoding again. The results
 // are those of the sequential replay: the same events reach the parser in
