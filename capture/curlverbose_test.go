@@ -4,6 +4,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -77,5 +78,38 @@ func TestOpenCurlVerboseLineOverTheCap(t *testing.T) {
 		_, err := capture.Open(strings.NewReader(in), capture.Options{})
 		require.ErrorIs(t, err, capture.ErrMalformedPreamble)
 		assert.EqualError(t, err, "a line of the HTTP preamble is longer than 65536 bytes")
+	}
+}
+
+// TestPreambleLineCapExact: a line of the HTTP preamble (a header, a curl
+// -v line) of up to 65,536 bytes, its line end left out, is read; one byte
+// more is ErrMalformedPreamble; the same however the input comes in reads
+// (it depended on them: a line of 120,000 bytes passed when read whole).
+func TestPreambleLineCapExact(t *testing.T) {
+	t.Parallel()
+	const capBytes = 64 << 10
+	for _, c := range []struct {
+		name string
+		line func(n int) string // a preamble whose line n bytes long is the one tested
+	}{
+		{"header, CRLF", func(n int) string { return "HTTP/1.1 200 OK\r\nx: " + strings.Repeat("a", n-3) + "\r\n\r\ndata: x\n\n" }},
+		{"header, LF", func(n int) string { return "HTTP/1.1 200 OK\nx: " + strings.Repeat("a", n-3) + "\n\ndata: x\n\n" }},
+		{"curl -v", func(n int) string { return "* " + strings.Repeat("a", n-2) + "\n< HTTP/1.1 200 OK\n<\ndata: x\n\n" }},
+	} {
+		for _, n := range []int{capBytes - 1, capBytes, capBytes + 1, capBytes + 2, 2 * capBytes} {
+			in := c.line(n)
+			for name, r := range map[string]func() io.Reader{
+				"whole":    func() io.Reader { return strings.NewReader(in) },
+				"one byte": func() io.Reader { return iotest.OneByteReader(strings.NewReader(in)) },
+				"halves":   func() io.Reader { return iotest.HalfReader(strings.NewReader(in)) },
+			} {
+				_, err := capture.Open(r(), capture.Options{})
+				if n <= capBytes {
+					assert.NoError(t, err, "%s, a line of %d bytes, read %s", c.name, n, name)
+				} else {
+					assert.ErrorIs(t, err, capture.ErrMalformedPreamble, "%s, a line of %d bytes, read %s", c.name, n, name)
+				}
+			}
+		}
 	}
 }

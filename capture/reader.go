@@ -145,21 +145,39 @@ func (b *reader) peek(n int) ([]byte, error) {
 // readSlice consumes and returns the bytes up to and including the next
 // delim, valid until the next call; without one before the end, what
 // there is and the source's error.
+//
+// A line longer than maxLine bytes, its terminator (delim, or CR and delim)
+// left out, is errLineTooLong however the input came in reads.
 func (b *reader) readSlice(delim byte) ([]byte, error) {
 	from := 0
 	for {
 		if i := bytes.IndexByte(b.buf[b.r+from:], delim); i >= 0 {
+			if b.overCap(from + i) {
+				return nil, errLineTooLong
+			}
 			return b.take(from + i + 1), nil
 		}
 		from = len(b.buf) - b.r
-		if from > maxLine {
-			return nil, errLineTooLong
-		}
 		if b.err != nil {
+			if b.overCap(from) {
+				return nil, errLineTooLong
+			}
 			return b.take(from), b.err
+		}
+		if from > maxLine+1 { // over the cap whatever ends it
+			return nil, errLineTooLong
 		}
 		b.fill()
 	}
+}
+
+// overCap reports whether the line of the n bytes at b.r, a CR at its end
+// left out, is longer than maxLine.
+func (b *reader) overCap(n int) bool {
+	if n > 0 && b.buf[b.r+n-1] == '\r' {
+		n--
+	}
+	return n > maxLine
 }
 
 // take consumes n bytes and returns them, in a copy that stays valid until
