@@ -109,6 +109,10 @@ func checkOpen(t *testing.T, in []byte) {
 	if whole.Err != "" {
 		return
 	}
+	// A timed capture's times are given as it records them, even when
+	// they go backwards (the summary warns: streamctx's FuzzArrivalTimes);
+	// the times of the other inputs, converted by Open, never do.
+	asRecorded := timing.IsTimed(bytes.TrimPrefix(in, []byte("\xEF\xBB\xBF")))
 	size := 0
 	last := whole.FirstByte
 	for _, r := range whole.Reads {
@@ -119,12 +123,12 @@ func checkOpen(t *testing.T, in []byte) {
 			}
 			continue
 		}
-		if r.at < last || r.at < 0 {
+		if r.at < 0 || r.at < last && !asRecorded {
 			t.Fatalf("times go backwards: %v after %v (first byte %v)", r.at, last, whole.FirstByte)
 		}
 		last = r.at
 	}
-	if !whole.Start.IsZero() && whole.ReadErr == "" && whole.End < last {
+	if !whole.Start.IsZero() && whole.ReadErr == "" && whole.End < last && !asRecorded {
 		t.Fatalf("the end %v before the last bytes %v", whole.End, last)
 	}
 	decoded := len(whole.Header["Content-Encoding"]) > 0 || len(whole.Header["Transfer-Encoding"]) > 0
