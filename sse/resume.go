@@ -109,25 +109,28 @@ func PieceStart() Boundary { return Boundary{LastID: UnknownID, Retry: UnknownRe
 // that b carries into the piece until the piece sets them.
 func (b Boundary) Place(ev *Event) {
 	ev.Line += b.Line
-	if ev.ID == UnknownID {
-		ev.ID = b.LastID
-	}
-	if ev.Retry == UnknownRetry {
-		ev.Retry = b.Retry
-	}
+	ev.ID, ev.Retry = b.carry(ev.ID, ev.Retry)
 }
 
 // Then returns the boundary at the end of a piece that starts at b and
 // was scanned from PieceStart to end (its Scanner's Boundary).
 func (b Boundary) Then(end Boundary) Boundary {
-	next := Boundary{Line: b.Line + end.Line, LastID: end.LastID, Retry: end.Retry}
-	if end.LastID == UnknownID {
-		next.LastID = b.LastID
-	}
-	if end.Retry == UnknownRetry {
-		next.Retry = b.Retry
-	}
+	next := Boundary{Line: b.Line + end.Line}
+	next.LastID, next.Retry = b.carry(end.LastID, end.Retry)
 	return next
+}
+
+// carry returns id and retry, a piece's, with the last event ID and
+// reconnection time that b carries into the piece in place of UnknownID
+// and UnknownRetry.
+func (b Boundary) carry(id string, retry int64) (string, int64) {
+	if id == UnknownID {
+		id = b.LastID
+	}
+	if retry == UnknownRetry {
+		retry = b.Retry
+	}
+	return id, retry
 }
 
 // Cut returns the length of the longest prefix of p that ends at a
