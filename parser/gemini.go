@@ -359,10 +359,7 @@ func (p *gemini) newAhead(sc *streamctx.Context) aheadBatch {
 
 func (a *geminiAhead) decode(evs []sse.Event) {
 	a.reset(len(evs))
-	size := 0
-	for i := range evs {
-		size += len(evs[i].Data)
-	}
+	size := dataSize(evs)
 	a.cands.reset(len(evs))
 	a.parts.reset(len(evs))
 	a.usage.reset(size / 2) // a copy of a part of the data

@@ -439,10 +439,7 @@ func (p *openAIChat) newAhead(sc *streamctx.Context) aheadBatch {
 
 func (a *chatAhead) decode(evs []sse.Event) {
 	a.reset(len(evs))
-	size := 0
-	for i := range evs {
-		size += len(evs[i].Data)
-	}
+	size := dataSize(evs)
 	// Guesses for the first batch: a choice and a tool call per event (a
 	// stream of tool calls has one in each chunk), and usage members
 	// ("usage": null on every chunk, or an object) an eighth of the data.

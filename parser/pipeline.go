@@ -367,6 +367,16 @@ func (pl *pipeline) start(framing func(*feed), pieces *pieceFraming) iter.Seq2[*
 	}
 }
 
+// dataSize returns the bytes of data of evs, for the storage of their
+// decodings.
+func dataSize(evs []sse.Event) int {
+	n := 0
+	for i := range evs {
+		n += len(evs[i].Data)
+	}
+	return n
+}
+
 // decodeAhead decodes b's events with storage made by m, if any.
 func decodeAhead(b *pipeBatch, m *aheadMaker) {
 	defer func() {
