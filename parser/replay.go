@@ -345,10 +345,9 @@ func (rp *replayer) dispatch(ev *sse.Event) {
 		rp.firstData, rp.firstLine = bytes.Clone(ev.Data), ev.Line
 	}
 	rp.afterTheEnd(ev)
-	se, soft := rp.soft, rp.soft != nil
-	soft = soft && rp.endLine == 0 && !rp.afterEnd
+	soft := rp.soft != nil && rp.endLine == 0 && !rp.afterEnd
 	var before int
-	if soft && se.Ended() {
+	if soft && rp.soft.Ended() {
 		before = rp.content()
 	}
 	bad := rp.sc.BadEvents()
@@ -361,7 +360,7 @@ func (rp *replayer) dispatch(ev *sse.Event) {
 		rp.joinedWarned = true
 		rp.sc.Warn("line %d: two events ran together in this one (no line break or blank line between them): two captures concatenated, the first without a final newline?", ev.Line)
 	}
-	if soft && se.Ended() {
+	if soft && rp.soft.Ended() {
 		switch {
 		case rp.softEndLine == 0:
 			rp.softEndLine = ev.Line
