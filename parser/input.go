@@ -2,6 +2,7 @@ package parser
 
 import (
 	"errors"
+	"io"
 	"iter"
 	"mime"
 	"net/textproto"
@@ -122,10 +123,7 @@ func (in *Input) Events(maxLine int) iter.Seq2[*sse.Event, error] {
 		return in.frames.Events()
 	}
 	return func(yield func(*sse.Event, error) bool) {
-		s := sse.NewScanner(bodyReader{in})
-		if maxLine > 0 {
-			s.SetMaxLineSize(maxLine)
-		}
+		s := newScanner(bodyReader{in}, maxLine)
 		in.scanner = s
 		off := in.Capture.HeaderLines
 		for s.Scan() {
@@ -136,13 +134,30 @@ func (in *Input) Events(maxLine int) iter.Seq2[*sse.Event, error] {
 			}
 		}
 		if err := s.Err(); err != nil {
-			var le *sse.LineError
-			if errors.As(err, &le) {
-				le.Line += off
-			}
-			yield(nil, err)
+			yield(nil, lineErrorAt(err, off))
 		}
 	}
+}
+
+// newScanner returns an sse.Scanner over r with the cap maxLine (0: the
+// default).
+func newScanner(r io.Reader, maxLine int) *sse.Scanner {
+	s := sse.NewScanner(r)
+	if maxLine > 0 {
+		s.SetMaxLineSize(maxLine)
+	}
+	return s
+}
+
+// lineErrorAt returns err, a scanner's, with the line of an
+// *sse.LineError counted in the capture: off lines of preamble come
+// before the body.
+func lineErrorAt(err error, off int) error {
+	var le *sse.LineError
+	if errors.As(err, &le) {
+		le.Line += off
+	}
+	return err
 }
 
 // NDJSONStats returns what the framing of an NDJSON body saw.

@@ -173,10 +173,7 @@ func (pf *pieceFraming) frame(b *pipeBatch, s *sse.Scanner) *sse.Scanner {
 		return s
 	}
 	if s == nil {
-		s = sse.NewScanner(nil)
-		if pf.maxLine > 0 {
-			s.SetMaxLineSize(pf.maxLine)
-		}
+		s = newScanner(nil, pf.maxLine)
 	}
 	s.ResumeBytes(b.body, b.end, b.bound)
 	for s.Scan() {
@@ -223,10 +220,7 @@ func (pf *pieceFraming) handOut(pl *pipeline, b *pipeBatch, yield func(*sse.Even
 // the body after it too.
 func (pf *pieceFraming) frameHere(b *pipeBatch, yield func(*sse.Event, error) bool) bool {
 	if pf.s == nil {
-		pf.s = sse.NewScanner(nil)
-		if pf.maxLine > 0 {
-			pf.s.SetMaxLineSize(pf.maxLine)
-		}
+		pf.s = newScanner(nil, pf.maxLine)
 	}
 	s := pf.s
 	if b.rest {
@@ -244,11 +238,7 @@ func (pf *pieceFraming) frameHere(b *pipeBatch, yield func(*sse.Event, error) bo
 	}
 	pf.stats = pf.stats.Add(s.Stats())
 	if err := s.Err(); err != nil {
-		var le *sse.LineError
-		if errors.As(err, &le) {
-			le.Line += off
-		}
-		yield(nil, err)
+		yield(nil, lineErrorAt(err, off))
 		return false
 	}
 	pf.at = s.Boundary()
