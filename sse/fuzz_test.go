@@ -53,6 +53,12 @@ func FuzzScanner(f *testing.F) {
 		"\xEF\xBB\xBFevent: bom\r\ndata: x\r\n\r\n",
 		"data: x\n\ndata: y",
 		"event: t\ndata: x\r",
+		// A type repeated (Scanner.repeatedType): the same, a prefix of
+		// it, longer, CRLF after it, after a field without a space, and
+		// a type first decoded with U+FFFD then written as U+FFFD.
+		"event: ab\ndata: 1\n\nevent: ab\ndata: 2\n\nevent: a\ndata: 3\n\nevent: abc\ndata: 4\n\nevent: abc\r\ndata: 5\n\nevent: abc",
+		"event:ab\ndata: 1\n\nevent: ab\nevent: ab\n\nevent: ab\n",
+		"event: \xC3\ndata: x\n\nevent: \xEF\xBF\xBD\ndata: y\n\nevent: \xEF\xBF\xBD\ndata: z\n\n",
 		// 66 bytes: under the cap of 19, each line fits and the data of
 		// the event does not.
 		":ccccccccc\n:cccccccccccccccccc\ndata: aaaaaaaaaa\ndata: bbbbbbbbbb\n\n",

@@ -144,6 +144,9 @@ type Scanner struct {
 	lastID   string
 	retry    int64
 	typ      []byte // event type buffer
+	// typLen is the length of the value of the last event field, which
+	// the type buffer's array still holds after a dispatch (repeatedType).
+	typLen   int
 	data     []byte // data buffer (values joined by LF, no trailing LF)
 	nData    int    // data fields in the pending event
 	borrowed bool   // the only data line so far is buf[bStart:bEnd]
@@ -334,7 +337,7 @@ func (s *Scanner) lines() bool {
 	for pos < len(buf) {
 		// Find the line end e, and next, the start of the next line.
 		var e, next int
-		crlf := false
+		crlf, sameType := false, false
 		switch buf[pos] {
 		case '\n':
 			e, next = pos, pos+1
@@ -345,6 +348,10 @@ func (s *Scanner) lines() bool {
 			}
 			e, next, crlf = pos, pos+2, true
 		default:
+			if e = s.repeatedType(buf, pos); e > 0 {
+				next, sameType = e+1, true
+				break
+			}
 			lf := s.lf.find(buf, pos, len(buf), '\n')
 			if lf < 0 {
 				s.pos = pos
@@ -400,7 +407,12 @@ func (s *Scanner) lines() bool {
 			if s.evLine == 0 {
 				s.evLine = s.line
 			}
-			s.typ = append(s.typ[:0], line[7:]...)
+			if sameType {
+				s.typ = s.typ[:s.typLen]
+			} else {
+				s.typ = append(s.typ[:0], line[7:]...)
+				s.typLen = len(s.typ)
+			}
 		default:
 			dispatched = s.processLine(line, pos)
 			if s.err != nil {
@@ -421,6 +433,22 @@ func (s *Scanner) lines() bool {
 	}
 	s.pos = pos
 	return false
+}
+
+// repeatedType returns the end of the line at pos when it is "event: "
+// followed by the value of the last event field and a LF, else -1. Most
+// streams that name their events repeat one type event after event: such
+// a line needs no search for its end, and no checks (its value passed them
+// when it was first read).
+func (s *Scanner) repeatedType(buf []byte, pos int) int {
+	const field = "event: "
+	n := s.typLen
+	e := pos + len(field) + n
+	if n == 0 || e >= len(buf) || buf[e] != '\n' || e-pos > s.maxLine ||
+		string(buf[pos:pos+len(field)]) != field || string(buf[pos+len(field):e]) != string(s.typ[:n]) {
+		return -1
+	}
+	return e
 }
 
 // checkBOM strips a leading BOM. It returns false when more input is needed
@@ -634,6 +662,7 @@ func (s *Scanner) processLine(line []byte, start int) bool {
 		}
 	case "event":
 		s.typ = append(s.typ[:0], value...)
+		s.typLen = len(s.typ)
 	case "id":
 		if bytes.IndexByte(value, 0) >= 0 {
 			s.stats.IgnoredIDs++
