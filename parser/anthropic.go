@@ -310,7 +310,7 @@ func (a *anthropicAhead) decode(evs []sse.Event) {
 		arena = &a.arena
 	}
 	for i := range evs {
-		data := bytes.TrimSpace(evs[i].Data)
+		data := trimData(evs[i].Data)
 		a.evs[i] = anthropicEvent{}
 		a.ok[i] = len(data) > 0 && data[0] == '{' && decodeFastAnthropicIn(data, &a.evs[i], a.skipText, arena)
 	}
@@ -322,7 +322,7 @@ func (p *anthropic) eventAhead(sc *streamctx.Context, ev *sse.Event, a aheadBatc
 
 // event handles one SSE event, decoded ahead when pre is not nil.
 func (p *anthropic) event(sc *streamctx.Context, ev *sse.Event, pre *anthropicEvent) {
-	data := bytes.TrimSpace(ev.Data)
+	data := trimData(ev.Data)
 	if len(data) == 0 || data[0] != '{' {
 		err := errNotObject
 		if !json.Valid(data) {
@@ -774,12 +774,43 @@ func decodeFastAnthropicIn(data []byte, e *anthropicEvent, skipText bool, arena 
 
 // The fixed parts of the dominant event shape, a text, thinking or tool
 // arguments delta, as the API writes it (anthropicDeltaTemplate).
-const anthropicDeltaHead = `{"type":"content_block_delta","index":`
+// anthropicDeltaHead is the fixed start of the dominant event, in pieces of
+// at most 16 bytes: the compiler compares a constant that short inline,
+// and calls memequal for a longer one, which costs more than the
+// comparison itself on these short prefixes.
+const (
+	anthropicDeltaHead1 = `{"type":"content`
+	anthropicDeltaHead2 = `_block_delta","i`
+	anthropicDeltaHead3 = `ndex":`
+	anthropicDeltaHead  = anthropicDeltaHead1 + anthropicDeltaHead2 + anthropicDeltaHead3
+)
 
 var anthropicDeltaKinds = [...]struct{ prefix, typ string }{
 	{`,"delta":{"type":"text_delta","text":`, "text_delta"},
 	{`,"delta":{"type":"thinking_delta","thinking":`, "thinking_delta"},
 	{`,"delta":{"type":"input_json_delta","partial_json":`, "input_json_delta"},
+}
+
+// anthropicDeltaKind returns the index in anthropicDeltaKinds of the
+// prefix that rest starts with, followed by the opening quote of a
+// string, and the prefix's length; -1 when there is none. It compares
+// in pieces of at most 16 bytes (see anthropicDeltaHead);
+// TestAnthropicDeltaKind holds it to the table.
+func anthropicDeltaKind(rest []byte) (int, int) {
+	const common = len(`,"delta":{"type":"`)
+	if len(rest) < common+20 || string(rest[:16]) != `,"delta":{"type"` || string(rest[16:common]) != `:"` {
+		return -1, 0
+	}
+	r := rest[common:]
+	switch {
+	case string(r[:16]) == `text_delta","tex` && string(r[16:20]) == `t":"`:
+		return 0, common + 19
+	case len(r) >= 28 && string(r[:16]) == `thinking_delta",` && string(r[16:28]) == `"thinking":"`:
+		return 1, common + 27
+	case len(r) >= 34 && string(r[:16]) == `input_json_delta` && string(r[16:32]) == `","partial_json"` && string(r[32:34]) == `:"`:
+		return 2, common + 33
+	}
+	return -1, 0
 }
 
 // anthropicDeltaTemplate decodes an event of the dominant shape (issue 16):
@@ -791,7 +822,8 @@ var anthropicDeltaKinds = [...]struct{ prefix, typ string }{
 // may have white space around them. Any other byte gives up, e unchanged,
 // and the general path reads the event.
 func anthropicDeltaTemplate(data []byte, e *anthropicEvent, skipText bool, arena *[]byte) bool {
-	if len(data) < len(anthropicDeltaHead)+4 || string(data[:len(anthropicDeltaHead)]) != anthropicDeltaHead {
+	if len(data) < len(anthropicDeltaHead)+4 || string(data[:16]) != anthropicDeltaHead1 ||
+		string(data[16:32]) != anthropicDeltaHead2 || string(data[32:len(anthropicDeltaHead)]) != anthropicDeltaHead3 {
 		return false
 	}
 	i := len(anthropicDeltaHead)
@@ -803,40 +835,36 @@ func anthropicDeltaTemplate(data []byte, e *anthropicEvent, skipText bool, arena
 	if j == i || (data[i] == '0' && j > i+1) {
 		return false // no digits, or a leading zero: the general path decides
 	}
-	rest := data[j:]
-	for k := range anthropicDeltaKinds {
-		kind := &anthropicDeltaKinds[k]
-		if len(rest) <= len(kind.prefix) || string(rest[:len(kind.prefix)]) != kind.prefix || rest[len(kind.prefix)] != '"' {
-			continue
-		}
-		s := jsonscan.New(rest[len(kind.prefix):])
-		var v string
-		var raw []byte
-		if arena != nil && k < 2 && !skipText {
-			if !s.Bytes(&raw, arena) {
-				return false
-			}
-		} else if !s.Text(&v, skipText) {
-			return false
-		}
-		closed := s.Consume('}') // the delta
-		if !closed || !s.Consume('}') || !s.End() {
-			return false
-		}
-		e.Type = "content_block_delta"
-		e.Index = index
-		e.Delta.Type = kind.typ
-		switch k {
-		case 0:
-			e.Delta.Text, e.Delta.textRaw = v, raw
-		case 1:
-			e.Delta.Thinking, e.Delta.thinkingRaw = v, raw
-		default:
-			e.Delta.PartialJSON = v
-		}
-		return true
+	k, n := anthropicDeltaKind(data[j:])
+	if k < 0 {
+		return false
 	}
-	return false
+	s := jsonscan.New(data[j+n:])
+	var v string
+	var raw []byte
+	if arena != nil && k < 2 && !skipText {
+		if !s.Bytes(&raw, arena) {
+			return false
+		}
+	} else if !s.Text(&v, skipText) {
+		return false
+	}
+	closed := s.Consume('}') // the delta
+	if !closed || !s.Consume('}') || !s.End() {
+		return false
+	}
+	e.Type = "content_block_delta"
+	e.Index = index
+	e.Delta.Type = anthropicDeltaKinds[k].typ
+	switch k {
+	case 0:
+		e.Delta.Text, e.Delta.textRaw = v, raw
+	case 1:
+		e.Delta.Thinking, e.Delta.thinkingRaw = v, raw
+	default:
+		e.Delta.PartialJSON = v
+	}
+	return true
 }
 
 func fastAnthropicDelta(s *jsonscan.Scanner, d *anthropicDelta, skipText bool, arena *[]byte) bool {

@@ -223,3 +223,23 @@ func TestAnthropicDeltaTemplate(t *testing.T) {
 		assert.Equal(t, anthropicEvent{}, e, "%s: unchanged when it gives up", d)
 	}
 }
+
+// TestAnthropicDeltaKind holds anthropicDeltaKind to anthropicDeltaKinds:
+// each prefix followed by a string is found, and nothing shorter, longer
+// or different by one byte is.
+func TestAnthropicDeltaKind(t *testing.T) {
+	for want, kind := range anthropicDeltaKinds {
+		rest := kind.prefix + `"a"}}`
+		k, n := anthropicDeltaKind([]byte(rest))
+		require.Equal(t, want, k, kind.prefix)
+		require.Equal(t, len(kind.prefix), n, kind.prefix)
+		for i := range len(kind.prefix) + 1 {
+			changed := []byte(rest)
+			changed[i] ^= 0x20
+			k, _ := anthropicDeltaKind(changed)
+			require.Equal(t, -1, k, "%s changed at %d", changed, i)
+			k, _ = anthropicDeltaKind([]byte(rest[:i]))
+			require.Equal(t, -1, k, "%s cut at %d", rest[:i], i)
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package parser
 
 import (
-	"bytes"
 	"encoding/json"
 	"strconv"
 
@@ -181,7 +180,7 @@ type cohereTokens struct {
 
 // Event handles one SSE event.
 func (p *cohere) Event(sc *streamctx.Context, ev *sse.Event) {
-	data := bytes.TrimSpace(ev.Data)
+	data := trimData(ev.Data)
 	if string(data) == "[DONE]" {
 		return
 	}

@@ -1,7 +1,6 @@
 package parser
 
 import (
-	"bytes"
 	"encoding/json"
 
 	"github.com/sseinspect/sseinspect/sse"
@@ -64,7 +63,7 @@ func detectIn(ev *sse.Event, eventStream bool) (f Format, ok bool) {
 // probeData decodes an event's data into v, a format's detection probe.
 // It reports false when the data is not a JSON object that decodes into v.
 func probeData(ev *sse.Event, v any) bool {
-	data := bytes.TrimSpace(ev.Data)
+	data := trimData(ev.Data)
 	if len(data) == 0 || data[0] != '{' {
 		return false
 	}

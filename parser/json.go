@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 )
@@ -27,4 +28,14 @@ import (
 func isSyntaxError(err error) bool {
 	var syntax *json.SyntaxError
 	return errors.As(err, &syntax)
+}
+
+// trimData returns data without leading and trailing white space, as
+// bytes.TrimSpace does, without a call when data starts and ends with
+// printable ASCII (a JSON object or array, [DONE]): the usual payload.
+func trimData(data []byte) []byte {
+	if n := len(data); n > 0 && data[0]-0x21 < 0x5F && data[n-1]-0x21 < 0x5F {
+		return data[:n:n]
+	}
+	return bytes.TrimSpace(data)
 }

@@ -455,7 +455,7 @@ func (a *chatAhead) decode(evs []sse.Event) {
 		if string(evs[i].Type) == "error" { // errorEvent decodes nothing
 			continue
 		}
-		data := bytes.TrimSpace(evs[i].Data)
+		data := trimData(evs[i].Data)
 		if len(data) == 0 || data[0] != '{' {
 			continue
 		}
@@ -485,7 +485,7 @@ func (p *openAIChat) event(sc *streamctx.Context, ev *sse.Event, pre *chatDecode
 	if pre != nil {
 		data = pre.data // trimmed ahead
 	} else {
-		data = bytes.TrimSpace(ev.Data)
+		data = trimData(ev.Data)
 	}
 	switch typ := string(ev.Type); typ {
 	case "", "message":

@@ -128,7 +128,7 @@ func (p *vercelData) Event(sc *streamctx.Context, ev *sse.Event) {
 		return
 	}
 	what := code + ": " + name + " part"
-	data := bytes.TrimSpace(ev.Data)
+	data := trimData(ev.Data)
 	if !json.Valid(data) {
 		sc.BadEvent(ev.Line, what, json.Unmarshal(data, new(json.RawMessage)))
 		return
