@@ -2,6 +2,7 @@ package parser
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -1373,84 +1374,173 @@ func decodeFastResponses(data []byte, e *respEvent) bool {
 // skips (logprobs, obfuscation).
 const respSkipped = respFields
 
-// respKeyLit is a member's key as written compactly, `"name":`, and its field.
+// respKeyLit is a member's key as written compactly, `"name":`, and its
+// field. respKeysTemplate compares it with the input in three words
+// rather than with a call to memequal: w holds the literal's bytes,
+// zero-padded to 24 (the longest literal has 18), and m the mask of its
+// bytes in them.
 type respKeyLit struct {
 	lit string
 	f   respField
+	w   [3]uint64
+	m   [3]uint64
 }
 
 // respKeyLits are the respKeyLits of the members of respEvent and of the
-// skipped ones, by the first letter of their name (a literal, so that
-// nothing is built before main; TestRespKeyLits checks it against
-// respFieldNames).
+// skipped ones, by the first letter of their name, the most frequent
+// first (a literal, so that nothing is built before main; TestRespKeyLits
+// checks it against respFieldNames and the words against the literals).
 var respKeyLits = [128][]respKeyLit{
-	'a': {{`"arguments":`, rfArguments}, {`"annotation":`, rfAnnotation}},
-	'c': {{`"content_index":`, rfContentIndex}, {`"code":`, rfCode}},
-	'd': {{`"delta":`, rfDelta}},
-	'e': {{`"error":`, rfError}},
-	'i': {{`"item":`, rfItem}, {`"item_id":`, rfItemID}, {`"input":`, rfInput}},
-	'l': {{`"logprobs":`, respSkipped}},
-	'm': {{`"message":`, rfMessage}},
-	'n': {{`"name":`, rfName}},
-	'o': {{`"output_index":`, rfOutputIndex}, {`"obfuscation":`, respSkipped}},
-	'p': {{`"part":`, rfPart}},
-	'r': {{`"response":`, rfResponse}, {`"refusal":`, rfRefusal}},
-	's': {{`"sequence_number":`, rfSeq}, {`"summary_index":`, rfSummaryIndex}},
-	't': {{`"type":`, rfType}, {`"text":`, rfText}},
+	'a': {
+		{`"arguments":`, rfArguments, [3]uint64{0x6e656d7567726122, 0x000000003a227374, 0x0000000000000000}, [3]uint64{0xffffffffffffffff, 0x00000000ffffffff, 0x0000000000000000}},
+		{`"annotation":`, rfAnnotation, [3]uint64{0x7461746f6e6e6122, 0x0000003a226e6f69, 0x0000000000000000}, [3]uint64{0xffffffffffffffff, 0x000000ffffffffff, 0x0000000000000000}},
+	},
+	'c': {
+		{`"content_index":`, rfContentIndex, [3]uint64{0x746e65746e6f6322, 0x3a227865646e695f, 0x0000000000000000}, [3]uint64{0xffffffffffffffff, 0xffffffffffffffff, 0x0000000000000000}},
+		{`"code":`, rfCode, [3]uint64{0x003a2265646f6322, 0x0000000000000000, 0x0000000000000000}, [3]uint64{0x00ffffffffffffff, 0x0000000000000000, 0x0000000000000000}},
+	},
+	'd': {
+		{`"delta":`, rfDelta, [3]uint64{0x3a2261746c656422, 0x0000000000000000, 0x0000000000000000}, [3]uint64{0xffffffffffffffff, 0x0000000000000000, 0x0000000000000000}},
+	},
+	'e': {
+		{`"error":`, rfError, [3]uint64{0x3a22726f72726522, 0x0000000000000000, 0x0000000000000000}, [3]uint64{0xffffffffffffffff, 0x0000000000000000, 0x0000000000000000}},
+	},
+	'i': {
+		{`"item_id":`, rfItemID, [3]uint64{0x64695f6d65746922, 0x0000000000003a22, 0x0000000000000000}, [3]uint64{0xffffffffffffffff, 0x000000000000ffff, 0x0000000000000000}},
+		{`"item":`, rfItem, [3]uint64{0x003a226d65746922, 0x0000000000000000, 0x0000000000000000}, [3]uint64{0x00ffffffffffffff, 0x0000000000000000, 0x0000000000000000}},
+		{`"input":`, rfInput, [3]uint64{0x3a227475706e6922, 0x0000000000000000, 0x0000000000000000}, [3]uint64{0xffffffffffffffff, 0x0000000000000000, 0x0000000000000000}},
+	},
+	'l': {
+		{`"logprobs":`, respSkipped, [3]uint64{0x626f7270676f6c22, 0x00000000003a2273, 0x0000000000000000}, [3]uint64{0xffffffffffffffff, 0x0000000000ffffff, 0x0000000000000000}},
+	},
+	'm': {
+		{`"message":`, rfMessage, [3]uint64{0x6567617373656d22, 0x0000000000003a22, 0x0000000000000000}, [3]uint64{0xffffffffffffffff, 0x000000000000ffff, 0x0000000000000000}},
+	},
+	'n': {
+		{`"name":`, rfName, [3]uint64{0x003a22656d616e22, 0x0000000000000000, 0x0000000000000000}, [3]uint64{0x00ffffffffffffff, 0x0000000000000000, 0x0000000000000000}},
+	},
+	'o': {
+		{`"output_index":`, rfOutputIndex, [3]uint64{0x5f74757074756f22, 0x003a227865646e69, 0x0000000000000000}, [3]uint64{0xffffffffffffffff, 0x00ffffffffffffff, 0x0000000000000000}},
+		{`"obfuscation":`, respSkipped, [3]uint64{0x6163737566626f22, 0x00003a226e6f6974, 0x0000000000000000}, [3]uint64{0xffffffffffffffff, 0x0000ffffffffffff, 0x0000000000000000}},
+	},
+	'p': {
+		{`"part":`, rfPart, [3]uint64{0x003a227472617022, 0x0000000000000000, 0x0000000000000000}, [3]uint64{0x00ffffffffffffff, 0x0000000000000000, 0x0000000000000000}},
+	},
+	'r': {
+		{`"response":`, rfResponse, [3]uint64{0x736e6f7073657222, 0x00000000003a2265, 0x0000000000000000}, [3]uint64{0xffffffffffffffff, 0x0000000000ffffff, 0x0000000000000000}},
+		{`"refusal":`, rfRefusal, [3]uint64{0x6c61737566657222, 0x0000000000003a22, 0x0000000000000000}, [3]uint64{0xffffffffffffffff, 0x000000000000ffff, 0x0000000000000000}},
+	},
+	's': {
+		{`"sequence_number":`, rfSeq, [3]uint64{0x636e657571657322, 0x7265626d756e5f65, 0x0000000000003a22}, [3]uint64{0xffffffffffffffff, 0xffffffffffffffff, 0x000000000000ffff}},
+		{`"summary_index":`, rfSummaryIndex, [3]uint64{0x7972616d6d757322, 0x3a227865646e695f, 0x0000000000000000}, [3]uint64{0xffffffffffffffff, 0xffffffffffffffff, 0x0000000000000000}},
+	},
+	't': {
+		{`"type":`, rfType, [3]uint64{0x003a226570797422, 0x0000000000000000, 0x0000000000000000}, [3]uint64{0x00ffffffffffffff, 0x0000000000000000, 0x0000000000000000}},
+		{`"text":`, rfText, [3]uint64{0x003a227478657422, 0x0000000000000000, 0x0000000000000000}, [3]uint64{0x00ffffffffffffff, 0x0000000000000000, 0x0000000000000000}},
+	},
 }
 
 // respKeysTemplate is decodeFastResponses for an object whose keys are
 // all among respKeyLits (issue 16), in any order, as OpenAI and the
 // servers that copy it write events: each key is compared in one go with
 // the names that begin with its first letter, colon included, rather than
-// scanned and looked up; the values are scanned as the general path scans
-// them. Any other key (escaped, of another case, unknown), white space
-// after the opening brace or before a colon, or a repeated member gives
-// up, and the general path reads the event.
+// scanned and looked up; the strings, integers and empty arrays that most
+// values are, are scanned here, the other values by jsonscan.SkipAt, as
+// the general path scans them. Any other key (escaped, of another case,
+// unknown), white space after the opening brace or before a colon, or a
+// repeated member gives up, and the general path reads the event.
 func respKeysTemplate(data []byte, e *respEvent) bool {
 	if len(data) < 2 || data[0] != '{' || data[1] != '"' {
 		return false
 	}
 	e.set = 0
-	s := jsonscan.New(data)
-	s.Literal("{")
 	for i := 1; ; {
 		// data[i] is the opening quote of a key.
 		if i+1 >= len(data) || data[i+1] >= 0x80 {
 			return false
 		}
-		f, found := respFields, false
-		for _, k := range respKeyLits[data[i+1]] {
-			if s.Literal(k.lit) {
-				f, found = k.f, true
+		// The 24 bytes from the key's quote, zero-padded at the end of
+		// data: no literal matches a zero byte, and no literal is longer.
+		var x0, x1, x2 uint64
+		if i+24 <= len(data) {
+			x0 = binary.LittleEndian.Uint64(data[i:])
+			x1 = binary.LittleEndian.Uint64(data[i+8:])
+			x2 = binary.LittleEndian.Uint64(data[i+16:])
+		} else {
+			var pad [24]byte
+			copy(pad[:], data[i:])
+			x0 = binary.LittleEndian.Uint64(pad[0:])
+			x1 = binary.LittleEndian.Uint64(pad[8:])
+			x2 = binary.LittleEndian.Uint64(pad[16:])
+		}
+		var k *respKeyLit
+		lits := respKeyLits[data[i+1]]
+		for j := range lits {
+			l := &lits[j]
+			if (x0^l.w[0])&l.m[0]|(x1^l.w[1])&l.m[1]|(x2^l.w[2])&l.m[2] == 0 {
+				k = l
 				break
 			}
 		}
-		if !found {
+		if k == nil {
 			return false
 		}
-		if f == respSkipped {
-			if !s.Skip() {
-				return false
-			}
-		} else {
-			if e.set&(1<<f) != 0 {
-				return false
-			}
-			v, ok := s.Value()
-			if !ok {
-				return false
-			}
-			e.set |= 1 << f
-			e.raw[f] = v
+		i += len(k.lit)
+		if i >= len(data) {
+			return false
 		}
-		if !s.Literal(",") {
-			return s.Consume('}') && s.End()
+		start, ok := i, true
+		switch c := data[i]; {
+		case c == '"':
+			i, ok = jsonscan.SkipString(data, i)
+		case '0' <= c && c <= '9':
+			// An integer, or the start of a number that SkipAt reads. A
+			// digit after a leading 0 is left for the check below to refuse.
+			if i++; c != '0' {
+				for i < len(data) && data[i]-'0' <= 9 {
+					i++
+				}
+			}
+			if i < len(data) && (data[i] == '.' || data[i]|0x20 == 'e') {
+				start, i, ok = jsonscan.SkipAt(data, start)
+			}
+		case c == '[' && i+1 < len(data) && data[i+1] == ']':
+			i += 2
+		default:
+			start, i, ok = jsonscan.SkipAt(data, i)
 		}
-		if i = s.Offset(); i == len(data) || data[i] != '"' {
+		if !ok {
+			return false
+		}
+		if k.f != respSkipped {
+			if e.set&(1<<k.f) != 0 {
+				return false
+			}
+			e.set |= 1 << k.f
+			e.raw[k.f] = data[start:i]
+		}
+		i = respSpace(data, i)
+		if i >= len(data) || data[i] != ',' {
+			return i < len(data) && data[i] == '}' && respSpace(data, i+1) == len(data)
+		}
+		if i = respSpace(data, i+1); i >= len(data) || data[i] != '"' {
 			return false
 		}
 	}
+}
+
+// respSpace returns the index of the first byte at or after i that is not
+// JSON white space, or len(data).
+func respSpace(data []byte, i int) int {
+	for i < len(data) {
+		switch data[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
 }
 
 // respFieldOf returns the member a key names.

@@ -2,6 +2,7 @@ package parser
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -258,6 +259,18 @@ var respKeysTemplateCases = []struct {
 	{`{"type":"a", "delta":"b"  }  `, true},
 	{`{"type":null,"delta":1,"item":{"a":[1,2]},"part":true}`, true},
 	{`{"logprobs":[],"obfuscation":"o"}`, true},
+	// Key orders of other servers, keys that begin alike.
+	{`{"type":"response.output_text.delta","sequence_number":7,"item_id":"m","output_index":0,"content_index":0,"delta":"x","logprobs":[],"obfuscation":"o"}`, true},
+	{`{"item_id":"a","item":{"id":"a"},"input":"i","output_index":1,"obfuscation":"o"}`, true},
+	{`{"summary_index":0,"sequence_number":1,"content_index":2,"code":"c","text":"t","type":"t"}`, true},
+	{`{"response":{},"refusal":"r","arguments":"{}","annotation":{},"error":null,"message":"m","name":"n","part":{}}`, true},
+	// Values that the template leaves to jsonscan.SkipAt or reads itself.
+	{`{"delta":"a\\b\"c\u00e9\/","item_id":"\u0000"}`, true},
+	{`{"output_index":1.5,"content_index":-1,"sequence_number":12E+2,"summary_index":0e0}`, true},
+	{`{"output_index":10,"content_index":0}`, true},
+	{`{"logprobs":[ ],"obfuscation":"o","delta":[1,{"a":"b"}]}`, true},
+	{`{"type": "a" ,"delta":"b" ,  "text":"c"}` + "\n", true},
+	{`{"text":1}`, true},
 	// Near misses: the general path decides.
 	{`{ "type":"a"}`, false},
 	{`{"type" :"a"}`, false},
@@ -281,6 +294,26 @@ var respKeysTemplateCases = []struct {
 	{`{"logprobs":[],"obfuscation":"o","LogProbs":1}`, false},
 	{`{"delta":}`, false},
 	{`{}`, false},
+	{`{"item_i":1}`, false},
+	{`{"item_idx":1}`, false},
+	{`{"ite":1}`, false},
+	{"{\"type\x00\":1}", false},
+	{`{"output_index":01}`, false},
+	{`{"output_index":0.}`, false},
+	{`{"output_index":1e}`, false},
+	{`{"output_index":-}`, false},
+	{`{"output_index":1x}`, false},
+	{`{"logprobs":[]]}`, false},
+	{`{"logprobs":[}`, false},
+	{`{"delta":"abc`, false},
+	{`{"delta":"abc\`, false},
+	{`{"type":"a","sequence_num`, false},
+	{`{"type":"a","sequence_number"`, false},
+	{`{"type":"a","sequence_number":`, false},
+	{`{"type":"a","sequence_number":1`, false},
+	{`{"type":"a","sequence_number":1 `, false},
+	{`{"type":"a",` + "\n", false},
+	{`{"type":"a"}}`, false},
 }
 
 // TestRespKeysTemplate: the template takes the events of the benchmark
@@ -313,7 +346,8 @@ func TestRespKeysTemplate(t *testing.T) {
 }
 
 // TestRespKeyLits: respKeyLits holds every member of respEvent, and the
-// skipped ones, under the first letter of its name.
+// skipped ones, under the first letter of its name, with the words and
+// masks of its literal.
 func TestRespKeyLits(t *testing.T) {
 	t.Parallel()
 	want := map[string]respField{"logprobs": respSkipped, "obfuscation": respSkipped}
@@ -326,6 +360,13 @@ func TestRespKeyLits(t *testing.T) {
 			name := strings.TrimSuffix(strings.TrimPrefix(k.lit, `"`), `":`)
 			assert.Equal(t, byte(c), name[0], k.lit)
 			got[name] = k.f
+			var lit, mask [24]byte
+			copy(lit[:], k.lit)
+			copy(mask[:], bytes.Repeat([]byte{0xff}, len(k.lit)))
+			for i := range 3 {
+				assert.Equal(t, binary.LittleEndian.Uint64(lit[8*i:]), k.w[i], "%s: word %d", k.lit, i)
+				assert.Equal(t, binary.LittleEndian.Uint64(mask[8*i:]), k.m[i], "%s: mask %d", k.lit, i)
+			}
 		}
 	}
 	assert.Equal(t, want, got)

@@ -1,6 +1,7 @@
 package jsonscan_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -91,5 +92,29 @@ func BenchmarkStringEnd(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkStringEndEvent finds the end of the strings of a delta event
+// (issue 16): its type, text, item id and obfuscation, each followed by
+// the rest of the event.
+func BenchmarkStringEndEvent(b *testing.B) {
+	ev := []byte(`{"type":"response.output_text.delta","content_index":0,"delta":" bench","item_id":"msg_87fe0123456789abcdef0123456789abcdef0123456789ab","output_index":43,"logprobs":[],"obfuscation":"B84gAy5tB","sequence_number":6668}`)
+	var starts []int // the first bytes of the string values
+	for i := 0; ; {
+		k := bytes.Index(ev[i:], []byte(`":"`))
+		if k < 0 {
+			break
+		}
+		i += k + 3
+		starts = append(starts, i)
+	}
+	b.SetBytes(int64(len(ev)))
+	for b.Loop() {
+		for _, i := range starts {
+			if ev[jsonscan.StringEnd(ev, i)] != '"' {
+				b.Fatal("wrong end")
+			}
+		}
 	}
 }

@@ -428,6 +428,31 @@ func (s *Scanner) skip(depth int) bool {
 	}
 }
 
+// SkipAt is Skip for a caller that reads the bytes around values itself
+// and keeps its own position: it skips the white space at b[i:] and the
+// value after it, validated as Skip validates it, and returns the index
+// of the value's first byte and the index after its last.
+func SkipAt(b []byte, i int) (start, end int, ok bool) {
+	s := Scanner{b: b, i: i}
+	s.Peek()
+	start = s.i
+	ok = s.skip(0)
+	return start, s.i, ok
+}
+
+// SkipString is SkipAt for a string token whose opening quote is b[i]
+// (no white space before it): it returns the index after the closing
+// quote. A string without escapes is found with one StringEnd.
+func SkipString(b []byte, i int) (end int, ok bool) {
+	j := StringEnd(b, i+1)
+	if j < len(b) && b[j] == '"' {
+		return j + 1, true
+	}
+	s := Scanner{b: b}
+	ok = s.skipStringFrom(j)
+	return s.i, ok
+}
+
 // Object reads the members of an object value: null (no change, as
 // encoding/json leaves a struct) calls member for none; else member is
 // called for each key (without escapes: an escaped key gives up) with the

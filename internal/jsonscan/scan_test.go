@@ -103,6 +103,7 @@ func FuzzScanMatchesEncodingJSON(f *testing.F) {
 		in := bytes.Clone(data)
 		s := jsonscan.New(in)
 		valid := s.Skip() && s.End()
+		checkSkipAt(t, in)
 		if valid != json.Valid(data) && (valid || depth(data) <= jsonscan.MaxDepth) {
 			t.Fatalf("%q: Skip says valid %v, encoding/json %v", data, valid, !valid)
 		}
@@ -133,6 +134,36 @@ func FuzzScanMatchesEncodingJSON(f *testing.F) {
 			t.Fatalf("%q:\n scanner       %#v\n encoding/json %#v", data, got, want)
 		}
 	})
+}
+
+// checkSkipAt holds SkipAt and SkipString to Value at the first offsets
+// of data and at its first quotes: the same value, the same position after
+// it. (Every offset would cost the square of the input's length.)
+func checkSkipAt(t *testing.T, data []byte) {
+	t.Helper()
+	quotes := 0
+	for i := range data {
+		if i >= 16 {
+			if quotes >= 16 || data[i] != '"' {
+				continue
+			}
+			quotes++
+		}
+		s := jsonscan.New(data[i:])
+		v, ok := s.Value()
+		wantEnd := i + cap(data[i:]) - cap(v) + len(v) // v is a slice of data[i:]
+		start, end, gotOK := jsonscan.SkipAt(data, i)
+		if gotOK != ok || ok && (string(data[start:end]) != string(v) || end != wantEnd) {
+			t.Fatalf("SkipAt(%q, %d) = %d, %d, %v; Value %q, %v", data, i, start, end, gotOK, v, ok)
+		}
+		if data[i] != '"' {
+			continue
+		}
+		end, gotOK = jsonscan.SkipString(data, i)
+		if gotOK != ok || ok && end != wantEnd {
+			t.Fatalf("SkipString(%q, %d) = %d, %v; Value %q, %v", data, i, end, gotOK, v, ok)
+		}
+	}
 }
 
 // depth is the deepest nesting of brackets and braces in data (counting
