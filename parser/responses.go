@@ -154,6 +154,18 @@ func newResponses() Parser {
 type respEvent struct {
 	set uint32             // the members present, bit 1<<field
 	raw [respFields][]byte // their values, where set
+	// typ is respTypeName of the type member when respKeysTemplate
+	// recognized one of the delta types (respDeltaType), else "": see
+	// typeName. Reset with set.
+	typ string
+}
+
+// typeName is respTypeName of the type member.
+func (e *respEvent) typeName() (string, error) {
+	if e.typ != "" {
+		return e.typ, nil
+	}
+	return respTypeName(e.get(rfType))
 }
 
 // The members of respEvent, in the order of respFieldNames.
@@ -239,7 +251,7 @@ func decodeRespEvent(data []byte, e *respEvent) error {
 	}
 	var j respEventJSON
 	err := json.Unmarshal(data, &j)
-	e.set = 0
+	e.set, e.typ = 0, ""
 	for f, m := range j.members() {
 		if *m != nil {
 			e.set |= 1 << f
@@ -529,7 +541,7 @@ func (a *respAhead) decodeEvent(d *respDecoded, ev *sse.Event, data []byte) {
 	if d.err != nil {
 		return
 	}
-	d.typ, d.typErr = respTypeName(d.ev.get(rfType))
+	d.typ, d.typErr = d.ev.typeName()
 	if d.typErr != nil {
 		return
 	}
@@ -624,7 +636,7 @@ func (p *responses) event(sc *streamctx.Context, ev *sse.Event, pre *respDecoded
 		p.ev = &pre.ev
 	} else {
 		p.ev = &p.own
-		p.own.set = 0
+		p.own.set, p.own.typ = 0, ""
 	}
 	e := p.ev
 	if data[0] != '{' {
@@ -650,7 +662,7 @@ func (p *responses) event(sc *streamctx.Context, ev *sse.Event, pre *respDecoded
 	if pre != nil {
 		typ, err = pre.typ, pre.typErr
 	} else {
-		typ, err = respTypeName(e.get(rfType))
+		typ, err = e.typeName()
 	}
 	if err != nil {
 		sc.BadEvent(ev.Line, p.what(ev), decodeError("type", err))
@@ -1347,7 +1359,7 @@ func decodeFastResponses(data []byte, e *respEvent) bool {
 		return true
 	}
 	s := jsonscan.New(data)
-	e.set = 0
+	e.set, e.typ = 0, ""
 	ok := s.Object(func(key []byte) bool {
 		f, known := respFieldOf(key)
 		if !known {
@@ -1453,7 +1465,7 @@ func respKeysTemplate(data []byte, e *respEvent) bool {
 	if len(data) < 2 || data[0] != '{' || data[1] != '"' {
 		return false
 	}
-	e.set = 0
+	e.set, e.typ = 0, ""
 	for i := 1; ; {
 		// data[i] is the opening quote of a key.
 		if i+1 >= len(data) || data[i+1] >= 0x80 {
@@ -1492,6 +1504,13 @@ func respKeysTemplate(data []byte, e *respEvent) bool {
 		start, ok := i, true
 		switch c := data[i]; {
 		case c == '"':
+			if k.f == rfType {
+				if t, n := respDeltaType(data[i:]); n > 0 {
+					e.typ = t
+					i += n
+					break
+				}
+			}
 			i, ok = jsonscan.SkipString(data, i)
 		case '0' <= c && c <= '9':
 			// An integer, or the start of a number that SkipAt reads. A
@@ -1527,6 +1546,32 @@ func respKeysTemplate(data []byte, e *respEvent) bool {
 			return false
 		}
 	}
+}
+
+// respDeltaType returns the name of the delta event type that the JSON
+// string at the start of b is, as respTypeName names it, and the string's
+// length; 0 when it is none of them. The most frequent events of a stream
+// are deltas: their type is compared in pieces of at most 16 bytes, which
+// the compiler compares inline, rather than scanned for its end and then
+// compared with respTypeName's cases.
+func respDeltaType(b []byte) (string, int) {
+	if len(b) < len(`"response.output_text.delta"`) || string(b[:10]) != `"response.` {
+		return "", 0
+	}
+	switch {
+	case string(b[10:26]) == "output_text.delt" && string(b[26:28]) == `a"`:
+		return "response.output_text.delta", 28
+	case len(b) < len(`"response.reasoning_text.delta"`):
+	case string(b[10:26]) == "reasoning_text.d" && string(b[26:31]) == `elta"`:
+		return "response.reasoning_text.delta", 31
+	case len(b) < len(`"response.reasoning_summary_text.delta"`):
+	case string(b[10:26]) == "reasoning_summar" && string(b[26:39]) == `y_text.delta"`:
+		return "response.reasoning_summary_text.delta", 39
+	case len(b) < len(`"response.function_call_arguments.delta"`):
+	case string(b[10:26]) == "function_call_ar" && string(b[26:40]) == `guments.delta"`:
+		return "response.function_call_arguments.delta", 40
+	}
+	return "", 0
 }
 
 // respSpace returns the index of the first byte at or after i that is not

@@ -78,6 +78,12 @@ func FuzzFastResponses(f *testing.F) {
 		checkPartCitations(t, data)
 		var e respEvent
 		if decodeFastResponses(data, &e) {
+			if e.typ != "" {
+				want, err := respTypeName(e.get(rfType))
+				if err != nil || want != e.typ {
+					t.Fatalf("%q: the template's type %q, respTypeName %q (%v)", data, e.typ, want, err)
+				}
+			}
 			if r := e.get(rfResponse); r != nil {
 				var rr respResponse
 				if decodeFastRespResponse(r, &rr, new(respFast)) {
@@ -271,6 +277,11 @@ var respKeysTemplateCases = []struct {
 	{`{"logprobs":[ ],"obfuscation":"o","delta":[1,{"a":"b"}]}`, true},
 	{`{"type": "a" ,"delta":"b" ,  "text":"c"}` + "\n", true},
 	{`{"text":1}`, true},
+	{`{"type":"response.reasoning_text.delta","delta":"x"}`, true},
+	{`{"type":"response.function_call_arguments.delta"}`, true},
+	{`{"delta":"x","type":"response.reasoning_summary_text.delta"}`, true},
+	{`{"type":"response.output_text.delta\u0020","delta":"x"}`, true},
+	{`{"type":"response.output_text.deltas","delta":"x"}`, true},
 	// Near misses: the general path decides.
 	{`{ "type":"a"}`, false},
 	{`{"type" :"a"}`, false},
@@ -314,6 +325,9 @@ var respKeysTemplateCases = []struct {
 	{`{"type":"a","sequence_number":1 `, false},
 	{`{"type":"a",` + "\n", false},
 	{`{"type":"a"}}`, false},
+	{`{"type":"response.output_text.delta"`, false},
+	{`{"type":"response.output_text.delta`, false},
+	{`{"type":"response.output_text.delta"x}`, false},
 }
 
 // TestRespKeysTemplate: the template takes the events of the benchmark
@@ -370,6 +384,33 @@ func TestRespKeyLits(t *testing.T) {
 		}
 	}
 	assert.Equal(t, want, got)
+}
+
+// TestRespDeltaType: respDeltaType names the delta types as respTypeName
+// does, with the length of their string, and nothing else.
+func TestRespDeltaType(t *testing.T) {
+	t.Parallel()
+	for _, typ := range []string{"response.output_text.delta", "response.reasoning_summary_text.delta",
+		"response.reasoning_text.delta", "response.function_call_arguments.delta"} {
+		raw := `"` + typ + `"`
+		for _, tail := range []string{"", `,"delta":"x"}`} {
+			got, n := respDeltaType([]byte(raw + tail))
+			assert.Equal(t, typ, got, raw+tail)
+			assert.Equal(t, len(raw), n, raw+tail)
+		}
+		want, err := respTypeName([]byte(raw))
+		require.NoError(t, err)
+		assert.Equal(t, want, typ)
+		for _, miss := range []string{raw[:len(raw)-1], raw[:len(raw)-1] + `s"`, raw[:len(raw)-1] + `\u0020"`,
+			strings.ToUpper(raw), `"response.output_text.done"`, `"response.refusal.delta"`, `"response.reasoning_text.delt`} {
+			got, n := respDeltaType([]byte(miss))
+			assert.Empty(t, got, miss)
+			assert.Zero(t, n, miss)
+		}
+	}
+	got, n := respDeltaType([]byte(`"response.output_text.delta\u0020"`))
+	assert.Empty(t, got)
+	assert.Zero(t, n)
 }
 
 // TestRespTypeName: the event types that respTypeName names without
