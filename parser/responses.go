@@ -1538,11 +1538,19 @@ func respKeysTemplate(data []byte, e *respEvent) bool {
 			e.set |= 1 << k.f
 			e.raw[k.f] = data[start:i]
 		}
-		i = respSpace(data, i)
+		// A comma and the next key's quote, else the end of the object:
+		// white space around them is looked for only when the next byte
+		// is not what compact JSON has.
+		if i < len(data) && data[i] != ',' {
+			i = respSpace(data, i)
+		}
 		if i >= len(data) || data[i] != ',' {
 			return i < len(data) && data[i] == '}' && respSpace(data, i+1) == len(data)
 		}
-		if i = respSpace(data, i+1); i >= len(data) || data[i] != '"' {
+		if i++; i < len(data) && data[i] != '"' {
+			i = respSpace(data, i)
+		}
+		if i >= len(data) || data[i] != '"' {
 			return false
 		}
 	}
