@@ -16,12 +16,11 @@ const (
 // not flagged). These are the classic "has a byte less than n" and "has a
 // zero byte" tests: a borrow may flag a byte above a real match, never one
 // below it, so the lowest flag is exact and bits.TrailingZeros64(m)/8 is
-// the index of the first such byte.
+// the index of the first such byte. Flipping bit 1 of every byte makes
+// '"' 0x20 and keeps the control characters below 0x20 (and every other
+// byte at 0x21 or above), so that one "less than 0x21" test finds both.
 func Escaped(w uint64) uint64 {
-	quote := w ^ ('"' * ones)      // a zero byte where w has '"'
+	low := w ^ (0x02 * ones)       // '"' and the control characters below 0x21
 	backslash := w ^ ('\\' * ones) // a zero byte where w has '\\'
-	control := (w - 0x20*ones) &^ w
-	zeroQuote := (quote - ones) &^ quote
-	zeroBackslash := (backslash - ones) &^ backslash
-	return (control | zeroQuote | zeroBackslash) & Highs
+	return ((low-0x21*ones)&^low | (backslash-ones)&^backslash) & Highs
 }
