@@ -158,6 +158,9 @@ type respEvent struct {
 	// recognized one of the delta types (respDeltaType), else "": see
 	// typeName. Reset with set.
 	typ string
+	// order is the keys of the last event that respKeysTemplate read in
+	// e, in their order: the ones it compares first.
+	order [10]*respKeyLit
 }
 
 // typeName is respTypeName of the type member.
@@ -1398,6 +1401,11 @@ type respKeyLit struct {
 	m   [3]uint64
 }
 
+// match reports whether the 24 bytes x0, x1, x2 begin with k.lit.
+func (k *respKeyLit) match(x0, x1, x2 uint64) bool {
+	return (x0^k.w[0])&k.m[0]|(x1^k.w[1])&k.m[1]|(x2^k.w[2])&k.m[2] == 0
+}
+
 // respKeyLits are the respKeyLits of the members of respEvent and of the
 // skipped ones, by the first letter of their name, the most frequent
 // first (a literal, so that nothing is built before main; TestRespKeyLits
@@ -1466,8 +1474,8 @@ func respKeysTemplate(data []byte, e *respEvent) bool {
 		return false
 	}
 	e.set, e.typ = 0, ""
-	for i := 1; ; {
-		// data[i] is the opening quote of a key.
+	for i, n := 1, 0; ; n++ {
+		// data[i] is the opening quote of the n-th key.
 		if i+1 >= len(data) || data[i+1] >= 0x80 {
 			return false
 		}
@@ -1486,16 +1494,25 @@ func respKeysTemplate(data []byte, e *respEvent) bool {
 			x2 = binary.LittleEndian.Uint64(pad[16:])
 		}
 		var k *respKeyLit
-		lits := respKeyLits[data[i+1]]
-		for j := range lits {
-			l := &lits[j]
-			if (x0^l.w[0])&l.m[0]|(x1^l.w[1])&l.m[1]|(x2^l.w[2])&l.m[2] == 0 {
+		if n < len(e.order) {
+			if l := e.order[n]; l != nil && l.match(x0, x1, x2) {
 				k = l
-				break
 			}
 		}
 		if k == nil {
-			return false
+			lits := respKeyLits[data[i+1]]
+			for j := range lits {
+				if l := &lits[j]; l.match(x0, x1, x2) {
+					k = l
+					break
+				}
+			}
+			if k == nil {
+				return false
+			}
+			if n < len(e.order) {
+				e.order[n] = k
+			}
 		}
 		i += len(k.lit)
 		if i >= len(data) {

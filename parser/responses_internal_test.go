@@ -72,6 +72,7 @@ func FuzzFastResponses(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkFastAliasing(t, data, decodeFastResponsesJSON)
+		checkRespKeyOrder(t, data)
 		checkFastAliasing(t, data, decodeFastRespResponseTwice)
 		checkFastAliasing(t, data, decodeFastRespItem)
 		checkRespMembers(t, data)
@@ -101,6 +102,31 @@ func FuzzFastResponses(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkRespKeyOrder: decodeFastResponses decodes data into a respEvent
+// that holds the key order of earlier events (respEvent.order) as into a
+// new one.
+func checkRespKeyOrder(t *testing.T, data []byte) {
+	t.Helper()
+	var fresh respEvent
+	okFresh := decodeFastResponses(data, &fresh)
+	for _, prev := range []string{
+		`{"type":"response.output_text.delta","content_index":0,"delta":"x","item_id":"m","output_index":1,"logprobs":[],"obfuscation":"o","sequence_number":2}`,
+		`{"type":"response.output_text.delta","sequence_number":2,"item_id":"m","output_index":1,"content_index":0,"delta":"x","logprobs":[],"obfuscation":"o"}`,
+		`{"item":{},"item_id":"m","input":"i","text":"t","type":"t","code":"c","summary_index":0,"sequence_number":1,"output_index":0,"obfuscation":"o"}`,
+	} {
+		var e respEvent
+		require.True(t, decodeFastResponses([]byte(prev), &e), prev)
+		ok := decodeFastResponses(data, &e)
+		same := ok == okFresh && e.set == fresh.set && e.typ == fresh.typ
+		for f := range respFields {
+			same = same && bytes.Equal(fresh.get(f), e.get(f))
+		}
+		if !same {
+			t.Fatalf("%q after %s:\n %v %+v\n a new respEvent: %v %+v", data, prev, ok, e, okFresh, fresh)
+		}
+	}
 }
 
 // checkRespMembers holds respMembers to chatMembers (encoding/json):
