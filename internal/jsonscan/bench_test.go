@@ -82,7 +82,7 @@ func BenchmarkObject(b *testing.B) {
 
 // BenchmarkStringEnd finds the end of a short key and of a long text.
 func BenchmarkStringEnd(b *testing.B) {
-	for _, n := range []int{8, 64, 4096} {
+	for _, n := range []int{8, 52, 64, 4096} {
 		s := []byte(strings.Repeat("a", n) + `"`)
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			b.SetBytes(int64(len(s)))
