@@ -19,12 +19,16 @@ package jsonscan
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/sseinspect/sseinspect/internal/jsonbytes"
 )
 
 // MaxDepth is the deepest nesting Skip follows before giving up
@@ -698,7 +702,17 @@ func (s *Scanner) skipString() bool { return s.skipStringFrom(s.i + 1) }
 // the string and not inside an escape.
 func (s *Scanner) skipStringFrom(i int) bool {
 	for {
-		i = StringEnd(s.b, i)
+		// The text between two escapes is short: its first word is
+		// searched here, without a call.
+		if i+8 <= len(s.b) {
+			if m := jsonbytes.Escaped(binary.LittleEndian.Uint64(s.b[i:])); m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+			} else {
+				i = StringEnd(s.b, i+8)
+			}
+		} else {
+			i = StringEnd(s.b, i)
+		}
 		if i >= len(s.b) {
 			return false
 		}
