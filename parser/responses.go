@@ -161,6 +161,34 @@ type respEvent struct {
 	// order is the keys of the last event that respKeysTemplate read in
 	// e, in their order: the ones it compares first.
 	order [10]*respKeyLit
+	// itemID is the last item_id string token that respKeysTemplate
+	// scanned in e: the deltas of an item all carry the same one.
+	itemID respToken
+}
+
+// respToken is a copy of a short JSON string token, quotes included,
+// validated: the same bytes need not be scanned again. n is 0 when there
+// is none.
+type respToken struct {
+	b [64]byte
+	n uint8
+}
+
+// at returns the length of the token when b begins with it, else 0.
+func (t *respToken) at(b []byte) int {
+	n := int(t.n)
+	if n == 0 || len(b) < n || string(b[:n]) != string(t.b[:n]) {
+		return 0
+	}
+	return n
+}
+
+// set remembers tok, a validated string token (none when it is too long).
+func (t *respToken) set(tok []byte) {
+	t.n = 0
+	if len(tok) <= len(t.b) {
+		t.n = uint8(copy(t.b[:], tok))
+	}
 }
 
 // typeName is respTypeName of the type member.
@@ -1521,14 +1549,24 @@ func respKeysTemplate(data []byte, e *respEvent) bool {
 		start, ok := i, true
 		switch c := data[i]; {
 		case c == '"':
-			if k.f == rfType {
-				if t, n := respDeltaType(data[i:]); n > 0 {
+			n := 0
+			switch k.f {
+			case rfType:
+				var t string
+				if t, n = respDeltaType(data[i:]); n > 0 {
 					e.typ = t
-					i += n
-					break
 				}
+			case rfItemID:
+				n = e.itemID.at(data[i:])
+			}
+			if n > 0 {
+				i += n
+				break
 			}
 			i, ok = jsonscan.SkipString(data, i)
+			if ok && k.f == rfItemID {
+				e.itemID.set(data[start:i])
+			}
 		case '0' <= c && c <= '9':
 			// An integer, or the start of a number that SkipAt reads. A
 			// digit after a leading 0 is left for the check below to refuse.

@@ -385,6 +385,40 @@ func TestRespKeysTemplate(t *testing.T) {
 	}
 }
 
+// TestRespKeysTemplateItemID: events decoded one after the other into
+// the same respEvent, which remembers the last item_id (respToken),
+// decode as into a new one.
+func TestRespKeysTemplateItemID(t *testing.T) {
+	t.Parallel()
+	long := `"` + strings.Repeat("x", 70) + `"`
+	var e respEvent
+	for _, d := range []string{
+		`{"item_id":"msg_1","delta":"a"}`,
+		`{"item_id":"msg_1","delta":"b"}`,
+		`{"delta":"b","item_id":"msg_1"}`,
+		`{"item_id":"msg_12","delta":"c"}`,
+		`{"item_id":"msg_1","delta":"d"}`,
+		`{"item_id":"msg_1`,
+		`{"item_id":"msg_1"`,
+		`{"item_id":"msg_1\u0041","delta":"e"}`,
+		`{"item_id":"msg_1` + "\x01" + `"}`,
+		`{"item_id":"msg_1","item_id":"msg_1"}`,
+		`{"item_id":null,"delta":"f"}`,
+		`{"item_id":` + long + `}`,
+		`{"item_id":` + long + `,"delta":"g"}`,
+		`{"item_id":"msg_1"}`,
+	} {
+		var fresh respEvent
+		okFresh := decodeFastResponses([]byte(d), &fresh)
+		ok := decodeFastResponses([]byte(d), &e)
+		require.Equal(t, okFresh, ok, d)
+		assert.Equal(t, fresh.set, e.set, d)
+		for f := range respFields {
+			assert.Equal(t, string(fresh.get(f)), string(e.get(f)), "%s: %s", d, respFieldNames[f])
+		}
+	}
+}
+
 // TestRespKeyLits: respKeyLits holds every member of respEvent, and the
 // skipped ones, under the first letter of its name, with the words and
 // masks of its literal.
