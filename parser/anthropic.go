@@ -290,34 +290,83 @@ type anthropicBlockState struct {
 func (p *anthropic) Event(sc *streamctx.Context, ev *sse.Event) { p.event(sc, ev, nil) }
 
 // anthropicAhead holds the fast decodings of a batch of events
-// (aheadParser): ok[i] tells that evs[i] is the decoding of the i-th
-// event, exactly as Event would have decoded it.
+// (aheadParser), each exactly what Event would have decoded. The dominant
+// event, a delta that anthropicDeltaTemplate reads, keeps only what the
+// template read in its slot (56 bytes, where an anthropicEvent takes
+// 496): the decodings of a batch then stay in a core's cache with its
+// events, and the parser makes the event from them. The others are
+// decoded whole into full.
 type anthropicAhead struct {
 	skipText bool
 	arena    []byte // the batch's decoded text (anthropicArena)
-	aheadSlots[anthropicEvent]
+	slots    []anthropicSlot
+	full     []anthropicEvent
 }
+
+// anthropicSlot is the decoding ahead of one event: none (the parser
+// decodes it), a delta read by the template (t), or the event full[at].
+type anthropicSlot struct {
+	state uint8
+	at    int32
+	t     anthropicTemplated
+}
+
+// The states of an anthropicSlot.
+const (
+	aheadNone uint8 = iota
+	aheadTemplated
+	aheadFull
+)
 
 func (p *anthropic) newAhead(sc *streamctx.Context) aheadBatch {
 	return &anthropicAhead{skipText: !sc.CollectsText()}
 }
 
 func (a *anthropicAhead) decode(evs []sse.Event) {
-	a.reset(len(evs))
+	if cap(a.slots) < len(evs) {
+		a.slots = make([]anthropicSlot, len(evs), max(len(evs), min(len(evs)+len(evs)/8, pipeAheadEvents)))
+	}
+	a.slots = a.slots[:len(evs)]
+	a.full = a.full[:0]
 	var arena *[]byte
 	if !a.skipText {
 		a.arena = reuseArena(a.arena) // the last batch's events are handled
 		arena = &a.arena
 	}
 	for i := range evs {
+		slot := &a.slots[i]
+		slot.state = aheadNone
 		data := trimData(evs[i].Data)
-		a.evs[i] = anthropicEvent{}
-		a.ok[i] = len(data) > 0 && data[0] == '{' && decodeFastAnthropicIn(data, &a.evs[i], a.skipText, arena)
+		if len(data) == 0 || data[0] != '{' {
+			continue
+		}
+		if t, ok := anthropicDeltaTemplate(data, a.skipText, arena); ok {
+			slot.state, slot.t = aheadTemplated, t
+			continue
+		}
+		a.full = append(a.full, anthropicEvent{})
+		if decodeFastAnthropicObject(data, &a.full[len(a.full)-1], a.skipText, arena) {
+			slot.state, slot.at = aheadFull, int32(len(a.full)-1)
+		} else {
+			a.full = a.full[:len(a.full)-1]
+		}
 	}
 }
 
 func (p *anthropic) eventAhead(sc *streamctx.Context, ev *sse.Event, a aheadBatch, i int) {
-	p.event(sc, ev, a.(*anthropicAhead).at(i))
+	aa := a.(*anthropicAhead)
+	var pre *anthropicEvent
+	if i < len(aa.slots) { // not past pipeAheadEvents
+		switch slot := &aa.slots[i]; slot.state {
+		case aheadTemplated:
+			p.own = anthropicEvent{}
+			slot.t.fill(&p.own)
+			pre = &p.own
+		case aheadFull:
+			pre = &aa.full[slot.at]
+		}
+	}
+	p.event(sc, ev, pre)
 }
 
 // event handles one SSE event, decoded ahead when pre is not nil.
@@ -737,9 +786,15 @@ func decodeFastAnthropic(data []byte, e *anthropicEvent, skipText bool) bool {
 // not skipText), decodes a delta's text and thinking into its textRaw and
 // thinkingRaw instead (anthropicArena): borrowed from data or the arena.
 func decodeFastAnthropicIn(data []byte, e *anthropicEvent, skipText bool, arena *[]byte) bool {
-	if anthropicDeltaTemplate(data, e, skipText, arena) {
+	if t, ok := anthropicDeltaTemplate(data, skipText, arena); ok {
+		t.fill(e)
 		return true
 	}
+	return decodeFastAnthropicObject(data, e, skipText, arena)
+}
+
+// decodeFastAnthropicObject is decodeFastAnthropicIn without the template.
+func decodeFastAnthropicObject(data []byte, e *anthropicEvent, skipText bool, arena *[]byte) bool {
 	s := jsonscan.New(data)
 	var seen jsonscan.Seen
 	ok := s.Object(func(key []byte) bool {
@@ -821,10 +876,11 @@ func anthropicDeltaKind(rest []byte) (int, int) {
 // string are scanned as the general path does, and the two closing braces
 // may have white space around them. Any other byte gives up, e unchanged,
 // and the general path reads the event.
-func anthropicDeltaTemplate(data []byte, e *anthropicEvent, skipText bool, arena *[]byte) bool {
+func anthropicDeltaTemplate(data []byte, skipText bool, arena *[]byte) (anthropicTemplated, bool) {
+	var t anthropicTemplated
 	if len(data) < len(anthropicDeltaHead)+4 || string(data[:16]) != anthropicDeltaHead1 ||
 		string(data[16:32]) != anthropicDeltaHead2 || string(data[32:len(anthropicDeltaHead)]) != anthropicDeltaHead3 {
-		return false
+		return t, false
 	}
 	i := len(anthropicDeltaHead)
 	var index int64
@@ -833,38 +889,52 @@ func anthropicDeltaTemplate(data []byte, e *anthropicEvent, skipText bool, arena
 		index = index*10 + int64(data[j]-'0')
 	}
 	if j == i || (data[i] == '0' && j > i+1) {
-		return false // no digits, or a leading zero: the general path decides
+		return t, false // no digits, or a leading zero: the general path decides
 	}
 	k, n := anthropicDeltaKind(data[j:])
 	if k < 0 {
-		return false
+		return t, false
 	}
 	s := jsonscan.New(data[j+n:])
-	var v string
-	var raw []byte
 	if arena != nil && k < 2 && !skipText {
-		if !s.Bytes(&raw, arena) {
-			return false
+		if !s.Bytes(&t.raw, arena) {
+			return t, false
 		}
-	} else if !s.Text(&v, skipText) {
-		return false
+	} else if !s.Text(&t.text, skipText) {
+		return t, false
 	}
 	closed := s.Consume('}') // the delta
 	if !closed || !s.Consume('}') || !s.End() {
-		return false
+		return t, false
 	}
+	t.kind, t.index = int8(k), index
+	return t, true
+}
+
+// anthropicTemplated is what anthropicDeltaTemplate read: the delta's
+// kind (its index in anthropicDeltaKinds), the block's index, and the
+// text, thinking or partial JSON (as text, or decoded into the arena as
+// raw).
+type anthropicTemplated struct {
+	kind  int8
+	index int64
+	text  string
+	raw   []byte
+}
+
+// fill writes the event that t was read from into e, a zero event.
+func (t *anthropicTemplated) fill(e *anthropicEvent) {
 	e.Type = "content_block_delta"
-	e.Index = index
-	e.Delta.Type = anthropicDeltaKinds[k].typ
-	switch k {
+	e.Index = t.index
+	e.Delta.Type = anthropicDeltaKinds[t.kind].typ
+	switch t.kind {
 	case 0:
-		e.Delta.Text, e.Delta.textRaw = v, raw
+		e.Delta.Text, e.Delta.textRaw = t.text, t.raw
 	case 1:
-		e.Delta.Thinking, e.Delta.thinkingRaw = v, raw
+		e.Delta.Thinking, e.Delta.thinkingRaw = t.text, t.raw
 	default:
-		e.Delta.PartialJSON = v
+		e.Delta.PartialJSON = t.text
 	}
-	return true
 }
 
 func fastAnthropicDelta(s *jsonscan.Scanner, d *anthropicDelta, skipText bool, arena *[]byte) bool {

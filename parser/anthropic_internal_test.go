@@ -197,13 +197,13 @@ func TestAnthropicDeltaTemplate(t *testing.T) {
 		for _, skip := range []bool{false, true} {
 			for _, arena := range []*[]byte{nil, new([]byte)} {
 				var viaTemplate, general anthropicEvent
-				if !anthropicDeltaTemplate(d, &viaTemplate, skip, arena) {
+				tm, ok := anthropicDeltaTemplate(d, skip, arena)
+				if !ok {
 					continue
 				}
 				hits++
-				// The general path alone: the template is tried first in
-				// decodeFastAnthropic, so go through a copy with a space in front.
-				require.True(t, decodeFastAnthropicIn(append([]byte(" "), d...), &general, skip, arena), "%s", d)
+				tm.fill(&viaTemplate)
+				require.True(t, decodeFastAnthropicObject(d, &general, skip, arena), "%s", d)
 				assert.Equal(t, general, viaTemplate, "%s", d)
 			}
 		}
@@ -217,10 +217,10 @@ func TestAnthropicDeltaTemplate(t *testing.T) {
 		`{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"a"}}}`,
 		`{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":null}}`,
 	} {
-		var e anthropicEvent
-		assert.False(t, anthropicDeltaTemplate([]byte(d), &e, false, nil), d)
-		assert.False(t, anthropicDeltaTemplate([]byte(d), &e, false, new([]byte)), d)
-		assert.Equal(t, anthropicEvent{}, e, "%s: unchanged when it gives up", d)
+		for _, arena := range []*[]byte{nil, new([]byte)} {
+			_, ok := anthropicDeltaTemplate([]byte(d), false, arena)
+			assert.False(t, ok, d)
+		}
 	}
 }
 
