@@ -94,11 +94,16 @@ func detectAnthropic(ev *sse.Event) match {
 //     the SDK's accumulator leaves that input in place when its JSON
 //     buffer stays empty. A block that never stops keeps what arrived.
 type anthropic struct {
-	// ev is the event being handled: own, or its decoding ahead.
-	ev    *anthropicEvent
-	own   anthropicEvent
-	msg   anthropicMessage
-	usage anthropicUsage
+	// ev is the event being handled: own, templated, or its decoding
+	// ahead.
+	ev  *anthropicEvent
+	own anthropicEvent
+	// templated is the event made from what anthropicDeltaTemplate read
+	// (templatedEvent): only its Type, Index and Delta are ever set, so
+	// that only they need to be reset.
+	templated anthropicEvent
+	msg       anthropicMessage
+	usage     anthropicUsage
 	// blocks are the content blocks open, by index: a block is removed
 	// at its content_block_stop, so that memory does not grow with the
 	// number of blocks of a long stream.
@@ -359,9 +364,7 @@ func (p *anthropic) eventAhead(sc *streamctx.Context, ev *sse.Event, a aheadBatc
 	if i < len(aa.slots) { // not past pipeAheadEvents
 		switch slot := &aa.slots[i]; slot.state {
 		case aheadTemplated:
-			p.own = anthropicEvent{}
-			slot.t.fill(&p.own)
-			pre = &p.own
+			pre = p.templatedEvent(&slot.t)
 		case aheadFull:
 			pre = &aa.full[slot.at]
 		}
@@ -384,16 +387,20 @@ func (p *anthropic) event(sc *streamctx.Context, ev *sse.Event, pre *anthropicEv
 	if pre != nil {
 		p.ev = pre
 	} else {
-		p.own = anthropicEvent{}
-		p.ev = &p.own
 		var arena *[]byte
 		if sc.CollectsText() {
 			p.arena = reuseArena(p.arena)
 			arena = &p.arena
 		}
-		if !decodeFastAnthropicIn(data, p.ev, !sc.CollectsText(), arena) {
+		if t, ok := anthropicDeltaTemplate(data, !sc.CollectsText(), arena); ok {
+			p.ev = p.templatedEvent(&t)
+		} else {
 			p.own = anthropicEvent{}
-			err = json.Unmarshal(data, p.ev)
+			p.ev = &p.own
+			if !decodeFastAnthropicObject(data, p.ev, !sc.CollectsText(), arena) {
+				p.own = anthropicEvent{}
+				err = json.Unmarshal(data, p.ev)
+			}
 		}
 	}
 	if err != nil {
@@ -909,6 +916,13 @@ func anthropicDeltaTemplate(data []byte, skipText bool, arena *[]byte) (anthropi
 	}
 	t.kind, t.index = int8(k), index
 	return t, true
+}
+
+// templatedEvent returns the event that t was read from, in p.templated.
+func (p *anthropic) templatedEvent(t *anthropicTemplated) *anthropicEvent {
+	p.templated.Delta = anthropicDelta{} // fill sets Type and Index
+	t.fill(&p.templated)
+	return &p.templated
 }
 
 // anthropicTemplated is what anthropicDeltaTemplate read: the delta's

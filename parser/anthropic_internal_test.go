@@ -243,3 +243,21 @@ func TestAnthropicDeltaKind(t *testing.T) {
 		}
 	}
 }
+
+// TestAnthropicTemplatedEvent: the event templatedEvent makes, in storage
+// reused from one delta to the next, is each time the one fill makes in a
+// zero event.
+func TestAnthropicTemplatedEvent(t *testing.T) {
+	p := &anthropic{}
+	for _, tm := range []anthropicTemplated{
+		{kind: 0, index: 3, text: "", raw: []byte("raw text")},
+		{kind: 2, index: 1, text: `{"a":`},
+		{kind: 1, index: 0, text: "thought"},
+		{kind: 0, index: 7, text: "text"},
+		{kind: 1, index: 2, raw: []byte("raw thinking")},
+	} {
+		var want anthropicEvent
+		tm.fill(&want)
+		require.Equal(t, want, *p.templatedEvent(&tm), "%+v", tm)
+	}
+}
