@@ -249,14 +249,17 @@ func (s *Scanner) Int64(dst *int64) bool {
 	if c == 'n' {
 		return s.Literal("null")
 	}
+	// The digits are read through locals: through s, every step would
+	// load and store s.i (Gemini's usage is mostly integers).
+	b, i := s.b, s.i
 	neg := c == '-'
 	if neg {
-		s.i++
+		i++
 	}
-	start := s.i
+	start := i
 	var u uint64
-	for s.i < len(s.b) {
-		d := s.b[s.i] - '0'
+	for ; i < len(b); i++ {
+		d := b[i] - '0'
 		if d > 9 {
 			break
 		}
@@ -264,14 +267,14 @@ func (s *Scanner) Int64(dst *int64) bool {
 			return false
 		}
 		u = u*10 + uint64(d)
-		s.i++
 	}
-	n := s.i - start
-	if n == 0 || (n > 1 && s.b[start] == '0') {
+	s.i = i
+	n := i - start
+	if n == 0 || (n > 1 && b[start] == '0') {
 		return false
 	}
-	if s.i < len(s.b) {
-		if c := s.b[s.i]; c == '.' || c == 'e' || c == 'E' {
+	if i < len(b) {
+		if c := b[i]; c == '.' || c == 'e' || c == 'E' {
 			return false
 		}
 	}
