@@ -341,7 +341,7 @@ func (a *anthropicAhead) decode(evs []sse.Event) {
 	for i := range evs {
 		slot := &a.slots[i]
 		slot.state = aheadNone
-		data := trimData(evs[i].Data)
+		data := trimSpace(evs[i].Data)
 		if len(data) == 0 || data[0] != '{' {
 			continue
 		}
@@ -374,7 +374,7 @@ func (p *anthropic) eventAhead(sc *streamctx.Context, ev *sse.Event, a aheadBatc
 
 // event handles one SSE event, decoded ahead when pre is not nil.
 func (p *anthropic) event(sc *streamctx.Context, ev *sse.Event, pre *anthropicEvent) {
-	data := trimData(ev.Data)
+	data := trimSpace(ev.Data)
 	if len(data) == 0 || data[0] != '{' {
 		err := errNotObject
 		if !json.Valid(data) {

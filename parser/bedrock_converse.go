@@ -138,7 +138,7 @@ type bedrockConverseEvent struct {
 // Event handles one frame.
 func (p *bedrockConverse) Event(sc *streamctx.Context, ev *sse.Event) {
 	typ := string(ev.Type)
-	data := trimData(ev.Data)
+	data := trimSpace(ev.Data)
 	if bedrockFailed(sc, ev, data) {
 		return
 	}

@@ -95,7 +95,7 @@ const maxPendingChunks = 64
 
 // Event handles one frame.
 func (p *bedrockInvoke) Event(sc *streamctx.Context, ev *sse.Event) {
-	data := trimData(ev.Data)
+	data := trimSpace(ev.Data)
 	if bedrockFailed(sc, ev, data) {
 		return
 	}

@@ -180,7 +180,7 @@ type cohereTokens struct {
 
 // Event handles one SSE event.
 func (p *cohere) Event(sc *streamctx.Context, ev *sse.Event) {
-	data := trimData(ev.Data)
+	data := trimSpace(ev.Data)
 	if string(data) == "[DONE]" {
 		return
 	}

@@ -63,7 +63,7 @@ func detectIn(ev *sse.Event, eventStream bool) (f Format, ok bool) {
 // probeData decodes an event's data into v, a format's detection probe.
 // It reports false when the data is not a JSON object that decodes into v.
 func probeData(ev *sse.Event, v any) bool {
-	data := trimData(ev.Data)
+	data := trimSpace(ev.Data)
 	if len(data) == 0 || data[0] != '{' {
 		return false
 	}

@@ -372,7 +372,7 @@ func (a *geminiAhead) decode(evs []sse.Event) {
 		arena = &a.arena
 	}
 	for i := range evs {
-		data := trimData(evs[i].Data)
+		data := trimSpace(evs[i].Data)
 		if len(data) == 0 || data[0] != '{' {
 			continue
 		}
@@ -434,7 +434,7 @@ func (p *gemini) event(sc *streamctx.Context, ev *sse.Event, pre *geminiDecoded)
 	if d != nil {
 		data = d.data // an object
 	} else {
-		data = trimData(ev.Data)
+		data = trimSpace(ev.Data)
 		switch {
 		case len(data) == 0:
 			sc.BadEvent(ev.Line, geminiWhat, errGeminiEmpty)

@@ -30,12 +30,12 @@ func isSyntaxError(err error) bool {
 	return errors.As(err, &syntax)
 }
 
-// trimData returns data without leading and trailing white space, as
-// bytes.TrimSpace does, without a call when data starts and ends with
-// printable ASCII (a JSON object or array, [DONE]): the usual payload.
-func trimData(data []byte) []byte {
-	if n := len(data); n > 0 && data[0]-0x21 < 0x5F && data[n-1]-0x21 < 0x5F {
-		return data[:n:n]
+// trimSpace returns b without leading and trailing white space, as
+// bytes.TrimSpace does, without a call when b starts and ends with
+// printable ASCII: an event's data, a JSON value, [DONE].
+func trimSpace(b []byte) []byte {
+	if n := len(b); n > 0 && b[0]-0x21 < 0x5F && b[n-1]-0x21 < 0x5F {
+		return b[:n:n]
 	}
-	return bytes.TrimSpace(data)
+	return bytes.TrimSpace(b)
 }

@@ -135,7 +135,7 @@ type ollamaToolCall struct {
 
 // Event handles one line (or a JSON body read as one event).
 func (p *ollama) Event(sc *streamctx.Context, ev *sse.Event) {
-	data := trimData(ev.Data)
+	data := trimSpace(ev.Data)
 	if len(data) == 0 || data[0] != '{' {
 		err := errNotObject
 		if !json.Valid(data) {

@@ -353,7 +353,7 @@ const (
 
 // of decodes raw, a usage member.
 func (du *chatUsageDecoded) of(raw json.RawMessage) {
-	du.raw, du.err = bytes.TrimSpace(raw), nil
+	du.raw, du.err = trimSpace(raw), nil
 	switch {
 	case len(du.raw) == 0:
 		du.kind = chatRawAbsent
@@ -455,7 +455,7 @@ func (a *chatAhead) decode(evs []sse.Event) {
 		if string(evs[i].Type) == "error" { // errorEvent decodes nothing
 			continue
 		}
-		data := trimData(evs[i].Data)
+		data := trimSpace(evs[i].Data)
 		if len(data) == 0 || data[0] != '{' {
 			continue
 		}
@@ -485,7 +485,7 @@ func (p *openAIChat) event(sc *streamctx.Context, ev *sse.Event, pre *chatDecode
 	if pre != nil {
 		data = pre.data // trimmed ahead
 	} else {
-		data = trimData(ev.Data)
+		data = trimSpace(ev.Data)
 	}
 	switch typ := string(ev.Type); typ {
 	case "", "message":
@@ -650,7 +650,7 @@ func (p *openAIChat) inBandError(sc *streamctx.Context, c *chatChunk) {
 			return
 		}
 	}
-	typeError := bytes.Equal(bytes.TrimSpace(c.Type), []byte(`"error"`))
+	typeError := len(c.Type) > 0 && bytes.Equal(trimSpace(c.Type), []byte(`"error"`))
 	if c.Object != "error" && !typeError {
 		return
 	}
@@ -908,7 +908,7 @@ func (p *openAIChat) updateUsage(sc *streamctx.Context, ev *sse.Event, path stri
 func chatNonEmpty(raw json.RawMessage) bool { return len(raw) > 0 && chatNonEmptyValue(raw) }
 
 func chatNonEmptyValue(raw json.RawMessage) bool {
-	raw = bytes.TrimSpace(raw)
+	raw = trimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, chatNull) || bytes.Equal(raw, []byte(`""`)) {
 		return false
 	}

@@ -394,7 +394,7 @@ func (rp *replayer) content() int {
 // calls a trailer (see trailer), unless it is the stream starting over
 // (startsOver).
 func (rp *replayer) afterTheEnd(ev *sse.Event) {
-	if rp.endLine == 0 || rp.afterEnd || string(trimData(ev.Data)) == "[DONE]" {
+	if rp.endLine == 0 || rp.afterEnd || string(trimSpace(ev.Data)) == "[DONE]" {
 		return
 	}
 	if t, ok := rp.parser.(trailer); ok && t.Trailer(ev) && !rp.startsOver(ev) {

@@ -552,7 +552,7 @@ func (a *respAhead) decode(evs []sse.Event) {
 	a.reset(len(evs))
 	a.nresp, a.nitem = 0, 0
 	for i := range evs {
-		data := trimData(evs[i].Data)
+		data := trimSpace(evs[i].Data)
 		if len(data) == 0 || data[0] != '{' {
 			continue // the parser's own paths
 		}
@@ -650,7 +650,7 @@ func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) { p.event(sc, ev
 // is then an object).
 func (p *responses) event(sc *streamctx.Context, ev *sse.Event, pre *respDecoded) {
 	p.pre = pre
-	data := trimData(ev.Data)
+	data := trimSpace(ev.Data)
 	if bytes.Equal(data, respDoneData) {
 		return // OpenRouter's terminator; completion comes from response.completed
 	}

@@ -128,7 +128,7 @@ func (p *vercelData) Event(sc *streamctx.Context, ev *sse.Event) {
 		return
 	}
 	what := code + ": " + name + " part"
-	data := trimData(ev.Data)
+	data := trimSpace(ev.Data)
 	if !json.Valid(data) {
 		sc.BadEvent(ev.Line, what, json.Unmarshal(data, new(json.RawMessage)))
 		return

@@ -133,7 +133,7 @@ func (p *vercelUI) Event(sc *streamctx.Context, ev *sse.Event) {
 	if len(ev.Type) > 0 && string(ev.Type) != "message" {
 		p.warned.warn(sc, "event:"+string(ev.Type), "%sunknown event type %s (the SDK sends none)", linePrefix(ev.Line), ev.Type)
 	}
-	data := trimData(ev.Data)
+	data := trimSpace(ev.Data)
 	switch {
 	case string(data) == "[DONE]":
 		return
