@@ -835,11 +835,11 @@ func decodeFastAnthropicObject(data []byte, e *anthropicEvent, skipText bool, ar
 }
 
 // The fixed parts of the dominant event shape, a text, thinking or tool
-// arguments delta, as the API writes it (anthropicDeltaTemplate).
-// anthropicDeltaHead is the fixed start of the dominant event, in pieces of
-// at most 16 bytes: the compiler compares a constant that short inline,
-// and calls memequal for a longer one, which costs more than the
-// comparison itself on these short prefixes.
+// arguments delta, as the API writes it (anthropicDeltaTemplate). The
+// start, anthropicDeltaHead, is also kept in pieces of at most 16 bytes:
+// the compiler compares a constant that short inline, and calls memequal
+// for a longer one, which costs more than the comparison itself on these
+// short prefixes.
 const (
 	anthropicDeltaHead1 = `{"type":"content`
 	anthropicDeltaHead2 = `_block_delta","i`
@@ -881,8 +881,8 @@ func anthropicDeltaKind(rest []byte) (int, int) {
 // API writes it, with no white space before the text and the members in
 // this order: the fixed parts are compared in one go, the number and the
 // string are scanned as the general path does, and the two closing braces
-// may have white space around them. Any other byte gives up, e unchanged,
-// and the general path reads the event.
+// may have white space around them. Any other byte gives up (false), and
+// the general path reads the event.
 func anthropicDeltaTemplate(data []byte, skipText bool, arena *[]byte) (anthropicTemplated, bool) {
 	var t anthropicTemplated
 	if len(data) < len(anthropicDeltaHead)+4 || string(data[:16]) != anthropicDeltaHead1 ||
