@@ -337,10 +337,26 @@ func (s *Scanner) lines() bool {
 	for pos < len(buf) {
 		// Find the line end e, and next, the start of the next line.
 		var e, next int
-		crlf, sameType := false, false
+		crlf := false
 		switch buf[pos] {
 		case '\n':
-			e, next = pos, pos+1
+			// A blank line, the usual end of an event, handled here in
+			// full: at the join after this switch, the values live in the
+			// loop are reloaded from the stack (the other cases call), a
+			// cost that the most frequent lines skip (this one, a repeated
+			// event type and an event's data line).
+			s.line++
+			s.stats.LFLines++
+			pos++
+			if s.nData == 0 {
+				s.evLine = 0
+				s.stats.EmptyEvents++
+				s.typ = s.typ[:0]
+				continue
+			}
+			s.dispatch()
+			s.pos = pos
+			return true
 		case '\r':
 			if pos+1 >= len(buf) || buf[pos+1] != '\n' {
 				s.pos = pos
@@ -348,9 +364,16 @@ func (s *Scanner) lines() bool {
 			}
 			e, next, crlf = pos, pos+2, true
 		default:
-			if e = s.repeatedType(buf, pos); e > 0 {
-				next, sameType = e+1, true
-				break
+			if e := s.repeatedType(buf, pos); e > 0 {
+				// Handled in full (see the blank line).
+				s.line++
+				if s.evLine == 0 {
+					s.evLine = s.line
+				}
+				s.typ = s.typ[:s.typLen]
+				s.stats.LFLines++
+				pos = e + 1
+				continue
 			}
 			lf := s.lf.find(buf, pos, len(buf), '\n')
 			if lf < 0 {
@@ -380,6 +403,24 @@ func (s *Scanner) lines() bool {
 					return false
 				}
 			}
+			if e-pos >= 6 && string(buf[pos:pos+6]) == "data: " && s.nData == 0 {
+				// An event's data line, handled in full (see the blank
+				// line).
+				s.line++
+				if s.evLine == 0 {
+					s.evLine = s.line
+				}
+				s.nData = 1
+				s.borrowed = true
+				s.bStart, s.bEnd = pos+6, e
+				if crlf {
+					s.stats.CRLFLines++
+				} else {
+					s.stats.LFLines++
+				}
+				pos = next
+				continue
+			}
 		}
 		line := buf[pos:e]
 		dispatched := false
@@ -394,25 +435,13 @@ func (s *Scanner) lines() bool {
 				s.dispatch()
 				dispatched = true
 			}
-		case len(line) >= 6 && string(line[:6]) == "data: " && s.nData == 0:
-			s.line++
-			if s.evLine == 0 {
-				s.evLine = s.line
-			}
-			s.nData = 1
-			s.borrowed = true
-			s.bStart, s.bEnd = pos+6, e
 		case len(line) >= 7 && string(line[:7]) == "event: ":
 			s.line++
 			if s.evLine == 0 {
 				s.evLine = s.line
 			}
-			if sameType {
-				s.typ = s.typ[:s.typLen]
-			} else {
-				s.typ = append(s.typ[:0], line[7:]...)
-				s.typLen = len(s.typ)
-			}
+			s.typ = append(s.typ[:0], line[7:]...)
+			s.typLen = len(s.typ)
 		default:
 			dispatched = s.processLine(line, pos)
 			if s.err != nil {
