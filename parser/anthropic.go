@@ -420,6 +420,13 @@ func (p *anthropic) event(sc *streamctx.Context, ev *sse.Event, pre *anthropicEv
 	}
 	sc.AddChunk(data)
 	e := p.ev
+	if e == &p.templated && (len(ev.Type) == 0 || isBlockDeltaName(ev.Type)) {
+		// A delta that the template read, named so or not named: what
+		// the switch below does for it, without comparing names.
+		p.blockDelta(sc, ev, e.Index, &e.Delta)
+		p.inBandError(sc)
+		return
+	}
 	typ := e.Type
 	if len(ev.Type) > 0 && string(ev.Type) != typ { // no allocation
 		name := string(ev.Type)
@@ -916,6 +923,13 @@ func anthropicDeltaTemplate(data []byte, skipText bool, arena *[]byte) (anthropi
 	}
 	t.kind, t.index = int8(k), index
 	return t, true
+}
+
+// isBlockDeltaName reports whether name is content_block_delta, compared
+// in two pieces that the compiler compares inline (see anthropicDeltaHead).
+func isBlockDeltaName(name []byte) bool {
+	return len(name) == len("content_block_delta") &&
+		string(name[:16]) == "content_block_de" && string(name[16:]) == "lta"
 }
 
 // templatedEvent returns the event that t was read from, in p.templated.

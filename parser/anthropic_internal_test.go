@@ -261,3 +261,10 @@ func TestAnthropicTemplatedEvent(t *testing.T) {
 		require.Equal(t, want, *p.templatedEvent(&tm), "%+v", tm)
 	}
 }
+
+// TestIsBlockDeltaName holds isBlockDeltaName to a plain comparison.
+func TestIsBlockDeltaName(t *testing.T) {
+	for _, name := range []string{"", "content_block_delta", "content_block_deltA", "content_block_delt", "content_block_deltas", "content_block_start", "Content_block_delta", "ping"} {
+		require.Equal(t, name == "content_block_delta", isBlockDeltaName([]byte(name)), name)
+	}
+}
