@@ -70,6 +70,29 @@ func checkFast[T any](t *testing.T, data []byte, fast func([]byte, *T) bool) {
 	checkFastValue(t, data, fast, false)
 }
 
+// checkArenaLikeStrings holds a fast path's decoding into bytes to its
+// decoding into strings: decode with an arena (the text kept, as bytes)
+// must accept what decode without one accepts, keep the arena's earlier
+// contents, and, once moveRaw has turned the bytes into the strings, give
+// the same value.
+func checkArenaLikeStrings[T any](t *testing.T, data []byte, decode func(dst *T, arena *[]byte) bool, moveRaw func(*T)) {
+	t.Helper()
+	if !utf8.Valid(data) {
+		return // the precondition of the fast paths
+	}
+	var want, got T
+	wantOK := decode(&want, nil)
+	arena := []byte("kept")
+	gotOK := decode(&got, &arena)
+	require.Equal(t, wantOK, gotOK, "%q", data)
+	if !gotOK {
+		return
+	}
+	require.Equal(t, "kept", string(arena[:4]), "%q", data)
+	moveRaw(&got)
+	require.Equal(t, want, got, "%q", data)
+}
+
 // checkFastAliasing is checkFast for a fast path whose value may alias
 // data (valid while the event is handled).
 func checkFastAliasing[T any](t *testing.T, data []byte, fast func([]byte, *T) bool) {
