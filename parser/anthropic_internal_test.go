@@ -3,8 +3,6 @@ package parser
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 	"unicode/utf8"
 
@@ -136,16 +134,10 @@ func TestFastAnthropicTaken(t *testing.T) {
 		var e anthropicEvent
 		assert.True(t, decodeFastAnthropic([]byte(d), &e, false), d)
 	}
-	files, err := filepath.Glob("../testdata/captures/anthropic/*.sse")
-	require.NoError(t, err)
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		require.NoError(t, err)
-		for _, d := range dataLines(b) {
-			var e anthropicEvent
-			if bytes.Contains(d, []byte(`"content_block_delta"`)) && !jsonscan.HasControl(d) {
-				assert.True(t, decodeFastAnthropic(d, &e, false), "%s: %s", file, d)
-			}
+	for file, d := range captureDataLines(t, "anthropic/*.sse") {
+		var e anthropicEvent
+		if bytes.Contains(d, []byte(`"content_block_delta"`)) && !jsonscan.HasControl(d) {
+			assert.True(t, decodeFastAnthropic(d, &e, false), "%s: %s", file, d)
 		}
 	}
 }

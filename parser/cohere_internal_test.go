@@ -3,8 +3,6 @@ package parser
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,14 +12,9 @@ import (
 // cohereDataLines returns the data of the events of the Cohere captures.
 func cohereDataLines(tb testing.TB) [][]byte {
 	tb.Helper()
-	files, err := filepath.Glob("../testdata/captures/cohere/*.sse")
-	require.NoError(tb, err)
-	require.NotEmpty(tb, files)
 	var out [][]byte
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		require.NoError(tb, err)
-		out = append(out, dataLines(b)...)
+	for _, d := range captureDataLines(tb, "cohere/*.sse") {
+		out = append(out, d)
 	}
 	return out
 }

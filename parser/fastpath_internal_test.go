@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"iter"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -39,19 +40,33 @@ func benchEvents(tb testing.TB, format string, size int64) [][]byte {
 	return dataLines(buf.Bytes())
 }
 
+// captureDataLines returns the data lines of the captures under
+// testdata/captures that pattern matches (at least one), each with its
+// file.
+func captureDataLines(tb testing.TB, pattern string) iter.Seq2[string, []byte] {
+	tb.Helper()
+	files, err := filepath.Glob(filepath.Join("../testdata/captures", pattern))
+	require.NoError(tb, err)
+	require.NotEmpty(tb, files, pattern)
+	return func(yield func(string, []byte) bool) {
+		for _, file := range files {
+			b, err := os.ReadFile(file)
+			require.NoError(tb, err)
+			for _, d := range dataLines(b) {
+				if !yield(file, d) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // fastSeeds seeds a fast-path fuzz target with the data lines of every
 // capture, a sample of the benchmark corpus of format, and extra.
 func fastSeeds(f *testing.F, format string, extra ...string) {
 	f.Helper()
-	files, err := filepath.Glob("../testdata/captures/*/*.sse")
-	require.NoError(f, err)
-	require.NotEmpty(f, files)
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		require.NoError(f, err)
-		for _, d := range dataLines(b) {
-			f.Add(d)
-		}
+	for _, d := range captureDataLines(f, "*/*.sse") {
+		f.Add(d)
 	}
 	ev := benchEvents(f, format, 256<<10)
 	for i := 0; i < len(ev); i += 1 + len(ev)/200 {

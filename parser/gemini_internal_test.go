@@ -291,14 +291,8 @@ func TestFastGeminiTaken(t *testing.T) {
 		var r geminiEnvelope
 		assert.True(t, decodeFastGemini([]byte(d), &r, &st), d)
 	}
-	files, err := filepath.Glob("../testdata/captures/gemini/*.sse")
-	require.NoError(t, err)
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		require.NoError(t, err)
-		for _, d := range dataLines(b) {
-			check(file, d)
-		}
+	for file, d := range captureDataLines(t, "gemini/*.sse") {
+		check(file, d)
 	}
 }
 

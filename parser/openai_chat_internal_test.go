@@ -3,8 +3,6 @@ package parser
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -195,17 +193,11 @@ func TestFastChatTaken(t *testing.T) {
 		var c chatChunk
 		assert.True(t, decodeFastChat([]byte(d), &c, &st), d)
 	}
-	files, err := filepath.Glob("../testdata/captures/*/*.sse")
-	require.NoError(t, err)
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		require.NoError(t, err)
-		for _, d := range dataLines(b) {
-			if bytes.Contains(d, []byte(`"object":"chat.completion.chunk"`)) && (bytes.Contains(d, []byte(`"content":"`)) || bytes.Contains(d, []byte(`"tool_calls":[`))) &&
-				!bytes.Contains(d, []byte(`"x_groq"`)) && !bytes.Contains(d, []byte(`"executed_tools"`)) && !bytes.Contains(d, []byte(`"message":{`)) && !bytes.Contains(d, []byte(`"function_call"`)) && !jsonscan.HasControl(d) {
-				var c chatChunk
-				assert.True(t, decodeFastChat(d, &c, &st), "%s: %s", file, d)
-			}
+	for file, d := range captureDataLines(t, "*/*.sse") {
+		if bytes.Contains(d, []byte(`"object":"chat.completion.chunk"`)) && (bytes.Contains(d, []byte(`"content":"`)) || bytes.Contains(d, []byte(`"tool_calls":[`))) &&
+			!bytes.Contains(d, []byte(`"x_groq"`)) && !bytes.Contains(d, []byte(`"executed_tools"`)) && !bytes.Contains(d, []byte(`"message":{`)) && !bytes.Contains(d, []byte(`"function_call"`)) && !jsonscan.HasControl(d) {
+			var c chatChunk
+			assert.True(t, decodeFastChat(d, &c, &st), "%s: %s", file, d)
 		}
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -232,14 +230,8 @@ func TestFastResponsesTaken(t *testing.T) {
 	require.Greater(t, responses, 2)
 	require.Greater(t, items, 10)
 	for _, dir := range []string{"openai", "openrouter", "bedrock-mantle", "deepseek", "lmstudio", "xai"} {
-		files, err := filepath.Glob("../testdata/captures/" + dir + "/responses*.sse")
-		require.NoError(t, err)
-		for _, file := range files {
-			b, err := os.ReadFile(file)
-			require.NoError(t, err)
-			for _, d := range dataLines(b) {
-				check(file, d)
-			}
+		for file, d := range captureDataLines(t, dir+"/responses*.sse") {
+			check(file, d)
 		}
 	}
 }
@@ -370,17 +362,10 @@ func TestRespKeysTemplate(t *testing.T) {
 		var e respEvent
 		require.True(t, respKeysTemplate(d, &e), "%s", d)
 	}
-	files, err := filepath.Glob("../testdata/captures/openai/responses-*.sse")
-	require.NoError(t, err)
-	require.NotEmpty(t, files)
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		require.NoError(t, err)
-		for _, d := range dataLines(b) {
-			var e respEvent
-			if bytes.Contains(d, []byte(`"type":"response.output_text.delta"`)) {
-				assert.True(t, respKeysTemplate(d, &e), "%s: %s", file, d)
-			}
+	for file, d := range captureDataLines(t, "openai/responses-*.sse") {
+		var e respEvent
+		if bytes.Contains(d, []byte(`"type":"response.output_text.delta"`)) {
+			assert.True(t, respKeysTemplate(d, &e), "%s: %s", file, d)
 		}
 	}
 }
