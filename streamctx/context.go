@@ -510,32 +510,32 @@ func (sc *Context) AppendThinking(s string) {
 // borrowed for the call (a parser's decoding into its own buffer, or the
 // bytes of the event when the text has no escapes) and copied into the
 // kept text.
-func (sc *Context) AppendTextBytes(b []byte) {
-	if len(b) == 0 {
-		return
-	}
-	if sc.opts.Tokens != nil || sc.opts.CountChars {
-		sc.AppendText(string(b)) // counted as a string
-		return
-	}
-	sc.markContent(true)
-	if sc.opts.CollectText {
-		sc.text.Write(b)
-	}
-}
+func (sc *Context) AppendTextBytes(b []byte) { sc.appendBytes(b, true) }
 
 // AppendThinkingBytes is AppendThinking(string(b)), as AppendTextBytes.
-func (sc *Context) AppendThinkingBytes(b []byte) {
+func (sc *Context) AppendThinkingBytes(b []byte) { sc.appendBytes(b, false) }
+
+// appendBytes is AppendTextBytes (output) or AppendThinkingBytes.
+func (sc *Context) appendBytes(b []byte, output bool) {
 	if len(b) == 0 {
 		return
 	}
 	if sc.opts.Tokens != nil || sc.opts.CountChars {
-		sc.AppendThinking(string(b))
+		// Counted as a string.
+		if output {
+			sc.AppendText(string(b))
+		} else {
+			sc.AppendThinking(string(b))
+		}
 		return
 	}
-	sc.markContent(false)
+	sc.markContent(output)
 	if sc.opts.CollectText {
-		sc.thinking.Write(b)
+		if output {
+			sc.text.Write(b)
+		} else {
+			sc.thinking.Write(b)
+		}
 	}
 }
 
