@@ -167,6 +167,12 @@ func fromCurlTrace(r io.Reader) (*Capture, error) {
 			mi, _ := strconv.Atoi(string(m[2]))
 			s, _ := strconv.Atoi(string(m[3]))
 			us, _ := strconv.Atoi(string(m[4]))
+			if h > 23 || mi > 59 || s > 59 {
+				// curl prints the local time of day; past midnight is
+				// counted as a day later, which only a real clock makes
+				// monotonic (FuzzOpen: 40:00:00, then 00:00:02).
+				return nil, traceErr(line, "curl trace: %s is not a time of day", l[:15])
+			}
 			at = time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute + time.Duration(s)*time.Second + time.Duration(us)*time.Microsecond + days
 			if !first && at < last {
 				days += 24 * time.Hour // past midnight

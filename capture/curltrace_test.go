@@ -87,6 +87,14 @@ func TestCurlTraceErrors(t *testing.T) {
 	require.ErrorIs(t, err, timing.ErrFormat)
 	assert.Contains(t, err.Error(), "do not add up")
 
+	// A time of day past 23:59:59 (FuzzOpen's 40:00:00 then 00:00:02 went
+	// backwards even a day later).
+	for _, bad := range []string{"40:00:00.450000", "10:60:00.000000", "10:00:60.000000"} {
+		_, err = capture.Open(strings.NewReader("10:00:00.000000 == Info: hi\n"+bad+" <= Recv data, 1 bytes (0x1)\n0000: x\n"), capture.Options{})
+		require.ErrorIs(t, err, timing.ErrFormat, bad)
+		assert.Contains(t, err.Error(), bad+" is not a time of day")
+	}
+
 	// Not a trace: left alone.
 	for _, in := range []string{"data: x\n\n", "1", "10:00", "== ", "<=x"} {
 		c, err := capture.Open(strings.NewReader(in), capture.Options{})
