@@ -112,9 +112,10 @@ type responses struct {
 	// thinkKey identifies the thinking part last appended to; key is
 	// scratch space to build the next one.
 	thinkKey, key []byte
-	thinking      bool // some thinking was appended
-	tools         bool // a client tool call was seen
-	serverSeen    bool // a server tool call was kept
+	arena         []byte // the current delta decoded, when it has escapes (respBytes)
+	thinking      bool   // some thinking was appended
+	tools         bool   // a client tool call was seen
+	serverSeen    bool   // a server tool call was kept
 	toolKeys      map[string]string
 	codes         map[string]*respCodeCall // code_interpreter_calls by key
 	terminal      bool                     // response.completed, .incomplete or .failed seen
@@ -497,11 +498,14 @@ func (d *respDecoded) addAnns(part []byte) {
 	}
 }
 
-// respStrDecoded is respString of the member f.
+// respStrDecoded is respString of the member f, or, when isRaw,
+// respBytes of it (raw: a delta of kept text or thinking).
 type respStrDecoded struct {
-	f   respField
-	s   string
-	err error
+	f     respField
+	s     string
+	raw   []byte
+	isRaw bool
+	err   error
 }
 
 // respRespDecoded is decodeRespResponse's decoding of a response member.
@@ -542,6 +546,7 @@ type respAhead struct {
 	nresp int
 	nitem int
 	fast  respFast
+	arena []byte // the batch's decoded deltas with escapes (respBytes)
 }
 
 func (p *responses) newAhead(sc *streamctx.Context) aheadBatch {
@@ -551,6 +556,7 @@ func (p *responses) newAhead(sc *streamctx.Context) aheadBatch {
 func (a *respAhead) decode(evs []sse.Event) {
 	a.reset(len(evs))
 	a.nresp, a.nitem = 0, 0
+	a.arena = reuseArena(a.arena) // the last batch's events are handled
 	for i := range evs {
 		data := trimSpace(evs[i].Data)
 		if len(data) == 0 || data[0] != '{' {
@@ -595,8 +601,15 @@ func (a *respAhead) decodeEvent(d *respDecoded, ev *sse.Event, data []byte) {
 			d.resp = r
 		}
 	case "response.output_text.delta", "response.refusal.delta",
-		"response.reasoning_summary_text.delta", "response.reasoning_text.delta",
-		"response.function_call_arguments.delta", "response.custom_tool_call_input.delta":
+		"response.reasoning_summary_text.delta", "response.reasoning_text.delta":
+		if a.collect { // what delta decodes
+			b, err := respBytes(e.get(rfDelta), &a.arena)
+			d.strs[d.nstr] = respStrDecoded{f: rfDelta, raw: b, isRaw: true, err: err}
+			d.nstr++
+		} else if raw := e.get(rfDelta); len(raw) == 0 || raw[0] != '"' {
+			d.addStr(rfDelta)
+		}
+	case "response.function_call_arguments.delta", "response.custom_tool_call_input.delta":
 		// What text decodes.
 		if raw := e.get(rfDelta); a.collect || len(raw) == 0 || raw[0] != '"' {
 			d.addStr(rfDelta)
@@ -635,7 +648,7 @@ func (a *respAhead) decodeEvent(d *respDecoded, ev *sse.Event, data []byte) {
 // addStr decodes the string member f of d's event ahead.
 func (d *respDecoded) addStr(f respField) {
 	s, err := respString(d.ev.get(f))
-	d.strs[d.nstr] = respStrDecoded{f, s, err}
+	d.strs[d.nstr] = respStrDecoded{f: f, s: s, err: err}
 	d.nstr++
 }
 
@@ -722,10 +735,7 @@ func (p *responses) event(sc *streamctx.Context, ev *sse.Event, pre *respDecoded
 	case "error":
 		p.errorEvent(sc, "error")
 	case "response.output_text.delta", "response.refusal.delta":
-		if s, ok := p.text(sc, ev, rfDelta); ok && s != "" {
-			p.textSrc = respSrcDelta
-			sc.AppendText(s)
-		}
+		p.delta(sc, ev, typ, false)
 	case "response.output_text.done":
 		if s, ok := p.strIf(sc, ev, rfText, p.accepts(p.textSrc, respSrcDone)); ok {
 			p.appendText(sc, respSrcDone, s)
@@ -735,10 +745,7 @@ func (p *responses) event(sc *streamctx.Context, ev *sse.Event, pre *respDecoded
 			p.appendText(sc, respSrcDone, s)
 		}
 	case "response.reasoning_summary_text.delta", "response.reasoning_text.delta":
-		if s, ok := p.text(sc, ev, rfDelta); ok && s != "" {
-			p.thinkSrc = respSrcDelta
-			p.appendThinking(sc, p.partKey(typ), s)
-		}
+		p.delta(sc, ev, typ, true)
 	case "response.reasoning_summary_text.done", "response.reasoning_text.done":
 		if s, ok := p.strIf(sc, ev, rfText, p.accepts(p.thinkSrc, respSrcDone)); ok && p.accepts(p.thinkSrc, respSrcDone) && s != "" {
 			p.thinkSrc = respSrcDone
@@ -845,6 +852,17 @@ func (p *responses) strIf(sc *streamctx.Context, ev *sse.Event, f respField, nee
 	return p.str(sc, ev, f)
 }
 
+// respBytes is respString into bytes: borrowed from raw when the string
+// has no escapes, else decoded into *arena.
+func respBytes(raw []byte, arena *[]byte) ([]byte, error) {
+	var b []byte
+	if s := jsonscan.New(raw); len(raw) == 0 || s.Bytes(&b, arena) && s.End() {
+		return b, nil
+	}
+	s, err := respString(raw) // not a string, or not valid: its error
+	return []byte(s), err
+}
+
 // respString decodes a JSON string value with the scanner, else (another
 // type) with encoding/json, for its error. null and empty input give "".
 func respString(raw []byte) (string, error) {
@@ -878,12 +896,64 @@ func (p *responses) appendText(sc *streamctx.Context, src int, s string) {
 // appendThinking appends s to the thinking, after a blank line when it
 // starts a new part (key differs from the last part's).
 func (p *responses) appendThinking(sc *streamctx.Context, key []byte, s string) {
+	p.startThinking(sc, key)
+	sc.AppendThinking(s)
+}
+
+// startThinking makes key the thinking part appended to next, after a
+// blank line when it starts a new part.
+func (p *responses) startThinking(sc *streamctx.Context, key []byte) {
 	if p.thinking && !bytes.Equal(key, p.thinkKey) {
 		sc.AppendThinking("\n\n")
 	}
 	p.thinking = true
 	p.thinkKey, p.key = key, p.thinkKey
-	sc.AppendThinking(s)
+}
+
+// delta appends the delta member of a delta of text (or of thinking, of
+// type typ): when the text is kept, as bytes borrowed from the event, its
+// decoding ahead or p.arena, not as a string per delta; else as text
+// tells it.
+func (p *responses) delta(sc *streamctx.Context, ev *sse.Event, typ string, thinking bool) {
+	var s string
+	var b []byte
+	var err error
+	if sc.CollectsText() {
+		if d := p.pre.str(rfDelta); d != nil && d.isRaw {
+			b, err = d.raw, d.err
+		} else {
+			p.arena = reuseArena(p.arena)
+			b, err = respBytes(p.ev.get(rfDelta), &p.arena)
+		}
+		if err != nil {
+			sc.BadEvent(ev.Line, p.what(ev), decodeError(respFieldNames[rfDelta], err))
+			return
+		}
+	} else {
+		var ok bool
+		if s, ok = p.text(sc, ev, rfDelta); !ok {
+			return
+		}
+	}
+	if len(s) == 0 && len(b) == 0 {
+		return
+	}
+	switch {
+	case thinking:
+		p.thinkSrc = respSrcDelta
+		p.startThinking(sc, p.partKey(typ))
+		if b != nil {
+			sc.AppendThinkingBytes(b)
+		} else {
+			sc.AppendThinking(s)
+		}
+	case b != nil:
+		p.textSrc = respSrcDelta
+		sc.AppendTextBytes(b)
+	default:
+		p.textSrc = respSrcDelta
+		sc.AppendText(s)
+	}
 }
 
 // partKey builds, in scratch space, the key of the thinking part of the

@@ -592,3 +592,26 @@ func BenchmarkResponses(b *testing.B) {
 		})
 	}
 }
+
+// TestResponsesDeltaBytes: with the text kept, the deltas of text and
+// thinking are appended as bytes (borrowed from the event or decoded into
+// an arena, ahead in the pipeline or not): escapes, surrogate pairs, null
+// and a delta of another type give what a string decoding gave. The
+// events are made by hand.
+func TestResponsesDeltaBytes(t *testing.T) {
+	t.Parallel()
+	text := func(delta string) string {
+		return `{"type":"response.output_text.delta","item_id":"msg_1","output_index":1,"content_index":0,"delta":` + delta + `}`
+	}
+	think := func(item, delta string) string {
+		return `{"type":"response.reasoning_summary_text.delta","item_id":"` + item + `","output_index":0,"summary_index":0,"delta":` + delta + `}`
+	}
+	in := respData(respCreated,
+		think("rs_1", `"x\"y"`), think("rs_1", `"\u00e9"`), think("rs_2", `"z\n"`), think("rs_2", `null`),
+		respMsgAdded, text(`"a\nb"`), text(`"\u00e9\ud83d\ude80"`), text(`""`), text(`null`), text(`"plain <&>"`),
+		text(`7`), respCompleted)
+	s := replayBoth(t, []byte(in), true, nil, parser.Options{Format: "openai-responses"})
+	assert.Equal(t, "a\nbé🚀plain <&>", s.Text)
+	assert.Equal(t, "x\"yé\n\nz\n", s.Thinking)
+	assert.Equal(t, 1, s.BadEvents, "the delta 7")
+}
