@@ -108,6 +108,11 @@ type anthropic struct {
 	// at its content_block_stop, so that memory does not grow with the
 	// number of blocks of a long stream.
 	blocks map[int64]*anthropicBlockState
+	// last is blocks[lastIndex], the block last looked up or set (a
+	// block's deltas come in a run), nil when unknown: block, setBlock
+	// and deleteBlock keep it.
+	last      *anthropicBlockState
+	lastIndex int64
 	// maxStarted is the highest index of a block started so far, -1 when
 	// none: a delta for a lower index not in blocks is for a closed block.
 	maxStarted int64
@@ -458,9 +463,9 @@ func (p *anthropic) event(sc *streamctx.Context, ev *sse.Event, pre *anthropicEv
 	case "content_block_delta":
 		p.blockDelta(sc, ev, e.Index, &e.Delta)
 	case "content_block_stop":
-		if b := p.blocks[e.Index]; b != nil {
+		if b := p.block(e.Index); b != nil {
 			p.finish(sc, b)
-			delete(p.blocks, e.Index)
+			p.deleteBlock(e.Index)
 		}
 	case "message_delta":
 		sc.SetStopReason(e.Delta.StopReason)
@@ -609,10 +614,7 @@ func (p *anthropic) blockStart(sc *streamctx.Context, ev *sse.Event, index int64
 		p.warned.warn(sc, "block:"+cb.Type, "line %d: unknown content block type %q", ev.Line, cb.Type)
 	}
 	b := &anthropicBlockState{kind: kind, typ: cb.Type, key: strconv.FormatInt(index, 10)}
-	if p.blocks == nil {
-		p.blocks = make(map[int64]*anthropicBlockState)
-	}
-	p.blocks[index] = b
+	p.setBlock(index, b)
 	p.maxStarted = max(p.maxStarted, index)
 	switch kind {
 	case blockText:
@@ -634,8 +636,37 @@ func (p *anthropic) blockStart(sc *streamctx.Context, ev *sse.Event, index int64
 	}
 }
 
-func (p *anthropic) blockDelta(sc *streamctx.Context, ev *sse.Event, index int64, d *anthropicDelta) {
+// block returns the open block index, or nil.
+func (p *anthropic) block(index int64) *anthropicBlockState {
+	if p.last != nil && p.lastIndex == index {
+		return p.last
+	}
 	b := p.blocks[index]
+	if b != nil {
+		p.last, p.lastIndex = b, index
+	}
+	return b
+}
+
+// setBlock makes b the open block index.
+func (p *anthropic) setBlock(index int64, b *anthropicBlockState) {
+	if p.blocks == nil {
+		p.blocks = make(map[int64]*anthropicBlockState)
+	}
+	p.blocks[index] = b
+	p.last, p.lastIndex = b, index
+}
+
+// deleteBlock forgets the block index (closed).
+func (p *anthropic) deleteBlock(index int64) {
+	delete(p.blocks, index)
+	if p.lastIndex == index {
+		p.last = nil
+	}
+}
+
+func (p *anthropic) blockDelta(sc *streamctx.Context, ev *sse.Event, index int64, d *anthropicDelta) {
+	b := p.block(index)
 	switch {
 	case b != nil:
 	case index <= p.maxStarted:
@@ -654,10 +685,7 @@ func (p *anthropic) blockDelta(sc *streamctx.Context, ev *sse.Event, index int64
 			// A fragment of a block we did not see start: report it
 			// as a tool call without id and name rather than lose it.
 			b = &anthropicBlockState{kind: blockTool, typ: "never started", key: strconv.FormatInt(index, 10), orphan: true}
-			if p.blocks == nil {
-				p.blocks = make(map[int64]*anthropicBlockState)
-			}
-			p.blocks[index] = b
+			p.setBlock(index, b)
 		}
 		if d.PartialJSON == "" {
 			return
