@@ -806,6 +806,9 @@ func (p *anthropic) message(sc *streamctx.Context, ev *sse.Event) {
 // compactJSON returns raw without insignificant white space, or as it is
 // when it does not compact.
 func compactJSON(raw []byte) string {
+	if b, ok := jsonscan.Compact(make([]byte, 0, len(raw)), raw); ok {
+		return string(b)
+	}
 	var b bytes.Buffer
 	if json.Compact(&b, raw) != nil {
 		return string(raw)

@@ -258,6 +258,10 @@ type geminiArgs struct {
 // received if that fails (unreachable: the event was validated).
 func compactArgs(fc *geminiFunctionCall, buf *bytes.Buffer) string {
 	buf.Reset()
+	buf.Grow(len(fc.Args)) // room for the compacted arguments, never longer
+	if b, ok := jsonscan.Compact(buf.AvailableBuffer(), fc.Args); ok {
+		return string(b)
+	}
 	if err := json.Compact(buf, fc.Args); err != nil {
 		return string(fc.Args)
 	}

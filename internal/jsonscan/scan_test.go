@@ -434,3 +434,31 @@ func TestBytesBorrows(t *testing.T) {
 		assert.False(t, s.Bytes(&b, &arena), bad)
 	}
 }
+
+// FuzzCompact: Compact gives what encoding/json.Compact gives, for every
+// valid value, invalid UTF-8 included (both copy strings as they are); it
+// refuses only what encoding/json refuses (or nests deeper than MaxDepth).
+func FuzzCompact(f *testing.F) {
+	for _, s := range edgeCases {
+		f.Add([]byte(s))
+	}
+	f.Add([]byte(" {\"a\" : [1, 2.5e3 ,\n\t\"x \\\" y\\\\\" , true , null , {} ]}\r\n"))
+	f.Add([]byte(`{"path": "a b", "old_string": "\\\"\\n"}`))
+	f.Add([]byte("{\"a\xff\" : \"\xc3\"}"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, ok := jsonscan.Compact([]byte("kept"), data)
+		var want bytes.Buffer
+		want.WriteString("kept")
+		err := json.Compact(&want, data)
+		switch {
+		case ok && err != nil:
+			t.Fatalf("%q: Compact accepted what encoding/json rejects: %v", data, err)
+		case ok && string(got) != want.String():
+			t.Fatalf("%q: Compact gives %q, encoding/json %q", data, got, want.String())
+		case !ok && err == nil && depth(data) <= jsonscan.MaxDepth:
+			t.Fatalf("%q: Compact refused what encoding/json compacts", data)
+		case !ok && string(got) != "kept":
+			t.Fatalf("%q: Compact refused but changed dst: %q", data, got)
+		}
+	})
+}
