@@ -927,14 +927,21 @@ func anthropicDeltaTemplate(data []byte, skipText bool, arena *[]byte) (anthropi
 		string(data[16:32]) != anthropicDeltaHead2 || string(data[32:len(anthropicDeltaHead)]) != anthropicDeltaHead3 {
 		return t, false
 	}
+	// The index: one digit, most often, read without a loop (data holds
+	// at least four bytes past the head).
 	i := len(anthropicDeltaHead)
-	var index int64
-	j := i
-	for ; j < len(data) && j-i < 18 && '0' <= data[j] && data[j] <= '9'; j++ {
-		index = index*10 + int64(data[j]-'0')
+	index := int64(data[i]) - '0'
+	if index < 0 || index > 9 {
+		return t, false // no digits: the general path decides
 	}
-	if j == i || (data[i] == '0' && j > i+1) {
-		return t, false // no digits, or a leading zero: the general path decides
+	j := i + 1
+	if c := data[j]; '0' <= c && c <= '9' {
+		if index == 0 {
+			return t, false // a leading zero: the general path decides
+		}
+		for ; j < len(data) && j-i < 18 && '0' <= data[j] && data[j] <= '9'; j++ {
+			index = index*10 + int64(data[j]-'0')
+		}
 	}
 	k, n := anthropicDeltaKind(data[j:])
 	if k < 0 {

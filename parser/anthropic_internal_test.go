@@ -201,6 +201,20 @@ func TestAnthropicDeltaTemplate(t *testing.T) {
 		}
 	}
 	assert.Greater(t, hits, len(events), "most events are deltas of the template's shape, in both modes")
+	// The index, read without a loop when it is one digit: what the
+	// template reads is what the general path reads.
+	for _, index := range []string{"0", "7", "10", "99", "123456789012345678", "1234567890123456789", "00", "01", "-1", "1.5", "x", "", " 1"} {
+		d := []byte(`{"type":"content_block_delta","index":` + index + `,"delta":{"type":"text_delta","text":"a"}}`)
+		var viaTemplate, general anthropicEvent
+		tm, ok := anthropicDeltaTemplate(d, false, nil)
+		if !ok {
+			continue
+		}
+		tm.fill(&viaTemplate)
+		require.True(t, decodeFastAnthropicObject(d, &general, false, nil), "%s", d)
+		assert.Equal(t, general, viaTemplate, "%s", d)
+		hits++
+	}
 	for _, d := range []string{
 		`{"type":"content_block_delta","index":012,"delta":{"type":"text_delta","text":"a"}}`,
 		`{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"a"}} x`,
