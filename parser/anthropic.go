@@ -102,6 +102,7 @@ type anthropic struct {
 	// (templatedEvent): only its Type, Index and Delta are ever set, so
 	// that only they need to be reset.
 	templated anthropicEvent
+	tmpl      anthropicTemplated // what anthropicDeltaTemplate read, when not ahead
 	msg       anthropicMessage
 	usage     anthropicUsage
 	// blocks are the content blocks open, by index: a block is removed
@@ -350,8 +351,8 @@ func (a *anthropicAhead) decode(evs []sse.Event) {
 		if len(data) == 0 || data[0] != '{' {
 			continue
 		}
-		if t, ok := anthropicDeltaTemplate(data, a.skipText, arena); ok {
-			slot.state, slot.t = aheadTemplated, t
+		if anthropicDeltaTemplate(data, a.skipText, arena, &slot.t) {
+			slot.state = aheadTemplated
 			continue
 		}
 		a.full = append(a.full, anthropicEvent{})
@@ -397,8 +398,8 @@ func (p *anthropic) event(sc *streamctx.Context, ev *sse.Event, pre *anthropicEv
 			p.arena = reuseArena(p.arena)
 			arena = &p.arena
 		}
-		if t, ok := anthropicDeltaTemplate(data, !sc.CollectsText(), arena); ok {
-			p.ev = p.templatedEvent(&t)
+		if anthropicDeltaTemplate(data, !sc.CollectsText(), arena, &p.tmpl) {
+			p.ev = p.templatedEvent(&p.tmpl)
 		} else {
 			p.own = anthropicEvent{}
 			p.ev = &p.own
@@ -831,7 +832,8 @@ func decodeFastAnthropic(data []byte, e *anthropicEvent, skipText bool) bool {
 // not skipText), decodes a delta's text and thinking into its textRaw and
 // thinkingRaw instead (anthropicArena): borrowed from data or the arena.
 func decodeFastAnthropicIn(data []byte, e *anthropicEvent, skipText bool, arena *[]byte) bool {
-	if t, ok := anthropicDeltaTemplate(data, skipText, arena); ok {
+	var t anthropicTemplated
+	if anthropicDeltaTemplate(data, skipText, arena, &t) {
 		t.fill(e)
 		return true
 	}
@@ -920,24 +922,25 @@ func anthropicDeltaKind(rest []byte) (int, int) {
 // this order: the fixed parts are compared in one go, the number and the
 // string are scanned as the general path does, and the two closing braces
 // may have white space around them. Any other byte gives up (false), and
-// the general path reads the event.
-func anthropicDeltaTemplate(data []byte, skipText bool, arena *[]byte) (anthropicTemplated, bool) {
-	var t anthropicTemplated
+// the general path reads the event. It writes into *t (a batch's slot),
+// also when it gives up.
+func anthropicDeltaTemplate(data []byte, skipText bool, arena *[]byte, t *anthropicTemplated) bool {
+	*t = anthropicTemplated{}
 	if len(data) < len(anthropicDeltaHead)+4 || string(data[:16]) != anthropicDeltaHead1 ||
 		string(data[16:32]) != anthropicDeltaHead2 || string(data[32:len(anthropicDeltaHead)]) != anthropicDeltaHead3 {
-		return t, false
+		return false
 	}
 	// The index: one digit, most often, read without a loop (data holds
 	// at least four bytes past the head).
 	i := len(anthropicDeltaHead)
 	index := int64(data[i]) - '0'
 	if index < 0 || index > 9 {
-		return t, false // no digits: the general path decides
+		return false // no digits: the general path decides
 	}
 	j := i + 1
 	if c := data[j]; '0' <= c && c <= '9' {
 		if index == 0 {
-			return t, false // a leading zero: the general path decides
+			return false // a leading zero: the general path decides
 		}
 		for ; j < len(data) && j-i < 18 && '0' <= data[j] && data[j] <= '9'; j++ {
 			index = index*10 + int64(data[j]-'0')
@@ -945,22 +948,22 @@ func anthropicDeltaTemplate(data []byte, skipText bool, arena *[]byte) (anthropi
 	}
 	k, n := anthropicDeltaKind(data[j:])
 	if k < 0 {
-		return t, false
+		return false
 	}
 	s := jsonscan.New(data[j+n:])
 	if arena != nil && k < 2 && !skipText {
 		if !s.Bytes(&t.raw, arena) {
-			return t, false
+			return false
 		}
 	} else if !s.Text(&t.text, skipText) {
-		return t, false
+		return false
 	}
 	closed := s.Consume('}') // the delta
 	if !closed || !s.Consume('}') || !s.End() {
-		return t, false
+		return false
 	}
 	t.kind, t.index = int8(k), index
-	return t, true
+	return true
 }
 
 // isBlockDeltaName reports whether name is content_block_delta, compared

@@ -189,8 +189,8 @@ func TestAnthropicDeltaTemplate(t *testing.T) {
 		for _, skip := range []bool{false, true} {
 			for _, arena := range []*[]byte{nil, new([]byte)} {
 				var viaTemplate, general anthropicEvent
-				tm, ok := anthropicDeltaTemplate(d, skip, arena)
-				if !ok {
+				var tm anthropicTemplated
+				if !anthropicDeltaTemplate(d, skip, arena, &tm) {
 					continue
 				}
 				hits++
@@ -206,8 +206,8 @@ func TestAnthropicDeltaTemplate(t *testing.T) {
 	for _, index := range []string{"0", "7", "10", "99", "123456789012345678", "1234567890123456789", "00", "01", "-1", "1.5", "x", "", " 1"} {
 		d := []byte(`{"type":"content_block_delta","index":` + index + `,"delta":{"type":"text_delta","text":"a"}}`)
 		var viaTemplate, general anthropicEvent
-		tm, ok := anthropicDeltaTemplate(d, false, nil)
-		if !ok {
+		var tm anthropicTemplated
+		if !anthropicDeltaTemplate(d, false, nil, &tm) {
 			continue
 		}
 		tm.fill(&viaTemplate)
@@ -224,8 +224,7 @@ func TestAnthropicDeltaTemplate(t *testing.T) {
 		`{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":null}}`,
 	} {
 		for _, arena := range []*[]byte{nil, new([]byte)} {
-			_, ok := anthropicDeltaTemplate([]byte(d), false, arena)
-			assert.False(t, ok, d)
+			assert.False(t, anthropicDeltaTemplate([]byte(d), false, arena, new(anthropicTemplated)), d)
 		}
 	}
 }
