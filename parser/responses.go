@@ -853,8 +853,13 @@ func (p *responses) strIf(sc *streamctx.Context, ev *sse.Event, f respField, nee
 }
 
 // respBytes is respString into bytes: borrowed from raw when the string
-// has no escapes, else decoded into *arena.
+// has no escapes, else decoded into *arena. raw is a member's value as
+// the event's decoding validated it: a string token without a backslash
+// is its own decoding, and is not scanned again.
 func respBytes(raw []byte, arena *[]byte) ([]byte, error) {
+	if n := len(raw); n >= 2 && raw[0] == '"' && raw[n-1] == '"' && bytes.IndexByte(raw[1:n-1], '\\') < 0 {
+		return raw[1 : n-1 : n-1], nil
+	}
 	var b []byte
 	if s := jsonscan.New(raw); len(raw) == 0 || s.Bytes(&b, arena) && s.End() {
 		return b, nil
