@@ -735,7 +735,12 @@ func (p *responses) event(sc *streamctx.Context, ev *sse.Event, pre *respDecoded
 	case "error":
 		p.errorEvent(sc, "error")
 	case "response.output_text.delta", "response.refusal.delta":
-		p.delta(sc, ev, typ, false)
+		if sc.CollectsText() {
+			p.deltaBytes(sc, ev, typ, false)
+		} else if s, ok := p.text(sc, ev, rfDelta); ok && s != "" {
+			p.textSrc = respSrcDelta
+			sc.AppendText(s)
+		}
 	case "response.output_text.done":
 		if s, ok := p.strIf(sc, ev, rfText, p.accepts(p.textSrc, respSrcDone)); ok {
 			p.appendText(sc, respSrcDone, s)
@@ -745,7 +750,12 @@ func (p *responses) event(sc *streamctx.Context, ev *sse.Event, pre *respDecoded
 			p.appendText(sc, respSrcDone, s)
 		}
 	case "response.reasoning_summary_text.delta", "response.reasoning_text.delta":
-		p.delta(sc, ev, typ, true)
+		if sc.CollectsText() {
+			p.deltaBytes(sc, ev, typ, true)
+		} else if s, ok := p.text(sc, ev, rfDelta); ok && s != "" {
+			p.thinkSrc = respSrcDelta
+			p.appendThinking(sc, p.partKey(typ), s)
+		}
 	case "response.reasoning_summary_text.done", "response.reasoning_text.done":
 		if s, ok := p.strIf(sc, ev, rfText, p.accepts(p.thinkSrc, respSrcDone)); ok && p.accepts(p.thinkSrc, respSrcDone) && s != "" {
 			p.thinkSrc = respSrcDone
@@ -915,49 +925,29 @@ func (p *responses) startThinking(sc *streamctx.Context, key []byte) {
 	p.thinkKey, p.key = key, p.thinkKey
 }
 
-// delta appends the delta member of a delta of text (or of thinking, of
-// type typ): when the text is kept, as bytes borrowed from the event, its
-// decoding ahead or p.arena, not as a string per delta; else as text
-// tells it.
-func (p *responses) delta(sc *streamctx.Context, ev *sse.Event, typ string, thinking bool) {
-	var s string
+// deltaBytes appends the delta member of a delta of text (or of
+// thinking, of type typ) when the text is kept: as bytes borrowed from the
+// event, its decoding ahead or p.arena, not as a string per delta.
+func (p *responses) deltaBytes(sc *streamctx.Context, ev *sse.Event, typ string, thinking bool) {
 	var b []byte
 	var err error
-	if sc.CollectsText() {
-		if d := p.pre.str(rfDelta); d != nil && d.isRaw {
-			b, err = d.raw, d.err
-		} else {
-			p.arena = reuseArena(p.arena)
-			b, err = respBytes(p.ev.get(rfDelta), &p.arena)
-		}
-		if err != nil {
-			sc.BadEvent(ev.Line, p.what(ev), decodeError(respFieldNames[rfDelta], err))
-			return
-		}
+	if d := p.pre.str(rfDelta); d != nil && d.isRaw {
+		b, err = d.raw, d.err
 	} else {
-		var ok bool
-		if s, ok = p.text(sc, ev, rfDelta); !ok {
-			return
-		}
-	}
-	if len(s) == 0 && len(b) == 0 {
-		return
+		p.arena = reuseArena(p.arena)
+		b, err = respBytes(p.ev.get(rfDelta), &p.arena)
 	}
 	switch {
+	case err != nil:
+		sc.BadEvent(ev.Line, p.what(ev), decodeError(respFieldNames[rfDelta], err))
+	case len(b) == 0:
 	case thinking:
 		p.thinkSrc = respSrcDelta
 		p.startThinking(sc, p.partKey(typ))
-		if b != nil {
-			sc.AppendThinkingBytes(b)
-		} else {
-			sc.AppendThinking(s)
-		}
-	case b != nil:
-		p.textSrc = respSrcDelta
-		sc.AppendTextBytes(b)
+		sc.AppendThinkingBytes(b)
 	default:
 		p.textSrc = respSrcDelta
-		sc.AppendText(s)
+		sc.AppendTextBytes(b)
 	}
 }
 
