@@ -71,6 +71,20 @@ func EscapeInto(dst []byte, s string) ([]byte, int) {
 			i++
 			continue
 		}
+		// Two- and three-byte runes (é, ß, —, “, 日) checked here, as
+		// PlainRune does, without its call: E0 and ED, whose second
+		// bytes have narrower ranges, and U+2028/U+2029 go to it.
+		if c < 0xE0 && c >= 0xC2 && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+			d[o], d[o+1] = c, s[i+1]
+			i, o = i+2, o+2
+			continue
+		}
+		if c > 0xE0 && c < 0xF0 && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 &&
+			(c != 0xE2 || s[i+1] != 0x80 || s[i+2]&^1 != 0xA8) {
+			d[o], d[o+1], d[o+2] = c, s[i+1], s[i+2]
+			i, o = i+3, o+3
+			continue
+		}
 		if n := PlainRune(s, i); n > 0 {
 			o += copy(d[o:o+n], s[i:i+n])
 			i += n

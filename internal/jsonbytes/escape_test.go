@@ -134,3 +134,26 @@ func TestPlainRune(t *testing.T) {
 	}
 	require.Positive(t, n)
 }
+
+// TestEscapeRunesMatchEncodingJSON: the two- and three-byte runes that
+// EscapeInto copies without calling PlainRune, and the sequences it must
+// leave to it (E0 and ED leads, U+2028, U+2029, invalid and cut-short
+// ones), escape as encoding/json escapes them: every lead byte of at
+// least 0x80 with the edges of the continuation ranges as second and
+// third bytes, inside text and at its end.
+func TestEscapeRunesMatchEncodingJSON(t *testing.T) {
+	t.Parallel()
+	edges := []byte{0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xA7, 0xA8, 0xA9, 0xAA, 0xBF, 0xC0, 0xFF}
+	for lead := 0x80; lead <= 0xFF; lead++ {
+		for _, b1 := range edges {
+			for _, b2 := range edges {
+				seq := string([]byte{byte(lead), b1, b2})
+				for _, s := range []string{"ab" + seq + "cd", "abcdefgh" + seq, seq[:2], "é" + seq + "x"} {
+					if got, want := string(jsonbytes.Escape(nil, s)), encodingJSON(t, s); got != want {
+						t.Fatalf("%q: Escape gives %q, encoding/json %q", s, got, want)
+					}
+				}
+			}
+		}
+	}
+}
