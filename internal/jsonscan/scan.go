@@ -22,7 +22,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"math/bits"
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf16"
@@ -163,7 +162,8 @@ func (s *Scanner) Bytes(dst *[]byte, arena *[]byte) bool {
 	}
 	a := *arena
 	from := len(a)
-	a = slices.Grow(a, closingQuote(s.b, j)-start)
+	// No pre-scan for the closing quote to size it: the arena is reused
+	// from one event or batch to the next, so its room is most often there.
 	a = append(a, s.b[start:j]...)
 	for {
 		if j >= len(s.b) || s.b[j] != '\\' {
