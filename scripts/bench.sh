@@ -69,6 +69,9 @@ log "== generate $SIZE per format"
 for f in $FORMATS; do
   "$work/benchgen" -format "$f" -size "$SIZE" -o "$work/$f.sse"
 done
+# Written to disk now, not by the kernel's flusher threads during the
+# measurements (some 30 s after they were written).
+sync
 
 log "== start-up: process start to exit, ${STARTUP_RUNS:-300} runs each (sseinspect-startup)"
 "$work/benchgen" -format anthropic -size 4KiB -o "$work/small.sse"
@@ -193,6 +196,7 @@ if [ "${SKIP_RSS:-}" != 1 ]; then
   log "== peak RSS on a generated $BIG capture of each format ($big)"
   for f in $FORMATS; do
     "$work/benchgen" -format "$f" -size "$BIG" -o "$big" -stats 2>"$work/stats.json"
+    sync
     bytes=$(stat -c %s "$big")
     # What summarize --json prints that grows with the stream: the text,
     # the thinking and the tool calls' arguments (UTF-8 bytes, unescaped).
