@@ -629,13 +629,17 @@ func (sc *Context) UpdateUsage(u Usage, raw []byte) {
 	if u.IsZero() {
 		return
 	}
-	u.Input = sc.checkCount("input", u.Input)
-	u.Output = sc.checkCount("output", u.Output)
-	u.CacheRead = sc.checkCount("cache read", u.CacheRead)
-	u.CacheCreation = sc.checkCount("cache creation", u.CacheCreation)
-	u.Reasoning = sc.checkCount("reasoning", u.Reasoning)
-	if u.IsZero() {
-		return
+	if u.Input.suspect() || u.Output.suspect() || u.CacheRead.suspect() || u.CacheCreation.suspect() || u.Reasoning.suspect() {
+		// Rare: the usual counts skip the five calls (Gemini updates
+		// the usage at every chunk).
+		u.Input = sc.checkCount("input", u.Input)
+		u.Output = sc.checkCount("output", u.Output)
+		u.CacheRead = sc.checkCount("cache read", u.CacheRead)
+		u.CacheCreation = sc.checkCount("cache creation", u.CacheCreation)
+		u.Reasoning = sc.checkCount("reasoning", u.Reasoning)
+		if u.IsZero() {
+			return
+		}
 	}
 	sc.usageSeen = true
 	sc.usage.Input = u.Input.Or(sc.usage.Input)
@@ -646,6 +650,12 @@ func (sc *Context) UpdateUsage(u Usage, raw []byte) {
 	if raw != nil {
 		sc.finalUsage = append(sc.finalUsage[:0], raw...)
 	}
+}
+
+// suspect reports whether checkCount may change or warn about c: a set
+// count that is negative, overflowed or implausibly large.
+func (c Count) suspect() bool {
+	return c.Set && (uint64(c.N) > MaxPlausibleTokens || c.Negative || c.Overflow)
 }
 
 // checkCount returns c as it is kept, warning about a value that cannot

@@ -54,6 +54,9 @@ func TestUpdateUsageRangeChecks(t *testing.T) {
 			"usage: the output tokens, a sum of the provider's counts, overflow: shown as 9223372036854775807"},
 		{"negative reasoning", streamctx.Usage{Reasoning: streamctx.Of(-1)}, 7, 0, "usage: reasoning tokens -1, a negative count, cannot be right: ignored"},
 		{"negative cache read", streamctx.Usage{CacheRead: streamctx.Of(-1)}, 7, 0, "usage: cache read tokens -1"},
+		// A sum that is positive but has a negative part.
+		{"sum with a negative part ignored", streamctx.Usage{Output: streamctx.Of(-5).Plus(streamctx.Of(10))}, 7, 0,
+			"usage: output tokens 5 include a negative count, which cannot be right: ignored"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
