@@ -1096,6 +1096,38 @@ var geminiUsageHeads = func() (w [len(geminiUsageKeys)]uint64) {
 	return w
 }()
 
+// geminiUsageTails are bytes 8 to 31 of the keys of geminiUsageKeys (all
+// are 19 to 29 bytes long), as three little-endian words, with masks of
+// the bytes that the key has: the rest of a key whose head matched is
+// compared in three words, without a call to memequal.
+var geminiUsageTails = func() (t [len(geminiUsageKeys)]struct{ words, masks [3]uint64 }) {
+	for k, key := range geminiUsageKeys {
+		var b, m [32]byte
+		copy(b[:], key.key)
+		for i := range len(key.key) {
+			m[i] = 0xFF
+		}
+		for j := range 3 {
+			t[k].words[j] = binary.LittleEndian.Uint64(b[8+8*j:])
+			t[k].masks[j] = binary.LittleEndian.Uint64(m[8+8*j:])
+		}
+	}
+	return t
+}()
+
+// geminiUsageKeyAt reports whether rest, whose first eight bytes are the
+// head of key k, starts with the whole key k.
+func geminiUsageKeyAt(rest []byte, k int) bool {
+	if len(rest) < 32 {
+		key := geminiUsageKeys[k].key
+		return len(rest) >= len(key) && string(rest[:len(key)]) == key
+	}
+	t := &geminiUsageTails[k]
+	return (binary.LittleEndian.Uint64(rest[8:])^t.words[0])&t.masks[0]|
+		(binary.LittleEndian.Uint64(rest[16:])^t.words[1])&t.masks[1]|
+		(binary.LittleEndian.Uint64(rest[24:])^t.words[2])&t.masks[2] == 0
+}
+
 // geminiUsageTemplate is fastGeminiUsage for an object (s at its opening
 // brace) whose members are some of geminiUsageKeys, in that order, each
 // key written as there and followed by a comma or the closing brace at
@@ -1116,12 +1148,13 @@ func geminiUsageTemplate(s *jsonscan.Scanner, u *geminiUsage, store *[4]int64) b
 			return false
 		}
 		w := binary.LittleEndian.Uint64(rest)
-		for k < len(geminiUsageKeys) && (w != geminiUsageHeads[k] || !s.Literal(geminiUsageKeys[k].key)) {
+		for k < len(geminiUsageKeys) && (w != geminiUsageHeads[k] || !geminiUsageKeyAt(rest, k)) {
 			k++
 		}
 		if k == len(geminiUsageKeys) {
 			return false
 		}
+		s.Advance(len(geminiUsageKeys[k].key))
 		if n := geminiUsageKeys[k].count; n < 0 {
 			if !s.Skip() {
 				return false

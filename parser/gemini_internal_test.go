@@ -364,3 +364,32 @@ func TestSliceArena(t *testing.T) {
 	assert.GreaterOrEqual(t, cap(a.buf), 8, "the next batch has room for what this one needed")
 	assert.Empty(t, a.buf)
 }
+
+// TestGeminiUsageKeyAt holds geminiUsageKeyAt, which compares a key's
+// bytes after its head in three masked words (or as a string near the end
+// of the data), to a plain prefix test: each key whole, with each of its
+// bytes changed, cut anywhere, and followed by more or by nothing.
+func TestGeminiUsageKeyAt(t *testing.T) {
+	t.Parallel()
+	for k, key := range geminiUsageKeys {
+		for _, tail := range []string{` 12345, "totalTokenCount": 7}, "modelVersion": "x"}`, ``, ` 1}`} {
+			rest := []byte(key.key + tail)
+			want := func(b []byte) bool { return bytes.HasPrefix(b, []byte(key.key)) }
+			require.True(t, geminiUsageKeyAt(rest, k), "%s", rest)
+			for i := 8; i < len(key.key); i++ {
+				changed := bytes.Clone(rest)
+				changed[i] ^= 0x20
+				require.Equal(t, want(changed), geminiUsageKeyAt(changed, k), "%s changed at %d", changed, i)
+			}
+			for n := 8; n < len(rest); n++ {
+				require.Equal(t, want(rest[:n]), geminiUsageKeyAt(rest[:n], k), "%s cut at %d", rest, n)
+			}
+		}
+		for j, other := range geminiUsageKeys {
+			rest := []byte(other.key + ` 1, "x": 2, "yyyyyyyyyyyyyyyy": 3}`)
+			if string(rest[:8]) == key.key[:8] {
+				assert.Equal(t, j == k, geminiUsageKeyAt(rest, k), "%s against %s", other.key, key.key)
+			}
+		}
+	}
+}

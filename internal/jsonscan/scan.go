@@ -343,6 +343,10 @@ func (s *Scanner) Offset() int {
 // them. A slice of the input, valid as long as the input is.
 func (s *Scanner) Rest() []byte { return s.b[s.i:] }
 
+// Advance moves the scanner n bytes on, past bytes of Rest that the
+// caller has compared itself (at most len(Rest())).
+func (s *Scanner) Advance(n int) { s.i += n }
+
 // Since returns the input from offset (an earlier Offset) to the
 // scanner's position: a slice of the input, valid as long as the input is.
 func (s *Scanner) Since(offset int) []byte { return s.b[offset:s.i] }
