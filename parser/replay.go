@@ -377,10 +377,12 @@ func (rp *replayer) dispatch(ev *sse.Event) {
 	}
 }
 
-// content measures what the answer holds: its text, thinking and tool
-// calls, to tell whether an event added to it.
+// content counts the events that added to the answer (text, thinking, a
+// tool call, other content), to tell whether an event did: the same with
+// or without the text kept (FuzzReplay: text kept, the lengths of the
+// text once told a chunk after the finish_reason from none).
 func (rp *replayer) content() int {
-	return rp.sc.TextLen() + rp.sc.ThinkingLen() + len(rp.sc.ToolCalls())
+	return rp.sc.ContentEvents()
 }
 
 // afterTheEnd warns, once, about an event that comes after the stream
