@@ -8,6 +8,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sseinspect/sseinspect/parser"
+	"github.com/sseinspect/sseinspect/streamctx"
 )
 
 const afterEndWarning = "data after the end of the stream"
@@ -172,5 +175,27 @@ func TestEventsRunTogether(t *testing.T) {
 			s := mustSummarize(t, tc.in, "")
 			assert.Equal(t, tc.want, joined(s.Warnings), "%v", s.Warnings)
 		})
+	}
+}
+
+// TestDataAfterASoftEndWithoutText: content after a chat stream's
+// finish_reason (no [DONE], its usage chunk never came) is warned about
+// whether the text is kept or not (FuzzReplay found the two-line summary
+// silent where --json warned). Hand-made events.
+func TestDataAfterASoftEndWithoutText(t *testing.T) {
+	t.Parallel()
+	chat := func(choices string) string {
+		return `data: {"id":"c","object":"chat.completion.chunk","model":"m","choices":[` + choices + `],"usage":null}` + "\n\n"
+	}
+	in := chat(`{"index":0,"delta":{"content":"Hi"},"finish_reason":null}`) +
+		chat(`{"index":0,"delta":{},"finish_reason":"stop"}`) +
+		chat(`{"index":0,"delta":{"content":" again"},"finish_reason":null}`)
+	for _, collect := range []bool{true, false} {
+		sc := streamctx.New(streamctx.Options{CollectText: collect})
+		res, err := parser.Replay(strings.NewReader(in), sc, parser.Options{})
+		require.NoError(t, err)
+		s := sc.Snapshot(res.Format.Name, res.Format.Vendor)
+		assert.Equal(t, []string{"line 5: data after the end of the stream (line 3) was read anyway: two streams concatenated?"},
+			afterEnd(s.Warnings), "text kept: %v", collect)
 	}
 }
