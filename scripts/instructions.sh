@@ -12,12 +12,14 @@
 # difference of the two counts divided by 2N/3 is printed, so that the set-up
 # of the benchmark (generating its capture) drops out. Anchor the regexp
 # (^BenchmarkCPUReplay$/anthropic/summary$): unanchored, it may select
-# several benchmarks. Needs valgrind (Debian: valgrind).
+# several benchmarks. Needs valgrind (Debian: valgrind). GODEBUG turns off
+# the runtime's use of RDTSCP, which valgrind 3.19 does not decode on some
+# CPUs (an AMD EPYC "Turin" VM: SIGILL in runtime.cputicks).
 set -euo pipefail
 bin=$1 bench=$2 n=${3:-12}
 (( n >= 3 && n % 3 == 0 )) || { echo "N must be a multiple of 3" >&2; exit 2; }
 count() {
-	GOGC=off valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+	GODEBUG=cpu.rdtscp=off GOGC=off valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
 		"$bin" -test.run '^$' -test.bench "$bench" -test.benchtime "${1}x" -test.cpu 1 2>&1 >/dev/null |
 		awk '/I *refs/ { gsub(",", "", $NF); print $NF }'
 }
