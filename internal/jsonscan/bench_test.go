@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sseinspect/sseinspect/internal/benchgen"
 	"github.com/sseinspect/sseinspect/internal/jsonscan"
 )
 
@@ -114,6 +115,45 @@ func BenchmarkStringEndEvent(b *testing.B) {
 		for _, i := range starts {
 			if ev[jsonscan.StringEnd(ev, i)] != '"' {
 				b.Fatal("wrong end")
+			}
+		}
+	}
+}
+
+// BenchmarkSkipTexts skips the text values of a generated Gemini capture
+// (internal/benchgen: prose with escapes and multibyte runes), each from
+// its opening quote, as the summary's fast paths validate a text they do
+// not keep.
+func BenchmarkSkipTexts(b *testing.B) {
+	var capture bytes.Buffer
+	if err := benchgen.Generate(&capture, "gemini", 1<<20, 1); err != nil {
+		b.Fatal(err)
+	}
+	var texts [][]byte
+	data := capture.Bytes()
+	key := []byte(`"text": `)
+	for {
+		k := bytes.Index(data, key)
+		if k < 0 {
+			break
+		}
+		data = data[k+len(key):]
+		texts = append(texts, data[:bytes.IndexByte(data, '\n')])
+	}
+	var n int64
+	for _, t := range texts {
+		s := jsonscan.New(t)
+		if !s.Skip() {
+			b.Fatal("invalid")
+		}
+		n += int64(s.Offset())
+	}
+	b.SetBytes(n)
+	for b.Loop() {
+		for _, t := range texts {
+			s := jsonscan.New(t)
+			if !s.Skip() {
+				b.Fatal("invalid")
 			}
 		}
 	}
