@@ -462,3 +462,32 @@ func FuzzCompact(f *testing.F) {
 		}
 	})
 }
+
+// TestEveryEscape: a backslash before each of the 256 bytes, at the start,
+// in the middle and at the end of a string, validates and decodes as in
+// encoding/json (the escapes are looked up in a table).
+func TestEveryEscape(t *testing.T) {
+	t.Parallel()
+	for c := range 256 {
+		esc := `\` + string([]byte{byte(c)})
+		if c == 'u' {
+			esc = `\u00e9`
+		}
+		for _, in := range []string{`"` + esc + `"`, `"abcdefgh` + esc + `ijklmnopq"`, `"ab` + esc + esc + `"`} {
+			var want string
+			wantErr := json.Unmarshal([]byte(in), &want)
+			s := jsonscan.New([]byte(in))
+			assert.Equal(t, wantErr == nil, s.Skip() && s.End(), "Skip %q", in)
+			var got string
+			s = jsonscan.New([]byte(in))
+			ok := s.String(&got, nil) && s.End()
+			require.Equal(t, wantErr == nil, ok, "String %q", in)
+			assert.Equal(t, want, got, "String %q", in)
+			var raw, arena []byte
+			s = jsonscan.New([]byte(in))
+			ok = s.Bytes(&raw, &arena) && s.End()
+			require.Equal(t, wantErr == nil, ok, "Bytes %q", in)
+			assert.Equal(t, want, string(raw), "Bytes %q", in)
+		}
+	}
+}
