@@ -791,20 +791,48 @@ func decodeFastGemini(data []byte, r *geminiEnvelope, st *geminiFast) bool {
 }
 
 // The fixed parts of the dominant chunk of the Gemini API, one text part
-// of candidate 0 (geminiTextTemplate), as the API writes them.
+// of candidate 0 (geminiTextTemplate), as the API writes them. Those over
+// 16 bytes are compared in pieces of at most 16: the compiler compares a
+// constant of up to 16 bytes in two loads, and calls memequal for a
+// longer one, which costs more than the comparison itself.
 const (
-	geminiTextHead = `{"candidates": [{"content": {"parts": [{"text": `
+	geminiTextHead1 = `{"candidates": [`
+	geminiTextHead2 = `{"content": {"pa`
+	geminiTextHead3 = `rts": [{"text": `
+	geminiTextHead  = geminiTextHead1 + geminiTextHead2 + geminiTextHead3
 	// Vertex AI writes the role first, and a createTime.
-	geminiVertexHead  = `{"candidates": [{"content": {"role": "model","parts": [{"text": `
+	geminiVertexHead2 = `{"content": {"ro`
+	geminiVertexHead3 = `le": "model","pa`
+	geminiVertexHead  = geminiTextHead1 + geminiVertexHead2 + geminiVertexHead3 + geminiTextHead3
 	geminiVertexParts = `}]}`
 	geminiVertexTime  = `,"createTime": `
 	geminiTextThought = `,"thought": true`
-	geminiTextRole    = `}],"role": "model"}`
+	geminiTextRole1   = `}],"role": "mode`
+	geminiTextRole2   = `l"}`
 	geminiTextIndex   = `,"index": `
-	geminiTextUsage   = `}],"usageMetadata": `
-	geminiTextModel   = `,"modelVersion": `
+	geminiTextUsage1  = `}],"usageMetadat`
+	geminiTextUsage2  = `a": `
+	geminiTextModel1  = `,"modelVersion":`
+	geminiTextModel2  = ` `
 	geminiTextID      = `,"responseId": `
 )
+
+// geminiTextHeadLen returns the length of the fixed head of
+// geminiTextTemplate's chunk at the start of data (either API's), with a
+// byte after it, 0 for none, and whether it is Vertex AI's.
+func geminiTextHeadLen(data []byte) (int, bool) {
+	if len(data) <= len(geminiTextHead) || string(data[:16]) != geminiTextHead1 {
+		return 0, false
+	}
+	if string(data[16:32]) == geminiTextHead2 && string(data[32:48]) == geminiTextHead3 {
+		return len(geminiTextHead), false
+	}
+	if len(data) > len(geminiVertexHead) && string(data[16:32]) == geminiVertexHead2 &&
+		string(data[32:48]) == geminiVertexHead3 && string(data[48:64]) == geminiTextHead3 {
+		return len(geminiVertexHead), true
+	}
+	return 0, false
+}
 
 // geminiTextTemplate decodes a chunk of the dominant shape (issue 16), as
 // the Gemini API writes it:
@@ -825,17 +853,11 @@ const (
 // gives up, r unchanged, and the general path reads the chunk. The
 // decoded chunk is the general path's, in the same storage of st.
 func geminiTextTemplate(data []byte, r *geminiEnvelope, st *geminiFast) bool {
-	head, end, vertex := geminiTextHead, geminiTextRole, false
-	if !bytes.HasPrefix(data, []byte(head)) {
-		head, end, vertex = geminiVertexHead, geminiVertexParts, true
-		if !bytes.HasPrefix(data, []byte(head)) {
-			return false
-		}
-	}
-	if len(data) <= len(head) || data[len(head)] != '"' {
+	head, vertex := geminiTextHeadLen(data)
+	if head == 0 || data[head] != '"' {
 		return false
 	}
-	s := jsonscan.New(data[len(head):])
+	s := jsonscan.New(data[head:])
 	var text string
 	var raw []byte
 	switch {
@@ -853,7 +875,8 @@ func geminiTextTemplate(data []byte, r *geminiEnvelope, st *geminiFast) bool {
 		}
 	}
 	thought := s.Literal(geminiTextThought)
-	if !s.Literal(end) {
+	if vertex && !s.Literal(geminiVertexParts) ||
+		!vertex && (!s.Literal(geminiTextRole1) || !s.Literal(geminiTextRole2)) {
 		return false
 	}
 	var index int64
@@ -863,8 +886,8 @@ func geminiTextTemplate(data []byte, r *geminiEnvelope, st *geminiFast) bool {
 	}
 	var usage json.RawMessage
 	var model, id string
-	if !s.Literal(geminiTextUsage) || !fastGeminiUsageMember(&s, &usage, st) ||
-		!s.Literal(geminiTextModel) || !s.String(&model, func(b []byte) string { return jsonscan.Same(b, &st.model) }) ||
+	if !s.Literal(geminiTextUsage1) || !s.Literal(geminiTextUsage2) || !fastGeminiUsageMember(&s, &usage, st) ||
+		!s.Literal(geminiTextModel1) || !s.Literal(geminiTextModel2) || !s.String(&model, func(b []byte) string { return jsonscan.Same(b, &st.model) }) ||
 		(vertex && s.Literal(geminiVertexTime) && !s.Skip()) ||
 		!s.Literal(geminiTextID) || !s.String(&id, func(b []byte) string { return jsonscan.Same(b, &st.id) }) ||
 		!s.Consume('}') || !s.End() {

@@ -152,6 +152,19 @@ var geminiTemplateCases = []struct {
 	{`{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "model"},"index": 0}], "usageMetadata": {},"modelVersion": "m","responseId": "r"}`, false},
 	{`{"candidates":[{"content":{"parts":[{"text":"a"}],"role":"model"},"index":0}],"usageMetadata":{},"modelVersion":"m","responseId":"r"}`, false},
 	{`{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "model"},"index": 0},{"index": 1}],"usageMetadata": {},"modelVersion": "m","responseId": "r"}`, false},
+	// A byte off in each 16-byte piece of the heads and the fixed parts
+	// compared in two pieces (geminiTextHeadLen, the Role, Usage and
+	// Model literals), the head alone, and the head at the end.
+	{`{"candidates": [{"content": {"parts": [{"text":"a"}],"role": "model"},"index": 0}],"usageMetadata": {},"modelVersion": "m","responseId": "r"}`, false},
+	{`{"candidates": [{"content": {"Parts": [{"text": "a"}],"role": "model"},"index": 0}],"usageMetadata": {},"modelVersion": "m","responseId": "r"}`, false},
+	{`{"candidates": [{"content": {"role": "model","parts": [{"text":"a"}]}}],"usageMetadata": {},"modelVersion": "m","responseId": "r"}`, false},
+	{`{"candidates": [{"content": {"role": "modem","parts": [{"text": "a"}]}}],"usageMetadata": {},"modelVersion": "m","responseId": "r"}`, false},
+	{`{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "modelx"},"index": 0}],"usageMetadata": {},"modelVersion": "m","responseId": "r"}`, false},
+	{`{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "model"},"index": 0}],"usageMetadata" : {},"modelVersion": "m","responseId": "r"}`, false},
+	{`{"candidates": [{"content": {"parts": [{"text": "a"}],"role": "model"},"index": 0}],"usageMetadata": {},"modelVersion":"m","responseId": "r"}`, false},
+	{`{"candidates": [{"content": {"parts": [{"text": `, false},
+	{`{"candidates": [{"content": {"role": "model","parts": [{"text": `, false},
+	{`{"candidates": [{"content": {"parts": [{"text": "`, false},
 }
 
 // geminiUsageTemplateCases are usageMetadata objects that
