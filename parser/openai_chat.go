@@ -353,6 +353,11 @@ const (
 
 // of decodes raw, a usage member.
 func (du *chatUsageDecoded) of(raw json.RawMessage) {
+	// du.u is zero unless du.kind is chatRawValue (derive and of keep it
+	// so): a slot reused for chunks with "usage": null clears nothing.
+	if du.kind == chatRawValue {
+		du.u = chatUsage{}
+	}
 	du.raw, du.err = trimSpace(raw), nil
 	switch {
 	case len(du.raw) == 0:
@@ -361,7 +366,6 @@ func (du *chatUsageDecoded) of(raw json.RawMessage) {
 		du.kind = chatRawNull
 	default:
 		du.kind = chatRawValue
-		du.u = chatUsage{}
 		du.err = json.Unmarshal(du.raw, &du.u)
 	}
 }
@@ -371,8 +375,9 @@ func (du *chatUsageDecoded) of(raw json.RawMessage) {
 // decoders.
 func (d *chatDecoded) derive(data []byte) {
 	d.data = data
-	d.usage, d.groqUsage = chatUsageDecoded{}, chatUsageDecoded{}
 	if d.err != nil {
+		d.usage = chatUsageDecoded{}
+		d.groqUsage = chatUsageDecoded{}
 		return
 	}
 	d.usage.of(d.chunk.Usage)

@@ -322,3 +322,28 @@ func TestChatChoicesTemplate(t *testing.T) {
 	}
 	assert.Greater(t, n, 500)
 }
+
+// TestChatUsageSlotReused: a decoding reused for the next chunk (a batch's
+// slot, the sequential replay's one decoding) holds that chunk's usage
+// only: a count of an earlier chunk's usage object does not stay behind
+// when the next has "usage": null, none, or fails to decode. Hand-made.
+func TestChatUsageSlotReused(t *testing.T) {
+	t.Parallel()
+	const head = `{"id":"c","object":"chat.completion.chunk","model":"m","choices":[]`
+	withUsage := head + `,"usage":{"prompt_tokens":3,"completion_tokens":4},"x_groq":{"usage":{"prompt_tokens":5}}}`
+	for _, next := range []string{head + `,"usage":null}`, head + `}`, head + `,"usage":{"completion_tokens":7}}`, `{"choices":7}`} {
+		var d chatDecoded
+		st := chatFast{skipText: true}
+		var b chatStore
+		d.decode([]byte(withUsage), &st, &b)
+		require.Equal(t, chatRawValue, d.usage.kind)
+		require.NotNil(t, d.groqUsage.u.PromptTokens)
+		d.decode([]byte(next), &st, &b)
+		var want chatDecoded
+		want.decode([]byte(next), &chatFast{skipText: true}, &chatStore{})
+		assert.Equal(t, want.usage.u, d.usage.u, "%s", next)
+		assert.Equal(t, want.usage.kind, d.usage.kind, "%s", next)
+		assert.Equal(t, want.groqUsage.u, d.groqUsage.u, "%s", next)
+		assert.Equal(t, want.groqUsage.kind, d.groqUsage.kind, "%s", next)
+	}
+}
