@@ -380,8 +380,15 @@ func (p *anthropic) eventAhead(sc *streamctx.Context, ev *sse.Event, a aheadBatc
 
 // event handles one SSE event, decoded ahead when pre is not nil.
 func (p *anthropic) event(sc *streamctx.Context, ev *sse.Event, pre *anthropicEvent) {
-	data := trimSpace(ev.Data)
-	if len(data) == 0 || data[0] != '{' {
+	// A decoding ahead is of an object (anthropicAhead.decode): its bytes
+	// are not read again here unless the chunks are kept. On the parser's
+	// goroutine the first read of them was a cache miss at every event
+	// (a decoder read them on the other core).
+	var data []byte
+	if pre == nil || sc.ChunksKept() {
+		data = trimSpace(ev.Data)
+	}
+	if pre == nil && (len(data) == 0 || data[0] != '{') {
 		err := errNotObject
 		if !json.Valid(data) {
 			err = json.Unmarshal(data, new(json.RawMessage))
@@ -477,7 +484,7 @@ func (p *anthropic) event(sc *streamctx.Context, ev *sse.Event, pre *anthropicEv
 		sc.MarkComplete()
 	case "ping":
 	case "error":
-		p.setError(sc, data)
+		p.setError(sc, trimSpace(ev.Data))
 		return
 	case "message":
 		p.message(sc, ev)

@@ -503,22 +503,28 @@ func (p *openAIChat) event(sc *streamctx.Context, ev *sse.Event, pre *chatDecode
 			return
 		}
 	}
-	if bytes.Equal(data, chatDone) {
-		p.done = true
-		sc.MarkComplete()
-		return
-	}
-	if len(data) == 0 {
-		p.warned.warn(sc, "empty", "line %d: an event with empty data was ignored", ev.Line)
-		return
-	}
-	if data[0] != '{' {
-		err := errNotObject
-		if !json.Valid(data) {
-			err = json.Unmarshal(data, new(json.RawMessage))
+	// A decoding ahead is of an object (chatAhead.decode): its data is
+	// not read again here, on the parser's goroutine, where its first
+	// byte was a cache miss at every chunk (the decoders read it on the
+	// other core).
+	if pre == nil {
+		if bytes.Equal(data, chatDone) {
+			p.done = true
+			sc.MarkComplete()
+			return
 		}
-		sc.BadEvent(ev.Line, "chat completion chunk", err)
-		return
+		if len(data) == 0 {
+			p.warned.warn(sc, "empty", "line %d: an event with empty data was ignored", ev.Line)
+			return
+		}
+		if data[0] != '{' {
+			err := errNotObject
+			if !json.Valid(data) {
+				err = json.Unmarshal(data, new(json.RawMessage))
+			}
+			sc.BadEvent(ev.Line, "chat completion chunk", err)
+			return
+		}
 	}
 
 	d := pre

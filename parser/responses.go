@@ -663,11 +663,17 @@ func (p *responses) Event(sc *streamctx.Context, ev *sse.Event) { p.event(sc, ev
 // is then an object).
 func (p *responses) event(sc *streamctx.Context, ev *sse.Event, pre *respDecoded) {
 	p.pre = pre
-	data := trimSpace(ev.Data)
-	if bytes.Equal(data, respDoneData) {
+	// A decoding ahead is of an object (respAhead.decode): its bytes are
+	// not read again here unless the chunks are kept, as in anthropic's
+	// event (a cache miss at every event on the parser's goroutine).
+	var data []byte
+	if pre == nil || sc.ChunksKept() {
+		data = trimSpace(ev.Data)
+	}
+	if pre == nil && bytes.Equal(data, respDoneData) {
 		return // OpenRouter's terminator; completion comes from response.completed
 	}
-	if len(data) == 0 {
+	if pre == nil && len(data) == 0 {
 		if !p.emptyWarned {
 			p.emptyWarned = true
 			sc.Warn("line %d: an event with empty data was ignored", ev.Line)
@@ -683,7 +689,7 @@ func (p *responses) event(sc *streamctx.Context, ev *sse.Event, pre *respDecoded
 		p.own.set, p.own.typ = 0, ""
 	}
 	e := p.ev
-	if data[0] != '{' {
+	if pre == nil && data[0] != '{' {
 		err := errNotObject
 		if !json.Valid(data) {
 			err = json.Unmarshal(data, new(json.RawMessage)) // the syntax error

@@ -443,6 +443,11 @@ func (sc *Context) AddChunk(raw []byte) {
 	}
 }
 
+// ChunksKept reports whether AddChunk keeps its argument or hands it on
+// (Options.RecordChunks, OnChunk). When not, it only counts, and a caller
+// may pass nil instead of reading a chunk's bytes.
+func (sc *Context) ChunksKept() bool { return sc.opts.RecordChunks || sc.opts.OnChunk != nil }
+
 // Chunks returns the recorded chunks (owned by the Context).
 func (sc *Context) Chunks() [][]byte { return sc.chunks }
 

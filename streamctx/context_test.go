@@ -398,6 +398,27 @@ func TestChunksAreCopied(t *testing.T) {
 	assert.Equal(t, 1, sc.ChunkCount())
 }
 
+// TestChunksKept: AddChunk keeps or hands on its argument only with
+// RecordChunks or OnChunk; without, a nil chunk is counted all the same.
+func TestChunksKept(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		opts streamctx.Options
+		kept bool
+	}{
+		{streamctx.Options{}, false},
+		{streamctx.Options{CollectText: true}, false},
+		{streamctx.Options{RecordChunks: true}, true},
+		{streamctx.Options{OnChunk: func([]byte) {}}, true},
+	} {
+		sc := streamctx.New(c.opts)
+		assert.Equal(t, c.kept, sc.ChunksKept(), "%+v", c.opts)
+	}
+	sc := streamctx.New(streamctx.Options{})
+	sc.AddChunk(nil)
+	assert.Equal(t, 1, sc.ChunkCount())
+}
+
 func TestWarningsAreCapped(t *testing.T) {
 	t.Parallel()
 	sc := streamctx.New(streamctx.Options{MaxWarnings: 2})
