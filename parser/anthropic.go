@@ -813,15 +813,20 @@ func (p *anthropic) message(sc *streamctx.Context, ev *sse.Event) {
 
 // compactJSON returns raw without insignificant white space, or as it is
 // when it does not compact.
-func compactJSON(raw []byte) string {
-	if b, ok := jsonscan.Compact(make([]byte, 0, len(raw)), raw); ok {
+func compactJSON(raw []byte) string { return compactJSONIn(new(bytes.Buffer), raw) }
+
+// compactJSONIn is compactJSON with buf as its scratch space (reset
+// first, kept for the next call): jsonscan.Compact, else encoding/json's.
+func compactJSONIn(buf *bytes.Buffer, raw []byte) string {
+	buf.Reset()
+	buf.Grow(len(raw)) // room for the compacted text, never longer
+	if b, ok := jsonscan.Compact(buf.AvailableBuffer(), raw); ok {
 		return string(b)
 	}
-	var b bytes.Buffer
-	if json.Compact(&b, raw) != nil {
+	if json.Compact(buf, raw) != nil {
 		return string(raw)
 	}
-	return b.String()
+	return buf.String()
 }
 
 // decodeFastAnthropic decodes an Anthropic event into e (zero on entry)

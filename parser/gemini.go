@@ -257,15 +257,7 @@ type geminiArgs struct {
 // keeps them: fc.Args (present, not null) compacted into buf, or as
 // received if that fails (unreachable: the event was validated).
 func compactArgs(fc *geminiFunctionCall, buf *bytes.Buffer) string {
-	buf.Reset()
-	buf.Grow(len(fc.Args)) // room for the compacted arguments, never longer
-	if b, ok := jsonscan.Compact(buf.AvailableBuffer(), fc.Args); ok {
-		return string(b)
-	}
-	if err := json.Compact(buf, fc.Args); err != nil {
-		return string(fc.Args)
-	}
-	return buf.String()
+	return compactJSONIn(buf, fc.Args)
 }
 
 // argsOf returns the compacted arguments of fc decoded ahead in d, if d
