@@ -346,9 +346,13 @@ func (rp *replayer) dispatch(ev *sse.Event) {
 	}
 	rp.afterTheEnd(ev)
 	soft := rp.soft != nil && rp.endLine == 0 && !rp.afterEnd
+	// Whether the event added to the answer is told by the count of
+	// events that did, the same with or without the text kept (FuzzReplay:
+	// the lengths of the kept text once told a chunk after the
+	// finish_reason from none).
 	var before int
 	if soft && rp.soft.Ended() {
-		before = rp.content()
+		before = rp.sc.ContentEvents()
 	}
 	bad := rp.sc.BadEvents()
 	if a, i := rp.pipe.aheadOf(ev); a != nil {
@@ -364,7 +368,7 @@ func (rp *replayer) dispatch(ev *sse.Event) {
 		switch {
 		case rp.softEndLine == 0:
 			rp.softEndLine = ev.Line
-		case rp.content() != before || rp.startsOver(ev):
+		case rp.sc.ContentEvents() != before || rp.startsOver(ev):
 			rp.afterEnd = true
 			rp.sc.Warn("line %d: data after the end of the stream (line %d) was read anyway: two streams concatenated?", ev.Line, rp.softEndLine)
 		}
@@ -375,14 +379,6 @@ func (rp *replayer) dispatch(ev *sse.Event) {
 	if rp.onEvent != nil {
 		rp.onEvent(ev)
 	}
-}
-
-// content counts the events that added to the answer (text, thinking, a
-// tool call, other content), to tell whether an event did: the same with
-// or without the text kept (FuzzReplay: text kept, the lengths of the
-// text once told a chunk after the finish_reason from none).
-func (rp *replayer) content() int {
-	return rp.sc.ContentEvents()
 }
 
 // afterTheEnd warns, once, about an event that comes after the stream
