@@ -310,10 +310,7 @@ const (
 	chatFunctionCallIndex = math.MinInt + 1
 )
 
-var (
-	chatDone = []byte("[DONE]")
-	chatNull = []byte("null")
-)
+var chatDone = []byte("[DONE]")
 
 // Event handles one SSE event.
 // Ended: a finish_reason on choice 0 (see softEnder).
@@ -362,7 +359,7 @@ func (du *chatUsageDecoded) of(raw json.RawMessage) {
 	switch {
 	case len(du.raw) == 0:
 		du.kind = chatRawAbsent
-	case bytes.Equal(du.raw, chatNull):
+	case string(du.raw) == "null": // a constant: compared inline, with no call
 		du.kind = chatRawNull
 	default:
 		du.kind = chatRawValue
@@ -920,7 +917,7 @@ func chatNonEmpty(raw json.RawMessage) bool { return len(raw) > 0 && chatNonEmpt
 
 func chatNonEmptyValue(raw json.RawMessage) bool {
 	raw = trimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, chatNull) || bytes.Equal(raw, []byte(`""`)) {
+	if len(raw) == 0 || string(raw) == "null" || string(raw) == `""` {
 		return false
 	}
 	if len(raw) >= 2 && (raw[0] == '[' || raw[0] == '{') {
@@ -1013,7 +1010,13 @@ func decodeFastChatInto(data []byte, c *chatChunk, st *chatFast, b *chatStore) b
 				choicesAt = cap(data) - cap(key) - 1 // key is a slice of data
 				plain = false
 			}
-			return seen.First(1<<3) && (chatChoicesTemplate(&s, c, st.skipText, b) || fastChatChoices(&s, c, st.skipText, b))
+			if !seen.First(1 << 3) {
+				return false
+			}
+			if chatChoicesTemplate(&s, c, st.skipText, b) {
+				return chatTailTemplate(&s, c, &seen)
+			}
+			return fastChatChoices(&s, c, st.skipText, b)
 		case "usage":
 			plain = false
 			return seen.First(1<<4) && s.RawInto(&c.Usage, &b.usage)
@@ -1128,6 +1131,54 @@ func chatChoicesTemplate(s *jsonscan.Scanner, c *chatChunk, skipText bool, b *ch
 	d.Content.text, d.Content.raw = text, raw
 	c.Choices = append(c.Choices[:0], chatChoice{Index: int(n), Delta: d})
 	*s = t
+	return true
+}
+
+// The members that follow the choices in OpenAI's chunks
+// (chatTailTemplate): "usage":null with stream_options.include_usage
+// (DeepSeek's chunks too), and an "obfuscation" string (OpenAI's since
+// August 2025), in this order when both are there.
+const (
+	chatTailUsage       = `,"usage":null`
+	chatTailObfuscation = `,"obfuscation":"`
+)
+
+// chatUsageNull is the usage that the template decodes: "null", as
+// RawInto would copy it, in an array that an append cannot write into.
+var chatUsageNull = json.RawMessage("null")[:4:4]
+
+// chatTailTemplate reads, after the choices that chatChoicesTemplate
+// decoded, the members that end the chunks of OpenAI and DeepSeek and the
+// closing brace: ,"usage":null and ,"obfuscation":"..." (either or both),
+// byte for byte but for the obfuscation, a string without escapes that is
+// skipped. It leaves s at that brace, with c.Usage as the members would
+// have decoded it, and returns false where they would have given up (a
+// "usage" already seen). On any other byte, s stays after the choices, for
+// the members to read on, and it returns true.
+func chatTailTemplate(s *jsonscan.Scanner, c *chatChunk, seen *jsonscan.Seen) bool {
+	rest := s.Rest()
+	i := 0
+	usage := len(rest) >= len(chatTailUsage) && string(rest[:len(chatTailUsage)]) == chatTailUsage
+	if usage {
+		i = len(chatTailUsage)
+	}
+	if len(rest)-i >= len(chatTailObfuscation) && string(rest[i:i+len(chatTailObfuscation)]) == chatTailObfuscation {
+		end := jsonscan.StringEnd(rest, i+len(chatTailObfuscation))
+		if end >= len(rest) || rest[end] != '"' {
+			return true
+		}
+		i = end + 1
+	}
+	if i == 0 || i >= len(rest) || rest[i] != '}' {
+		return true
+	}
+	if usage {
+		if !seen.First(1 << 4) {
+			return false
+		}
+		c.Usage = chatUsageNull
+	}
+	s.Advance(i)
 	return true
 }
 

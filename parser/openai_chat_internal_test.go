@@ -25,6 +25,9 @@ func FuzzFastChat(f *testing.F) {
 	for _, c := range chatChoicesTemplateCases {
 		f.Add([]byte(chatChoicesChunk(c.choices)))
 	}
+	for _, c := range chatTailTemplateCases {
+		f.Add([]byte(`{"choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null}]` + c.tail))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkFast(t, data, decodeFastChatTwice)
 		checkFastChatSkipping(t, data)
@@ -286,8 +289,8 @@ func chatChoicesChunk(choices string) string {
 
 // TestChatChoicesTemplate: the template takes the dominant choices and
 // leaves the near misses to fastChatChoices; both decode as encoding/json
-// does, with the text or without it, and the template fires on the
-// content chunks of the benchmark corpus.
+// does, with the text or without it, and the template (and then
+// chatTailTemplate) fires on the content chunks of the benchmark corpus.
 func TestChatChoicesTemplate(t *testing.T) {
 	t.Parallel()
 	for _, c := range chatChoicesTemplateCases {
@@ -318,9 +321,78 @@ func TestChatChoicesTemplate(t *testing.T) {
 		b = chatStore{arena: new([]byte)}
 		require.True(t, chatChoicesTemplate(&s, &chunk, false, &b), "%s", d)
 		require.NotNil(t, chunk.Choices[0].Delta.Content.raw, "%s: the content decoded into bytes", d)
+		require.True(t, chatTailTemplate(&s, &chunk, new(jsonscan.Seen)), "%s", d)
+		require.Equal(t, "}", string(s.Rest()), "%s: the tail template takes the members after the choices", d)
 		n++
 	}
 	assert.Greater(t, n, 500)
+}
+
+// chatTailTemplateCases are the members after the choices (and the
+// closing brace) that chatTailTemplate takes (issue 16), and near misses
+// that it leaves to the members' loop. The first three are the tails of
+// the real captures (openai/chat-text-include-usage.sse,
+// deepseek/chat-reasoning-content.sse, and OpenAI's without
+// stream_options.include_usage); the rest are hand-made.
+var chatTailTemplateCases = []struct {
+	tail  string
+	taken bool
+}{
+	{`,"usage":null,"obfuscation":"vsPllEDPEHe"}`, true},
+	{`,"usage":null}`, true},
+	{`,"obfuscation":"uYGzrM6"}`, true},
+	{`,"usage":null,"obfuscation":""}`, true},
+	{`,"usage":null,"obfuscation":"é😊"}`, true},
+	{`,"obfuscation":"ab"}}`, true}, // taken, then the extra brace fails both decoders
+	// Near misses.
+	{`}`, false},
+	{` ,"usage":null}`, false},
+	{`,"usage":null }`, false},
+	{`,"usage": null}`, false},
+	{`,"usage":nul}`, false},
+	{`,"usage":nullx}`, false},
+	{`,"usage":{"prompt_tokens":1},"obfuscation":"ab"}`, false},
+	{`,"obfuscation":"ab","usage":null}`, false},
+	{`,"usage":null,"obfuscation":"ab","x_groq":{"id":"req_1"}}`, false},
+	{`,"usage":null,"obfuscation":"a\"b"}`, false},
+	{`,"usage":null,"obfuscation":"a\u0062"}`, false},
+	{`,"usage":null,"obfuscation":"a` + "\x01" + `b"}`, false},
+	{`,"usage":null,"obfuscation":"ab"`, false},
+	{`,"usage":null,"obfuscation":"ab`, false},
+	{`,"usage":null,"obfuscation":1}`, false},
+	{`,"Usage":null}`, false},
+	{`,"usage":null,"Obfuscation":"ab"}`, false},
+}
+
+// TestChatTailTemplate: the template takes the dominant tails and leaves
+// the near misses to the members' loop, and the chunks decode as
+// encoding/json decodes them, with a "usage" before the choices too (a
+// duplicate, which the fast path leaves to encoding/json).
+func TestChatTailTemplate(t *testing.T) {
+	t.Parallel()
+	const choices = `[{"index":0,"delta":{"content":"a"},"logprobs":null,"finish_reason":null}]`
+	for _, c := range chatTailTemplateCases {
+		s := jsonscan.New([]byte(c.tail))
+		var chunk chatChunk
+		var seen jsonscan.Seen
+		require.True(t, chatTailTemplate(&s, &chunk, &seen), "%s", c.tail)
+		assert.Equal(t, c.taken, len(s.Rest()) < len(c.tail), "%s", c.tail)
+		if c.taken {
+			assert.Equal(t, byte('}'), s.Peek(), "%s: left at the closing brace", c.tail)
+		}
+		for _, d := range []string{
+			`{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":` + choices + c.tail,
+			`{"usage":{"prompt_tokens":3},"choices":` + choices + c.tail,
+		} {
+			checkFast(t, []byte(d), decodeFastChatTwice)
+			checkFastChatSkipping(t, []byte(d))
+			checkFastChatArena(t, []byte(d))
+		}
+	}
+	var seen jsonscan.Seen
+	seen.First(1 << 4)
+	s := jsonscan.New([]byte(`,"usage":null}`))
+	assert.False(t, chatTailTemplate(&s, new(chatChunk), &seen), "a second usage gives up")
 }
 
 // TestChatUsageSlotReused: a decoding reused for the next chunk (a batch's
