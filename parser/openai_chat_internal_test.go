@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/sseinspect/sseinspect/internal/jsonscan"
+	"github.com/sseinspect/sseinspect/sse"
 )
 
 // decodeFastChatTwice decodes data twice with one chatFast, so that the
@@ -76,6 +78,11 @@ func FuzzFastChatAfter(f *testing.F) {
 	} {
 		f.Add([]byte(first + "\n" + second))
 	}
+	const choices = `"choices":[{"index":0,"delta":{"content":"b"},"logprobs":null,"finish_reason":null}]`
+	for _, c := range chatTailTemplateCases {
+		f.Add([]byte(first + "\n" + p + choices + c.tail))
+	}
+	f.Add([]byte(first + "\n" + p + choices + "x"))
 	f.Add([]byte(`{"model":"m","choices":[],"id":"late"}` + "\n" + `{"model":"m","choices":[]}`))
 	f.Add([]byte(`{"usage":null,"id":"x","choices":[]}` + "\n" + `{"usage":null,"id":"x","choices":[]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -89,7 +96,38 @@ func FuzzFastChatAfter(f *testing.F) {
 			decodeFastChat(a, &warm, &st)
 			return decodeFastChat(d, c, &st)
 		})
+		checkChatTemplated(t, a, b)
 	})
+}
+
+// checkChatTemplated: when the second chunk, after the first, decodes in
+// the compact form of the decoders ahead (chatTemplated), that form fills
+// in the decoding that decode makes of it, with the text kept or not.
+func checkChatTemplated(t *testing.T, first, second []byte) {
+	t.Helper()
+	first, second = trimSpace(first), trimSpace(second)
+	if len(second) == 0 || second[0] != '{' || !utf8.Valid(second) {
+		return // what chatAhead.decode reads (the fast paths' precondition)
+	}
+	for _, skip := range []bool{true, false} {
+		var arena []byte
+		var store chatStore
+		if !skip {
+			store.arena = &arena
+		}
+		st := chatFast{skipText: skip}
+		var want chatDecoded
+		want.decode(first, &st, &store)
+		var tt chatTemplated
+		if !tt.read(second, &st, store.arena) {
+			continue
+		}
+		want.decode(second, &st, &store)
+		var got chatDecoded
+		tt.fill(&got, new(chatDelta))
+		got.data = want.data
+		require.Equal(t, want, got, "skip %v: %q", skip, second)
+	}
 }
 
 // TestFastChatPrefix: within a stream of the benchmark corpus, the chunks
@@ -393,6 +431,65 @@ func TestChatTailTemplate(t *testing.T) {
 	seen.First(1 << 4)
 	s := jsonscan.New([]byte(`,"usage":null}`))
 	assert.False(t, chatTailTemplate(&s, new(chatChunk), &seen), "a second usage gives up")
+}
+
+// TestChatTemplated: the events that a batch decodes ahead in the compact
+// form (chatTemplated) fill in the decoding that the sequential replay
+// makes of them, with the text kept or not: those of the benchmark corpus,
+// most of whose content chunks are decoded so, and the chunks of the
+// template cases, which repeat one prefix.
+func TestChatTemplated(t *testing.T) {
+	t.Parallel()
+	events := benchEvents(t, "openai-chat", 256<<10)
+	corpus := len(events)
+	const choices = `[{"index":0,"delta":{"content":"a"},"logprobs":null,"finish_reason":null}]`
+	head := chatChoicesChunk(choices)[:len(chatChoicesChunk(choices))-len(`,"usage":null,"obfuscation":"ab"}`)]
+	for _, c := range chatTailTemplateCases {
+		events = append(events, []byte(chatChoicesChunk(choices)), []byte(head+c.tail))
+	}
+	for _, c := range chatChoicesTemplateCases {
+		events = append(events, []byte(chatChoicesChunk(c.choices)))
+	}
+	for _, end := range []string{"", "x", ",", "}}", " }", `,"usage":null`, `,"usage":null}x`, `,"obfuscation":"ab"`} {
+		events = append(events, []byte(chatChoicesChunk(choices)), []byte(head+end))
+	}
+	events = append(events, []byte(`{"id":"x","object":"error","choices":[]}`), []byte(`{"id":"x","object":"error","choices":`+choices+`}`))
+	evs := make([]sse.Event, len(events))
+	for i, d := range events {
+		evs[i].Data = d
+	}
+	for _, skip := range []bool{true, false} {
+		a := &chatAhead{fast: chatFast{skipText: skip}}
+		a.decode(evs)
+		st := chatFast{skipText: skip}
+		var arena []byte
+		inCorpus := 0
+		for i, d := range events {
+			if len(d) == 0 || d[0] != '{' {
+				continue
+			}
+			var want chatDecoded
+			store := chatStore{}
+			if !skip {
+				store.arena = &arena
+			}
+			want.decode(d, &st, &store)
+			tt := a.templated.at(i)
+			if tt == nil {
+				continue
+			}
+			require.Nil(t, a.at(i), "an event is decoded once")
+			if i < corpus {
+				inCorpus++
+			}
+			var got chatDecoded
+			tt.fill(&got, new(chatDelta))
+			require.Nil(t, got.data)
+			got.data = want.data
+			require.Equal(t, want, got, "skip %v: %s", skip, d)
+		}
+		assert.Greater(t, inCorpus, corpus*9/10, "skip %v", skip)
+	}
 }
 
 // TestChatUsageSlotReused: a decoding reused for the next chunk (a batch's
